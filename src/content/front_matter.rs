@@ -1,0 +1,704 @@
+//! Front matter: the TOML block between `+++` lines at the top of every article.
+//! Splits it from the Markdown body and turns it into a checked `FrontMatter`, reporting every problem with its line.
+
+use std::collections::BTreeMap;
+
+use time::{Date, Month};
+use toml::{Spanned, Value};
+
+use super::problem::LineProblem;
+
+const FENCE: &str = "+++";
+
+/// Every field an author may write, in the order the authoring guide lists them.
+pub const FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "category",
+    "reviewed",
+    "next_review",
+    "sources",
+    "tags",
+    "draft",
+    "weight",
+];
+
+pub const SUMMARY_MAX_CHARS: usize = 200;
+
+/// The four topics every article belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Causes,
+    Prevention,
+    Relief,
+    WhenToGetHelp,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Causes,
+        Category::Prevention,
+        Category::Relief,
+        Category::WhenToGetHelp,
+    ];
+
+    /// The value authors write in front matter, also the topic's URL segment.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Category::Causes => "causes",
+            Category::Prevention => "prevention",
+            Category::Relief => "relief",
+            Category::WhenToGetHelp => "when-to-get-help",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Causes => "Causes",
+            Category::Prevention => "Prevention",
+            Category::Relief => "Relief",
+            Category::WhenToGetHelp => "When to get help",
+        }
+    }
+
+    pub fn intro(self) -> &'static str {
+        match self {
+            Category::Causes => {
+                "Why backs cramp and hurt, from pulled muscles and posture to periods, pregnancy and spine problems."
+            }
+            Category::Prevention => {
+                "Simple habits that lower your chances of hurting your back: warming up, lifting, stretching, shoes and posture."
+            }
+            Category::Relief => {
+                "What you can do at home to ease back pain and spasms: heat, medicines, massage, stretches and staying active."
+            }
+            Category::WhenToGetHelp => {
+                "The signs that mean you should call 999, get help today, or see a GP."
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// Checked front matter: every value here has passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub summary: String,
+    pub category: Category,
+    pub reviewed: Date,
+    pub next_review: Date,
+    pub sources: Vec<Source>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub weight: i64,
+}
+
+/// An article file cut into its two parts, with the line numbers where each starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    /// Line number (1-based) of the first line inside the front matter.
+    pub front_line: usize,
+    pub body: &'a str,
+    /// Line number (1-based) of the first line of the Markdown body.
+    pub body_line: usize,
+}
+
+/// Finds the `+++` fences. The opening fence must be the first line.
+pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != FENCE {
+        return Err(LineProblem::new(
+            1,
+            "the file must start with a front matter block: a line with +++, the fields, then another line with +++",
+        ));
+    }
+    let front_start = first.len();
+    let mut offset = front_start;
+    for (index, line) in lines.enumerate() {
+        if line.trim_end() == FENCE {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                front: &text[front_start..offset],
+                front_line: 2,
+                body: &text[body_start..],
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(LineProblem::new(
+        1,
+        "the front matter opened with +++ on this line is never closed; add a line with just +++ after the last field",
+    ))
+}
+
+/// Line number of a byte offset inside `text`, whose first line is `first_line`.
+pub fn line_of(text: &str, offset: usize, first_line: usize) -> usize {
+    let offset = offset.min(text.len());
+    first_line + text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Parses and checks the front matter, collecting every problem rather than stopping at the first.
+///
+/// Serde's `deny_unknown_fields` would stop at the first bad key, so the table is read generically
+/// (keeping each key's position) and every field is checked on its own.
+pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProblem>> {
+    let fence_line = front_line.saturating_sub(1).max(1);
+    let table: BTreeMap<Spanned<String>, Spanned<Value>> = match toml::from_str(front) {
+        Ok(table) => table,
+        Err(error) => {
+            let line = error
+                .span()
+                .map_or(fence_line, |span| line_of(front, span.start, front_line));
+            return Err(vec![LineProblem::new(
+                line,
+                format!(
+                    "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
+                    error.message().trim_end_matches('\n')
+                ),
+            )]);
+        }
+    };
+
+    let mut fields = FieldReader {
+        front,
+        front_line,
+        problems: Vec::new(),
+    };
+    let mut title = None;
+    let mut summary = None;
+    let mut category = None;
+    let mut reviewed = None;
+    let mut next_review = None;
+    let mut sources = None;
+    let mut tags = Vec::new();
+    let mut draft = false;
+    let mut weight = 0;
+
+    for (key, value) in &table {
+        let line = line_of(front, key.span().start, front_line);
+        let name = key.get_ref().as_str();
+        let value = value.get_ref();
+        match name {
+            "title" => title = fields.text(line, name, value),
+            "summary" => summary = fields.summary(line, value),
+            "category" => category = fields.category(line, value),
+            "reviewed" => reviewed = fields.date(line, name, value),
+            "next_review" => next_review = fields.date(line, name, value),
+            "sources" => sources = fields.sources(line, value),
+            "tags" => tags = fields.tags(line, value).unwrap_or_default(),
+            "draft" => draft = fields.boolean(line, name, value).unwrap_or(false),
+            "weight" => weight = fields.integer(line, name, value).unwrap_or(0),
+            unknown => fields.problem(line, unknown_field_message(unknown)),
+        }
+    }
+
+    for (required, example) in [
+        ("title", "title = \"Heat for back pain\""),
+        ("summary", "summary = \"One or two sentences for listings and search results.\""),
+        ("category", "category = \"relief\""),
+        ("reviewed", "reviewed = 2026-01-31"),
+        ("sources", "[[sources]] with a title and a url"),
+    ] {
+        if !table.keys().any(|key| key.get_ref() == required) {
+            fields.problem(
+                fence_line,
+                format!("missing required field \"{required}\"; add it to the front matter, e.g. {example}"),
+            );
+        }
+    }
+
+    if let (Some(reviewed), Some(next_review)) = (reviewed, next_review)
+        && next_review <= reviewed
+    {
+        let line = key_line(&table, "next_review", front, front_line).unwrap_or(fence_line);
+        fields.problem(
+            line,
+            format!("next_review ({next_review}) must be after reviewed ({reviewed})"),
+        );
+    }
+
+    let problems = fields.problems;
+    match (title, summary, category, reviewed, sources) {
+        (Some(title), Some(summary), Some(category), Some(reviewed), Some(sources))
+            if problems.is_empty() =>
+        {
+            Ok(FrontMatter {
+                title,
+                summary,
+                category,
+                reviewed,
+                next_review: next_review.unwrap_or_else(|| one_year_after(reviewed)),
+                sources,
+                tags,
+                draft,
+                weight,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn key_line(
+    table: &BTreeMap<Spanned<String>, Spanned<Value>>,
+    name: &str,
+    front: &str,
+    front_line: usize,
+) -> Option<usize> {
+    table
+        .keys()
+        .find(|key| key.get_ref() == name)
+        .map(|key| line_of(front, key.span().start, front_line))
+}
+
+fn unknown_field_message(unknown: &str) -> String {
+    let expected = FIELDS.join(", ");
+    match closest_field(unknown) {
+        Some(guess) => format!(
+            "unknown field \"{unknown}\", expected one of {expected}; did you mean \"{guess}\"?"
+        ),
+        None => format!("unknown field \"{unknown}\", expected one of {expected}"),
+    }
+}
+
+/// Suggests the known field an author most likely meant, for typos like `sumary`.
+fn closest_field(unknown: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .map(|field| (edit_distance(unknown, field), *field))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, field)| field)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Today's review cycle is a year; 29 February falls back to 28 February.
+pub fn one_year_after(date: Date) -> Date {
+    let year = date.year() + 1;
+    Date::from_calendar_date(year, date.month(), date.day())
+        .or_else(|_| Date::from_calendar_date(year, Month::February, 28))
+        .unwrap_or(date)
+}
+
+/// Whether `slug` matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+struct FieldReader<'a> {
+    front: &'a str,
+    front_line: usize,
+    problems: Vec<LineProblem>,
+}
+
+impl FieldReader<'_> {
+    fn problem(&mut self, line: usize, message: impl Into<String>) {
+        self.problems.push(LineProblem::new(line, message));
+    }
+
+    fn text(&mut self, line: usize, name: &str, value: &Value) -> Option<String> {
+        match value {
+            Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
+            Value::String(_) => {
+                self.problem(line, format!("{name} is empty; write some text between the quotes"));
+                None
+            }
+            other => {
+                self.problem(
+                    line,
+                    format!(
+                        "{name} must be text in double quotes, e.g. {name} = \"...\", not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn summary(&mut self, line: usize, value: &Value) -> Option<String> {
+        let summary = self.text(line, "summary", value)?;
+        let length = summary.chars().count();
+        if length > SUMMARY_MAX_CHARS {
+            self.problem(
+                line,
+                format!(
+                    "summary is {length} characters long; shorten it to {SUMMARY_MAX_CHARS} or fewer (it is the page's description in search results)"
+                ),
+            );
+            return None;
+        }
+        Some(summary)
+    }
+
+    fn category(&mut self, line: usize, value: &Value) -> Option<Category> {
+        let name = self.text(line, "category", value)?;
+        let category = Category::from_slug(&name);
+        if category.is_none() {
+            let expected: Vec<&str> = Category::ALL.iter().map(|c| c.slug()).collect();
+            self.problem(
+                line,
+                format!(
+                    "unknown category \"{name}\", expected one of {}",
+                    expected.join(", ")
+                ),
+            );
+        }
+        category
+    }
+
+    fn date(&mut self, line: usize, name: &str, value: &Value) -> Option<Date> {
+        let example = format!("{name} = 2026-01-31");
+        match value {
+            Value::Datetime(datetime) => match (datetime.date, datetime.time, datetime.offset) {
+                (Some(date), None, None) => {
+                    let month = Month::try_from(date.month).ok();
+                    let date = month.and_then(|month| {
+                        Date::from_calendar_date(i32::from(date.year), month, date.day).ok()
+                    });
+                    if date.is_none() {
+                        self.problem(line, format!("{name} is not a real date; write it like {example}"));
+                    }
+                    date
+                }
+                _ => {
+                    self.problem(line, format!("{name} must be a date without a time, e.g. {example}"));
+                    None
+                }
+            },
+            Value::String(text) => {
+                self.problem(
+                    line,
+                    format!("{name} must be a date without quotes, e.g. {example}, not \"{text}\""),
+                );
+                None
+            }
+            other => {
+                self.problem(
+                    line,
+                    format!("{name} must be a date, e.g. {example}, not {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn sources(&mut self, line: usize, value: &Value) -> Option<Vec<Source>> {
+        const HOW: &str = "add one or more [[sources]] blocks, each with title = \"...\" and url = \"https://...\"";
+        let Value::Array(items) = value else {
+            self.problem(line, format!("sources must be a list of sources; {HOW}"));
+            return None;
+        };
+        if items.is_empty() {
+            self.problem(line, format!("sources is empty; every article must cite at least one source: {HOW}"));
+            return None;
+        }
+        let before = self.problems.len();
+        let mut sources = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let number = index + 1;
+            let line = self.nth_source_line(index).unwrap_or(line);
+            let Value::Table(table) = item else {
+                self.problem(line, format!("source {number} must be a table with a title and a url; {HOW}"));
+                continue;
+            };
+            for key in table.keys().filter(|key| !matches!(key.as_str(), "title" | "url")) {
+                self.problem(
+                    line,
+                    format!("source {number} has unknown field \"{key}\", expected title or url"),
+                );
+            }
+            let title = match table.get("title") {
+                Some(Value::String(title)) if !title.trim().is_empty() => Some(title.trim().to_owned()),
+                _ => {
+                    self.problem(line, format!("source {number} needs a title, e.g. title = \"NHS: Back pain\""));
+                    None
+                }
+            };
+            let url = match table.get("url") {
+                Some(Value::String(url)) if is_web_url(url) => Some(url.trim().to_owned()),
+                Some(Value::String(url)) => {
+                    self.problem(
+                        line,
+                        format!("source {number} url \"{url}\" must be a web address starting with https:// or http://"),
+                    );
+                    None
+                }
+                _ => {
+                    self.problem(line, format!("source {number} needs a url, e.g. url = \"https://www.nhs.uk/conditions/back-pain/\""));
+                    None
+                }
+            };
+            if let (Some(title), Some(url)) = (title, url) {
+                sources.push(Source { title, url });
+            }
+        }
+        (self.problems.len() == before).then_some(sources)
+    }
+
+    /// The line of the `index`th `[[sources]]` header, so each source's problem points at its own block.
+    fn nth_source_line(&self, index: usize) -> Option<usize> {
+        let mut offset = 0;
+        let mut seen = 0;
+        for line in self.front.split_inclusive('\n') {
+            let header = line.trim();
+            if header.starts_with("[[") && header.trim_start_matches('[').trim_start().starts_with("sources") {
+                if seen == index {
+                    return Some(line_of(self.front, offset, self.front_line));
+                }
+                seen += 1;
+            }
+            offset += line.len();
+        }
+        None
+    }
+
+    fn tags(&mut self, line: usize, value: &Value) -> Option<Vec<String>> {
+        let Value::Array(items) = value else {
+            self.problem(line, "tags must be a list, e.g. tags = [\"posture\", \"lifting\"]");
+            return None;
+        };
+        let mut tags = Vec::new();
+        for item in items {
+            match item {
+                Value::String(tag) if is_valid_slug(tag) => {
+                    if !tags.contains(tag) {
+                        tags.push(tag.clone());
+                    }
+                }
+                Value::String(tag) => self.problem(
+                    line,
+                    format!("tag \"{tag}\" must be lowercase letters and digits joined by single hyphens, e.g. \"desk-work\""),
+                ),
+                other => self.problem(
+                    line,
+                    format!("each tag must be text in double quotes, not {}", describe(other)),
+                ),
+            }
+        }
+        Some(tags)
+    }
+
+    fn boolean(&mut self, line: usize, name: &str, value: &Value) -> Option<bool> {
+        match value {
+            Value::Boolean(flag) => Some(*flag),
+            other => {
+                self.problem(
+                    line,
+                    format!("{name} must be true or false without quotes, not {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, line: usize, name: &str, value: &Value) -> Option<i64> {
+        match value {
+            Value::Integer(number) => Some(*number),
+            other => {
+                self.problem(
+                    line,
+                    format!("{name} must be a whole number without quotes, e.g. {name} = 10, not {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn is_web_url(url: &str) -> bool {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
+    match host {
+        Some(host) => {
+            host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+                && !url.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("the text \"{text}\""),
+        Value::Integer(number) => format!("the number {number}"),
+        Value::Float(number) => format!("the number {number}"),
+        Value::Boolean(flag) => format!("{flag}"),
+        Value::Datetime(datetime) => format!("the date {datetime}"),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Table(_) => "a table".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const VALID: &str = r#"title = "Heat for back pain"
+summary = "How heat eases tight muscles."
+category = "relief"
+reviewed = 2026-01-31
+tags = ["heat", "spasms"]
+
+[[sources]]
+title = "NHS: Back pain"
+url = "https://www.nhs.uk/conditions/back-pain/"
+"#;
+
+    fn messages(front: &str) -> Vec<(usize, String)> {
+        parse(front, 2)
+            .expect_err("front matter should be rejected")
+            .into_iter()
+            .map(|p| (p.line, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn valid_front_matter_parses_with_defaults() {
+        let front = parse(VALID, 2).expect("valid");
+        assert_eq!(front.title, "Heat for back pain");
+        assert_eq!(front.category, Category::Relief);
+        assert_eq!(front.reviewed, date!(2026 - 01 - 31));
+        assert_eq!(front.next_review, date!(2027 - 01 - 31));
+        assert_eq!(front.tags, ["heat", "spasms"]);
+        assert!(!front.draft);
+        assert_eq!(front.weight, 0);
+        assert_eq!(front.sources.len(), 1);
+    }
+
+    #[test]
+    fn split_finds_both_fences_and_line_numbers() {
+        let text = "+++\ntitle = \"x\"\n+++\n\nBody here\n";
+        let split = split(text).expect("split");
+        assert_eq!(split.front, "title = \"x\"\n");
+        assert_eq!(split.front_line, 2);
+        assert_eq!(split.body, "\nBody here\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn split_rejects_missing_fences() {
+        assert_eq!(split("title = 1\n").unwrap_err().line, 1);
+        let unclosed = split("+++\ntitle = \"x\"\n\nBody\n").unwrap_err();
+        assert_eq!(unclosed.line, 1);
+        assert!(unclosed.message.contains("never closed"));
+    }
+
+    #[test]
+    fn unknown_field_is_reported_at_its_line_with_a_suggestion() {
+        let front = VALID.replace("tags =", "colour = \"red\"\ntgas =");
+        let problems = messages(&front);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].0, 6);
+        assert!(problems[0].1.starts_with("unknown field \"colour\", expected one of title, summary"));
+        assert!(problems[1].1.contains("did you mean \"tags\"?"), "{problems:?}");
+    }
+
+    #[test]
+    fn every_problem_is_collected_at_once() {
+        let front = r#"summary = "x"
+category = "treatment"
+reviewed = "2026-01-31"
+[[sources]]
+title = "NHS"
+url = "ftp://nhs.uk"
+"#;
+        let problems = messages(front);
+        let text: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert!(text.iter().any(|m| m.starts_with("unknown category \"treatment\"")), "{text:?}");
+        assert!(text.iter().any(|m| m.contains("without quotes")), "{text:?}");
+        assert!(text.iter().any(|m| m.contains("must be a web address")), "{text:?}");
+        assert!(text.iter().any(|m| m.starts_with("missing required field \"title\"")), "{text:?}");
+        let url_problem = problems.iter().find(|(_, m)| m.contains("web address")).unwrap();
+        assert_eq!(url_problem.0, 5, "points at the [[sources]] header");
+    }
+
+    #[test]
+    fn summary_over_the_limit_is_rejected() {
+        let long = "a".repeat(201);
+        let front = VALID.replace("How heat eases tight muscles.", &long);
+        let problems = messages(&front);
+        assert_eq!(problems[0].0, 3);
+        assert!(problems[0].1.starts_with("summary is 201 characters long"));
+        let exactly = VALID.replace("How heat eases tight muscles.", &"a".repeat(200));
+        assert!(parse(&exactly, 2).is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_bad_line() {
+        let front = VALID.replace("reviewed = 2026-01-31", "reviewed = 2026-02-30");
+        let problems = messages(&front);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, 5);
+        assert!(problems[0].1.starts_with("front matter is not valid TOML"));
+    }
+
+    #[test]
+    fn empty_sources_and_non_http_urls_are_rejected() {
+        let front = VALID.split("[[sources]]").next().unwrap().to_owned() + "sources = []\n";
+        assert!(messages(&front)[0].1.contains("at least one source"));
+        for bad in ["javascript:alert(1)", "https://", "www.nhs.uk", "https://nhs uk/"] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+        assert!(is_web_url("http://example.org/page?x=1"));
+    }
+
+    #[test]
+    fn next_review_must_follow_reviewed() {
+        let front = VALID.replace("tags", "next_review = 2025-01-01\ntags");
+        assert!(messages(&front)[0].1.starts_with("next_review (2025-01-01) must be after"));
+    }
+
+    #[test]
+    fn leap_day_review_rolls_to_february_28() {
+        assert_eq!(one_year_after(date!(2028 - 02 - 29)), date!(2029 - 02 - 28));
+    }
+
+    #[test]
+    fn slugs_follow_the_pattern() {
+        for good in ["heat", "heat-therapy", "a1-b2"] {
+            assert!(is_valid_slug(good), "{good}");
+        }
+        for bad in ["", "-heat", "heat-", "heat--therapy", "Heat", "heat_therapy", "héat", "heat.md"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+}

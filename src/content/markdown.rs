@@ -1,0 +1,305 @@
+//! Markdown to safe HTML for one article body.
+//! Gives headings stable ids, builds the table of contents, rewrites `other.md` links and sanitises the result.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::problem::LineProblem;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to another article, checked once every article is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub slug: String,
+    pub fragment: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Sanitised HTML, safe to insert into a page as is.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Ids of every h2 and h3, for checking `other.md#section` links.
+    pub heading_ids: Vec<String>,
+    pub internal_links: Vec<InternalLink>,
+    pub word_count: usize,
+    pub problems: Vec<LineProblem>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    // We set rel ourselves: external links get noopener, internal links nothing.
+    builder
+        .link_rel(None)
+        .add_tag_attributes("a", &["rel"])
+        .add_tag_attributes("h2", &["id"])
+        .add_tag_attributes("h3", &["id"])
+        .add_tag_attributes("div", &["id"])
+        .add_allowed_classes("div", &["footnote-definition"])
+        .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"]);
+    builder
+});
+
+/// Renders an article body. `first_line` is the file line the body starts on, for error positions.
+pub fn render(body: &str, first_line: usize) -> Rendered {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
+
+    let mut rendered = Rendered::default();
+    let mut used_ids = HashSet::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Text(text) | Event::Code(text) = &event {
+            rendered.word_count += text.split_whitespace().count();
+        }
+        if let Some((level, _, inner)) = heading.as_mut() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                let level = *level;
+                let (_, explicit_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
+                emit_heading(level, explicit_id, inner, &mut used_ids, &mut rendered, &mut events);
+            } else {
+                inner.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                if level == HeadingLevel::H1 {
+                    rendered.problems.push(LineProblem::new(
+                        line_at(range.start),
+                        "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
+                    ));
+                }
+                heading = Some((level, id.map(|id| id.to_string()), Vec::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let href = link_target(&dest_url, link_type, line_at(range.start), &mut rendered);
+                events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
+            }
+            Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
+            other => events.push(other),
+        }
+    }
+
+    let mut unsafe_html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut unsafe_html, events.into_iter());
+    rendered.html = SANITIZER.clean(&unsafe_html).to_string();
+    rendered
+}
+
+fn emit_heading<'a>(
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    inner: Vec<Event<'a>>,
+    used_ids: &mut HashSet<String>,
+    rendered: &mut Rendered,
+    events: &mut Vec<Event<'a>>,
+) {
+    let text: String = inner
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let tag = level as u8;
+    let opening = if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+        let base = explicit_id.unwrap_or_else(|| heading_id(&text));
+        let id = unique_id(base, used_ids);
+        rendered.heading_ids.push(id.clone());
+        rendered.toc.push(TocEntry {
+            level: tag,
+            id: id.clone(),
+            text: text.trim().to_owned(),
+        });
+        format!("<h{tag} id=\"{}\">", escape_attribute(&id))
+    } else {
+        format!("<h{tag}>")
+    };
+    events.push(Event::Html(CowStr::from(opening)));
+    events.extend(inner);
+    events.push(Event::Html(CowStr::from(format!("</h{tag}>\n"))));
+}
+
+/// A heading's id: lowercase words joined by hyphens, so `## When to get help` is `#when-to-get-help`.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() { "section".to_owned() } else { id.to_owned() }
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+enum Href {
+    Internal(String),
+    External(String),
+    Plain(String),
+}
+
+impl Href {
+    fn opening_tag(&self, title: &str) -> String {
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", escape_attribute(title))
+        };
+        match self {
+            Href::Internal(url) | Href::Plain(url) => {
+                format!("<a href=\"{}\"{title}>", escape_attribute(url))
+            }
+            Href::External(url) => {
+                format!("<a href=\"{}\"{title} rel=\"noopener\">", escape_attribute(url))
+            }
+        }
+    }
+}
+
+fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rendered) -> Href {
+    if matches!(link_type, LinkType::Email) {
+        return Href::External(format!("mailto:{dest}"));
+    }
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '#', '?']));
+    if has_scheme || dest.starts_with("//") {
+        return Href::External(dest.to_owned());
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let Some(slug) = path.trim_start_matches("./").strip_suffix(".md") else {
+        return Href::Plain(dest.to_owned());
+    };
+    rendered.internal_links.push(InternalLink {
+        slug: slug.to_owned(),
+        fragment: fragment.filter(|f| !f.is_empty()).map(str::to_owned),
+        line,
+    });
+    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    Href::Internal(format!("/articles/{slug}{fragment}"))
+}
+
+fn escape_attribute(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_stable_unique_ids_and_a_toc() {
+        let rendered = render("## When to get help\n\ntext\n\n### Call 999\n\n## When to get help\n", 1);
+        assert!(rendered.html.contains("<h2 id=\"when-to-get-help\">When to get help</h2>"), "{}", rendered.html);
+        assert!(rendered.html.contains("<h3 id=\"call-999\">"));
+        assert!(rendered.html.contains("<h2 id=\"when-to-get-help-2\">"));
+        let ids: Vec<_> = rendered.toc.iter().map(|e| (e.level, e.id.as_str())).collect();
+        assert_eq!(ids, [(2, "when-to-get-help"), (3, "call-999"), (2, "when-to-get-help-2")]);
+    }
+
+    #[test]
+    fn explicit_heading_ids_win() {
+        let rendered = render("## Heat and cold {#heat}\n", 1);
+        assert!(rendered.html.contains("<h2 id=\"heat\">Heat and cold</h2>"), "{}", rendered.html);
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_recorded_with_their_line() {
+        let rendered = render("Intro.\n\nSee [heat](heat-therapy.md#how-to-use-heat) and [lifting](./lifting-safely.md).\n", 5);
+        assert!(rendered.html.contains("<a href=\"/articles/heat-therapy#how-to-use-heat\">heat</a>"), "{}", rendered.html);
+        assert!(rendered.html.contains("<a href=\"/articles/lifting-safely\">lifting</a>"));
+        assert_eq!(
+            rendered.internal_links,
+            [
+                InternalLink { slug: "heat-therapy".into(), fragment: Some("how-to-use-heat".into()), line: 7 },
+                InternalLink { slug: "lifting-safely".into(), fragment: None, line: 7 },
+            ]
+        );
+    }
+
+    #[test]
+    fn external_links_carry_noopener_and_internal_ones_do_not() {
+        let rendered = render("[NHS](https://www.nhs.uk/) and [home](/)\n", 1);
+        assert!(rendered.html.contains("<a href=\"https://www.nhs.uk/\" rel=\"noopener\">NHS</a>"), "{}", rendered.html);
+        assert!(rendered.html.contains("<a href=\"/\">home</a>"));
+    }
+
+    #[test]
+    fn raw_html_and_scripts_are_sanitised() {
+        let rendered = render("<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n", 1);
+        assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+        assert!(!rendered.html.contains("javascript:"));
+        assert!(!rendered.html.contains("onclick"));
+    }
+
+    #[test]
+    fn tables_footnotes_and_strikethrough_render() {
+        let rendered = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: A note.\n", 1);
+        assert!(rendered.html.contains("<table>"));
+        assert!(rendered.html.contains("<del>old</del>"));
+        assert!(rendered.html.contains("class=\"footnote-definition\""), "{}", rendered.html);
+    }
+
+    #[test]
+    fn level_one_headings_are_a_problem_at_their_line() {
+        let rendered = render("Intro\n\n# Title again\n", 10);
+        assert_eq!(rendered.problems.len(), 1);
+        assert_eq!(rendered.problems[0].line, 12);
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(render("One two three.\n\n## Four five\n", 1).word_count, 5);
+    }
+}

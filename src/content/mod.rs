@@ -1,0 +1,252 @@
+//! The article library: reads every `articles/*.md`, checks it and renders it once.
+//! Knows nothing of HTTP; the web layer only looks things up in the finished `Library`.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod problem;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use front_matter::{Category, FrontMatter, Source};
+pub use markdown::TocEntry;
+pub use problem::{LineProblem, LoadErrors, Problem};
+
+/// A checked, rendered article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub slug: String,
+    pub path: PathBuf,
+    pub front: FrontMatter,
+    /// Sanitised HTML of the body.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    heading_ids: Vec<String>,
+}
+
+impl Article {
+    /// Minutes to read at a relaxed 200 words a minute, never less than one.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(200).max(1)
+    }
+
+    pub fn has_section(&self, id: &str) -> bool {
+        self.heading_ids.iter().any(|known| known == id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Serve drafts too (for authors previewing their work).
+    pub include_drafts: bool,
+}
+
+/// Every article, in topic order, then weight, then title.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    articles: Vec<Article>,
+    by_slug: HashMap<String, usize>,
+}
+
+impl Library {
+    /// Loads every article in `dir`, collecting every problem in every file.
+    pub fn load(dir: &Path, options: LoadOptions) -> Result<Library, LoadErrors> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                return Err(LoadErrors(vec![Problem {
+                    path: dir.to_path_buf(),
+                    line: None,
+                    message: format!("cannot read the articles directory: {error}"),
+                }]));
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md"))
+            .collect();
+        paths.sort();
+
+        let mut problems = Vec::new();
+        let mut parsed = Vec::new();
+        for path in paths {
+            match std::fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => match parse_article(&path, &text) {
+                    Ok(article) => parsed.push(article),
+                    Err(found) => problems.extend(found),
+                },
+                Ok(Err(_)) => problems.push(Problem {
+                    path,
+                    line: Some(1),
+                    message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
+                }),
+                Err(error) => problems.push(Problem {
+                    path,
+                    line: None,
+                    message: format!("cannot read the file: {error}"),
+                }),
+            }
+        }
+
+        let (articles, drafts): (Vec<_>, Vec<_>) = parsed
+            .into_iter()
+            .partition(|(article, _)| options.include_drafts || !article.front.draft);
+        let draft_slugs: Vec<String> = drafts.into_iter().map(|(article, _)| article.slug).collect();
+        let by_slug: HashMap<String, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(index, (article, _))| (article.slug.clone(), index))
+            .collect();
+
+        for (article, links) in &articles {
+            for link in links {
+                let problem = match by_slug.get(&link.slug) {
+                    None if draft_slugs.contains(&link.slug) => Some(format!(
+                        "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
+                        link.slug
+                    )),
+                    None => Some(format!(
+                        "link to \"{}.md\", but there is no article with that name; check the spelling or create articles/{}.md",
+                        link.slug, link.slug
+                    )),
+                    Some(&index) => link.fragment.as_ref().and_then(|fragment| {
+                        let target = &articles[index].0;
+                        (!target.has_section(fragment)).then(|| {
+                            format!(
+                                "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
+                                link.slug,
+                                target.heading_ids.join(", ")
+                            )
+                        })
+                    }),
+                };
+                if let Some(message) = problem {
+                    problems.push(Problem {
+                        path: article.path.clone(),
+                        line: Some(link.line),
+                        message,
+                    });
+                }
+            }
+        }
+
+        if !problems.is_empty() {
+            return Err(LoadErrors(problems));
+        }
+        let mut articles: Vec<Article> = articles.into_iter().map(|(article, _)| article).collect();
+        articles.sort_by(|a, b| {
+            (a.front.category, a.front.weight, &a.front.title).cmp(&(
+                b.front.category,
+                b.front.weight,
+                &b.front.title,
+            ))
+        });
+        let by_slug = articles
+            .iter()
+            .enumerate()
+            .map(|(index, article)| (article.slug.clone(), index))
+            .collect();
+        Ok(Library { articles, by_slug })
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&Article> {
+        self.by_slug.get(slug).map(|&index| &self.articles[index])
+    }
+
+    /// A topic's articles in reading order: weight, then title.
+    pub fn in_category(&self, category: Category) -> impl Iterator<Item = &Article> {
+        self.articles.iter().filter(move |a| a.front.category == category)
+    }
+
+    /// Up to `limit` articles that share tags or a topic with `article`, most shared tags first.
+    pub fn related(&self, article: &Article, limit: usize) -> Vec<&Article> {
+        let mut scored: Vec<(usize, &Article)> = self
+            .articles
+            .iter()
+            .filter(|other| other.slug != article.slug)
+            .filter_map(|other| {
+                let shared_tags = other.front.tags.iter().filter(|t| article.front.tags.contains(t)).count();
+                let same_topic = usize::from(other.front.category == article.front.category);
+                let score = shared_tags * 2 + same_topic;
+                (score > 0).then_some((score, other))
+            })
+            .collect();
+        // Stable sort keeps topic-then-weight order among equals.
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.into_iter().take(limit).map(|(_, other)| other).collect()
+    }
+
+    /// Every distinct tag, alphabetically.
+    pub fn tags(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = self
+            .articles
+            .iter()
+            .flat_map(|a| a.front.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+}
+
+type ParsedArticle = (Article, Vec<markdown::InternalLink>);
+
+fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let slug = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    if !front_matter::is_valid_slug(&slug) {
+        problems.push(LineProblem::new(
+            1,
+            format!(
+                "the file name \"{slug}.md\" is not a valid page address; use lowercase letters, digits and single hyphens, e.g. heat-therapy.md"
+            ),
+        ));
+    }
+    let split = match front_matter::split(text) {
+        Ok(split) => split,
+        Err(problem) => {
+            problems.push(problem);
+            return Err(problems.into_iter().map(|p| p.in_file(path)).collect());
+        }
+    };
+    let front = front_matter::parse(split.front, split.front_line);
+    let rendered = markdown::render(split.body, split.body_line);
+    problems.extend(rendered.problems);
+    match front {
+        Ok(front) if problems.is_empty() => Ok((
+            Article {
+                slug,
+                path: path.to_path_buf(),
+                front,
+                html: rendered.html,
+                toc: rendered.toc,
+                word_count: rendered.word_count,
+                heading_ids: rendered.heading_ids,
+            },
+            rendered.internal_links,
+        )),
+        front => {
+            problems.extend(front.err().unwrap_or_default());
+            problems.sort_by_key(|p| p.line);
+            Err(problems.into_iter().map(|p| p.in_file(path)).collect())
+        }
+    }
+}

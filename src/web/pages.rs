@@ -1,0 +1,200 @@
+//! Template structs for the reading pages and the small view models they show.
+//! Pages carry ready-to-show data; templates only lay it out.
+
+use askama::Template;
+use time::Date;
+use time::macros::format_description;
+
+use crate::content::{Article, Category, Library, Source, TocEntry};
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub const NAV: &[NavLink] = &[
+    NavLink { href: "/topics/causes", label: "Causes" },
+    NavLink { href: "/topics/prevention", label: "Prevention" },
+    NavLink { href: "/topics/relief", label: "Relief" },
+    NavLink { href: "/topics/when-to-get-help", label: "When to get help" },
+    NavLink { href: "/symptom-checker", label: "Symptom checker" },
+];
+
+pub const SITE_NAME: &str = "backcare";
+
+/// What the base layout needs from every page.
+pub struct Layout<'a> {
+    pub title: String,
+    pub description: String,
+    pub stylesheet: &'a str,
+    /// The nav link that is the current page, if any.
+    pub current: String,
+    pub nav: &'static [NavLink],
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(title: &str, description: &str, current: &str, stylesheet: &'a str) -> Self {
+        Layout {
+            title: format!("{title} - {SITE_NAME}"),
+            description: description.to_owned(),
+            stylesheet,
+            current: current.to_owned(),
+            nav: NAV,
+        }
+    }
+}
+
+pub struct ArticleLink<'a> {
+    pub href: String,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub draft: bool,
+}
+
+impl<'a> From<&'a Article> for ArticleLink<'a> {
+    fn from(article: &'a Article) -> Self {
+        ArticleLink {
+            href: format!("/articles/{}", article.slug),
+            title: &article.front.title,
+            summary: &article.front.summary,
+            draft: article.front.draft,
+        }
+    }
+}
+
+pub struct TopicView<'a> {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub articles: Vec<ArticleLink<'a>>,
+}
+
+impl<'a> TopicView<'a> {
+    pub fn new(library: &'a Library, category: Category) -> Self {
+        TopicView {
+            slug: category.slug(),
+            title: category.title(),
+            intro: category.intro(),
+            articles: library.in_category(category).map(ArticleLink::from).collect(),
+        }
+    }
+}
+
+pub struct DateView {
+    pub iso: String,
+    pub long: String,
+}
+
+impl From<Date> for DateView {
+    fn from(date: Date) -> Self {
+        let long = date
+            .format(format_description!("[day padding:none] [month repr:long] [year]"))
+            .unwrap_or_else(|_| date.to_string());
+        DateView {
+            iso: date.to_string(),
+            long,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage<'a> {
+    pub layout: Layout<'a>,
+    pub topics: Vec<TopicView<'a>>,
+    pub has_checker: bool,
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+pub struct TopicPage<'a> {
+    pub layout: Layout<'a>,
+    pub topic: TopicView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+pub struct ArticlePage<'a> {
+    pub layout: Layout<'a>,
+    pub topic: TopicView<'a>,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub draft: bool,
+    pub reviewed: DateView,
+    pub next_review: DateView,
+    pub reading_minutes: usize,
+    pub toc: Vec<&'a TocEntry>,
+    /// Sanitised when the article was loaded; the one place the site inserts HTML unescaped.
+    pub body_html: &'a str,
+    pub show_help_callout: bool,
+    pub sources: &'a [Source],
+    pub related: Vec<ArticleLink<'a>>,
+}
+
+pub const HELP_ARTICLE: &str = "when-to-get-help";
+
+impl<'a> ArticlePage<'a> {
+    pub fn new(library: &'a Library, article: &'a Article, stylesheet: &'a str) -> Self {
+        let front = &article.front;
+        let category = front.category;
+        ArticlePage {
+            layout: Layout::new(
+                &front.title,
+                &front.summary,
+                &format!("/topics/{}", category.slug()),
+                stylesheet,
+            ),
+            topic: TopicView {
+                slug: category.slug(),
+                title: category.title(),
+                intro: category.intro(),
+                articles: Vec::new(),
+            },
+            title: &front.title,
+            summary: &front.summary,
+            draft: front.draft,
+            reviewed: front.reviewed.into(),
+            next_review: front.next_review.into(),
+            reading_minutes: article.reading_minutes(),
+            toc: article.toc.iter().filter(|entry| entry.level == 2).collect(),
+            body_html: &article.html,
+            show_help_callout: article.slug != HELP_ARTICLE,
+            sources: &front.sources,
+            related: library.related(article, 4).into_iter().map(ArticleLink::from).collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub layout: Layout<'a>,
+    pub heading: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> ErrorPage<'a> {
+    pub fn not_found(stylesheet: &'a str) -> Self {
+        ErrorPage {
+            layout: Layout::new("Page not found", "This page does not exist.", "", stylesheet),
+            heading: "Page not found",
+            message: "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
+        }
+    }
+
+    pub fn server_error(stylesheet: &'a str) -> Self {
+        ErrorPage {
+            layout: Layout::new("Sorry, something went wrong", "Something went wrong on our side.", "", stylesheet),
+            heading: "Sorry, something went wrong",
+            message: "This is a problem on our side, not something you did. Please try again in a few minutes.",
+        }
+    }
+
+    pub fn method_not_allowed(stylesheet: &'a str) -> Self {
+        ErrorPage {
+            layout: Layout::new("Method not allowed", "This page cannot be used that way.", "", stylesheet),
+            heading: "This page cannot be used that way",
+            message: "This address only supports reading with a browser (GET). Follow a link to the page instead.",
+        }
+    }
+}
