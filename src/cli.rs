@@ -26,7 +26,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on; use port 0 to pick a free port.
-    #[arg(long, env = "BACKCARE_BIND", default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    #[arg(
+        long,
+        env = "BACKCARE_BIND",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
     pub bind: String,
 
     /// Directory holding the Markdown articles.

@@ -148,7 +148,11 @@ pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
 /// Line number of a byte offset inside `text`, whose first line is `first_line`.
 pub fn line_of(text: &str, offset: usize, first_line: usize) -> usize {
     let offset = offset.min(text.len());
-    first_line + text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
+    first_line
+        + text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
 }
 
 /// Parses and checks the front matter, collecting every problem rather than stopping at the first.
@@ -208,7 +212,10 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
 
     for (required, example) in [
         ("title", "title = \"Heat for back pain\""),
-        ("summary", "summary = \"One or two sentences for listings and search results.\""),
+        (
+            "summary",
+            "summary = \"One or two sentences for listings and search results.\"",
+        ),
         ("category", "category = \"relief\""),
         ("reviewed", "reviewed = 2026-01-31"),
         ("sources", "[[sources]] with a title and a url"),
@@ -309,9 +316,12 @@ pub fn one_year_after(date: Date) -> Date {
 /// Whether `slug` matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 struct FieldReader<'a> {
@@ -329,7 +339,10 @@ impl FieldReader<'_> {
         match value {
             Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
             Value::String(_) => {
-                self.problem(line, format!("{name} is empty; write some text between the quotes"));
+                self.problem(
+                    line,
+                    format!("{name} is empty; write some text between the quotes"),
+                );
                 None
             }
             other => {
@@ -386,12 +399,18 @@ impl FieldReader<'_> {
                         Date::from_calendar_date(i32::from(date.year), month, date.day).ok()
                     });
                     if date.is_none() {
-                        self.problem(line, format!("{name} is not a real date; write it like {example}"));
+                        self.problem(
+                            line,
+                            format!("{name} is not a real date; write it like {example}"),
+                        );
                     }
                     date
                 }
                 _ => {
-                    self.problem(line, format!("{name} must be a date without a time, e.g. {example}"));
+                    self.problem(
+                        line,
+                        format!("{name} must be a date without a time, e.g. {example}"),
+                    );
                     None
                 }
             },
@@ -405,7 +424,10 @@ impl FieldReader<'_> {
             other => {
                 self.problem(
                     line,
-                    format!("{name} must be a date, e.g. {example}, not {}", describe(other)),
+                    format!(
+                        "{name} must be a date, e.g. {example}, not {}",
+                        describe(other)
+                    ),
                 );
                 None
             }
@@ -419,7 +441,10 @@ impl FieldReader<'_> {
             return None;
         };
         if items.is_empty() {
-            self.problem(line, format!("sources is empty; every article must cite at least one source: {HOW}"));
+            self.problem(
+                line,
+                format!("sources is empty; every article must cite at least one source: {HOW}"),
+            );
             return None;
         }
         let before = self.problems.len();
@@ -428,19 +453,30 @@ impl FieldReader<'_> {
             let number = index + 1;
             let line = self.nth_source_line(index).unwrap_or(line);
             let Value::Table(table) = item else {
-                self.problem(line, format!("source {number} must be a table with a title and a url; {HOW}"));
+                self.problem(
+                    line,
+                    format!("source {number} must be a table with a title and a url; {HOW}"),
+                );
                 continue;
             };
-            for key in table.keys().filter(|key| !matches!(key.as_str(), "title" | "url")) {
+            for key in table
+                .keys()
+                .filter(|key| !matches!(key.as_str(), "title" | "url"))
+            {
                 self.problem(
                     line,
                     format!("source {number} has unknown field \"{key}\", expected title or url"),
                 );
             }
             let title = match table.get("title") {
-                Some(Value::String(title)) if !title.trim().is_empty() => Some(title.trim().to_owned()),
+                Some(Value::String(title)) if !title.trim().is_empty() => {
+                    Some(title.trim().to_owned())
+                }
                 _ => {
-                    self.problem(line, format!("source {number} needs a title, e.g. title = \"NHS: Back pain\""));
+                    self.problem(
+                        line,
+                        format!("source {number} needs a title, e.g. title = \"NHS: Back pain\""),
+                    );
                     None
                 }
             };
@@ -471,7 +507,12 @@ impl FieldReader<'_> {
         let mut seen = 0;
         for line in self.front.split_inclusive('\n') {
             let header = line.trim();
-            if header.starts_with("[[") && header.trim_start_matches('[').trim_start().starts_with("sources") {
+            if header.starts_with("[[")
+                && header
+                    .trim_start_matches('[')
+                    .trim_start()
+                    .starts_with("sources")
+            {
                 if seen == index {
                     return Some(line_of(self.front, offset, self.front_line));
                 }
@@ -484,7 +525,10 @@ impl FieldReader<'_> {
 
     fn tags(&mut self, line: usize, value: &Value) -> Option<Vec<String>> {
         let Value::Array(items) = value else {
-            self.problem(line, "tags must be a list, e.g. tags = [\"posture\", \"lifting\"]");
+            self.problem(
+                line,
+                "tags must be a list, e.g. tags = [\"posture\", \"lifting\"]",
+            );
             return None;
         };
         let mut tags = Vec::new();
@@ -514,7 +558,10 @@ impl FieldReader<'_> {
             other => {
                 self.problem(
                     line,
-                    format!("{name} must be true or false without quotes, not {}", describe(other)),
+                    format!(
+                        "{name} must be true or false without quotes, not {}",
+                        describe(other)
+                    ),
                 );
                 None
             }
@@ -527,7 +574,10 @@ impl FieldReader<'_> {
             other => {
                 self.problem(
                     line,
-                    format!("{name} must be a whole number without quotes, e.g. {name} = 10, not {}", describe(other)),
+                    format!(
+                        "{name} must be a whole number without quotes, e.g. {name} = 10, not {}",
+                        describe(other)
+                    ),
                 );
                 None
             }
@@ -628,8 +678,15 @@ url = "https://www.nhs.uk/conditions/back-pain/"
         let problems = messages(&front);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(problems[0].0, 6);
-        assert!(problems[0].1.starts_with("unknown field \"colour\", expected one of title, summary"));
-        assert!(problems[1].1.contains("did you mean \"tags\"?"), "{problems:?}");
+        assert!(
+            problems[0]
+                .1
+                .starts_with("unknown field \"colour\", expected one of title, summary")
+        );
+        assert!(
+            problems[1].1.contains("did you mean \"tags\"?"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -643,11 +700,28 @@ url = "ftp://nhs.uk"
 "#;
         let problems = messages(front);
         let text: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
-        assert!(text.iter().any(|m| m.starts_with("unknown category \"treatment\"")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("without quotes")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("must be a web address")), "{text:?}");
-        assert!(text.iter().any(|m| m.starts_with("missing required field \"title\"")), "{text:?}");
-        let url_problem = problems.iter().find(|(_, m)| m.contains("web address")).unwrap();
+        assert!(
+            text.iter()
+                .any(|m| m.starts_with("unknown category \"treatment\"")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("without quotes")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("must be a web address")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|m| m.starts_with("missing required field \"title\"")),
+            "{text:?}"
+        );
+        let url_problem = problems
+            .iter()
+            .find(|(_, m)| m.contains("web address"))
+            .unwrap();
         assert_eq!(url_problem.0, 5, "points at the [[sources]] header");
     }
 
@@ -675,7 +749,12 @@ url = "ftp://nhs.uk"
     fn empty_sources_and_non_http_urls_are_rejected() {
         let front = VALID.split("[[sources]]").next().unwrap().to_owned() + "sources = []\n";
         assert!(messages(&front)[0].1.contains("at least one source"));
-        for bad in ["javascript:alert(1)", "https://", "www.nhs.uk", "https://nhs uk/"] {
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "www.nhs.uk",
+            "https://nhs uk/",
+        ] {
             assert!(!is_web_url(bad), "{bad}");
         }
         assert!(is_web_url("http://example.org/page?x=1"));
@@ -684,7 +763,11 @@ url = "ftp://nhs.uk"
     #[test]
     fn next_review_must_follow_reviewed() {
         let front = VALID.replace("tags", "next_review = 2025-01-01\ntags");
-        assert!(messages(&front)[0].1.starts_with("next_review (2025-01-01) must be after"));
+        assert!(
+            messages(&front)[0]
+                .1
+                .starts_with("next_review (2025-01-01) must be after")
+        );
     }
 
     #[test]
@@ -697,7 +780,16 @@ url = "ftp://nhs.uk"
         for good in ["heat", "heat-therapy", "a1-b2"] {
             assert!(is_valid_slug(good), "{good}");
         }
-        for bad in ["", "-heat", "heat-", "heat--therapy", "Heat", "heat_therapy", "héat", "heat.md"] {
+        for bad in [
+            "",
+            "-heat",
+            "heat-",
+            "heat--therapy",
+            "Heat",
+            "heat_therapy",
+            "héat",
+            "heat.md",
+        ] {
             assert!(!is_valid_slug(bad), "{bad}");
         }
     }

@@ -61,7 +61,8 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_at = |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
+    let line_at =
+        |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
 
     let mut rendered = Rendered::default();
     let mut used_ids = HashSet::new();
@@ -76,7 +77,14 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 let level = *level;
                 let (_, explicit_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
-                emit_heading(level, explicit_id, inner, &mut used_ids, &mut rendered, &mut events);
+                emit_heading(
+                    level,
+                    explicit_id,
+                    inner,
+                    &mut used_ids,
+                    &mut rendered,
+                    &mut events,
+                );
             } else {
                 inner.push(event);
             }
@@ -157,7 +165,11 @@ pub fn heading_id(text: &str) -> String {
         }
     }
     let id = id.trim_end_matches('-');
-    if id.is_empty() { "section".to_owned() } else { id.to_owned() }
+    if id.is_empty() {
+        "section".to_owned()
+    } else {
+        id.to_owned()
+    }
 }
 
 fn unique_id(base: String, used: &mut HashSet<String>) -> String {
@@ -188,7 +200,10 @@ impl Href {
                 format!("<a href=\"{}\"{title}>", escape_attribute(url))
             }
             Href::External(url) => {
-                format!("<a href=\"{}\"{title} rel=\"noopener\">", escape_attribute(url))
+                format!(
+                    "<a href=\"{}\"{title} rel=\"noopener\">",
+                    escape_attribute(url)
+                )
             }
         }
     }
@@ -240,30 +255,75 @@ mod tests {
 
     #[test]
     fn headings_get_stable_unique_ids_and_a_toc() {
-        let rendered = render("## When to get help\n\ntext\n\n### Call 999\n\n## When to get help\n", 1);
-        assert!(rendered.html.contains("<h2 id=\"when-to-get-help\">When to get help</h2>"), "{}", rendered.html);
+        let rendered = render(
+            "## When to get help\n\ntext\n\n### Call 999\n\n## When to get help\n",
+            1,
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<h2 id=\"when-to-get-help\">When to get help</h2>"),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("<h3 id=\"call-999\">"));
         assert!(rendered.html.contains("<h2 id=\"when-to-get-help-2\">"));
-        let ids: Vec<_> = rendered.toc.iter().map(|e| (e.level, e.id.as_str())).collect();
-        assert_eq!(ids, [(2, "when-to-get-help"), (3, "call-999"), (2, "when-to-get-help-2")]);
+        let ids: Vec<_> = rendered
+            .toc
+            .iter()
+            .map(|e| (e.level, e.id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (2, "when-to-get-help"),
+                (3, "call-999"),
+                (2, "when-to-get-help-2")
+            ]
+        );
     }
 
     #[test]
     fn explicit_heading_ids_win() {
         let rendered = render("## Heat and cold {#heat}\n", 1);
-        assert!(rendered.html.contains("<h2 id=\"heat\">Heat and cold</h2>"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("<h2 id=\"heat\">Heat and cold</h2>"),
+            "{}",
+            rendered.html
+        );
     }
 
     #[test]
     fn internal_links_are_rewritten_and_recorded_with_their_line() {
-        let rendered = render("Intro.\n\nSee [heat](heat-therapy.md#how-to-use-heat) and [lifting](./lifting-safely.md).\n", 5);
-        assert!(rendered.html.contains("<a href=\"/articles/heat-therapy#how-to-use-heat\">heat</a>"), "{}", rendered.html);
-        assert!(rendered.html.contains("<a href=\"/articles/lifting-safely\">lifting</a>"));
+        let rendered = render(
+            "Intro.\n\nSee [heat](heat-therapy.md#how-to-use-heat) and [lifting](./lifting-safely.md).\n",
+            5,
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<a href=\"/articles/heat-therapy#how-to-use-heat\">heat</a>"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<a href=\"/articles/lifting-safely\">lifting</a>")
+        );
         assert_eq!(
             rendered.internal_links,
             [
-                InternalLink { slug: "heat-therapy".into(), fragment: Some("how-to-use-heat".into()), line: 7 },
-                InternalLink { slug: "lifting-safely".into(), fragment: None, line: 7 },
+                InternalLink {
+                    slug: "heat-therapy".into(),
+                    fragment: Some("how-to-use-heat".into()),
+                    line: 7
+                },
+                InternalLink {
+                    slug: "lifting-safely".into(),
+                    fragment: None,
+                    line: 7
+                },
             ]
         );
     }
@@ -271,13 +331,22 @@ mod tests {
     #[test]
     fn external_links_carry_noopener_and_internal_ones_do_not() {
         let rendered = render("[NHS](https://www.nhs.uk/) and [home](/)\n", 1);
-        assert!(rendered.html.contains("<a href=\"https://www.nhs.uk/\" rel=\"noopener\">NHS</a>"), "{}", rendered.html);
+        assert!(
+            rendered
+                .html
+                .contains("<a href=\"https://www.nhs.uk/\" rel=\"noopener\">NHS</a>"),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("<a href=\"/\">home</a>"));
     }
 
     #[test]
     fn raw_html_and_scripts_are_sanitised() {
-        let rendered = render("<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n", 1);
+        let rendered = render(
+            "<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n",
+            1,
+        );
         assert!(!rendered.html.contains("<script"), "{}", rendered.html);
         assert!(!rendered.html.contains("javascript:"));
         assert!(!rendered.html.contains("onclick"));
@@ -285,10 +354,17 @@ mod tests {
 
     #[test]
     fn tables_footnotes_and_strikethrough_render() {
-        let rendered = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: A note.\n", 1);
+        let rendered = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: A note.\n",
+            1,
+        );
         assert!(rendered.html.contains("<table>"));
         assert!(rendered.html.contains("<del>old</del>"));
-        assert!(rendered.html.contains("class=\"footnote-definition\""), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("class=\"footnote-definition\""),
+            "{}",
+            rendered.html
+        );
     }
 
     #[test]

@@ -80,7 +80,8 @@ impl Library {
                 Ok(Err(_)) => problems.push(Problem {
                     path,
                     line: Some(1),
-                    message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
+                    message: "the file is not valid UTF-8 text; save it with UTF-8 encoding"
+                        .to_owned(),
                 }),
                 Err(error) => problems.push(Problem {
                     path,
@@ -93,7 +94,10 @@ impl Library {
         let (articles, drafts): (Vec<_>, Vec<_>) = parsed
             .into_iter()
             .partition(|(article, _)| options.include_drafts || !article.front.draft);
-        let draft_slugs: Vec<String> = drafts.into_iter().map(|(article, _)| article.slug).collect();
+        let draft_slugs: Vec<String> = drafts
+            .into_iter()
+            .map(|(article, _)| article.slug)
+            .collect();
         let by_slug: HashMap<String, usize> = articles
             .iter()
             .enumerate()
@@ -169,7 +173,9 @@ impl Library {
 
     /// A topic's articles in reading order: weight, then title.
     pub fn in_category(&self, category: Category) -> impl Iterator<Item = &Article> {
-        self.articles.iter().filter(move |a| a.front.category == category)
+        self.articles
+            .iter()
+            .filter(move |a| a.front.category == category)
     }
 
     /// Up to `limit` articles that share tags or a topic with `article`, most shared tags first.
@@ -179,7 +185,12 @@ impl Library {
             .iter()
             .filter(|other| other.slug != article.slug)
             .filter_map(|other| {
-                let shared_tags = other.front.tags.iter().filter(|t| article.front.tags.contains(t)).count();
+                let shared_tags = other
+                    .front
+                    .tags
+                    .iter()
+                    .filter(|t| article.front.tags.contains(t))
+                    .count();
                 let same_topic = usize::from(other.front.category == article.front.category);
                 let score = shared_tags * 2 + same_topic;
                 (score > 0).then_some((score, other))
@@ -187,7 +198,11 @@ impl Library {
             .collect();
         // Stable sort keeps topic-then-weight order among equals.
         scored.sort_by(|a, b| b.0.cmp(&a.0));
-        scored.into_iter().take(limit).map(|(_, other)| other).collect()
+        scored
+            .into_iter()
+            .take(limit)
+            .map(|(_, other)| other)
+            .collect()
     }
 
     /// Every distinct tag, alphabetically.

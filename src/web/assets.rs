@@ -26,7 +26,9 @@ impl Assets {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Asset)> {
-        self.files.iter().map(|(name, asset)| (name.as_str(), asset))
+        self.files
+            .iter()
+            .map(|(name, asset)| (name.as_str(), asset))
     }
 }
 
@@ -59,7 +61,9 @@ fn collect(dir: &Path, prefix: &str, files: &mut HashMap<String, Asset>) -> std:
 }
 
 pub fn content_type(name: &str) -> &'static str {
-    let extension = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
     match extension.as_deref() {
         Some("css") => "text/css; charset=utf-8",
         Some("svg") => "image/svg+xml",

@@ -141,7 +141,11 @@ fn replace_server_error<B>(
     let body = request
         .app_data::<web::Data<AppState>>()
         .map(|state| state.site.server_error.body.clone())
-        .unwrap_or_else(|| bytes::Bytes::from_static(b"<!doctype html><title>Server error</title><h1>Sorry, something went wrong</h1>"));
+        .unwrap_or_else(|| {
+            bytes::Bytes::from_static(
+                b"<!doctype html><title>Server error</title><h1>Sorry, something went wrong</h1>",
+            )
+        });
     let response = HttpResponse::InternalServerError()
         .content_type(site::HTML)
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -13,11 +13,26 @@ pub struct NavLink {
 }
 
 pub const NAV: &[NavLink] = &[
-    NavLink { href: "/topics/causes", label: "Causes" },
-    NavLink { href: "/topics/prevention", label: "Prevention" },
-    NavLink { href: "/topics/relief", label: "Relief" },
-    NavLink { href: "/topics/when-to-get-help", label: "When to get help" },
-    NavLink { href: "/symptom-checker", label: "Symptom checker" },
+    NavLink {
+        href: "/topics/causes",
+        label: "Causes",
+    },
+    NavLink {
+        href: "/topics/prevention",
+        label: "Prevention",
+    },
+    NavLink {
+        href: "/topics/relief",
+        label: "Relief",
+    },
+    NavLink {
+        href: "/topics/when-to-get-help",
+        label: "When to get help",
+    },
+    NavLink {
+        href: "/symptom-checker",
+        label: "Symptom checker",
+    },
 ];
 
 pub const SITE_NAME: &str = "backcare";
@@ -75,7 +90,10 @@ impl<'a> TopicView<'a> {
             slug: category.slug(),
             title: category.title(),
             intro: category.intro(),
-            articles: library.in_category(category).map(ArticleLink::from).collect(),
+            articles: library
+                .in_category(category)
+                .map(ArticleLink::from)
+                .collect(),
         }
     }
 }
@@ -88,7 +106,9 @@ pub struct DateView {
 impl From<Date> for DateView {
     fn from(date: Date) -> Self {
         let long = date
-            .format(format_description!("[day padding:none] [month repr:long] [year]"))
+            .format(format_description!(
+                "[day padding:none] [month repr:long] [year]"
+            ))
             .unwrap_or_else(|_| date.to_string());
         DateView {
             iso: date.to_string(),
@@ -156,11 +176,19 @@ impl<'a> ArticlePage<'a> {
             reviewed: front.reviewed.into(),
             next_review: front.next_review.into(),
             reading_minutes: article.reading_minutes(),
-            toc: article.toc.iter().filter(|entry| entry.level == 2).collect(),
+            toc: article
+                .toc
+                .iter()
+                .filter(|entry| entry.level == 2)
+                .collect(),
             body_html: &article.html,
             show_help_callout: article.slug != HELP_ARTICLE,
             sources: &front.sources,
-            related: library.related(article, 4).into_iter().map(ArticleLink::from).collect(),
+            related: library
+                .related(article, 4)
+                .into_iter()
+                .map(ArticleLink::from)
+                .collect(),
         }
     }
 }
@@ -176,7 +204,12 @@ pub struct ErrorPage<'a> {
 impl<'a> ErrorPage<'a> {
     pub fn not_found(stylesheet: &'a str) -> Self {
         ErrorPage {
-            layout: Layout::new("Page not found", "This page does not exist.", "", stylesheet),
+            layout: Layout::new(
+                "Page not found",
+                "This page does not exist.",
+                "",
+                stylesheet,
+            ),
             heading: "Page not found",
             message: "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
         }
@@ -184,7 +217,12 @@ impl<'a> ErrorPage<'a> {
 
     pub fn server_error(stylesheet: &'a str) -> Self {
         ErrorPage {
-            layout: Layout::new("Sorry, something went wrong", "Something went wrong on our side.", "", stylesheet),
+            layout: Layout::new(
+                "Sorry, something went wrong",
+                "Something went wrong on our side.",
+                "",
+                stylesheet,
+            ),
             heading: "Sorry, something went wrong",
             message: "This is a problem on our side, not something you did. Please try again in a few minutes.",
         }
@@ -192,7 +230,12 @@ impl<'a> ErrorPage<'a> {
 
     pub fn method_not_allowed(stylesheet: &'a str) -> Self {
         ErrorPage {
-            layout: Layout::new("Method not allowed", "This page cannot be used that way.", "", stylesheet),
+            layout: Layout::new(
+                "Method not allowed",
+                "This page cannot be used that way.",
+                "",
+                stylesheet,
+            ),
             heading: "This page cannot be used that way",
             message: "This address only supports reading with a browser (GET). Follow a link to the page instead.",
         }

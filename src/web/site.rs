@@ -25,7 +25,11 @@ pub struct Page {
 }
 
 impl Page {
-    fn new(body: impl Into<Bytes>, content_type: &'static str, cache_control: &'static str) -> Page {
+    fn new(
+        body: impl Into<Bytes>,
+        content_type: &'static str,
+        cache_control: &'static str,
+    ) -> Page {
         let body = body.into();
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut hasher);
@@ -78,7 +82,10 @@ impl Site {
                 "/",
                 STYLESHEET,
             ),
-            topics: Category::ALL.iter().map(|&c| TopicView::new(library, c)).collect(),
+            topics: Category::ALL
+                .iter()
+                .map(|&c| TopicView::new(library, c))
+                .collect(),
             has_checker: false,
         };
         pages.insert("/".to_owned(), Page::html(render("home", &home)?));
@@ -106,7 +113,11 @@ impl Site {
         for (name, asset) in assets.iter() {
             pages.insert(
                 format!("/static/{name}"),
-                Page::new(asset.body.clone(), asset.content_type, "public, max-age=3600"),
+                Page::new(
+                    asset.body.clone(),
+                    asset.content_type,
+                    "public, max-age=3600",
+                ),
             );
         }
 
