@@ -71,23 +71,32 @@ impl Library {
 
         let mut problems = Vec::new();
         let mut parsed = Vec::new();
+        // Files with problems: their slugs, so links to them are not reported as missing,
+        // and their own links, so those are checked in this same run.
+        let mut broken_slugs = Vec::new();
+        let mut broken_links = Vec::new();
         for path in paths {
-            match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(text)) => match parse_article(&path, &text) {
-                    Ok(article) => parsed.push(article),
-                    Err(found) => problems.extend(found),
-                },
-                Ok(Err(_)) => problems.push(Problem {
-                    path,
+            let outcome = match std::fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => parse_article(&path, &text),
+                Ok(Err(_)) => Err(Broken::unreadable(Problem {
+                    path: path.clone(),
                     line: Some(1),
                     message: "the file is not valid UTF-8 text; save it with UTF-8 encoding"
                         .to_owned(),
-                }),
-                Err(error) => problems.push(Problem {
-                    path,
+                })),
+                Err(error) => Err(Broken::unreadable(Problem {
+                    path: path.clone(),
                     line: None,
                     message: format!("cannot read the file: {error}"),
-                }),
+                })),
+            };
+            match outcome {
+                Ok(article) => parsed.push(article),
+                Err(broken) => {
+                    problems.extend(broken.problems);
+                    broken_slugs.push(slug_of(&path));
+                    broken_links.push((path, broken.links));
+                }
             }
         }
 
@@ -104,9 +113,15 @@ impl Library {
             .map(|(index, (article, _))| (article.slug.clone(), index))
             .collect();
 
-        for (article, links) in &articles {
+        let published_links = articles
+            .iter()
+            .map(|(article, links)| (&article.path, links));
+        let broken_links = broken_links.iter().map(|(path, links)| (path, links));
+        for (path, links) in published_links.chain(broken_links) {
             for link in links {
                 let problem = match by_slug.get(&link.slug) {
+                    // That file's own problems are already reported; links into it are checked once it loads.
+                    None if broken_slugs.contains(&link.slug) => None,
                     None if draft_slugs.contains(&link.slug) => Some(format!(
                         "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
                         link.slug
@@ -128,7 +143,7 @@ impl Library {
                 };
                 if let Some(message) = problem {
                     problems.push(Problem {
-                        path: article.path.clone(),
+                        path: path.clone(),
                         line: Some(link.line),
                         message,
                     });
@@ -137,6 +152,8 @@ impl Library {
         }
 
         if !problems.is_empty() {
+            // File by file, top to bottom, whichever pass found them.
+            problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             return Err(LoadErrors(problems));
         }
         let mut articles: Vec<Article> = articles.into_iter().map(|(article, _)| article).collect();
@@ -197,7 +214,7 @@ impl Library {
             })
             .collect();
         // Stable sort keeps topic-then-weight order among equals.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|&(score, _)| std::cmp::Reverse(score));
         scored
             .into_iter()
             .take(limit)
@@ -220,13 +237,31 @@ impl Library {
 
 type ParsedArticle = (Article, Vec<markdown::InternalLink>);
 
-fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let slug = path
-        .file_stem()
+/// A file that failed its checks. It still hands back its links so they are checked in the same run.
+struct Broken {
+    problems: Vec<Problem>,
+    links: Vec<markdown::InternalLink>,
+}
+
+impl Broken {
+    fn unreadable(problem: Problem) -> Self {
+        Broken {
+            problems: vec![problem],
+            links: Vec::new(),
+        }
+    }
+}
+
+fn slug_of(path: &Path) -> String {
+    path.file_stem()
         .and_then(|stem| stem.to_str())
         .unwrap_or_default()
-        .to_owned();
+        .to_owned()
+}
+
+fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Broken> {
+    let mut problems = Vec::new();
+    let slug = slug_of(path);
     if !front_matter::is_valid_slug(&slug) {
         problems.push(LineProblem::new(
             1,
@@ -239,7 +274,10 @@ fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Vec<Problem>>
         Ok(split) => split,
         Err(problem) => {
             problems.push(problem);
-            return Err(problems.into_iter().map(|p| p.in_file(path)).collect());
+            return Err(Broken {
+                problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
+                links: Vec::new(),
+            });
         }
     };
     let front = front_matter::parse(split.front, split.front_line);
@@ -261,7 +299,10 @@ fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Vec<Problem>>
         front => {
             problems.extend(front.err().unwrap_or_default());
             problems.sort_by_key(|p| p.line);
-            Err(problems.into_iter().map(|p| p.in_file(path)).collect())
+            Err(Broken {
+                problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
+                links: rendered.internal_links,
+            })
         }
     }
 }

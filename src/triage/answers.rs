@@ -226,10 +226,18 @@ impl Symptom {
                 "For example, you cannot pee, you wet or soil yourself, or you do not feel when you need to go.",
             ),
             Self::LegWeakness => Some("For example, your foot drags or your leg gives way."),
-            Self::Sciatica => Some("It can feel like burning or shooting pain, often below the knee."),
-            Self::NightPain => Some("It stops you sleeping or wakes you up, not just discomfort when you turn over."),
-            Self::Steroids => Some("For example, prednisolone. Steroid inhalers and creams do not count."),
-            Self::Contractions => Some("They may feel like period pains that come and go and get stronger."),
+            Self::Sciatica => {
+                Some("It can feel like burning or shooting pain, often below the knee.")
+            }
+            Self::NightPain => Some(
+                "It stops you sleeping or wakes you up, not just discomfort when you turn over.",
+            ),
+            Self::Steroids => {
+                Some("For example, prednisolone. Steroid inhalers and creams do not count.")
+            }
+            Self::Contractions => {
+                Some("They may feel like period pains that come and go and get stronger.")
+            }
             Self::MajorTrauma => Some("Not a minor knock or strain."),
             _ => None,
         }
@@ -272,7 +280,9 @@ impl Age {
     pub const MAX: u8 = 120;
 
     pub fn new(years: u8) -> Option<Self> {
-        (Self::MIN..=Self::MAX).contains(&years).then_some(Self(years))
+        (Self::MIN..=Self::MAX)
+            .contains(&years)
+            .then_some(Self(years))
     }
 
     pub fn get(self) -> u8 {
@@ -353,7 +363,11 @@ impl OneAnswer {
         }
     }
 
-    fn choice<T>(&self, values: &[String], from_value: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+    fn choice<T>(
+        &self,
+        values: &[String],
+        from_value: fn(&str) -> Option<T>,
+    ) -> Result<T, FieldError> {
         let value = self.single(values)?;
         from_value(value).ok_or_else(|| self.error(self.unknown))
     }
@@ -405,9 +419,15 @@ impl Answers {
     /// Turns the posted form into `Answers`, or lists every problem in form order.
     pub fn parse(raw: &RawAnswers) -> Result<Answers, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let location = keep(&mut errors, LOCATION.choice(&raw.location, Location::from_value));
+        let location = keep(
+            &mut errors,
+            LOCATION.choice(&raw.location, Location::from_value),
+        );
         let onset = keep(&mut errors, ONSET.choice(&raw.onset, Onset::from_value));
-        let duration = keep(&mut errors, DURATION.choice(&raw.duration, Duration::from_value));
+        let duration = keep(
+            &mut errors,
+            DURATION.choice(&raw.duration, Duration::from_value),
+        );
         let severity = keep(&mut errors, SEVERITY.number(&raw.severity, Severity::new));
         let age = keep(&mut errors, AGE.number(&raw.age, Age::new));
         let triggers = keep(
@@ -438,7 +458,9 @@ impl Answers {
             ),
         );
 
-        match (location, onset, duration, severity, age, triggers, symptoms, eased_by) {
+        match (
+            location, onset, duration, severity, age, triggers, symptoms, eased_by,
+        ) {
             (
                 Some(location),
                 Some(onset),
@@ -488,11 +510,23 @@ impl Answers {
             (question("location"), self.location.label().to_owned()),
             (question("onset"), self.onset.label().to_owned()),
             (question("duration"), self.duration.label().to_owned()),
-            (question("severity"), format!("{} out of 10", self.severity.get())),
+            (
+                question("severity"),
+                format!("{} out of 10", self.severity.get()),
+            ),
             (question("age"), self.age.get().to_string()),
-            (question("trigger"), listed(&self.triggers, Trigger::label, "None of these")),
-            (question("symptom"), listed(&self.symptoms, Symptom::label, "None of these")),
-            (question("eased_by"), listed(&self.eased_by, EasedBy::label, "Not stated")),
+            (
+                question("trigger"),
+                listed(&self.triggers, Trigger::label, "None of these"),
+            ),
+            (
+                question("symptom"),
+                listed(&self.symptoms, Symptom::label, "None of these"),
+            ),
+            (
+                question("eased_by"),
+                listed(&self.eased_by, EasedBy::label, "Not stated"),
+            ),
         ]
     }
 
@@ -558,7 +592,10 @@ mod tests {
         assert_eq!(answers.severity.get(), 3);
         assert_eq!(answers.age.get(), 40);
         assert_eq!(answers.triggers, BTreeSet::from([Trigger::Lifting]));
-        assert_eq!(answers.symptoms, BTreeSet::from([Symptom::Sciatica, Symptom::Fever]));
+        assert_eq!(
+            answers.symptoms,
+            BTreeSet::from([Symptom::Sciatica, Symptom::Fever])
+        );
         assert_eq!(answers.eased_by, BTreeSet::from([EasedBy::Heat]));
     }
 
@@ -575,14 +612,26 @@ mod tests {
              &trigger=gardening&symptom=hiccups&eased_by=wine",
         );
         let expected = [
-            ("location", "Select where the pain is from the options listed"),
+            (
+                "location",
+                "Select where the pain is from the options listed",
+            ),
             ("onset", "Select one answer only for how the pain started"),
             ("duration", "Select how long you have had the pain"),
-            ("severity", "Enter how bad the pain is as a number from 0 to 10"),
+            (
+                "severity",
+                "Enter how bad the pain is as a number from 0 to 10",
+            ),
             ("age", "Enter your age as a number from 1 to 120"),
-            ("trigger", "Select only the options listed for what brought the pain on"),
+            (
+                "trigger",
+                "Select only the options listed for what brought the pain on",
+            ),
             ("symptom", "Select only the symptoms listed"),
-            ("eased_by", "Select only the options listed for what eases the pain"),
+            (
+                "eased_by",
+                "Select only the options listed for what eases the pain",
+            ),
         ];
         let found: Vec<_> = found.iter().map(|(f, m)| (*f, m.as_str())).collect();
         assert_eq!(found, expected);
@@ -590,7 +639,13 @@ mod tests {
 
     #[test]
     fn one_answer_fields_sent_twice_are_rejected_even_when_equal() {
-        for field in ["location=lower", "onset=gradual", "duration=under-1-week", "severity=3", "age=40"] {
+        for field in [
+            "location=lower",
+            "onset=gradual",
+            "duration=under-1-week",
+            "severity=3",
+            "age=40",
+        ] {
             let form = format!("{VALID}&{field}");
             let name = field.split('=').next().unwrap_or_default();
             let message = error_for(&form, name);
@@ -604,7 +659,17 @@ mod tests {
 
     #[test]
     fn numbers_must_be_whole_numbers_in_range() {
-        for bad in ["", "   ", "abc", "-1", "11", "3.5", "1e1", "99999999999", "٣"] {
+        for bad in [
+            "",
+            "   ",
+            "abc",
+            "-1",
+            "11",
+            "3.5",
+            "1e1",
+            "99999999999",
+            "٣",
+        ] {
             let form = format!(
                 "location=lower&onset=gradual&duration=under-1-week&age=40&severity={}",
                 bad.replace(' ', "+")
@@ -616,7 +681,8 @@ mod tests {
             );
         }
         for bad in ["", "0", "121", "-1", "forty", "255", "256"] {
-            let form = format!("location=lower&onset=gradual&duration=under-1-week&severity=3&age={bad}");
+            let form =
+                format!("location=lower&onset=gradual&duration=under-1-week&severity=3&age={bad}");
             assert_eq!(
                 error_for(&form, "age"),
                 "Enter your age as a number from 1 to 120",
@@ -628,7 +694,9 @@ mod tests {
     #[test]
     fn number_bounds_are_inclusive() {
         for (severity, age) in [("0", "1"), ("10", "120")] {
-            let form = format!("location=lower&onset=gradual&duration=under-1-week&severity={severity}&age={age}");
+            let form = format!(
+                "location=lower&onset=gradual&duration=under-1-week&severity={severity}&age={age}"
+            );
             assert!(Answers::parse(&raw(&form)).is_ok(), "{form}");
         }
         assert_eq!(Severity::new(11), None);
@@ -638,7 +706,8 @@ mod tests {
 
     #[test]
     fn whitespace_around_numbers_is_trimmed() {
-        let form = "location=lower&onset=gradual&duration=under-1-week&severity=+%097+&age=%2042%0A";
+        let form =
+            "location=lower&onset=gradual&duration=under-1-week&severity=+%097+&age=%2042%0A";
         let answers = Answers::parse(&raw(form)).expect("spaces around numbers are fine");
         assert_eq!(answers.severity.get(), 7);
         assert_eq!(answers.age.get(), 42);
@@ -664,7 +733,9 @@ mod tests {
 
     #[test]
     fn checkbox_repeats_are_a_set_and_blanks_are_skipped() {
-        let form = format!("{VALID}&symptom=fever&symptom=fever&symptom=&trigger=&eased_by=rest&eased_by=rest");
+        let form = format!(
+            "{VALID}&symptom=fever&symptom=fever&symptom=&trigger=&eased_by=rest&eased_by=rest"
+        );
         let answers = Answers::parse(&raw(&form)).expect("valid");
         assert_eq!(answers.symptoms, BTreeSet::from([Symptom::Fever]));
         assert!(answers.triggers.is_empty());
@@ -673,7 +744,9 @@ mod tests {
 
     #[test]
     fn one_unknown_checkbox_value_rejects_the_field_once() {
-        let found = errors(&format!("{VALID}&symptom=fever&symptom=nope&symptom=also-nope"));
+        let found = errors(&format!(
+            "{VALID}&symptom=fever&symptom=nope&symptom=also-nope"
+        ));
         assert_eq!(
             found,
             [("symptom", "Select only the symptoms listed".to_owned())]
@@ -697,16 +770,45 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             for &choice in all {
                 assert_eq!(from_value(value(choice)), Some(choice));
-                assert!(seen.insert(value(choice)), "duplicate value {}", value(choice));
+                assert!(
+                    seen.insert(value(choice)),
+                    "duplicate value {}",
+                    value(choice)
+                );
                 assert!(!label(choice).is_empty());
             }
         }
-        check(Location::ALL, Location::value, Location::label, Location::from_value);
+        check(
+            Location::ALL,
+            Location::value,
+            Location::label,
+            Location::from_value,
+        );
         check(Onset::ALL, Onset::value, Onset::label, Onset::from_value);
-        check(Duration::ALL, Duration::value, Duration::label, Duration::from_value);
-        check(Trigger::ALL, Trigger::value, Trigger::label, Trigger::from_value);
-        check(Symptom::ALL, Symptom::value, Symptom::label, Symptom::from_value);
-        check(EasedBy::ALL, EasedBy::value, EasedBy::label, EasedBy::from_value);
+        check(
+            Duration::ALL,
+            Duration::value,
+            Duration::label,
+            Duration::from_value,
+        );
+        check(
+            Trigger::ALL,
+            Trigger::value,
+            Trigger::label,
+            Trigger::from_value,
+        );
+        check(
+            Symptom::ALL,
+            Symptom::value,
+            Symptom::label,
+            Symptom::from_value,
+        );
+        check(
+            EasedBy::ALL,
+            EasedBy::value,
+            EasedBy::label,
+            EasedBy::from_value,
+        );
         assert_eq!(Symptom::ALL.len(), 22);
         assert_eq!(Trigger::ALL.len(), 6);
     }

@@ -232,7 +232,9 @@ pub static RULES: &[Rule] = &[
         reason: "A fall or knock can break a bone in the spine if your bones are weakened by osteoporosis or long-term steroid tablets. This needs an X-ray and treatment quickly.",
         sign: "a fall or injury when you have weak bones or take steroids",
         source: &NICE_CKS_BACK_PAIN,
-        applies: |a| has_weak_bones(a) && (a.has_trigger(Trigger::Injury) || a.has_symptom(MajorTrauma)),
+        applies: |a| {
+            has_weak_bones(a) && (a.has_trigger(Trigger::Injury) || a.has_symptom(MajorTrauma))
+        },
     },
     // ---- Urgent: get help today ----
     Rule {
@@ -325,7 +327,9 @@ pub static RULES: &[Rule] = &[
         source: &NHS_KIDNEY_INFECTION,
         applies: |a| {
             a.has_symptom(Urinary)
-                && (a.has_symptom(Fever) || a.has_symptom(Vomiting) || a.location == Location::Middle)
+                && (a.has_symptom(Fever)
+                    || a.has_symptom(Vomiting)
+                    || a.location == Location::Middle)
         },
     },
     Rule {
@@ -359,7 +363,12 @@ pub static RULES: &[Rule] = &[
         reason: "Most back pain gets better within 6 weeks. Pain that lasts longer is worth a GP appointment, to look at other help such as physiotherapy.",
         sign: "pain that has lasted more than 6 weeks",
         source: &NICE_NG59,
-        applies: |a| matches!(a.duration, Duration::SixToTwelveWeeks | Duration::OverTwelveWeeks),
+        applies: |a| {
+            matches!(
+                a.duration,
+                Duration::SixToTwelveWeeks | Duration::OverTwelveWeeks
+            )
+        },
     },
     Rule {
         id: "sciatica-not-settling",
@@ -452,7 +461,10 @@ mod tests {
             assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
             assert!(
                 !rule.id.is_empty()
-                    && rule.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && rule
+                        .id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                     && !rule.id.starts_with('-')
                     && !rule.id.ends_with('-'),
                 "{} is not kebab-case",
@@ -464,7 +476,9 @@ mod tests {
     #[test]
     fn table_is_ordered_most_urgent_first() {
         assert!(
-            RULES.windows(2).all(|pair| pair[0].urgency >= pair[1].urgency),
+            RULES
+                .windows(2)
+                .all(|pair| pair[0].urgency >= pair[1].urgency),
             "keep RULES grouped from Emergency down to Soon"
         );
     }
@@ -472,11 +486,27 @@ mod tests {
     #[test]
     fn every_rule_explains_itself_and_cites_a_listed_source() {
         for rule in RULES {
-            assert!(rule.reason.ends_with('.'), "{}: reason should be a sentence", rule.id);
-            assert!(!rule.sign.is_empty() && !rule.sign.ends_with('.'), "{}: sign is a phrase", rule.id);
+            assert!(
+                rule.reason.ends_with('.'),
+                "{}: reason should be a sentence",
+                rule.id
+            );
+            assert!(
+                !rule.sign.is_empty() && !rule.sign.ends_with('.'),
+                "{}: sign is a phrase",
+                rule.id
+            );
             assert!(rule.source.url.starts_with("https://"), "{}", rule.id);
-            assert!(SOURCES.contains(&rule.source), "{}: source not in SOURCES", rule.id);
-            assert_ne!(rule.urgency, SelfCare, "{}: self-care is the default, not a rule", rule.id);
+            assert!(
+                SOURCES.contains(&rule.source),
+                "{}: source not in SOURCES",
+                rule.id
+            );
+            assert_ne!(
+                rule.urgency, SelfCare,
+                "{}: self-care is the default, not a rule",
+                rule.id
+            );
         }
     }
 

@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
-use super::answers::{Age, Answers, Duration, EasedBy, Location, Onset, Severity, Symptom, Trigger};
+use super::answers::{
+    Age, Answers, Duration, EasedBy, Location, Onset, Severity, Symptom, Trigger,
+};
 
 /// Any subset of a choice table, as a set.
 fn subset<T: Copy + Ord + std::fmt::Debug + 'static>(
