@@ -127,8 +127,9 @@ impl Library {
                         link.slug
                     )),
                     None => Some(format!(
-                        "link to \"{}.md\", but there is no article with that name; check the spelling or create articles/{}.md",
-                        link.slug, link.slug
+                        "link to \"{}.md\", but there is no article with that name; check the spelling or create {}",
+                        link.slug,
+                        dir.join(format!("{}.md", link.slug)).display()
                     )),
                     Some(&index) => link.fragment.as_ref().and_then(|fragment| {
                         let target = &articles[index].0;
