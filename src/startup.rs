@@ -62,7 +62,10 @@ impl Application {
         };
         let listener = TcpListener::bind(&config.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        let state = AppState { site };
+        let state = AppState {
+            site,
+            library: Arc::new(library),
+        };
         let server = HttpServer::new(move || web::app(state.clone()))
             .listen(listener)
             .map_err(bind_error)?

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::problem::LineProblem;
+use super::shortcodes;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TocEntry {
@@ -52,6 +53,15 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("h3", &["id"])
         .add_tag_attributes("div", &["id"])
         .add_allowed_classes("div", &["footnote-definition"])
+        .add_allowed_classes(
+            "ul",
+            &[
+                "red-flags",
+                "red-flags-emergency",
+                "red-flags-urgent",
+                "red-flags-soon",
+            ],
+        )
         .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"]);
     builder
 });
@@ -68,8 +78,25 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let mut used_ids = HashSet::new();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+    let mut inside_shortcode = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if inside_shortcode {
+            inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
+            continue;
+        }
+        if matches!(event, Event::Start(Tag::Paragraph))
+            && shortcodes::is_shortcode(&body[range.clone()])
+        {
+            match shortcodes::expand(&body[range.clone()]) {
+                Ok(html) => events.push(Event::Html(CowStr::from(html))),
+                Err(message) => rendered
+                    .problems
+                    .push(LineProblem::new(line_at(range.start), message)),
+            }
+            inside_shortcode = true;
+            continue;
+        }
         if let Event::Text(text) | Event::Code(text) = &event {
             rendered.word_count += text.split_whitespace().count();
         }

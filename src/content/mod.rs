@@ -4,6 +4,7 @@
 pub mod front_matter;
 pub mod markdown;
 pub mod problem;
+pub mod shortcodes;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

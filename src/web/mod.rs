@@ -2,6 +2,7 @@
 //! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and nothing more.
 
 pub mod assets;
+pub mod checker;
 pub mod pages;
 pub mod site;
 
@@ -17,15 +18,32 @@ use actix_web::{App, HttpRequest, HttpResponse, web};
 
 pub use site::{Page, Site};
 
+use crate::content::Library;
+
 /// Everything handlers share: the immutable rendered site.
 #[derive(Clone)]
 pub struct AppState {
     pub site: Arc<Site>,
+    /// For the checker's result page, which links articles chosen per request.
+    pub library: Arc<Library>,
 }
 
 /// The whole routing table, shared by the server and in-process tests.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.default_service(web::to(serve_page));
+    config
+        .service(
+            web::resource(checker::PATH)
+                .route(web::get().to(serve_page))
+                .route(web::head().to(serve_page))
+                .route(web::post().to(checker::submit))
+                .default_service(web::to(checker::method_not_allowed)),
+        )
+        .service(
+            web::resource(checker::CHANGE_PATH)
+                .route(web::post().to(checker::change))
+                .default_service(web::to(checker::method_not_allowed)),
+        )
+        .default_service(web::to(serve_page));
 }
 
 /// Builds the application with its middleware, so every entry point serves the same thing.

@@ -202,42 +202,11 @@ pub struct ErrorPage<'a> {
 }
 
 impl<'a> ErrorPage<'a> {
-    pub fn not_found(stylesheet: &'a str) -> Self {
+    pub fn new(heading: &'a str, message: &'a str, stylesheet: &'a str) -> Self {
         ErrorPage {
-            layout: Layout::new(
-                "Page not found",
-                "This page does not exist.",
-                "",
-                stylesheet,
-            ),
-            heading: "Page not found",
-            message: "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
-        }
-    }
-
-    pub fn server_error(stylesheet: &'a str) -> Self {
-        ErrorPage {
-            layout: Layout::new(
-                "Sorry, something went wrong",
-                "Something went wrong on our side.",
-                "",
-                stylesheet,
-            ),
-            heading: "Sorry, something went wrong",
-            message: "This is a problem on our side, not something you did. Please try again in a few minutes.",
-        }
-    }
-
-    pub fn method_not_allowed(stylesheet: &'a str) -> Self {
-        ErrorPage {
-            layout: Layout::new(
-                "Method not allowed",
-                "This page cannot be used that way.",
-                "",
-                stylesheet,
-            ),
-            heading: "This page cannot be used that way",
-            message: "This address only supports reading with a browser (GET). Follow a link to the page instead.",
+            layout: Layout::new(heading, message, "", stylesheet),
+            heading,
+            message,
         }
     }
 }

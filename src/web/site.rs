@@ -8,8 +8,10 @@ use askama::Template;
 use bytes::Bytes;
 
 use super::assets::Assets;
+use super::checker::{self, FormPage, HowItWorksPage};
 use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TopicPage, TopicView};
 use crate::content::{Category, Library};
+use crate::triage::{RawAnswers, vignette_report};
 
 pub const HTML: &str = "text/html; charset=utf-8";
 pub const STYLESHEET: &str = "/static/site.css";
@@ -54,6 +56,9 @@ pub struct Site {
     pub not_found: Page,
     pub server_error: Page,
     pub method_not_allowed: Page,
+    pub bad_request: Page,
+    pub payload_too_large: Page,
+    pub unsupported_media_type: Page,
     pub article_count: usize,
 }
 
@@ -86,7 +91,7 @@ impl Site {
                 .iter()
                 .map(|&c| TopicView::new(library, c))
                 .collect(),
-            has_checker: false,
+            has_checker: true,
         };
         pages.insert("/".to_owned(), Page::html(render("home", &home)?));
 
@@ -110,6 +115,18 @@ impl Site {
             pages.insert(path.clone(), Page::html(render(&path, &page)?));
         }
 
+        let form = FormPage::new(&RawAnswers::default(), &[]);
+        // The empty form is the same for everyone, so it is cached like any page.
+        pages.insert(
+            checker::PATH.to_owned(),
+            Page::html(render("symptom checker", &form)?),
+        );
+        let how = HowItWorksPage::new(vignette_report());
+        pages.insert(
+            checker::HOW_IT_WORKS_PATH.to_owned(),
+            Page::html(render("how it works", &how)?),
+        );
+
         for (name, asset) in assets.iter() {
             pages.insert(
                 format!("/static/{name}"),
@@ -121,14 +138,36 @@ impl Site {
             );
         }
 
-        let error_page = |name: &str, page: ErrorPage| -> Result<Page, RenderError> {
-            Ok(Page::new(render(name, &page)?, HTML, "no-store"))
+        let error_page = |heading: &str, message: &str| -> Result<Page, RenderError> {
+            let page = ErrorPage::new(heading, message, STYLESHEET);
+            Ok(Page::new(render(heading, &page)?, HTML, "no-store"))
         };
         Ok(Site {
             pages,
-            not_found: error_page("404", ErrorPage::not_found(STYLESHEET))?,
-            server_error: error_page("500", ErrorPage::server_error(STYLESHEET))?,
-            method_not_allowed: error_page("405", ErrorPage::method_not_allowed(STYLESHEET))?,
+            not_found: error_page(
+                "Page not found",
+                "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
+            )?,
+            server_error: error_page(
+                "Sorry, something went wrong",
+                "This is a problem on our side, not something you did. Please try again in a few minutes.",
+            )?,
+            method_not_allowed: error_page(
+                "This page cannot be used that way",
+                "This address does not accept that kind of request. Follow a link to the page, or use the form on the page instead.",
+            )?,
+            bad_request: error_page(
+                "We could not read your answers",
+                "Your browser sent something we could not read. Go back to the symptom checker and send the form again.",
+            )?,
+            payload_too_large: error_page(
+                "Too much information was sent",
+                "The form sent more than 16 KB, which is far more than the symptom checker needs. Go back to the symptom checker and send the form again.",
+            )?,
+            unsupported_media_type: error_page(
+                "Send your answers with the form",
+                "The symptom checker only accepts answers sent by its own web form. Go back to the symptom checker and use the form.",
+            )?,
             article_count: library.len(),
         })
     }
