@@ -14,7 +14,7 @@ use super::{AppState, error_response};
 use crate::content::Library;
 use crate::triage::{
     Advice, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, RULES, RawAnswers,
-    Symptom, Trigger, Urgency, VignetteReport, assess,
+    Rule, Symptom, Trigger, Urgency, VignetteReport, assess,
 };
 
 pub const PATH: &str = "/symptom-checker";
@@ -200,12 +200,6 @@ impl FormPage<'_> {
     }
 }
 
-pub struct ReasonView {
-    pub text: &'static str,
-    pub source_title: &'static str,
-    pub source_url: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "checker_result.html")]
 pub struct ResultPage<'a> {
@@ -214,7 +208,8 @@ pub struct ResultPage<'a> {
     pub headline: &'static str,
     pub explanation: &'static str,
     pub icon: &'static str,
-    pub reasons: Vec<ReasonView>,
+    /// Every rule that fired, most urgent first; each shows its reason and source.
+    pub reasons: Vec<&'static Rule>,
     pub advice: Vec<Advice>,
     pub articles: Vec<ArticleLink<'a>>,
     pub safety_net: Vec<&'static str>,
@@ -258,15 +253,7 @@ impl<'a> ResultPage<'a> {
             headline: urgency.headline(),
             explanation: urgency.explanation(),
             icon: urgency_icon(urgency),
-            reasons: assessment
-                .fired
-                .iter()
-                .map(|rule| ReasonView {
-                    text: rule.reason,
-                    source_title: rule.source.title,
-                    source_url: rule.source.url,
-                })
-                .collect(),
+            reasons: assessment.fired,
             advice: assessment.advice,
             articles: assessment
                 .articles
@@ -286,18 +273,10 @@ impl<'a> ResultPage<'a> {
     }
 }
 
-pub struct RuleView {
-    pub id: &'static str,
-    pub reason: &'static str,
-    pub sign: &'static str,
-    pub source_title: &'static str,
-    pub source_url: &'static str,
-}
-
 pub struct UrgencyGroup {
     pub value: &'static str,
     pub headline: &'static str,
-    pub rules: Vec<RuleView>,
+    pub rules: Vec<&'static Rule>,
     pub vignettes: usize,
 }
 
@@ -321,13 +300,6 @@ impl HowItWorksPage<'_> {
                 rules: RULES
                     .iter()
                     .filter(|rule| rule.urgency == urgency)
-                    .map(|rule| RuleView {
-                        id: rule.id,
-                        reason: rule.reason,
-                        sign: rule.sign,
-                        source_title: rule.source.title,
-                        source_url: rule.source.url,
-                    })
                     .collect(),
                 vignettes: report
                     .per_urgency
