@@ -1,9 +1,16 @@
-//! The command line: `backcare [serve]` and its options.
+//! The command line: `backcare [serve]`, `backcare check`, `backcare new` and their options.
 //! Parsing only; `main` hands the result to the library.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::content::Category;
+use crate::content::front_matter::is_valid_slug;
+use crate::discussion::DEFAULT_DATABASE_URL;
+use crate::rate_limit::RateLimit;
+use crate::web::BaseUrl;
 
 /// backcare: a fast, accessible website about back cramps and back pain.
 #[derive(Debug, Parser)]
@@ -21,6 +28,133 @@ pub struct Cli {
 pub enum Command {
     /// Serve the site over HTTP (the default).
     Serve(ServeArgs),
+    /// Check every article (drafts too) for errors and warnings without starting the site.
+    Check(CheckArgs),
+    /// Start a new article: writes <articles>/<slug>.md with front matter and a skeleton.
+    New(NewArgs),
+    /// Manage the moderators of the reader discussion.
+    Moderator(ModeratorArgs),
+    /// Work with the reader discussion's posts.
+    Comments(CommentsArgs),
+}
+
+/// Where the discussion's posts, moderators and sessions are kept.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://FILE?mode=rwc (created if missing) or postgres://USER@HOST/DB
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_DATABASE_URL,
+        value_name = "URL"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ModeratorArgs {
+    #[command(subcommand)]
+    pub action: ModeratorAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModeratorAction {
+    /// Add a moderator, or set a new password for one (which signs them out everywhere).
+    /// The password is asked for twice without echo, or read from standard input.
+    Add(ModeratorAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModeratorAddArgs {
+    /// The name to sign in with: 2 to 40 letters, digits, dots, hyphens or underscores.
+    pub name: String,
+
+    /// Read the password from the first line of standard input (also used when stdin is not a terminal).
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentsArgs {
+    #[command(subcommand)]
+    pub action: CommentsAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommentsAction {
+    /// Write every post (pending, approved and rejected) to standard output as JSON lines, for backups.
+    Export(DatabaseArgs),
+}
+
+/// Whether articles have a reader discussion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommentsMode {
+    /// No discussion: article pages are served fully pre-rendered.
+    Off,
+    /// A discussion under each article; posts appear once a moderator approves them.
+    Moderated,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Directory holding the Markdown articles.
+    #[arg(long, default_value = "articles", value_name = "DIR")]
+    pub articles: PathBuf,
+
+    /// Directory holding CSS, images and other static files.
+    #[arg(long = "static", default_value = "static", value_name = "DIR")]
+    pub static_dir: PathBuf,
+
+    /// Treat warnings as errors: exit with status 1 if there is any warning.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Check review dates as if today were this date, e.g. 2027-01-31 [default: today]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<time::Date>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// The page's name and address: lowercase letters, digits and single hyphens, e.g. heat-therapy.
+    #[arg(value_parser = parse_slug)]
+    pub slug: String,
+
+    /// Directory holding the Markdown articles.
+    #[arg(long, default_value = "articles", value_name = "DIR")]
+    pub articles: PathBuf,
+
+    /// The topic: causes, prevention, relief or when-to-get-help.
+    #[arg(long, default_value = "causes", value_parser = parse_category)]
+    pub category: Category,
+
+    /// The page title [default: made from the slug, e.g. "Heat therapy"]
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+}
+
+fn parse_slug(slug: &str) -> Result<String, String> {
+    if is_valid_slug(slug) {
+        Ok(slug.to_owned())
+    } else {
+        Err("use lowercase letters, digits and single hyphens, e.g. heat-therapy".to_owned())
+    }
+}
+
+fn parse_category(name: &str) -> Result<Category, String> {
+    Category::from_slug(name).ok_or_else(|| {
+        let names: Vec<&str> = Category::ALL.iter().map(|c| c.slug()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, format).map_err(|_| "write the date like 2027-01-31".to_owned())
 }
 
 #[derive(Debug, Clone, Args)]
@@ -41,14 +175,88 @@ pub struct ServeArgs {
     /// Directory holding CSS, images and other static files.
     #[arg(long = "static", default_value = "static", value_name = "DIR")]
     pub static_dir: PathBuf,
+
+    /// Reload the site whenever an article or static file changes, and show any problems on every page (for authors).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Show draft articles, labelled "Draft" (for previewing before publishing).
+    #[arg(long)]
+    pub drafts: bool,
+
+    /// The site's public address, e.g. https://backcare.example, used in canonical links, the feed
+    /// and the sitemap [default: http:// and the address the server listens on]
+    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
+
+    /// Symptom checker answers each client may send per minute, after a first burst; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "BACKCARE_CHECKER_RATE_LIMIT",
+        default_value_t = RateLimit::CHECKER_DEFAULT.per_minute,
+        value_name = "N"
+    )]
+    pub checker_rate_limit: u32,
+
+    /// Symptom checker answers a client may send at once before the per-minute rate applies.
+    #[arg(
+        long,
+        env = "BACKCARE_CHECKER_BURST",
+        default_value_t = RateLimit::CHECKER_DEFAULT.burst,
+        value_name = "N"
+    )]
+    pub checker_burst: u32,
+
+    /// The address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto headers are
+    /// believed; repeat for several (env: comma-separated). Without it those headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BACKCARE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// Threads answering requests [default: one per CPU]
+    #[arg(long, env = "BACKCARE_WORKERS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: Option<u16>,
+
+    /// The reader discussion under each article.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "moderated",
+        env = "BACKCARE_COMMENTS"
+    )]
+    pub comments: CommentsMode,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// A file holding the secret that signs the discussion's form tokens; instances behind one
+    /// proxy need the same one. Also read from the environment as BACKCARE_SECRET
+    /// [default: random at each start]
+    #[arg(long, env = "BACKCARE_SECRET_FILE", value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The symptom checker's limit per client, or `None` when `--checker-rate-limit 0` turns it off.
+    pub fn checker_rate_limit(&self) -> Option<RateLimit> {
+        (self.checker_rate_limit > 0).then_some(RateLimit {
+            per_minute: self.checker_rate_limit,
+            burst: self.checker_burst.max(1),
+        })
+    }
 }
 
 impl Cli {
-    /// The serve options, whether given after `serve` or with no command at all.
+    /// The serve options, whether given after `serve` or with no command at all
+    /// (for `check` and `new`, which `main` dispatches first, the defaults).
     pub fn serve_args(self) -> ServeArgs {
         match self.command {
             Some(Command::Serve(args)) => args,
-            None => self.serve,
+            _ => self.serve,
         }
     }
 }
@@ -64,10 +272,181 @@ mod tests {
     }
 
     #[test]
+    fn discussion_options_and_commands() {
+        let args = Cli::try_parse_from(["backcare"]).unwrap().serve_args();
+        assert_eq!(args.comments, CommentsMode::Moderated);
+        let args = Cli::try_parse_from([
+            "backcare",
+            "serve",
+            "--comments",
+            "off",
+            "--database-url",
+            "postgres://u@localhost/db",
+            "--secret-file",
+            "secret.txt",
+        ])
+        .unwrap()
+        .serve_args();
+        assert_eq!(args.comments, CommentsMode::Off);
+        assert_eq!(args.database.database_url, "postgres://u@localhost/db");
+        assert_eq!(args.secret_file, Some(PathBuf::from("secret.txt")));
+        assert!(Cli::try_parse_from(["backcare", "--comments", "open"]).is_err());
+
+        let cli = Cli::try_parse_from(["backcare", "moderator", "add", "alex", "--password-stdin"])
+            .unwrap();
+        let Some(Command::Moderator(ModeratorArgs {
+            action: ModeratorAction::Add(add),
+        })) = cli.command
+        else {
+            panic!("moderator add");
+        };
+        assert_eq!(add.name, "alex");
+        assert!(add.password_stdin);
+
+        let cli = Cli::try_parse_from([
+            "backcare",
+            "comments",
+            "export",
+            "--database-url",
+            "sqlite://x.db",
+        ])
+        .unwrap();
+        let Some(Command::Comments(CommentsArgs {
+            action: CommentsAction::Export(database),
+        })) = cli.command
+        else {
+            panic!("comments export");
+        };
+        assert_eq!(database.database_url, "sqlite://x.db");
+    }
+
+    #[test]
     fn serve_is_the_default_command() {
         let cli = Cli::try_parse_from(["backcare", "--bind", "0.0.0.0:9000"]).unwrap();
         assert_eq!(cli.serve_args().bind, "0.0.0.0:9000");
         let cli = Cli::try_parse_from(["backcare", "serve", "--articles", "x"]).unwrap();
         assert_eq!(cli.serve_args().articles, PathBuf::from("x"));
+    }
+
+    #[test]
+    fn authoring_flags_and_a_checked_base_url() {
+        let cli = Cli::try_parse_from([
+            "backcare",
+            "serve",
+            "--watch",
+            "--drafts",
+            "--base-url",
+            "https://backcare.example/",
+        ])
+        .unwrap();
+        let args = cli.serve_args();
+        assert!(args.watch && args.drafts);
+        assert_eq!(
+            args.base_url.map(|url| url.to_string()),
+            Some("https://backcare.example".to_owned())
+        );
+
+        let error = Cli::try_parse_from(["backcare", "--base-url", "backcare.example/site"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("--base-url"), "{error}");
+    }
+
+    #[test]
+    fn production_flags_have_safe_defaults() {
+        let args = Cli::try_parse_from(["backcare"]).unwrap().serve_args();
+        assert_eq!(args.checker_rate_limit(), Some(RateLimit::CHECKER_DEFAULT));
+        assert!(args.trusted_proxies.is_empty());
+        assert_eq!(args.workers, None);
+
+        let args = Cli::try_parse_from([
+            "backcare",
+            "serve",
+            "--checker-rate-limit",
+            "60",
+            "--checker-burst",
+            "5",
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--trusted-proxy",
+            "::1",
+            "--workers",
+            "4",
+        ])
+        .unwrap()
+        .serve_args();
+        assert_eq!(
+            args.checker_rate_limit(),
+            Some(RateLimit {
+                per_minute: 60,
+                burst: 5
+            })
+        );
+        assert_eq!(
+            args.trusted_proxies,
+            [
+                "127.0.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert_eq!(args.workers, Some(4));
+
+        let off = Cli::try_parse_from(["backcare", "--checker-rate-limit", "0"]).unwrap();
+        assert_eq!(off.serve_args().checker_rate_limit(), None);
+        assert!(Cli::try_parse_from(["backcare", "--trusted-proxy", "proxy.local"]).is_err());
+        assert!(Cli::try_parse_from(["backcare", "--workers", "0"]).is_err());
+    }
+
+    #[test]
+    fn check_takes_folders_strict_and_a_date() {
+        let cli = Cli::try_parse_from([
+            "backcare",
+            "check",
+            "--articles",
+            "a",
+            "--static",
+            "s",
+            "--strict",
+            "--today",
+            "2027-01-31",
+        ])
+        .unwrap();
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("check command");
+        };
+        assert_eq!(args.articles, PathBuf::from("a"));
+        assert_eq!(args.static_dir, PathBuf::from("s"));
+        assert!(args.strict);
+        assert_eq!(args.today, Some(time::macros::date!(2027 - 01 - 31)));
+        assert!(Cli::try_parse_from(["backcare", "check", "--today", "31/01/2027"]).is_err());
+    }
+
+    #[test]
+    fn new_checks_the_slug_and_the_category() {
+        let cli =
+            Cli::try_parse_from(["backcare", "new", "ice-packs", "--category", "relief"]).unwrap();
+        let Some(Command::New(args)) = cli.command else {
+            panic!("new command");
+        };
+        assert_eq!(args.slug, "ice-packs");
+        assert_eq!(args.category, Category::Relief);
+        assert_eq!(args.title, None);
+
+        let bad_slug = Cli::try_parse_from(["backcare", "new", "Ice_Packs"]).unwrap_err();
+        assert_eq!(bad_slug.exit_code(), 2);
+        assert!(
+            bad_slug
+                .to_string()
+                .contains("use lowercase letters, digits and single hyphens"),
+            "{bad_slug}"
+        );
+        let bad_category =
+            Cli::try_parse_from(["backcare", "new", "ice", "--category", "treatment"]).unwrap_err();
+        assert!(
+            bad_category
+                .to_string()
+                .contains("expected one of causes, prevention, relief, when-to-get-help"),
+            "{bad_category}"
+        );
     }
 }

@@ -1,8 +1,13 @@
 //! backcare: a server-rendered site about back cramps and back pain.
 //! `content` loads articles, `triage` runs the symptom checker, `web` serves both; `startup` wires them.
 
+pub mod authoring;
 pub mod cli;
 pub mod content;
+pub mod discussion;
+pub mod live_reload;
+pub mod rate_limit;
 pub mod startup;
+pub mod telemetry;
 pub mod triage;
 pub mod web;

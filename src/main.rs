@@ -1,27 +1,66 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
-use backcare::cli::Cli;
+use backcare::authoring::{self, NewArticle};
+use backcare::cli::{
+    CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction, ModeratorAddArgs,
+    NewArgs,
+};
+use backcare::discussion::Storage;
+use backcare::discussion::commands;
 use backcare::startup::{Application, ServeConfig, StartError};
+use backcare::telemetry;
+use backcare::web::discussion::{DiscussionConfig, read_secret};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let args = Cli::parse().serve_args();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("BACKCARE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check(args)) => return check(args),
+        Some(Command::New(args)) => return new_article(args),
+        Some(Command::Moderator(args)) => match args.action {
+            ModeratorAction::Add(args) => return add_moderator(args).await,
+        },
+        Some(Command::Comments(args)) => match args.action {
+            CommentsAction::Export(database) => {
+                return export_comments(&database.database_url).await;
+            }
+        },
+        Some(Command::Serve(_)) | None => {}
+    }
+    let args = cli.serve_args();
+    // Held until `main` returns, so the last log lines are written before the process exits.
+    let _logs = telemetry::init();
 
-    let config = ServeConfig {
-        bind: args.bind,
-        articles: args.articles,
-        static_dir: args.static_dir,
+    let checker_rate_limit = args.checker_rate_limit();
+    let comments = match args.comments {
+        CommentsMode::Off => None,
+        CommentsMode::Moderated => {
+            let secret = std::env::var("BACKCARE_SECRET").ok();
+            match read_secret(args.secret_file.as_deref(), secret) {
+                Ok(secret) => Some(DiscussionConfig {
+                    secret,
+                    ..DiscussionConfig::new(args.database.database_url.clone())
+                }),
+                Err(error) => {
+                    eprintln!("backcare: cannot read the secret: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     };
-    let application = match Application::build(&config) {
+    let config = ServeConfig {
+        watch: args.watch,
+        drafts: args.drafts,
+        base_url: args.base_url,
+        checker_rate_limit,
+        trusted_proxies: args.trusted_proxies,
+        workers: args.workers.map(usize::from),
+        comments,
+        ..ServeConfig::new(args.bind, args.articles, args.static_dir)
+    };
+    let application = match Application::build(&config).await {
         Ok(application) => application,
         Err(StartError::Content(errors)) => {
             eprintln!("{errors}");
@@ -38,10 +77,118 @@ async fn main() -> ExitCode {
         application.article_count(),
         application.address()
     );
+    if config.watch {
+        println!(
+            "backcare: watching {} and {} for changes",
+            config.articles.display(),
+            config.static_dir.display()
+        );
+    }
     match application.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("backcare: server stopped with an error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare check`: the report goes to stdout; status 1 when there are errors (or, with --strict, warnings).
+fn check(args: CheckArgs) -> ExitCode {
+    let today = args.today.unwrap_or_else(authoring::today);
+    let mut report = authoring::check(&args.articles, &args.static_dir, today);
+    if args.strict {
+        report = report.into_strict();
+    }
+    println!("{report}");
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `backcare new`: status 1 if the file exists or cannot be written (clap has already refused a bad slug with 2).
+fn new_article(args: NewArgs) -> ExitCode {
+    let article = NewArticle {
+        slug: args.slug,
+        title: args.title,
+        category: args.category,
+    };
+    match article.create(&args.articles, authoring::today()) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            println!(
+                "next: replace the summary and the source marked REPLACE, write the page, then run `backcare check`"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare new: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the discussion's database for a command, or says why not.
+async fn open_database(url: &str) -> Option<Storage> {
+    match Storage::connect(url).await {
+        Ok(storage) => Some(storage),
+        Err(error) => {
+            eprintln!("backcare: {error}");
+            None
+        }
+    }
+}
+
+/// `backcare moderator add NAME`: status 1 if the name, password or database is refused.
+async fn add_moderator(args: ModeratorAddArgs) -> ExitCode {
+    let password = match commands::read_new_password(args.password_stdin) {
+        Ok(password) => password,
+        Err(error) => {
+            eprintln!("backcare moderator add: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(storage) = open_database(&args.database.database_url).await else {
+        return ExitCode::FAILURE;
+    };
+    let result = commands::add_moderator(&storage, &args.name, &password).await;
+    storage.close().await;
+    match result {
+        Ok(true) => {
+            println!("added moderator {}", args.name);
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            println!(
+                "changed the password of moderator {} (their sessions have ended)",
+                args.name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare moderator add: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare comments export`: JSON lines on stdout, the count on stderr.
+async fn export_comments(url: &str) -> ExitCode {
+    let Some(storage) = open_database(url).await else {
+        return ExitCode::FAILURE;
+    };
+    let stdout = std::io::stdout();
+    let result = commands::export(&storage, &mut std::io::BufWriter::new(stdout.lock())).await;
+    storage.close().await;
+    match result {
+        Ok(count) => {
+            eprintln!("exported {count} posts");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare comments export: {error}");
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,7 @@
 //! Start-up: load the content, render the site, bind the socket and build the server.
 //! Shared by `main` and the integration tests, which bind port 0.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,15 +9,95 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 
 use crate::content::{Library, LoadErrors, LoadOptions};
+use crate::discussion::StoreError;
+use crate::live_reload::{self, LiveReload};
+use crate::rate_limit::RateLimit;
 use crate::web::assets::Assets;
+use crate::web::discussion::{Discussion, DiscussionConfig};
 use crate::web::site::RenderError;
-use crate::web::{self, AppState, Site};
+use crate::web::{
+    self, AppState, BaseUrl, Generation, Precompress, Protection, Site, SiteSettings,
+    TrustedProxies,
+};
 
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub bind: String,
     pub articles: PathBuf,
     pub static_dir: PathBuf,
+    /// Rebuild the site whenever an article or static file changes (`serve --watch`).
+    pub watch: bool,
+    /// Serve drafts too, labelled "Draft" (`serve --drafts`).
+    pub drafts: bool,
+    /// Where the site is published; `None` means the address the server is bound to.
+    /// An https address also turns on `Strict-Transport-Security`.
+    pub base_url: Option<BaseUrl>,
+    /// Answers to the symptom checker each client may send (`--checker-rate-limit`); `None` turns
+    /// the limit off.
+    pub checker_rate_limit: Option<RateLimit>,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// When the gzip and brotli copies of every page are made.
+    pub precompress: Precompress,
+    /// Threads answering requests; `None` means one per CPU.
+    pub workers: Option<usize>,
+    /// The reader discussion under each article and its database (`--comments moderated`);
+    /// `None` (`--comments off`) serves article pages fully pre-rendered.
+    pub comments: Option<DiscussionConfig>,
+}
+
+/// What the server allows any one client, and how it stops. Documented in README.md under
+/// "Running in production"; the form body limit is `checker::MAX_BODY_BYTES`, its time limit
+/// `checker::BODY_TIMEOUT`. actix-http itself refuses a request head over 128 KiB or with more
+/// than 96 headers (431), which no setting changes.
+pub mod limits {
+    use std::time::Duration;
+
+    /// The request head must arrive within this, or the client gets 408 and is disconnected.
+    pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+    /// How long to wait for a client to acknowledge the end of a closed connection.
+    pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+    /// Idle keep-alive connections are closed after this. Longer than the reverse proxy's own
+    /// upstream keep-alive (deploy/nginx.conf: 20 s), so the proxy, not us, closes idle connections
+    /// and never sends a request on a connection we are closing.
+    pub const KEEP_ALIVE: Duration = Duration::from_secs(30);
+    /// Open connections per worker thread; more wait in the listen backlog.
+    pub const MAX_CONNECTIONS_PER_WORKER: usize = 2048;
+    /// Connections per worker in their TLS handshake; backcare speaks plain HTTP behind a proxy,
+    /// so this only matters if TLS is ever added.
+    pub const MAX_CONNECTION_RATE_PER_WORKER: usize = 256;
+    /// Connections the kernel queues before we accept them.
+    pub const BACKLOG: u32 = 1024;
+    /// Threads per worker for CPU-heavy work handed off by handlers (compressing an assembled
+    /// page, hashing a password). Each thread can hold its own allocator arena, so a small
+    /// number keeps memory flat when many pages are compressed at once; the default is 512.
+    pub const MAX_BLOCKING_THREADS_PER_WORKER: usize = 2;
+    /// On SIGTERM or SIGINT: stop accepting, then give requests in flight this long to finish.
+    pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+}
+
+impl ServeConfig {
+    /// Serves `articles` and `static_dir` on `bind`: no watching, no drafts, local links; pages
+    /// compressed in the background and the symptom checker limited per client, as in production.
+    pub fn new(
+        bind: impl Into<String>,
+        articles: impl Into<PathBuf>,
+        static_dir: impl Into<PathBuf>,
+    ) -> Self {
+        ServeConfig {
+            bind: bind.into(),
+            articles: articles.into(),
+            static_dir: static_dir.into(),
+            watch: false,
+            drafts: false,
+            base_url: None,
+            checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
+            trusted_proxies: Vec::new(),
+            precompress: Precompress::Background,
+            workers: None,
+            comments: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,25 +116,138 @@ pub enum StartError {
         address: String,
         source: std::io::Error,
     },
+    #[error("cannot watch the articles and static directories for changes: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("{0}")]
+    Database(#[from] StoreError),
+}
+
+/// Where the content lives and how to read it; read at start-up and again by every reload.
+#[derive(Debug, Clone)]
+pub struct ContentSource {
+    pub articles: PathBuf,
+    pub static_dir: PathBuf,
+    pub load_options: LoadOptions,
+}
+
+/// The loaded input of one generation, kept so a later broken edit can re-render it.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub library: Arc<Library>,
+    pub assets: Assets,
+}
+
+impl ContentSource {
+    pub fn load_library(&self) -> Result<Library, LoadErrors> {
+        Library::load(&self.articles, self.load_options.clone())
+    }
+
+    pub fn load_assets(&self) -> Result<Assets, StartError> {
+        Assets::load(&self.static_dir).map_err(|source| StartError::Static {
+            path: self.static_dir.clone(),
+            source,
+        })
+    }
+
+    /// Loads everything, or says what is wrong as `file:line: message` lines for the author.
+    pub fn load(&self) -> Result<Content, Vec<String>> {
+        match (self.load_library(), self.load_assets()) {
+            (Ok(library), Ok(assets)) => Ok(Content {
+                library: Arc::new(library),
+                assets,
+            }),
+            (library, assets) => {
+                let mut problems: Vec<String> = library
+                    .err()
+                    .map(|errors| errors.0.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default();
+                problems.extend(assets.err().map(|error| error.to_string()));
+                Err(problems)
+            }
+        }
+    }
+}
+
+/// How content becomes a generation of the site: where it is served and in which mode.
+#[derive(Debug, Clone)]
+pub struct SiteSource {
+    pub content: ContentSource,
+    pub base_url: BaseUrl,
+    pub live_preview: bool,
+    /// Article pages leave room for the reader discussion.
+    pub comments: bool,
+}
+
+impl SiteSource {
+    /// Renders `content`, with a banner listing `author_problems` on every page when there are any.
+    pub fn render(
+        &self,
+        content: &Content,
+        author_problems: Vec<String>,
+    ) -> Result<Generation, RenderError> {
+        let settings = SiteSettings {
+            live_preview: self.live_preview,
+            author_problems,
+            comments: self.comments,
+            ..SiteSettings::new(self.base_url.clone())
+        };
+        Ok(Generation {
+            site: Site::build(&content.library, &content.assets, settings)?,
+            library: Arc::clone(&content.library),
+        })
+    }
 }
 
 /// A bound, ready-to-run server.
 pub struct Application {
     server: Server,
     address: SocketAddr,
+    base_url: BaseUrl,
     article_count: usize,
+    /// Present with `--watch`; dropping it (when the server stops) stops watching.
+    _live_reload: Option<LiveReload>,
 }
 
 impl Application {
-    /// Loads and renders everything before binding, so a broken site never starts listening.
-    pub fn build(config: &ServeConfig) -> Result<Application, StartError> {
-        let library = Library::load(&config.articles, LoadOptions::default())?;
-        let assets = Assets::load(&config.static_dir).map_err(|source| StartError::Static {
-            path: config.static_dir.clone(),
-            source,
-        })?;
-        let site = Arc::new(Site::build(&library, &assets)?);
-        let article_count = site.article_count;
+    /// Loads and checks the content before binding, so a broken site never starts listening,
+    /// except with `--watch`, where the author gets the problems in a banner and a site that
+    /// fixes itself when they save.
+    pub async fn build(config: &ServeConfig) -> Result<Application, StartError> {
+        let started = std::time::Instant::now();
+        let content_source = ContentSource {
+            articles: config.articles.clone(),
+            static_dir: config.static_dir.clone(),
+            load_options: LoadOptions {
+                include_drafts: config.drafts,
+                static_dir: Some(config.static_dir.clone()),
+            },
+        };
+        let (content, author_problems) = if config.watch {
+            match content_source.load() {
+                Ok(content) => (content, Vec::new()),
+                Err(problems) => {
+                    live_reload::report_problems(&problems);
+                    // Styles still load if only the articles are broken, so the banner is readable.
+                    let content = Content {
+                        library: Arc::default(),
+                        assets: content_source.load_assets().unwrap_or_default(),
+                    };
+                    (content, problems)
+                }
+            }
+        } else {
+            let content = Content {
+                library: Arc::new(content_source.load_library()?),
+                assets: content_source.load_assets()?,
+            };
+            (content, Vec::new())
+        };
+
+        // The database is opened (and migrated) before listening, so a bad URL stops the start.
+        let discussion = match &config.comments {
+            Some(comments) => Some(Discussion::start(comments).await?),
+            None => None,
+        };
 
         let bind_error = |source| StartError::Bind {
             address: config.bind.clone(),
@@ -62,23 +255,67 @@ impl Application {
         };
         let listener = TcpListener::bind(&config.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        let state = AppState {
-            site,
-            library: Arc::new(library),
+        let source = SiteSource {
+            content: content_source,
+            base_url: config
+                .base_url
+                .clone()
+                .unwrap_or_else(|| BaseUrl::for_address(address)),
+            live_preview: config.watch,
+            comments: discussion.is_some(),
         };
-        let server = HttpServer::new(move || web::app(state.clone()))
-            .listen(listener)
-            .map_err(bind_error)?
-            .run();
+
+        let generation = source.render(&content, author_problems)?;
+        let article_count = generation.site.article_count;
+        tracing::info!(
+            articles = article_count,
+            addresses = generation.site.page_count(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "site loaded and rendered"
+        );
+        let protection = Protection::new(
+            TrustedProxies::new(config.trusted_proxies.iter().copied()),
+            source.base_url.is_https(),
+            config.checker_rate_limit,
+        );
+        let mut state = AppState::new(generation, config.precompress, protection);
+        if let Some(discussion) = discussion {
+            state = state.with_discussion(discussion);
+        }
+        let live_reload = if config.watch {
+            Some(live_reload::start(source.clone(), state.clone(), content)?)
+        } else {
+            None
+        };
+        let mut server = HttpServer::new(move || web::app(state.clone()))
+            .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
+            .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
+            .keep_alive(limits::KEEP_ALIVE)
+            .max_connections(limits::MAX_CONNECTIONS_PER_WORKER)
+            .max_connection_rate(limits::MAX_CONNECTION_RATE_PER_WORKER)
+            .backlog(limits::BACKLOG)
+            .worker_max_blocking_threads(limits::MAX_BLOCKING_THREADS_PER_WORKER)
+            .shutdown_timeout(limits::SHUTDOWN_TIMEOUT.as_secs());
+        if let Some(workers) = config.workers {
+            server = server.workers(workers.max(1));
+        }
+        let server = server.listen(listener).map_err(bind_error)?.run();
         Ok(Application {
             server,
             address,
+            base_url: source.base_url,
             article_count,
+            _live_reload: live_reload,
         })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The address used in canonical links, the feed and the sitemap.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
     }
 
     pub fn article_count(&self) -> usize {

@@ -25,6 +25,14 @@ pub const FIELDS: &[&str] = &[
 
 pub const SUMMARY_MAX_CHARS: usize = 200;
 
+/// What `backcare new` writes where only the author can supply the real thing. Every value
+/// starts with `REPLACE` so that the loader can refuse a page that still carries one.
+pub const PLACEHOLDER_MARK: &str = "REPLACE";
+pub const PLACEHOLDER_SUMMARY: &str =
+    "REPLACE: say in one or two plain sentences what this page covers and who it is for.";
+pub const PLACEHOLDER_SOURCE_TITLE: &str = "REPLACE: source title";
+pub const PLACEHOLDER_SOURCE_URL: &str = "https://example.org/replace-me";
+
 /// The four topics every article belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
@@ -101,6 +109,31 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub draft: bool,
     pub weight: i64,
+    /// Where each field was written, so later checks (e.g. the review date) can point at it.
+    pub lines: FieldLines,
+}
+
+/// The file line of each front matter field the author wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldLines {
+    fields: Vec<(String, usize)>,
+    /// The line of the front matter's opening `+++`, for fields the author left out.
+    fence: usize,
+}
+
+impl FieldLines {
+    /// The line of `field`, if the author wrote it.
+    pub fn get(&self, field: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|&(_, line)| line)
+    }
+
+    /// The line of `field`, or of the opening fence when the field was left out.
+    pub fn of(&self, field: &str) -> usize {
+        self.get(field).unwrap_or(self.fence)
+    }
 }
 
 /// An article file cut into its two parts, with the line numbers where each starts.
@@ -192,10 +225,15 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
     let mut draft = false;
     let mut weight = 0;
 
+    let mut lines = FieldLines {
+        fields: Vec::new(),
+        fence: fence_line,
+    };
     for (key, value) in &table {
         let line = line_of(front, key.span().start, front_line);
         let name = key.get_ref().as_str();
         let value = value.get_ref();
+        lines.fields.push((name.to_owned(), line));
         match name {
             "title" => title = fields.text(line, name, value),
             "summary" => summary = fields.summary(line, value),
@@ -253,6 +291,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
                 tags,
                 draft,
                 weight,
+                lines,
             })
         }
         _ => Err(problems),
@@ -360,6 +399,13 @@ impl FieldReader<'_> {
 
     fn summary(&mut self, line: usize, value: &Value) -> Option<String> {
         let summary = self.text(line, "summary", value)?;
+        if summary.starts_with(PLACEHOLDER_MARK) {
+            self.problem(
+                line,
+                "summary is still the placeholder from \"backcare new\"; write one or two plain sentences that say what the page covers",
+            );
+            return None;
+        }
         let length = summary.chars().count();
         if length > SUMMARY_MAX_CHARS {
             self.problem(
@@ -481,20 +527,26 @@ impl FieldReader<'_> {
                 }
             };
             let url = match table.get("url") {
-                Some(Value::String(url)) if is_web_url(url) => Some(url.trim().to_owned()),
-                Some(Value::String(url)) => {
-                    self.problem(
-                        line,
-                        format!("source {number} url \"{url}\" must be a web address starting with https:// or http://"),
-                    );
-                    None
-                }
+                Some(Value::String(url)) => match web_url_problem(url) {
+                    None => Some(url.trim().to_owned()),
+                    Some(problem) => {
+                        self.problem(line, format!("source {number} url \"{url}\" {problem}"));
+                        None
+                    }
+                },
                 _ => {
                     self.problem(line, format!("source {number} needs a url, e.g. url = \"https://www.nhs.uk/conditions/back-pain/\""));
                     None
                 }
             };
             if let (Some(title), Some(url)) = (title, url) {
+                if title.starts_with(PLACEHOLDER_MARK) || url == PLACEHOLDER_SOURCE_URL {
+                    self.problem(
+                        line,
+                        format!("source {number} is still the placeholder from \"backcare new\"; replace it with a real source"),
+                    );
+                    continue;
+                }
                 sources.push(Source { title, url });
             }
         }
@@ -585,24 +637,38 @@ impl FieldReader<'_> {
     }
 }
 
-fn is_web_url(url: &str) -> bool {
+/// What is wrong with a source's web address, if anything, as the end of a sentence that starts
+/// `source 2 url "..."`. Sources are shown as links, so each must open a real page.
+fn web_url_problem(url: &str) -> Option<&'static str> {
     let url = url.trim();
-    let rest = url
+    let Some(rest) = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    let host = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
-    match host {
-        Some(host) => {
-            host.contains('.')
-                && !host.starts_with('.')
-                && !host.ends_with('.')
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-                && !url.chars().any(char::is_whitespace)
-        }
-        None => false,
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("must be a web address starting with https:// or http://");
+    };
+    if url.chars().any(char::is_whitespace) {
+        return Some(
+            "contains a space; remove it, or write it as %20 if the address really has one",
+        );
     }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_is_valid = host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    let port_is_valid =
+        port.is_none_or(|port| !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()));
+    (!host_is_valid || !port_is_valid).then_some(
+        "has no valid site name after the //; copy the whole address from the browser, e.g. https://www.nhs.uk/conditions/back-pain/",
+    )
 }
 
 fn describe(value: &Value) -> String {
@@ -749,15 +815,32 @@ url = "ftp://nhs.uk"
     fn empty_sources_and_non_http_urls_are_rejected() {
         let front = VALID.split("[[sources]]").next().unwrap().to_owned() + "sources = []\n";
         assert!(messages(&front)[0].1.contains("at least one source"));
-        for bad in [
-            "javascript:alert(1)",
-            "https://",
-            "www.nhs.uk",
-            "https://nhs uk/",
+        for (bad, problem) in [
+            ("javascript:alert(1)", "must be a web address"),
+            ("ftp://nhs.uk/back-pain", "must be a web address"),
+            ("www.nhs.uk", "must be a web address"),
+            ("https://", "has no valid site name"),
+            ("https:///conditions/", "has no valid site name"),
+            ("https://nhs/", "has no valid site name"),
+            ("https://nhs..uk/", "has no valid site name"),
+            ("https://nhs.uk:web/", "has no valid site name"),
+            ("https://nhs uk/", "contains a space"),
+            ("https://www.nhs.uk/back pain/", "contains a space"),
         ] {
-            assert!(!is_web_url(bad), "{bad}");
+            let found = web_url_problem(bad);
+            assert!(
+                found.is_some_and(|found| found.starts_with(problem)),
+                "{bad}: {found:?}"
+            );
         }
-        assert!(is_web_url("http://example.org/page?x=1"));
+        for good in [
+            "http://example.org/page?x=1",
+            "https://www.nhs.uk/conditions/back-pain/",
+            "https://localhost.example:8443/a#b",
+            " https://www.nice.org.uk/guidance/ng59 ",
+        ] {
+            assert_eq!(web_url_problem(good), None, "{good}");
+        }
     }
 
     #[test]

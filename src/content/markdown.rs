@@ -1,5 +1,6 @@
 //! Markdown to safe HTML for one article body.
-//! Gives headings stable ids, builds the table of contents, rewrites `other.md` links and sanitises the result.
+//! Gives headings stable ids, builds the table of contents, rewrites `other.md` links, records images
+//! and the plain prose (for the reading-level check) and sanitises the result.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -7,7 +8,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::problem::LineProblem;
-use super::shortcodes;
+use super::shortcodes::{self, Expansion};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TocEntry {
@@ -24,6 +25,49 @@ pub struct InternalLink {
     pub line: usize,
 }
 
+/// An image written as `![alt](src)`, checked against the static directory once the loader knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub src: String,
+    /// The alt text as a reader of a screen reader hears it, trimmed.
+    pub alt: String,
+    pub line: usize,
+}
+
+/// The plain text of one paragraph or list item, with the file line each part of it came from.
+///
+/// Only running prose is kept: headings, code, tables, image alt text and shortcodes are left
+/// out, because a reading-level score of those would measure layout rather than wording.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProseBlock {
+    pub text: String,
+    /// `(byte offset in text, file line)`, one entry wherever the source moves to a new line.
+    line_marks: Vec<(usize, usize)>,
+}
+
+impl ProseBlock {
+    /// The file line of the text at `offset` (a byte offset into `text`).
+    pub fn line_at(&self, offset: usize) -> usize {
+        let index = self
+            .line_marks
+            .partition_point(|&(start, _)| start <= offset)
+            .saturating_sub(1);
+        self.line_marks.get(index).map_or(0, |&(_, line)| line)
+    }
+
+    /// The file line the block starts on.
+    pub fn first_line(&self) -> usize {
+        self.line_at(0)
+    }
+
+    fn push(&mut self, text: &str, line: usize) {
+        if self.line_marks.last().is_none_or(|&(_, last)| last != line) {
+            self.line_marks.push((self.text.len(), line));
+        }
+        self.text.push_str(text);
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// Sanitised HTML, safe to insert into a page as is.
@@ -32,8 +76,95 @@ pub struct Rendered {
     /// Ids of every h2 and h3, for checking `other.md#section` links.
     pub heading_ids: Vec<String>,
     pub internal_links: Vec<InternalLink>,
+    pub images: Vec<Image>,
+    /// Paragraphs and list items as plain text, in reading order.
+    pub prose: Vec<ProseBlock>,
     pub word_count: usize,
     pub problems: Vec<LineProblem>,
+}
+
+/// Follows the event stream and keeps the plain text of paragraphs and list items, and images.
+#[derive(Default)]
+struct TextCollector {
+    prose: Vec<ProseBlock>,
+    current: Option<ProseBlock>,
+    /// How many paragraphs or list items we are inside; text elsewhere (e.g. table cells) is not prose.
+    prose_depth: usize,
+    /// How many headings, code blocks, tables or images we are inside; their text is never prose.
+    excluded_depth: usize,
+    images: Vec<Image>,
+    image: Option<Image>,
+}
+
+impl TextCollector {
+    fn observe(&mut self, event: &Event, line: usize) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.image = Some(Image {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    line,
+                });
+                self.excluded_depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(mut image) = self.image.take() {
+                    image.alt = image.alt.trim().to_owned();
+                    self.images.push(image);
+                }
+                self.excluded_depth = self.excluded_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                self.finish_block();
+                self.prose_depth += 1;
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                self.finish_block();
+                self.prose_depth = self.prose_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Table(_)) => {
+                self.finish_block();
+                self.excluded_depth += 1;
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Table) => {
+                self.finish_block();
+                self.excluded_depth = self.excluded_depth.saturating_sub(1);
+            }
+            // A nested list ends the item's text so far; text after it is a block of its own.
+            Event::Start(Tag::List(_)) | Event::End(TagEnd::List(_)) => self.finish_block(),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(image) = self.image.as_mut() {
+                    image.alt.push_str(text);
+                } else {
+                    self.push_prose(text, line);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(image) = self.image.as_mut() {
+                    image.alt.push(' ');
+                } else {
+                    self.push_prose(" ", line);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn push_prose(&mut self, text: &str, line: usize) {
+        if self.prose_depth > 0 && self.excluded_depth == 0 {
+            self.current
+                .get_or_insert_with(ProseBlock::default)
+                .push(text, line);
+        }
+    }
+
+    fn finish_block(&mut self) {
+        if let Some(block) = self.current.take()
+            && !block.text.trim().is_empty()
+        {
+            self.prose.push(block);
+        }
+    }
 }
 
 fn options() -> Options {
@@ -79,6 +210,8 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut inside_shortcode = false;
+    let mut trusted: Vec<String> = Vec::new();
+    let mut collector = TextCollector::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if inside_shortcode {
@@ -89,7 +222,13 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             && shortcodes::is_shortcode(&body[range.clone()])
         {
             match shortcodes::expand(&body[range.clone()]) {
-                Ok(html) => events.push(Event::Html(CowStr::from(html))),
+                Ok(Expansion::Html(html)) => events.push(Event::Html(CowStr::from(html))),
+                // Inserted after sanitising (the sanitiser strips SVG); see `shortcodes`.
+                Ok(Expansion::Trusted(html)) => {
+                    let placeholder = shortcodes::placeholder(trusted.len());
+                    events.push(Event::Html(CowStr::from(placeholder)));
+                    trusted.push(html);
+                }
                 Err(message) => rendered
                     .problems
                     .push(LineProblem::new(line_at(range.start), message)),
@@ -97,6 +236,7 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             inside_shortcode = true;
             continue;
         }
+        collector.observe(&event, line_at(range.start));
         if let Event::Text(text) | Event::Code(text) = &event {
             rendered.word_count += text.split_whitespace().count();
         }
@@ -143,7 +283,10 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
 
     let mut unsafe_html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events.into_iter());
-    rendered.html = SANITIZER.clean(&unsafe_html).to_string();
+    rendered.html = shortcodes::insert_trusted(SANITIZER.clean(&unsafe_html).to_string(), &trusted);
+    collector.finish_block();
+    rendered.prose = collector.prose;
+    rendered.images = collector.images;
     rendered
 }
 
@@ -399,6 +542,96 @@ mod tests {
         let rendered = render("Intro\n\n# Title again\n", 10);
         assert_eq!(rendered.problems.len(), 1);
         assert_eq!(rendered.problems[0].line, 12);
+    }
+
+    #[test]
+    fn images_are_recorded_with_alt_text_and_line() {
+        let rendered = render(
+            "Intro.\n\n![A *hot* water bottle](/static/img/bottle.svg)\n\nText ![](/static/x.svg)\n",
+            4,
+        );
+        assert_eq!(
+            rendered.images,
+            [
+                Image {
+                    src: "/static/img/bottle.svg".into(),
+                    alt: "A hot water bottle".into(),
+                    line: 6
+                },
+                Image {
+                    src: "/static/x.svg".into(),
+                    alt: String::new(),
+                    line: 8
+                },
+            ]
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<img src=\"/static/img/bottle.svg\" alt=\"A hot water bottle\">"),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn prose_is_paragraphs_and_list_items_with_their_lines() {
+        let body = "First line\nsecond line.\n\n## Heading words\n\n- item one\n- item **two**\n  - nested\n\n| a | b |\n|---|---|\n| c | d |\n\n    code\n\n{{ red_flags(urgency=\"soon\") }}\n\nLast [link](other.md).\n";
+        let rendered = render(body, 10);
+        let blocks: Vec<(usize, &str)> = rendered
+            .prose
+            .iter()
+            .map(|block| (block.first_line(), block.text.as_str()))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (10, "First line second line."),
+                (15, "item one"),
+                (16, "item two"),
+                (17, "nested"),
+                (27, "Last link."),
+            ]
+        );
+        assert_eq!(rendered.prose[0].line_at("First line ".len()), 11);
+    }
+
+    #[test]
+    fn diagrams_are_inserted_after_sanitising_and_author_svg_is_not() {
+        let rendered = render(
+            "Intro.\n\n{{ diagram(name=\"safe-lifting\", caption=\"Bend <your> knees\") }}\n\n<svg onload=\"alert(1)\"><script>alert(2)</script></svg>\n\nEnd.\n",
+            1,
+        );
+        assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
+        let html = &rendered.html;
+        assert!(
+            html.contains("<p>Intro.</p>\n<figure class=\"diagram diagram-safe-lifting\">\n<svg"),
+            "{html}"
+        );
+        assert!(html.contains("<figcaption>Bend &lt;your&gt; knees</figcaption>"));
+        assert_eq!(
+            html.matches("<svg").count(),
+            1,
+            "only the trusted diagram: {html}"
+        );
+        assert!(
+            !html.contains("onload") && !html.contains("<script") && !html.contains('\u{E000}')
+        );
+    }
+
+    #[test]
+    fn an_unknown_diagram_is_a_problem_at_its_line() {
+        let rendered = render(
+            "Intro.\n\n{{ diagram(name=\"nope\", caption=\"x\") }}\n",
+            20,
+        );
+        assert_eq!(rendered.problems.len(), 1);
+        assert_eq!(rendered.problems[0].line, 22);
+        assert!(
+            rendered.problems[0]
+                .message
+                .starts_with("unknown diagram \"nope\"")
+        );
     }
 
     #[test]

@@ -2,15 +2,19 @@
 //! Knows nothing of HTTP; the web layer only looks things up in the finished `Library`.
 
 pub mod front_matter;
+#[cfg(test)]
+mod fuzz;
+pub mod lint;
 pub mod markdown;
 pub mod problem;
+pub mod readability;
 pub mod shortcodes;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{Category, FrontMatter, Source};
-pub use markdown::TocEntry;
+pub use markdown::{InternalLink, ProseBlock, TocEntry};
 pub use problem::{LineProblem, LoadErrors, Problem};
 
 /// A checked, rendered article.
@@ -23,6 +27,12 @@ pub struct Article {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
+    /// Paragraphs and list items as plain text, for the reading-level check.
+    pub prose: Vec<ProseBlock>,
+    /// Links to other articles: the loader checks each resolves, the "no internal link" warning counts them.
+    pub internal_links: Vec<InternalLink>,
+    /// The file line the Markdown body starts on.
+    pub body_line: usize,
     heading_ids: Vec<String>,
 }
 
@@ -37,10 +47,13 @@ impl Article {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Serve drafts too (for authors previewing their work).
     pub include_drafts: bool,
+    /// Where images must live (`![alt](/static/img/x.svg)` is `<static_dir>/img/x.svg`).
+    /// Without it, images are still checked for alt text and a `/static/` address, not for the file.
+    pub static_dir: Option<PathBuf>,
 }
 
 /// Every article, in topic order, then weight, then title.
@@ -53,22 +66,13 @@ pub struct Library {
 impl Library {
     /// Loads every article in `dir`, collecting every problem in every file.
     pub fn load(dir: &Path, options: LoadOptions) -> Result<Library, LoadErrors> {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(error) => {
-                return Err(LoadErrors(vec![Problem {
-                    path: dir.to_path_buf(),
-                    line: None,
-                    message: format!("cannot read the articles directory: {error}"),
-                }]));
-            }
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md"))
-            .collect();
-        paths.sort();
+        let paths = article_files(dir).map_err(|error| {
+            LoadErrors(vec![Problem {
+                path: dir.to_path_buf(),
+                line: None,
+                message: format!("cannot read the articles directory: {error}"),
+            }])
+        })?;
 
         let mut problems = Vec::new();
         let mut parsed = Vec::new();
@@ -78,7 +82,7 @@ impl Library {
         let mut broken_links = Vec::new();
         for path in paths {
             let outcome = match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(text)) => parse_article(&path, &text),
+                Ok(Ok(text)) => parse_article(&path, &text, options.static_dir.as_deref()),
                 Ok(Err(_)) => Err(Broken::unreadable(Problem {
                     path: path.clone(),
                     line: Some(1),
@@ -103,20 +107,17 @@ impl Library {
 
         let (articles, drafts): (Vec<_>, Vec<_>) = parsed
             .into_iter()
-            .partition(|(article, _)| options.include_drafts || !article.front.draft);
-        let draft_slugs: Vec<String> = drafts
-            .into_iter()
-            .map(|(article, _)| article.slug)
-            .collect();
+            .partition(|article| options.include_drafts || !article.front.draft);
+        let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
         let by_slug: HashMap<String, usize> = articles
             .iter()
             .enumerate()
-            .map(|(index, (article, _))| (article.slug.clone(), index))
+            .map(|(index, article)| (article.slug.clone(), index))
             .collect();
 
         let published_links = articles
             .iter()
-            .map(|(article, links)| (&article.path, links));
+            .map(|article| (&article.path, &article.internal_links));
         let broken_links = broken_links.iter().map(|(path, links)| (path, links));
         for (path, links) in published_links.chain(broken_links) {
             for link in links {
@@ -133,7 +134,7 @@ impl Library {
                         dir.join(format!("{}.md", link.slug)).display()
                     )),
                     Some(&index) => link.fragment.as_ref().and_then(|fragment| {
-                        let target = &articles[index].0;
+                        let target = &articles[index];
                         (!target.has_section(fragment)).then(|| {
                             format!(
                                 "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
@@ -158,7 +159,7 @@ impl Library {
             problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             return Err(LoadErrors(problems));
         }
-        let mut articles: Vec<Article> = articles.into_iter().map(|(article, _)| article).collect();
+        let mut articles = articles;
         articles.sort_by(|a, b| {
             (a.front.category, a.front.weight, &a.front.title).cmp(&(
                 b.front.category,
@@ -235,9 +236,44 @@ impl Library {
         tags.dedup();
         tags
     }
+
+    /// The articles carrying `tag`, in library order (topic, weight, title).
+    pub fn tagged<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Article> {
+        self.articles
+            .iter()
+            .filter(move |a| a.front.tags.iter().any(|t| t == tag))
+    }
+
+    /// The articles just before and after `article` in its topic's reading order.
+    pub fn neighbours(&self, article: &Article) -> Neighbours<'_> {
+        let topic: Vec<&Article> = self.in_category(article.front.category).collect();
+        let Some(position) = topic.iter().position(|a| a.slug == article.slug) else {
+            return Neighbours::default();
+        };
+        Neighbours {
+            previous: position.checked_sub(1).map(|index| topic[index]),
+            next: topic.get(position + 1).copied(),
+        }
+    }
 }
 
-type ParsedArticle = (Article, Vec<markdown::InternalLink>);
+/// An article's place in its topic, for "previous" and "next" links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Neighbours<'a> {
+    pub previous: Option<&'a Article>,
+    pub next: Option<&'a Article>,
+}
+
+/// Every `*.md` file directly inside `dir`, sorted: the files `Library::load` reads.
+pub fn article_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
 
 /// A file that failed its checks. It still hands back its links so they are checked in the same run.
 struct Broken {
@@ -261,7 +297,7 @@ fn slug_of(path: &Path) -> String {
         .to_owned()
 }
 
-fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Broken> {
+fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<Article, Broken> {
     let mut problems = Vec::new();
     let slug = slug_of(path);
     if !front_matter::is_valid_slug(&slug) {
@@ -285,19 +321,25 @@ fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Broken> {
     let front = front_matter::parse(split.front, split.front_line);
     let rendered = markdown::render(split.body, split.body_line);
     problems.extend(rendered.problems);
+    problems.extend(
+        rendered
+            .images
+            .iter()
+            .filter_map(|image| image_problem(image, static_dir)),
+    );
     match front {
-        Ok(front) if problems.is_empty() => Ok((
-            Article {
-                slug,
-                path: path.to_path_buf(),
-                front,
-                html: rendered.html,
-                toc: rendered.toc,
-                word_count: rendered.word_count,
-                heading_ids: rendered.heading_ids,
-            },
-            rendered.internal_links,
-        )),
+        Ok(front) if problems.is_empty() => Ok(Article {
+            slug,
+            path: path.to_path_buf(),
+            front,
+            html: rendered.html,
+            toc: rendered.toc,
+            word_count: rendered.word_count,
+            prose: rendered.prose,
+            internal_links: rendered.internal_links,
+            body_line: split.body_line,
+            heading_ids: rendered.heading_ids,
+        }),
         front => {
             problems.extend(front.err().unwrap_or_default());
             problems.sort_by_key(|p| p.line);
@@ -306,5 +348,105 @@ fn parse_article(path: &Path, text: &str) -> Result<ParsedArticle, Broken> {
                 links: rendered.internal_links,
             })
         }
+    }
+}
+
+/// Where static files are served from; an image's address must start with it.
+const STATIC_PREFIX: &str = "/static/";
+
+/// Checks that an image can be seen and heard: it has alt text and its file exists under `static/`.
+fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<LineProblem> {
+    let src = image.src.as_str();
+    let message = if image.alt.is_empty() {
+        format!(
+            "image \"{src}\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back]({src})"
+        )
+    } else if let Some(relative) = src.strip_prefix(STATIC_PREFIX) {
+        // Hidden files and `..` are never served, so they cannot be the image either.
+        let servable = !relative.is_empty()
+            && relative
+                .split('/')
+                .all(|part| !part.is_empty() && !part.starts_with('.'));
+        match static_dir {
+            _ if !servable => format!(
+                "image \"{src}\" is not a file the site can serve; use an address like /static/img/lifting.svg"
+            ),
+            Some(dir) if !dir.join(relative).is_file() => format!(
+                "image \"{src}\" does not exist; put the file at {} or fix the address",
+                dir.join(relative).display()
+            ),
+            _ => return None,
+        }
+    } else {
+        format!(
+            "image \"{src}\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
+        )
+    };
+    Some(LineProblem::new(image.line, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(src: &str, alt: &str) -> markdown::Image {
+        markdown::Image {
+            src: src.to_owned(),
+            alt: alt.to_owned(),
+            line: 7,
+        }
+    }
+
+    fn problem(src: &str, alt: &str, static_dir: Option<&Path>) -> Option<String> {
+        image_problem(&image(src, alt), static_dir).map(|problem| {
+            assert_eq!(problem.line, 7);
+            problem.message
+        })
+    }
+
+    #[test]
+    fn images_need_alt_text_and_a_served_file() {
+        let static_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+        let dir = Some(static_dir.as_path());
+        assert_eq!(problem("/static/favicon.svg", "The site's logo", dir), None);
+        let cases = [
+            ("/static/favicon.svg", "", "has no alt text"),
+            (
+                "/static/img/none.svg",
+                "x",
+                "does not exist; put the file at",
+            ),
+            (
+                "/static/../Cargo.toml",
+                "x",
+                "is not a file the site can serve",
+            ),
+            (
+                "/static/.hidden.svg",
+                "x",
+                "is not a file the site can serve",
+            ),
+            ("/static/", "x", "is not a file the site can serve"),
+            ("img/x.svg", "x", "must be a file in the static folder"),
+            (
+                "https://example.org/x.png",
+                "x",
+                "must be a file in the static folder",
+            ),
+        ];
+        for (src, alt, says) in cases {
+            let message = problem(src, alt, dir).unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("image \"{src}\" {says}")),
+                "{src}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_static_dir_only_alt_text_and_address_are_checked() {
+        assert_eq!(problem("/static/img/none.svg", "x", None), None);
+        assert!(problem("/static/img/none.svg", "", None).is_some());
+        assert!(problem("img/none.svg", "x", None).is_some());
     }
 }

@@ -1,7 +1,22 @@
 //! Shortcodes: a paragraph such as `{{ red_flags(urgency="emergency") }}` that expands into
 //! generated HTML at load time, so an article can show data that lives in code in one place.
+//!
+//! Most expansions are sanitised with the rest of the article. A diagram is different: it is an
+//! inline SVG, which the sanitiser would strip, so it is inserted after sanitising. Only SVG
+//! files compiled into the binary from `templates/diagrams/` can be inserted that way, and each
+//! must pass `check_trusted_svg` (no scripts, handlers, styles or links); the author chooses a
+//! diagram by name and writes a caption, which is escaped.
 
 use crate::triage::{Urgency, rules_for};
+
+/// What a shortcode expands to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expansion {
+    /// HTML to be sanitised along with the article around it.
+    Html(String),
+    /// Trusted HTML (an SVG diagram) to insert after sanitising; see `placeholder`.
+    Trusted(String),
+}
 
 /// Whether a paragraph's source text is a shortcode call rather than prose.
 pub fn is_shortcode(paragraph: &str) -> bool {
@@ -10,7 +25,7 @@ pub fn is_shortcode(paragraph: &str) -> bool {
 }
 
 /// Expands a shortcode call into HTML, or says what is wrong with it.
-pub fn expand(paragraph: &str) -> Result<String, String> {
+pub fn expand(paragraph: &str) -> Result<Expansion, String> {
     let call = paragraph
         .trim()
         .trim_start_matches("{{")
@@ -19,16 +34,190 @@ pub fn expand(paragraph: &str) -> Result<String, String> {
     let (name, arguments) = call
         .strip_suffix(')')
         .and_then(|call| call.split_once('('))
-        .ok_or_else(|| format!("shortcode \"{call}\" must look like {USAGE}"))?;
+        .ok_or_else(|| {
+            format!("shortcode \"{call}\" must look like {USAGE}, or {DIAGRAM_USAGE}")
+        })?;
     match name.trim() {
-        "red_flags" => red_flags(arguments),
+        "red_flags" => red_flags(arguments).map(Expansion::Html),
+        "diagram" => diagram(arguments).map(Expansion::Trusted),
         other => Err(format!(
-            "unknown shortcode \"{other}\"; the only one is {USAGE}"
+            "unknown shortcode \"{other}\"; the shortcodes are {USAGE}, and {DIAGRAM_USAGE}"
         )),
     }
 }
 
 const USAGE: &str = "{{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon";
+const DIAGRAM_USAGE: &str =
+    "{{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }}";
+
+/// The diagrams an article can show, by name. Each file is a trusted, hand-checked SVG that ships
+/// inside the binary like the templates do; adding one is a new file plus a line here.
+const DIAGRAMS: &[(&str, &str)] = &[
+    (
+        "safe-lifting",
+        include_str!("../../templates/diagrams/safe-lifting.svg"),
+    ),
+    (
+        "neutral-sitting",
+        include_str!("../../templates/diagrams/neutral-sitting.svg"),
+    ),
+];
+
+/// What stands in the sanitised HTML for trusted expansion number `index` until it is inserted.
+/// The private-use characters around it never appear in an article's own HTML markup, and the
+/// sanitiser keeps them as text.
+pub fn placeholder(index: usize) -> String {
+    format!("<p>\u{E000}trusted-shortcode-{index}\u{E000}</p>\n")
+}
+
+/// Puts each trusted expansion in place of its placeholder in already sanitised HTML.
+pub fn insert_trusted(mut html: String, trusted: &[String]) -> String {
+    for (index, expansion) in trusted.iter().enumerate() {
+        let token = placeholder(index);
+        let token = token.trim_end();
+        if let Some(at) = html.find(token) {
+            html.replace_range(at..at + token.len(), expansion);
+        }
+    }
+    html
+}
+
+/// `name="value", other="value"` as pairs; `None` if it is not written that way.
+fn named_arguments(arguments: &str) -> Option<Vec<(&str, String)>> {
+    let mut pairs = Vec::new();
+    let mut rest = arguments.trim();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_once('=')?;
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return None;
+        }
+        let mut chars = after.trim_start().char_indices();
+        if chars.next()?.1 != '"' {
+            return None;
+        }
+        let after = after.trim_start();
+        let mut value = String::new();
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in chars {
+            match c {
+                _ if escaped => {
+                    value.push(c);
+                    escaped = false;
+                }
+                '\\' => escaped = true,
+                '"' => {
+                    end = Some(i);
+                    break;
+                }
+                _ => value.push(c),
+            }
+        }
+        pairs.push((key, value));
+        rest = after[end? + 1..].trim_start();
+        if let Some(next) = rest.strip_prefix(',') {
+            rest = next.trim_start();
+            if rest.is_empty() {
+                return None;
+            }
+        } else if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(pairs)
+}
+
+/// A trusted SVG diagram in a `<figure>` with the author's caption.
+fn diagram(arguments: &str) -> Result<String, String> {
+    let pairs = named_arguments(arguments).ok_or_else(|| {
+        format!("diagram arguments must be written name=\"value\", separated by commas, as in {DIAGRAM_USAGE}")
+    })?;
+    let mut name = None;
+    let mut caption = None;
+    for (key, value) in pairs {
+        match key {
+            "name" => name = Some(value),
+            "caption" => caption = Some(value),
+            other => {
+                return Err(format!(
+                    "diagram has no argument \"{other}\"; it takes a name and a caption, as in {DIAGRAM_USAGE}"
+                ));
+            }
+        }
+    }
+    let (Some(name), Some(caption)) = (name, caption.filter(|c| !c.trim().is_empty())) else {
+        return Err(format!(
+            "diagram needs a name and a caption, as in {DIAGRAM_USAGE}"
+        ));
+    };
+    let svg = DIAGRAMS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, svg)| svg.trim())
+        .ok_or_else(|| {
+            let known: Vec<&str> = DIAGRAMS.iter().map(|(known, _)| *known).collect();
+            format!(
+                "unknown diagram \"{name}\"; the diagrams are {}, each an SVG file in templates/diagrams/ that a developer adds",
+                known.join(", ")
+            )
+        })?;
+    check_trusted_svg(svg).map_err(|why| {
+        format!("diagram \"{name}\" cannot be shown because the SVG file {why}; a developer must fix templates/diagrams/{name}.svg")
+    })?;
+    Ok(format!(
+        "<figure class=\"diagram diagram-{name}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+        escape(caption.trim())
+    ))
+}
+
+/// Why an SVG must not be inlined into a page, if it must not: it could run code, restyle the
+/// page, link away, clash with page ids, or lack a text alternative.
+pub fn check_trusted_svg(svg: &str) -> Result<(), String> {
+    let lower = svg.to_ascii_lowercase();
+    if !lower.starts_with("<svg") || !lower.trim_end().ends_with("</svg>") {
+        return Err("is not a single <svg> element".to_owned());
+    }
+    for forbidden in [
+        "<script",
+        "<foreignobject",
+        "<style",
+        "<iframe",
+        "<a ",
+        "<a>",
+        "<use",
+        "<image",
+        "<!doctype",
+        "<!entity",
+        "<![cdata[",
+        "<?",
+        "href",
+        "javascript:",
+        "url(",
+        " id=",
+        "style=",
+    ] {
+        if lower.contains(forbidden) {
+            return Err(format!("contains {forbidden}"));
+        }
+    }
+    // Event handlers: an attribute name that starts with "on", such as onload= or onclick=.
+    let bytes = lower.as_bytes();
+    for (at, _) in lower.match_indices("on") {
+        let after_space = at > 0 && bytes[at - 1].is_ascii_whitespace();
+        let name_end = lower[at..]
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .map_or(lower.len(), |end| at + end);
+        if after_space && lower[name_end..].trim_start().starts_with('=') {
+            return Err(format!("has an event handler {}", &lower[at..name_end]));
+        }
+    }
+    let root = &lower[..lower.find('>').unwrap_or(0)];
+    if !root.contains("role=\"img\"") || !lower.contains("<title>") || !lower.contains("<desc>") {
+        return Err("needs role=\"img\" on the svg and a <title> and a <desc>".to_owned());
+    }
+    Ok(())
+}
 
 /// The signs that make the symptom checker answer `urgency`, as a list: the article and the
 /// checker read the same rules, so they cannot disagree.
@@ -76,9 +265,19 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn html(paragraph: &str) -> String {
+        match expand(paragraph).unwrap() {
+            Expansion::Html(html) | Expansion::Trusted(html) => html,
+        }
+    }
+
     #[test]
     fn red_flags_list_every_sign_of_the_urgency() {
-        let html = expand("{{ red_flags(urgency=\"emergency\") }}").unwrap();
+        assert!(matches!(
+            expand("{{ red_flags(urgency=\"soon\") }}"),
+            Ok(Expansion::Html(_))
+        ));
+        let html = html("{{ red_flags(urgency=\"emergency\") }}");
         for rule in rules_for(Urgency::Emergency) {
             assert!(
                 html.contains(&escape(&sentence_case(rule.sign))),
@@ -111,5 +310,91 @@ mod tests {
     fn recognises_calls_only() {
         assert!(is_shortcode("  {{ red_flags(urgency=\"soon\") }}\n"));
         assert!(!is_shortcode("Some {{ text"));
+    }
+
+    #[test]
+    fn every_diagram_is_safe_to_inline_and_has_a_text_alternative() {
+        assert!(DIAGRAMS.len() >= 2);
+        for (name, svg) in DIAGRAMS {
+            assert_eq!(check_trusted_svg(svg.trim()), Ok(()), "{name}");
+            assert!(!svg.contains("aria-hidden"), "{name} must not be hidden");
+        }
+    }
+
+    #[test]
+    fn unsafe_svg_is_refused() {
+        let ok = "<svg role=\"img\" viewBox=\"0 0 1 1\"><title>t</title><desc>d</desc></svg>";
+        assert_eq!(check_trusted_svg(ok), Ok(()));
+        for bad in [
+            "<svg role=\"img\"><title>t</title><desc>d</desc><script>alert(1)</script></svg>",
+            "<svg role=\"img\" onload=\"alert(1)\"><title>t</title><desc>d</desc></svg>",
+            "<svg role=\"img\"><title>t</title><desc>d</desc><rect ONCLICK = \"x()\"/></svg>",
+            "<svg role=\"img\"><title>t</title><desc>d</desc><a href=\"javascript:x()\">x</a></svg>",
+            "<svg role=\"img\"><title>t</title><desc>d</desc><foreignObject/></svg>",
+            "<svg role=\"img\"><title>t</title><desc>d</desc><style>body{}</style></svg>",
+            "<svg role=\"img\"><title>t</title><desc>d</desc><use xlink:href=\"#x\"/></svg>",
+            "<svg><title>t</title><desc>d</desc></svg>",
+            "<svg role=\"img\"><desc>d</desc></svg>",
+            "<div><svg role=\"img\"><title>t</title><desc>d</desc></svg></div>",
+        ] {
+            assert!(check_trusted_svg(bad).is_err(), "{bad}");
+        }
+        // Words that merely contain "on" are not handlers.
+        let words = "<svg role=\"img\"><title>Lifting on one knee</title><desc>d</desc><text font-size=\"14\">on</text></svg>";
+        assert_eq!(check_trusted_svg(words), Ok(()));
+    }
+
+    #[test]
+    fn a_diagram_is_a_trusted_figure_with_an_escaped_caption() {
+        let expansion = expand(
+            "{{ diagram(name=\"safe-lifting\", caption=\"Knees <bent>, \\\"back\\\" straight\") }}",
+        )
+        .unwrap();
+        let Expansion::Trusted(html) = expansion else {
+            panic!("a diagram is inserted after sanitising: {expansion:?}");
+        };
+        assert!(html.starts_with("<figure class=\"diagram diagram-safe-lifting\">\n<svg"));
+        assert!(
+            html.contains("<figcaption>Knees &lt;bent&gt;, \"back\" straight</figcaption>"),
+            "{html}"
+        );
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn diagram_mistakes_are_explained() {
+        let error = |call: &str| expand(call).unwrap_err();
+        assert!(
+            error("{{ diagram(name=\"back-flip\", caption=\"x\") }}").starts_with(
+                "unknown diagram \"back-flip\"; the diagrams are safe-lifting, neutral-sitting"
+            )
+        );
+        assert!(
+            error("{{ diagram(name=\"safe-lifting\") }}")
+                .starts_with("diagram needs a name and a caption")
+        );
+        assert!(
+            error("{{ diagram(name=\"safe-lifting\", caption=\"  \") }}")
+                .starts_with("diagram needs a name and a caption")
+        );
+        assert!(
+            error("{{ diagram(name=safe-lifting, caption=\"x\") }}")
+                .starts_with("diagram arguments must be written")
+        );
+        assert!(
+            error("{{ diagram(name=\"safe-lifting\", caption=\"x\", alt=\"y\") }}")
+                .starts_with("diagram has no argument \"alt\"")
+        );
+        assert!(
+            error("{{ diagram(name=\"safe-lifting\" caption=\"x\") }}")
+                .starts_with("diagram arguments must be written")
+        );
+    }
+
+    #[test]
+    fn trusted_html_replaces_its_placeholder_only() {
+        let sanitised = format!("<p>before</p>\n{}<p>after</p>\n", placeholder(0));
+        let html = insert_trusted(sanitised, &["<figure>svg</figure>".to_owned()]);
+        assert_eq!(html, "<p>before</p>\n<figure>svg</figure>\n<p>after</p>\n");
     }
 }

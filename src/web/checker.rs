@@ -9,9 +9,10 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::pages::{ArticleLink, Layout};
-use super::site::{HTML, STYLESHEET};
+use super::site::{HTML, NO_STORE, Site, SiteSettings};
 use super::{AppState, error_response};
 use crate::content::Library;
+use crate::rate_limit::Decision;
 use crate::triage::{
     Advice, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, RULES, RawAnswers,
     Rule, Symptom, Trigger, Urgency, VignetteReport, assess,
@@ -23,6 +24,10 @@ pub const HOW_IT_WORKS_PATH: &str = "/symptom-checker/how-it-works";
 
 /// Forms are small; anything bigger is not our form.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// A form this small arrives in well under a second; a client still sending after this long is
+/// holding a connection open on purpose (or has lost it).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 const FORM_TITLE: &str = "Check your back pain";
 const FORM_DESCRIPTION: &str = "Answer a few questions about your back pain to find out how urgently you should get help and what you can do now.";
@@ -174,8 +179,8 @@ pub struct FormPage<'a> {
     pub errors: Vec<ErrorLink>,
 }
 
-impl FormPage<'_> {
-    pub fn new(raw: &RawAnswers, errors: &[FieldError]) -> Self {
+impl<'a> FormPage<'a> {
+    pub fn new(raw: &RawAnswers, errors: &[FieldError], settings: &'a SiteSettings) -> Self {
         let title = if errors.is_empty() {
             FORM_TITLE.to_owned()
         } else {
@@ -193,7 +198,7 @@ impl FormPage<'_> {
             })
             .collect();
         FormPage {
-            layout: Layout::new(&title, FORM_DESCRIPTION, PATH, STYLESHEET),
+            layout: Layout::new(&title, FORM_DESCRIPTION, PATH, settings).canonical(PATH),
             questions,
             errors,
         }
@@ -207,7 +212,6 @@ pub struct ResultPage<'a> {
     pub urgency: &'static str,
     pub headline: &'static str,
     pub explanation: &'static str,
-    pub icon: &'static str,
     /// Every rule that fired, most urgent first; each shows its reason and source.
     pub reasons: Vec<&'static Rule>,
     pub advice: Vec<Advice>,
@@ -219,18 +223,13 @@ pub struct ResultPage<'a> {
     pub assessed_at: String,
 }
 
-/// A symbol that says the urgency without relying on colour.
-fn urgency_icon(urgency: Urgency) -> &'static str {
-    match urgency {
-        Urgency::Emergency => "!",
-        Urgency::Urgent => "!",
-        Urgency::Soon => "i",
-        Urgency::SelfCare => "\u{2713}",
-    }
-}
-
 impl<'a> ResultPage<'a> {
-    pub fn new(answers: &Answers, library: &'a Library, now: OffsetDateTime) -> Self {
+    pub fn new(
+        answers: &Answers,
+        library: &'a Library,
+        now: OffsetDateTime,
+        settings: &'a SiteSettings,
+    ) -> Self {
         let assessment = assess(answers);
         let urgency = assessment.urgency;
         let raw = answers.to_raw();
@@ -247,12 +246,11 @@ impl<'a> ResultPage<'a> {
                 &format!("Your result: {}", urgency.headline()),
                 FORM_DESCRIPTION,
                 PATH,
-                STYLESHEET,
+                settings,
             ),
             urgency: urgency.value(),
             headline: urgency.headline(),
             explanation: urgency.explanation(),
-            icon: urgency_icon(urgency),
             reasons: assessment.fired,
             advice: assessment.advice,
             articles: assessment
@@ -289,8 +287,8 @@ pub struct HowItWorksPage<'a> {
     pub report: VignetteReport,
 }
 
-impl HowItWorksPage<'_> {
-    pub fn new(report: VignetteReport) -> Self {
+impl<'a> HowItWorksPage<'a> {
+    pub fn new(report: VignetteReport, settings: &'a SiteSettings) -> Self {
         let groups = Urgency::ALL
             .iter()
             .rev()
@@ -313,8 +311,9 @@ impl HowItWorksPage<'_> {
                 "How the symptom checker works",
                 "How the backcare symptom checker decides how urgently you need help, every rule it uses with its source, and how it performs on our test cases.",
                 PATH,
-                STYLESHEET,
-            ),
+                settings,
+            )
+            .canonical(HOW_IT_WORKS_PATH),
             groups,
             rule_count: RULES.len(),
             report,
@@ -328,6 +327,7 @@ pub enum BodyRefusal {
     NotAForm,
     TooLarge,
     Unreadable,
+    TooSlow,
 }
 
 fn is_form_content_type(request: &HttpRequest) -> bool {
@@ -359,11 +359,13 @@ async fn read_form(
     if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
         return Err(BodyRefusal::TooLarge);
     }
-    let body = match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(BodyRefusal::Unreadable),
-        Err(_) => return Err(BodyRefusal::TooLarge),
-    };
+    let body =
+        match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
+            Ok(Ok(Ok(body))) => body,
+            Ok(Ok(Err(_))) => return Err(BodyRefusal::Unreadable),
+            Ok(Err(_)) => return Err(BodyRefusal::TooLarge),
+            Err(_) => return Err(BodyRefusal::TooSlow),
+        };
     // Every field is a list of strings, so only a malformed body can fail here; invalid
     // UTF-8 is decoded lossily and then fails as an unknown answer, with a message.
     serde_html_form::from_bytes(&body).map_err(|_| BodyRefusal::Unreadable)
@@ -373,22 +375,21 @@ fn private_html(status: StatusCode, body: String) -> HttpResponse {
     // Answers are health data: never stored by us, so never stored by a cache either.
     HttpResponse::build(status)
         .content_type(HTML)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, NO_STORE))
         .body(body)
 }
 
-fn render_or_500(state: &AppState, template: &impl Template, status: StatusCode) -> HttpResponse {
+fn render_or_500(site: &Site, template: &impl Template, status: StatusCode) -> HttpResponse {
     match template.render() {
         Ok(body) => private_html(status, body),
         Err(error) => {
             tracing::error!(%error, "could not render a symptom checker page");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, &state.site.server_error)
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error)
         }
     }
 }
 
-fn refusal_response(state: &AppState, refusal: BodyRefusal) -> HttpResponse {
-    let site = &state.site;
+fn refusal_response(site: &Site, refusal: BodyRefusal) -> HttpResponse {
     match refusal {
         BodyRefusal::NotAForm => error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -398,7 +399,24 @@ fn refusal_response(state: &AppState, refusal: BodyRefusal) -> HttpResponse {
             error_response(StatusCode::PAYLOAD_TOO_LARGE, &site.payload_too_large)
         }
         BodyRefusal::Unreadable => error_response(StatusCode::BAD_REQUEST, &site.bad_request),
+        BodyRefusal::TooSlow => error_response(StatusCode::REQUEST_TIMEOUT, &site.request_timeout),
     }
+}
+
+/// The 429 page when this client has sent too many answers, before its body is even read.
+fn rate_limited(request: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
+    let Decision::Limited { retry_after } = state.checker_allowance(request) else {
+        return None;
+    };
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &state.current().site.too_many_requests,
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(retry_after.as_secs()),
+    );
+    Some(response)
 }
 
 /// `POST /symptom-checker`: the result, or the form again with every problem listed (422).
@@ -407,18 +425,30 @@ pub async fn submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let raw = match read_form(&request, payload).await {
+    if let Some(response) = rate_limited(&request, &state) {
+        return response;
+    }
+    let raw = read_form(&request, payload).await;
+    // Taken after the body has arrived, so the answer comes from the newest generation.
+    let generation = state.current();
+    let site = &generation.site;
+    let raw = match raw {
         Ok(raw) => raw,
-        Err(refusal) => return refusal_response(&state, refusal),
+        Err(refusal) => return refusal_response(site, refusal),
     };
     match Answers::parse(&raw) {
         Ok(answers) => {
-            let page = ResultPage::new(&answers, &state.library, OffsetDateTime::now_utc());
-            render_or_500(&state, &page, StatusCode::OK)
+            let page = ResultPage::new(
+                &answers,
+                &generation.library,
+                OffsetDateTime::now_utc(),
+                &site.settings,
+            );
+            render_or_500(site, &page, StatusCode::OK)
         }
         Err(errors) => render_or_500(
-            &state,
-            &FormPage::new(&raw, &errors),
+            site,
+            &FormPage::new(&raw, &errors, &site.settings),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }
@@ -430,9 +460,19 @@ pub async fn change(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    match read_form(&request, payload).await {
-        Ok(raw) => render_or_500(&state, &FormPage::new(&raw, &[]), StatusCode::OK),
-        Err(refusal) => refusal_response(&state, refusal),
+    if let Some(response) = rate_limited(&request, &state) {
+        return response;
+    }
+    let raw = read_form(&request, payload).await;
+    let generation = state.current();
+    let site = &generation.site;
+    match raw {
+        Ok(raw) => render_or_500(
+            site,
+            &FormPage::new(&raw, &[], &site.settings),
+            StatusCode::OK,
+        ),
+        Err(refusal) => refusal_response(site, refusal),
     }
 }
 
@@ -445,7 +485,7 @@ pub async fn method_not_allowed(request: HttpRequest, state: web::Data<AppState>
     };
     let mut response = error_response(
         StatusCode::METHOD_NOT_ALLOWED,
-        &state.site.method_not_allowed,
+        &state.current().site.method_not_allowed,
     );
     response
         .headers_mut()

@@ -2,12 +2,21 @@
 //! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and nothing more.
 
 pub mod assets;
+pub mod base_url;
 pub mod checker;
+pub mod compression;
+pub mod discussion;
 pub mod pages;
+pub mod proxy;
+pub mod security_headers;
 pub mod site;
+pub mod structured_data;
+pub mod syndication;
 
 use std::sync::Arc;
 use std::time::Instant;
+
+use arc_swap::{ArcSwap, Guard};
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{Service, ServiceResponse};
@@ -16,16 +25,143 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
-pub use site::{Page, Site};
+pub use base_url::BaseUrl;
+pub use compression::Precompress;
+pub use proxy::TrustedProxies;
+pub use site::{Page, Site, SiteSettings};
 
 use crate::content::Library;
+use crate::rate_limit::{Decision, RateLimit, RateLimiter};
 
-/// Everything handlers share: the immutable rendered site.
-#[derive(Clone)]
-pub struct AppState {
-    pub site: Arc<Site>,
+/// One consistent version of the site: the rendered pages and the library they were rendered
+/// from. They are swapped together, so a request never mixes pages from one load with articles from another.
+pub struct Generation {
+    pub site: Site,
     /// For the checker's result page, which links articles chosen per request.
     pub library: Arc<Library>,
+}
+
+/// What the server defends itself with, fixed at start-up.
+#[derive(Debug, Default)]
+pub struct Protection {
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// The public address is https, so every response asks browsers to stay on https.
+    pub https: bool,
+    /// Limits answers to the symptom checker per client; `None` turns the limit off.
+    pub checker_limiter: Option<RateLimiter>,
+}
+
+impl Protection {
+    pub fn new(
+        trusted_proxies: TrustedProxies,
+        https: bool,
+        checker_limit: Option<RateLimit>,
+    ) -> Self {
+        Protection {
+            trusted_proxies,
+            https,
+            checker_limiter: checker_limit.map(RateLimiter::new),
+        }
+    }
+}
+
+/// Everything handlers share: the current generation of the site and the server's protections.
+///
+/// `serve --watch` replaces the generation while requests are in flight; `ArcSwap` keeps the read
+/// on every request lock-free, and a request keeps the generation it started with until it is done.
+#[derive(Clone)]
+pub struct AppState {
+    current: Arc<ArcSwap<Generation>>,
+    precompress: Precompress,
+    pub protection: Arc<Protection>,
+    /// The reader discussion (`--comments moderated`); `None` leaves article pages fully static.
+    pub discussion: Option<Arc<discussion::Discussion>>,
+}
+
+impl AppState {
+    pub fn new(generation: Generation, precompress: Precompress, protection: Protection) -> Self {
+        let generation = Arc::new(generation);
+        let state = AppState {
+            current: Arc::new(ArcSwap::new(Arc::clone(&generation))),
+            precompress,
+            protection: Arc::new(protection),
+            discussion: None,
+        };
+        state.precompress(generation);
+        state
+    }
+
+    /// Turns the reader discussion on, with its database and settings.
+    pub fn with_discussion(mut self, discussion: discussion::Discussion) -> Self {
+        self.discussion = Some(Arc::new(discussion));
+        self
+    }
+
+    /// The generation to answer this request from.
+    pub fn current(&self) -> Guard<Arc<Generation>> {
+        self.current.load()
+    }
+
+    /// Makes `generation` the one every new request sees.
+    pub fn replace(&self, generation: Generation) {
+        let generation = Arc::new(generation);
+        if self.precompress == Precompress::Blocking {
+            self.precompress(Arc::clone(&generation));
+            self.current.store(generation);
+        } else {
+            self.current.store(Arc::clone(&generation));
+            self.precompress(generation);
+        }
+    }
+
+    /// Compresses `generation`'s pages now, or on a background thread that gives up as soon as
+    /// a newer generation replaces it.
+    fn precompress(&self, generation: Arc<Generation>) {
+        match self.precompress {
+            Precompress::Off => {}
+            Precompress::Blocking => compress_generation(&generation, || true),
+            Precompress::Background => {
+                let current = Arc::clone(&self.current);
+                let spawned = std::thread::Builder::new()
+                    .name("backcare-compress".to_owned())
+                    .spawn(move || {
+                        compress_generation(&generation, || {
+                            Arc::ptr_eq(&current.load(), &generation)
+                        });
+                    });
+                if let Err(error) = spawned {
+                    // Pages are still served, just uncompressed.
+                    tracing::warn!(%error, "could not start compressing pages");
+                }
+            }
+        }
+    }
+
+    /// Takes one of the client's symptom-checker tokens, or says how long it must wait.
+    pub fn checker_allowance(&self, request: &HttpRequest) -> Decision {
+        let Some(limiter) = &self.protection.checker_limiter else {
+            return Decision::Allowed;
+        };
+        let Some(peer) = request.peer_addr().map(|address| address.ip()) else {
+            return Decision::Allowed;
+        };
+        let client = self
+            .protection
+            .trusted_proxies
+            .client_ip(peer, request.headers());
+        limiter.check(client, Instant::now())
+    }
+}
+
+fn compress_generation(generation: &Generation, keep_going: impl Fn() -> bool) {
+    let started = Instant::now();
+    let pages = generation.site.precompress(keep_going);
+    tracing::info!(
+        pages,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "precompressed pages with gzip and brotli"
+    );
 }
 
 /// The whole routing table, shared by the server and in-process tests.
@@ -47,6 +183,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// Builds the application with its middleware, so every entry point serves the same thing.
+///
+/// Outermost first: security headers (so they are on everything, the replaced 500 page included),
+/// the request log, then the 500 page.
 pub fn app(
     state: AppState,
 ) -> App<
@@ -58,28 +197,55 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let protection = Arc::clone(&state.protection);
+    let comments = state.discussion.is_some();
     App::new()
         .app_data(web::Data::new(state))
         .wrap(ErrorHandlers::new().handler(StatusCode::INTERNAL_SERVER_ERROR, replace_server_error))
         .wrap_fn(|request, service| {
-            // Only method, path (no query string), status and time: never query strings, bodies or cookies.
             let started = Instant::now();
-            let method = request.method().clone();
-            let path = request.path().to_owned();
             let response = service.call(request);
             async move {
                 let response = response.await?;
-                tracing::info!(
-                    %method,
-                    %path,
-                    status = response.status().as_u16(),
-                    latency_us = started.elapsed().as_micros() as u64,
-                    "request"
-                );
+                log_request(&response, started);
                 Ok(response)
             }
         })
-        .configure(routes)
+        .wrap_fn(move |request, service| {
+            let https = protection.https
+                || (!protection.trusted_proxies.is_empty()
+                    && protection.trusted_proxies.forwarded_https(
+                        request.peer_addr().map(|address| address.ip()),
+                        request.headers(),
+                    ));
+            let response = service.call(request);
+            async move {
+                let mut response = response.await?;
+                security_headers::apply(response.headers_mut(), https);
+                Ok(response)
+            }
+        })
+        .configure(move |config| {
+            if comments {
+                discussion::routes(config);
+            }
+            routes(config);
+        })
+}
+
+/// One line per request with only method, path (no query string), status and time: never query
+/// strings, bodies or cookies. Health checks arrive every few seconds, so they are logged at debug.
+fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
+    let request = response.request();
+    let path = request.path();
+    let method = request.method().as_str();
+    let status = response.status().as_u16();
+    let latency_us = started.elapsed().as_micros() as u64;
+    if path == site::HEALTH_PATH {
+        tracing::debug!(method, path, status, latency_us, "request");
+    } else {
+        tracing::info!(method, path, status, latency_us, "request");
+    }
 }
 
 fn state(request: &HttpRequest) -> &AppState {
@@ -89,8 +255,9 @@ fn state(request: &HttpRequest) -> &AppState {
 }
 
 /// GET and HEAD for every pre-rendered page and static file; a 404 page for anything else.
-async fn serve_page(request: HttpRequest) -> HttpResponse {
-    let site = &state(&request).site;
+pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
+    let generation = state(&request).current();
+    let site = &generation.site;
     let page = site.page(request.path());
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
@@ -112,40 +279,57 @@ async fn serve_page(request: HttpRequest) -> HttpResponse {
     }
 }
 
-/// A 200 with caching headers, or a 304 when the client already holds these bytes.
-fn send_page(request: &HttpRequest, page: &Page) -> HttpResponse {
-    let etag_matches = request
+const VARY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");
+
+/// A 200 with caching headers in the best encoding the client accepts, or a 304 when the client
+/// already holds these bytes. Every header value is ready-made: nothing is parsed or allocated.
+pub(crate) fn send_page(request: &HttpRequest, page: &Page) -> HttpResponse {
+    let content = &page.content;
+    let (encoding, variant) = content.negotiate(request.headers().get(header::ACCEPT_ENCODING));
+    let not_modified = request
         .headers()
         .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|tag| tag.trim() == page.etag || tag.trim() == "*")
-        });
-    let mut builder = if etag_matches {
-        HttpResponse::NotModified()
+        .is_some_and(|value| etag_matches(value, &variant.etag));
+    let mut response = if not_modified {
+        HttpResponse::new(StatusCode::NOT_MODIFIED)
     } else {
-        HttpResponse::Ok()
+        HttpResponse::with_body(StatusCode::OK, variant.body.clone()).map_into_boxed_body()
     };
-    builder
-        .insert_header((header::ETAG, page.etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, page.cache_control));
-    if etag_matches {
-        builder.finish()
-    } else {
-        builder
-            .content_type(page.content_type)
-            .body(page.body.clone())
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, variant.etag.clone());
+    headers.insert(header::CACHE_CONTROL, page.cache_control.clone());
+    if content.compressible {
+        headers.insert(header::VARY, VARY_ENCODING);
     }
+    if !not_modified {
+        headers.insert(header::CONTENT_TYPE, content.content_type.clone());
+        if let Some(value) = encoding.header_value() {
+            headers.insert(header::CONTENT_ENCODING, value);
+        }
+    }
+    response
 }
+
+/// `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
+fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(list) = if_none_match.to_str() else {
+        return false;
+    };
+    let etag = etag.as_bytes();
+    list.split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag)
+}
+
+const NO_STORE: HeaderValue = HeaderValue::from_static(site::NO_STORE);
 
 /// A pre-rendered error page with its status; error pages are never cached.
 pub fn error_response(status: StatusCode, page: &Page) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(page.content_type)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page.body.clone())
+    let mut response = HttpResponse::with_body(status, page.body().clone()).map_into_boxed_body();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, page.content.content_type.clone());
+    headers.insert(header::CACHE_CONTROL, NO_STORE);
+    response
 }
 
 /// Whatever failed, the reader sees the plain 500 page; the cause goes to the log, never to the page.
@@ -158,7 +342,7 @@ fn replace_server_error<B>(
     let (request, _) = response.into_parts();
     let body = request
         .app_data::<web::Data<AppState>>()
-        .map(|state| state.site.server_error.body.clone())
+        .map(|state| state.current().site.server_error.body().clone())
         .unwrap_or_else(|| {
             bytes::Bytes::from_static(
                 b"<!doctype html><title>Server error</title><h1>Sorry, something went wrong</h1>",
@@ -166,9 +350,27 @@ fn replace_server_error<B>(
         });
     let response = HttpResponse::InternalServerError()
         .content_type(site::HTML)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, site::NO_STORE))
         .body(body);
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(request, response).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
+        let etag = HeaderValue::from_static("\"abc-1\"");
+        let matches = |value: &'static str| etag_matches(&HeaderValue::from_static(value), &etag);
+        assert!(matches("\"abc-1\""));
+        assert!(matches("W/\"abc-1\""));
+        assert!(matches("\"x\", \"abc-1\""));
+        assert!(matches("*"));
+        assert!(!matches("\"abc-1-gzip\""));
+        assert!(!matches("abc-1"));
+        assert!(!matches(""));
+    }
 }

@@ -5,6 +5,8 @@ use askama::Template;
 use time::Date;
 use time::macros::format_description;
 
+use super::site::{SiteSettings, article_path, tag_path, topic_path};
+use super::structured_data::JsonLd;
 use crate::content::{Article, Category, Library, Source, TocEntry};
 
 pub struct NavLink {
@@ -41,21 +43,41 @@ pub const SITE_NAME: &str = "backcare";
 pub struct Layout<'a> {
     pub title: String,
     pub description: String,
+    /// The stylesheet's and the icon's content-hashed addresses.
     pub stylesheet: &'a str,
+    pub favicon: &'a str,
     /// The nav link that is the current page, if any.
     pub current: String,
     pub nav: &'static [NavLink],
+    /// The page's one absolute address, for pages that have one (not error pages or form results).
+    pub canonical: Option<String>,
+    /// Asks search engines to leave the page out: drafts shown by `--drafts`.
+    pub noindex: bool,
+    /// Problems in the author's latest edit (`serve --watch` only), shown at the top of every page.
+    pub author_problems: &'a [String],
+    settings: &'a SiteSettings,
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(title: &str, description: &str, current: &str, stylesheet: &'a str) -> Self {
+    pub fn new(title: &str, description: &str, current: &str, settings: &'a SiteSettings) -> Self {
         Layout {
             title: format!("{title} - {SITE_NAME}"),
             description: description.to_owned(),
-            stylesheet,
+            stylesheet: &settings.stylesheet,
+            favicon: &settings.favicon,
             current: current.to_owned(),
             nav: NAV,
+            canonical: None,
+            noindex: false,
+            author_problems: &settings.author_problems,
+            settings,
         }
+    }
+
+    /// Marks `path` as this page's address, made absolute with the site's base URL.
+    pub fn canonical(mut self, path: &str) -> Self {
+        self.canonical = Some(self.settings.base_url.join(path));
+        self
     }
 }
 
@@ -69,7 +91,7 @@ pub struct ArticleLink<'a> {
 impl<'a> From<&'a Article> for ArticleLink<'a> {
     fn from(article: &'a Article) -> Self {
         ArticleLink {
-            href: format!("/articles/{}", article.slug),
+            href: article_path(&article.slug),
             title: &article.front.title,
             summary: &article.front.summary,
             draft: article.front.draft,
@@ -149,21 +171,52 @@ pub struct ArticlePage<'a> {
     pub show_help_callout: bool,
     pub sources: &'a [Source],
     pub related: Vec<ArticleLink<'a>>,
+    pub tags: Vec<TagLink<'a>>,
+    /// The articles before and after this one in its topic.
+    pub previous: Option<ArticleLink<'a>>,
+    pub next: Option<ArticleLink<'a>>,
+    /// The absolute address shared on social media (Open Graph) and in structured data.
+    pub url: String,
+    pub site_name: &'static str,
+    /// schema.org `MedicalWebPage` data for search engines, already safe inside a `<script>`.
+    pub structured_data: JsonLd,
+    /// Leave room for the reader discussion (`--comments moderated`), filled per request.
+    pub discussion: bool,
+}
+
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub href: String,
+}
+
+impl<'a> TagLink<'a> {
+    pub fn new(tag: &'a str) -> Self {
+        TagLink {
+            name: tag,
+            href: tag_path(tag),
+        }
+    }
 }
 
 pub const HELP_ARTICLE: &str = "when-to-get-help";
 
 impl<'a> ArticlePage<'a> {
-    pub fn new(library: &'a Library, article: &'a Article, stylesheet: &'a str) -> Self {
+    pub fn new(library: &'a Library, article: &'a Article, settings: &'a SiteSettings) -> Self {
         let front = &article.front;
         let category = front.category;
+        let path = article_path(&article.slug);
+        let url = settings.base_url.join(&path);
+        let neighbours = library.neighbours(article);
+        let mut layout = Layout::new(
+            &front.title,
+            &front.summary,
+            &topic_path(category),
+            settings,
+        )
+        .canonical(&path);
+        layout.noindex = front.draft;
         ArticlePage {
-            layout: Layout::new(
-                &front.title,
-                &front.summary,
-                &format!("/topics/{}", category.slug()),
-                stylesheet,
-            ),
+            layout,
             topic: TopicView {
                 slug: category.slug(),
                 title: category.title(),
@@ -189,6 +242,39 @@ impl<'a> ArticlePage<'a> {
                 .into_iter()
                 .map(ArticleLink::from)
                 .collect(),
+            tags: front.tags.iter().map(|tag| TagLink::new(tag)).collect(),
+            previous: neighbours.previous.map(ArticleLink::from),
+            next: neighbours.next.map(ArticleLink::from),
+            structured_data: JsonLd::medical_web_page(article, &url, &settings.base_url),
+            discussion: settings.comments,
+            url,
+            site_name: SITE_NAME,
+        }
+    }
+}
+
+/// `/tags/<tag>`: every article with one tag.
+#[derive(Template)]
+#[template(path = "tag.html")]
+pub struct TagPage<'a> {
+    pub layout: Layout<'a>,
+    pub tag: &'a str,
+    pub articles: Vec<ArticleLink<'a>>,
+}
+
+impl<'a> TagPage<'a> {
+    pub fn new(library: &'a Library, tag: &'a str, settings: &'a SiteSettings) -> Self {
+        let path = tag_path(tag);
+        TagPage {
+            layout: Layout::new(
+                &format!("Articles tagged {tag}"),
+                &format!("Every {SITE_NAME} article tagged \"{tag}\"."),
+                "",
+                settings,
+            )
+            .canonical(&path),
+            tag,
+            articles: library.tagged(tag).map(ArticleLink::from).collect(),
         }
     }
 }
@@ -202,9 +288,9 @@ pub struct ErrorPage<'a> {
 }
 
 impl<'a> ErrorPage<'a> {
-    pub fn new(heading: &'a str, message: &'a str, stylesheet: &'a str) -> Self {
+    pub fn new(heading: &'a str, message: &'a str, settings: &'a SiteSettings) -> Self {
         ErrorPage {
-            layout: Layout::new(heading, message, "", stylesheet),
+            layout: Layout::new(heading, message, "", settings),
             heading,
             message,
         }

@@ -2,28 +2,201 @@
 //! A request for an article, topic or static file is a single map lookup.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
+use actix_web::http::header::HeaderValue;
 use askama::Template;
 use bytes::Bytes;
 
-use super::assets::Assets;
+use super::assets::{Assets, stable_hash};
+use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
-use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TopicPage, TopicView};
+use super::compression::{self, Encoding};
+use super::discussion::page::SplitPage;
+use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TagPage, TopicPage, TopicView};
+use super::syndication;
 use crate::content::{Category, Library};
 use crate::triage::{RawAnswers, vignette_report};
 
 pub const HTML: &str = "text/html; charset=utf-8";
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+pub const XML: &str = "application/xml; charset=utf-8";
+pub const TEXT: &str = "text/plain; charset=utf-8";
 pub const STYLESHEET: &str = "/static/site.css";
+pub const FAVICON: &str = "/static/favicon.svg";
+pub const HEALTH_PATH: &str = "/healthz";
+pub const FEED_PATH: &str = "/feed.xml";
+pub const SITEMAP_PATH: &str = "/sitemap.xml";
+pub const ROBOTS_PATH: &str = "/robots.txt";
 
-/// A finished response body with what a cache needs to know about it.
+/// The address of a tag's page; tags are checked to be slugs, so they need no escaping.
+pub fn tag_path(tag: &str) -> String {
+    format!("/tags/{tag}")
+}
+
+pub fn article_path(slug: &str) -> String {
+    format!("/articles/{slug}")
+}
+
+pub fn topic_path(category: Category) -> String {
+    format!("/topics/{}", category.slug())
+}
+
+/// What one generation of the site needs to know beyond its content.
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    /// Where the site is published, for canonical links, the feed and the sitemap.
+    pub base_url: BaseUrl,
+    /// `serve --watch`: pages change whenever the author saves, so browsers must always revalidate.
+    pub live_preview: bool,
+    /// What is wrong with the author's latest edit, as `file:line: message`, shown in a banner on
+    /// every page while the last good version is served. Empty when the latest edit loaded cleanly.
+    pub author_problems: Vec<String>,
+    /// Where pages link the stylesheet and the icon: their content-hashed addresses once the
+    /// static files are known (set by `Site::build`), so browsers may cache them forever.
+    pub stylesheet: String,
+    pub favicon: String,
+    /// `--comments moderated`: article pages are split around their discussion (`web::discussion`).
+    pub comments: bool,
+}
+
+/// HTML and feeds: fresh for five minutes, then revalidated with the ETag (content changes only on
+/// redeploy, and a reader should see a corrected page soon after).
+pub const PAGE_CACHE: &str = "public, max-age=300, must-revalidate";
+/// Static files under their plain names, for links from outside the site: short, like pages.
+pub const ASSET_CACHE: &str = "public, max-age=3600, must-revalidate";
+/// Static files under their content-hashed names: the bytes at that address never change.
+pub const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
+/// Errors, the checker's answers (health data) and the health check: never stored.
+pub const NO_STORE: &str = "no-store";
+
+impl SiteSettings {
+    pub fn new(base_url: BaseUrl) -> Self {
+        SiteSettings {
+            base_url,
+            live_preview: false,
+            author_problems: Vec::new(),
+            stylesheet: STYLESHEET.to_owned(),
+            favicon: FAVICON.to_owned(),
+            comments: false,
+        }
+    }
+
+    fn page_cache_control(&self) -> &'static str {
+        if self.live_preview {
+            "no-cache"
+        } else {
+            PAGE_CACHE
+        }
+    }
+
+    fn asset_cache_control(&self) -> &'static str {
+        if self.live_preview {
+            "no-cache"
+        } else {
+            ASSET_CACHE
+        }
+    }
+}
+
+/// One encoding of a page's body with its strong validator.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub body: Bytes,
+    /// Quoted as HTTP wants it; each encoding has its own (`"…-gzip"`, `"…-br"`).
+    pub etag: HeaderValue,
+}
+
+/// A page's bytes in every encoding worth keeping: the identity body always, and gzip and brotli
+/// once the page has been precompressed, each only if it is smaller than the identity body.
+#[derive(Debug)]
+pub struct Representation {
+    pub identity: Variant,
+    pub content_type: HeaderValue,
+    /// Whether the page may be sent compressed, so responses say `Vary: Accept-Encoding`.
+    pub compressible: bool,
+    compressed: OnceLock<Compressed>,
+}
+
+#[derive(Debug, Default)]
+struct Compressed {
+    gzip: Option<Variant>,
+    brotli: Option<Variant>,
+}
+
+/// Bodies smaller than this are sent as they are: the encoding's framing would eat the saving.
+const MIN_COMPRESSIBLE_BYTES: usize = 256;
+
+impl Representation {
+    pub(crate) fn new(body: Bytes, content_type: &'static str) -> Representation {
+        let etag = format!("\"{:016x}-{:x}\"", stable_hash(&body), body.len());
+        Representation {
+            compressible: body.len() >= MIN_COMPRESSIBLE_BYTES
+                && compression::is_compressible(content_type),
+            identity: Variant {
+                etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+                body,
+            },
+            content_type: HeaderValue::from_static(content_type),
+            compressed: OnceLock::new(),
+        }
+    }
+
+    /// Makes the gzip and brotli bodies, once; later calls (and concurrent ones) reuse them.
+    pub fn precompress(&self) {
+        self.compressed.get_or_init(|| {
+            if !self.compressible {
+                return Compressed::default();
+            }
+            let variant = |encoding: Encoding, body: Vec<u8>| {
+                (body.len() < self.identity.body.len()).then(|| {
+                    let etag = self.identity.etag.to_str().unwrap_or("\"0\"");
+                    let etag =
+                        format!("{}{}\"", etag.trim_end_matches('"'), encoding.etag_suffix());
+                    Variant {
+                        body: Bytes::from(body),
+                        etag: HeaderValue::from_str(&etag)
+                            .unwrap_or(HeaderValue::from_static("\"0\"")),
+                    }
+                })
+            };
+            let body = &self.identity.body;
+            Compressed {
+                gzip: variant(Encoding::Gzip, compression::gzip(body)),
+                brotli: variant(Encoding::Brotli, compression::brotli(body)),
+            }
+        });
+    }
+
+    /// The body to send for `accept_encoding`, and which encoding it is in. Before the page has been
+    /// precompressed, that is always the identity body.
+    pub fn negotiate(&self, accept_encoding: Option<&HeaderValue>) -> (Encoding, &Variant) {
+        let Some(compressed) = self.compressed.get() else {
+            return (Encoding::Identity, &self.identity);
+        };
+        let encoding = compression::negotiate(
+            accept_encoding,
+            compressed.gzip.is_some(),
+            compressed.brotli.is_some(),
+        );
+        let variant = match encoding {
+            Encoding::Gzip => compressed.gzip.as_ref(),
+            Encoding::Brotli => compressed.brotli.as_ref(),
+            Encoding::Identity => None,
+        };
+        variant.map_or((Encoding::Identity, &self.identity), |variant| {
+            (encoding, variant)
+        })
+    }
+}
+
+/// A finished response with what a cache needs to know about it. The same bytes can be served
+/// under two addresses with different cache rules (a static file's plain and hashed names), so the
+/// bytes are shared.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub body: Bytes,
-    pub content_type: &'static str,
-    /// Strong validator derived from the bytes, quoted as HTTP wants it.
-    pub etag: String,
-    pub cache_control: &'static str,
+    pub content: Arc<Representation>,
+    pub cache_control: HeaderValue,
 }
 
 impl Page {
@@ -32,20 +205,19 @@ impl Page {
         content_type: &'static str,
         cache_control: &'static str,
     ) -> Page {
-        let body = body.into();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut hasher);
         Page {
-            etag: format!("\"{:016x}-{:x}\"", hasher.finish(), body.len()),
-            body,
-            content_type,
-            cache_control,
+            content: Arc::new(Representation::new(body.into(), content_type)),
+            cache_control: HeaderValue::from_static(cache_control),
         }
     }
 
-    fn html(body: String) -> Page {
-        // Short freshness, then revalidate with the ETag: content changes only on redeploy or reload.
-        Page::new(body, HTML, "public, max-age=300")
+    /// The uncompressed bytes.
+    pub fn body(&self) -> &Bytes {
+        &self.content.identity.body
+    }
+
+    pub fn etag(&self) -> &HeaderValue {
+        &self.content.identity.etag
     }
 }
 
@@ -59,121 +231,234 @@ pub struct Site {
     pub bad_request: Page,
     pub payload_too_large: Page,
     pub unsupported_media_type: Page,
+    pub request_timeout: Page,
+    pub too_many_requests: Page,
+    /// Article pages split around their discussion, by path (empty without `--comments`).
+    discussion_pages: HashMap<String, SplitPage>,
     pub article_count: usize,
+    /// Kept for the pages rendered per request (the checker's), so they match the rest.
+    pub settings: SiteSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not render the {page} page: {source}")]
 pub struct RenderError {
     page: String,
-    source: askama::Error,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl RenderError {
+    fn new(page: &str, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        RenderError {
+            page: page.to_owned(),
+            source: source.into(),
+        }
+    }
 }
 
 fn render(page: &str, template: &impl Template) -> Result<String, RenderError> {
-    template.render().map_err(|source| RenderError {
-        page: page.to_owned(),
-        source,
-    })
+    template
+        .render()
+        .map_err(|source| RenderError::new(page, source))
 }
 
 impl Site {
-    pub fn build(library: &Library, assets: &Assets) -> Result<Site, RenderError> {
+    pub fn build(
+        library: &Library,
+        assets: &Assets,
+        mut settings: SiteSettings,
+    ) -> Result<Site, RenderError> {
+        // Pages link the hashed names, which browsers may keep for a year.
+        if let Some(url) = assets.hashed_url("site.css") {
+            settings.stylesheet = url;
+        }
+        if let Some(url) = assets.hashed_url("favicon.svg") {
+            settings.favicon = url;
+        }
         let mut pages = HashMap::new();
+        let mut discussion_pages = HashMap::new();
+        let page_cache = settings.page_cache_control();
+        let html = |body: String| Page::new(body, HTML, page_cache);
 
         let home = HomePage {
             layout: Layout::new(
                 "Back cramps and back pain, explained",
                 "Plain, sourced information on the causes of back cramps and back pain, how to prevent them, how to get relief and when to get help.",
                 "/",
-                STYLESHEET,
-            ),
+                &settings,
+            )
+            .canonical("/"),
             topics: Category::ALL
                 .iter()
                 .map(|&c| TopicView::new(library, c))
                 .collect(),
             has_checker: true,
         };
-        pages.insert("/".to_owned(), Page::html(render("home", &home)?));
+        pages.insert("/".to_owned(), html(render("home", &home)?));
 
         for category in Category::ALL {
+            let path = topic_path(category);
             let topic = TopicPage {
-                layout: Layout::new(
-                    category.title(),
-                    category.intro(),
-                    &format!("/topics/{}", category.slug()),
-                    STYLESHEET,
-                ),
+                layout: Layout::new(category.title(), category.intro(), &path, &settings)
+                    .canonical(&path),
                 topic: TopicView::new(library, category),
             };
-            let path = format!("/topics/{}", category.slug());
-            pages.insert(path.clone(), Page::html(render(&path, &topic)?));
+            pages.insert(path.clone(), html(render(&path, &topic)?));
         }
 
         for article in library.articles() {
-            let path = format!("/articles/{}", article.slug);
-            let page = ArticlePage::new(library, article, STYLESHEET);
-            pages.insert(path.clone(), Page::html(render(&path, &page)?));
+            let path = article_path(&article.slug);
+            let page = ArticlePage::new(library, article, &settings);
+            let body = render(&path, &page)?;
+            // With comments the page is served in two halves with the discussion between them.
+            if let Some(split) = settings.comments.then(|| SplitPage::split(&body)).flatten() {
+                discussion_pages.insert(path, split);
+                continue;
+            }
+            pages.insert(path.clone(), html(body));
         }
 
-        let form = FormPage::new(&RawAnswers::default(), &[]);
+        for tag in library.tags() {
+            let path = tag_path(tag);
+            let page = TagPage::new(library, tag, &settings);
+            pages.insert(path.clone(), html(render(&path, &page)?));
+        }
+
+        let form = FormPage::new(&RawAnswers::default(), &[], &settings);
         // The empty form is the same for everyone, so it is cached like any page.
         pages.insert(
             checker::PATH.to_owned(),
-            Page::html(render("symptom checker", &form)?),
+            html(render("symptom checker", &form)?),
         );
-        let how = HowItWorksPage::new(vignette_report());
+        let how = HowItWorksPage::new(vignette_report(), &settings);
         pages.insert(
             checker::HOW_IT_WORKS_PATH.to_owned(),
-            Page::html(render("how it works", &how)?),
+            html(render("how it works", &how)?),
         );
 
+        // Feeds and sitemaps are for readers and crawlers of the published site, so drafts
+        // stay out of them even when `--drafts` shows drafts on the pages.
+        let published: Vec<_> = library
+            .articles()
+            .iter()
+            .filter(|article| !article.front.draft)
+            .collect();
+        let feed = syndication::atom_feed(&published, &settings.base_url)
+            .map_err(|source| RenderError::new(FEED_PATH, source))?;
+        pages.insert(FEED_PATH.to_owned(), Page::new(feed, ATOM, page_cache));
+        let sitemap = syndication::sitemap(&published, &settings.base_url)
+            .map_err(|source| RenderError::new(SITEMAP_PATH, source))?;
+        pages.insert(SITEMAP_PATH.to_owned(), Page::new(sitemap, XML, page_cache));
+        pages.insert(
+            ROBOTS_PATH.to_owned(),
+            Page::new(
+                syndication::robots_txt(&settings.base_url),
+                TEXT,
+                page_cache,
+            ),
+        );
+
+        pages.insert(HEALTH_PATH.to_owned(), Page::new("ok\n", TEXT, NO_STORE));
+
         for (name, asset) in assets.iter() {
-            pages.insert(
-                format!("/static/{name}"),
-                Page::new(
-                    asset.body.clone(),
-                    asset.content_type,
-                    "public, max-age=3600",
-                ),
+            let plain = Page::new(
+                asset.body.clone(),
+                asset.content_type,
+                settings.asset_cache_control(),
             );
+            let hashed = Page {
+                content: Arc::clone(&plain.content),
+                cache_control: HeaderValue::from_static(if settings.live_preview {
+                    "no-cache"
+                } else {
+                    IMMUTABLE_CACHE
+                }),
+            };
+            pages.insert(format!("/static/{name}"), plain);
+            // A real file that happens to look like a hashed name keeps its own address.
+            pages
+                .entry(format!("/static/{}", asset.hashed_name))
+                .or_insert(hashed);
         }
 
         let error_page = |heading: &str, message: &str| -> Result<Page, RenderError> {
-            let page = ErrorPage::new(heading, message, STYLESHEET);
-            Ok(Page::new(render(heading, &page)?, HTML, "no-store"))
+            let page = ErrorPage::new(heading, message, &settings);
+            Ok(Page::new(render(heading, &page)?, HTML, NO_STORE))
         };
+        let not_found = error_page(
+            "Page not found",
+            "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
+        )?;
+        let server_error = error_page(
+            "Sorry, something went wrong",
+            "This is a problem on our side, not something you did. Please try again in a few minutes.",
+        )?;
+        let method_not_allowed = error_page(
+            "This page cannot be used that way",
+            "This address does not accept that kind of request. Follow a link to the page, or use the form on the page instead.",
+        )?;
+        let bad_request = error_page(
+            "We could not read your answers",
+            "Your browser sent something we could not read. Go back to the symptom checker and send the form again.",
+        )?;
+        let payload_too_large = error_page(
+            "Too much information was sent",
+            "The form sent more than 16 KB, which is far more than the symptom checker needs. Go back to the symptom checker and send the form again.",
+        )?;
+        let unsupported_media_type = error_page(
+            "Send your answers with the form",
+            "The symptom checker only accepts answers sent by its own web form. Go back to the symptom checker and use the form.",
+        )?;
+        let request_timeout = error_page(
+            "The answers took too long to arrive",
+            "Your connection may be slow or may have dropped. Go back to the symptom checker and send the form again.",
+        )?;
+        let too_many_requests = error_page(
+            "Please wait a moment before trying again",
+            "The symptom checker has had a lot of answers from your connection in the last few minutes. Wait a minute, then go back to the symptom checker and send the form again. If you are worried about your symptoms now, call 111, or 999 in an emergency.",
+        )?;
         Ok(Site {
             pages,
-            not_found: error_page(
-                "Page not found",
-                "We could not find that page. If you typed the address, check it is right. If you followed a link, the page may have moved.",
-            )?,
-            server_error: error_page(
-                "Sorry, something went wrong",
-                "This is a problem on our side, not something you did. Please try again in a few minutes.",
-            )?,
-            method_not_allowed: error_page(
-                "This page cannot be used that way",
-                "This address does not accept that kind of request. Follow a link to the page, or use the form on the page instead.",
-            )?,
-            bad_request: error_page(
-                "We could not read your answers",
-                "Your browser sent something we could not read. Go back to the symptom checker and send the form again.",
-            )?,
-            payload_too_large: error_page(
-                "Too much information was sent",
-                "The form sent more than 16 KB, which is far more than the symptom checker needs. Go back to the symptom checker and send the form again.",
-            )?,
-            unsupported_media_type: error_page(
-                "Send your answers with the form",
-                "The symptom checker only accepts answers sent by its own web form. Go back to the symptom checker and use the form.",
-            )?,
+            not_found,
+            server_error,
+            method_not_allowed,
+            bad_request,
+            payload_too_large,
+            unsupported_media_type,
+            request_timeout,
+            too_many_requests,
+            discussion_pages,
             article_count: library.len(),
+            settings,
         })
     }
 
     /// The page at exactly this path. Paths are compared as sent, so `%2e%2e` and `..` never match a file.
     pub fn page(&self, path: &str) -> Option<&Page> {
         self.pages.get(path)
+    }
+
+    /// Compresses every page that is worth it, stopping early once `keep_going` says this
+    /// generation is no longer served. Returns how many pages were looked at.
+    pub fn precompress(&self, keep_going: impl Fn() -> bool) -> usize {
+        let mut done = 0;
+        for page in self.pages.values() {
+            if !keep_going() {
+                break;
+            }
+            page.content.precompress();
+            done += 1;
+        }
+        done
+    }
+
+    /// An article page to serve with its discussion, by path.
+    pub fn discussion_page(&self, path: &str) -> Option<&SplitPage> {
+        self.discussion_pages.get(path)
+    }
+
+    /// How many addresses the site answers (pages, feeds, static files under both names).
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
     }
 }

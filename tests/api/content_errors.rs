@@ -334,7 +334,7 @@ fn bundled_articles_load_cleanly_and_cover_every_topic() {
 }
 
 /// Runs the real binary from the repository root, killing it if it has not exited within a minute.
-fn run_backcare(args: &[&str]) -> Output {
+pub(crate) fn run_backcare(args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backcare"))
         .args(args)
         .current_dir(repo_path(""))
@@ -393,6 +393,61 @@ fn binary_refuses_to_start_with_an_unknown_key() {
 #[test]
 fn binary_lists_every_problem_before_refusing_to_start() {
     assert_binary_refuses_to_start("multi-error", MULTI_ERROR);
+}
+
+#[test]
+fn binary_refuses_to_start_with_a_missing_image() {
+    assert_binary_refuses_to_start(
+        "missing-image",
+        &[
+            (
+                "heat-therapy.md",
+                14,
+                "image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg",
+            ),
+            (
+                "heat-therapy.md",
+                18,
+                "image \"images/heat-pad.png\" must be a file in the static folder",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn image_without_alt_text_is_reported_at_its_line() {
+    assert_problems(
+        "missing-alt",
+        &[(
+            "heat-therapy.md",
+            16,
+            "image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets",
+        )],
+    );
+}
+
+#[test]
+fn malformed_source_urls_are_reported_at_their_source() {
+    assert_problems(
+        "bad-source-urls",
+        &[
+            (
+                "heat-therapy.md",
+                11,
+                "source 2 url \"https://www.nhs.uk/conditions/sci atica/\" contains a space",
+            ),
+            (
+                "heat-therapy.md",
+                15,
+                "source 3 url \"https:///guidance/ng59\" has no valid site name",
+            ),
+            (
+                "heat-therapy.md",
+                19,
+                "source 4 url \"file://leaflets/back-pain.pdf\" must be a web address",
+            ),
+        ],
+    );
 }
 
 #[test]

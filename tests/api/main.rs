@@ -1,7 +1,14 @@
 //! Integration tests: each starts the real server on a free port and talks HTTP to it.
 //! One test binary (this file plus its modules) keeps link time down.
 
+mod authoring_site;
+mod checker;
+mod cli;
 mod content_errors;
+mod discussion;
 mod helpers;
+mod live_reload;
 mod pages;
+mod production;
 mod security;
+mod stylesheet;

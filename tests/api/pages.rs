@@ -9,8 +9,8 @@ use reqwest::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, 
 use scraper::Html;
 
 use crate::helpers::{
-    ArticleText, TempArticles, TestApp, bundled_library, count, html, repo_path, select_attrs,
-    select_texts, selector, spawn_app,
+    ArticleText, TempArticles, TestApp, assert_layout, bundled_library, count, header_text, html,
+    repo_path, select_attrs, select_texts, selector, spawn_app,
 };
 
 const HTML_TYPE: &str = "text/html; charset=utf-8";
@@ -24,22 +24,13 @@ fn article_path(slug: &str) -> String {
     format!("/articles/{slug}")
 }
 
-fn header_text(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
-    response
-        .headers()
-        .get(&name)
-        .unwrap_or_else(|| panic!("{} has a {name} header", response.url()))
-        .to_str()
-        .expect("header is text")
-        .to_owned()
-}
-
 /// The published bundled articles, found by listing `articles/` (not by asking the library).
 fn published_bundled_articles() -> Vec<Article> {
     let everything = Library::load(
         &repo_path("articles"),
         LoadOptions {
             include_drafts: true,
+            ..LoadOptions::default()
         },
     )
     .expect("bundled articles load");
@@ -60,41 +51,6 @@ fn published_bundled_articles() -> Vec<Article> {
     articles.sort_by(|a, b| a.slug.cmp(&b.slug));
     assert!(!articles.is_empty());
     articles
-}
-
-/// What every page shares: a language, landmarks, labelled navigation and a working skip link.
-fn assert_layout(document: &Html, path: &str) {
-    assert_eq!(select_attrs(document, "html", "lang"), ["en"], "{path}");
-    assert_eq!(count(document, "main"), 1, "{path}: exactly one <main>");
-    assert_eq!(count(document, "body > header"), 1, "{path}: a site header");
-    assert_eq!(count(document, "body > footer"), 1, "{path}: a site footer");
-    assert!(
-        count(document, "header nav[aria-label]") >= 1,
-        "{path}: the main navigation has an aria-label"
-    );
-    assert_eq!(
-        count(document, "nav:not([aria-label]):not([aria-labelledby])"),
-        0,
-        "{path}: every nav is labelled"
-    );
-    let first_link = document
-        .select(&selector("body a"))
-        .next()
-        .unwrap_or_else(|| panic!("{path}: has links"));
-    assert_eq!(
-        first_link.value().attr("href"),
-        Some("#main"),
-        "{path}: skip link comes first"
-    );
-    assert_eq!(
-        select_attrs(document, "main", "id"),
-        ["main"],
-        "{path}: skip link target"
-    );
-
-    let ids = select_attrs(document, "[id]", "id");
-    let unique: HashSet<&String> = ids.iter().collect();
-    assert_eq!(unique.len(), ids.len(), "{path}: ids are unique: {ids:?}");
 }
 
 fn description(document: &Html) -> String {

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Throughput of backcare against nginx serving the same bytes, on this machine.
+#
+#   bench/run.sh                      3 rounds of 10 s per target, 64 connections, 2 wrk threads
+#   BENCH_ROUNDS=5 BENCH_DURATION=20 BENCH_PAGE=/articles/heat-therapy bench/run.sh
+#   BENCH_MODES=off bench/run.sh      only the fully pre-rendered article pages
+#
+# Builds the release binary and starts it twice: as deployed (the reader discussion on, so the
+# article page is the pre-rendered article with its discussion put in, cached per article) and
+# with `--comments off` (the article page is one pre-rendered block of bytes). Starts an nginx
+# with its own temporary configuration that serves, for each, the exact page backcare rendered
+# (fetched with curl) with the same security and cache headers. Then runs wrk against each in
+# turn on the same page with the same connections, alternating so no target gets the quieter
+# minute, and finally the symptom checker: POST of a typical form, with the rate limit off
+# (wrk is one client and would otherwise get 429s).
+#
+# Prints requests/s, p50 and p99 per target and the ratio backcare/nginx. Installs Debian's
+# nginx, wrk and curl with apt-get when they are missing. For humans, not CI: on a shared
+# machine, anything else running moves the numbers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS="${BENCH_ROUNDS:-3}"
+DURATION="${BENCH_DURATION:-10}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+THREADS="${BENCH_THREADS:-2}"
+PAGE="${BENCH_PAGE:-/articles/lifting-safely}"
+read -r -a MODES <<<"${BENCH_MODES:-moderated off}"
+FORM='location=lower&onset=sudden&duration=under-1-week&severity=3&age=30&trigger=lifting&trigger=exercise&eased_by=heat'
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# A loopback port nothing listens on.
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+need() {
+  local missing=()
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || [[ -x "/usr/sbin/$tool" ]] || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]} (Debian packages)"
+    local sudo=""
+    [[ $EUID -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+need nginx wrk curl
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+say "building the release binary"
+cargo build --release --quiet
+
+WORK="$(mktemp -d)"
+chmod 755 "$WORK" # nginx's workers run as an unprivileged user and must read the pages
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_backcare NAME [flags...]: starts the release binary on 127.0.0.1:0 and sets ADDRESS.
+# (Not a $(...) substitution: its PID must be remembered in this shell, for the cleanup.)
+start_backcare() {
+  local log="$WORK/$1.log"
+  shift
+  : >"$log.out"
+  # Its own database, never the repository's; the default log level, as in production.
+  DATABASE_URL="sqlite://$WORK/backcare.db?mode=rwc" \
+    ./target/release/backcare --bind 127.0.0.1:0 "$@" >"$log.out" 2>"$log" &
+  PIDS+=("$!")
+  ADDRESS=""
+  for _ in $(seq 300); do
+    ADDRESS="$(sed -n 's/^backcare: serving .* at http:\/\/\(.*\)$/\1/p' "$log.out")"
+    [[ -n "$ADDRESS" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$ADDRESS" ]] || { cat "$log" >&2; echo "backcare did not start" >&2; exit 1; }
+  # Wait for the background compression too, so it does not steal CPU from the first round.
+  for _ in $(seq 300); do
+    grep -q 'precompressed pages' "$log" && break
+    sleep 0.1
+  done
+}
+
+declare -A BACKCARE_AT NGINX_AT
+for mode in "${MODES[@]}"; do
+  say "starting backcare --comments $mode"
+  start_backcare "backcare-$mode" --comments "$mode" --checker-rate-limit 0 ${BACKCARE_FLAGS:-}
+  BACKCARE_AT[$mode]="$ADDRESS"
+  mkdir -p "$WORK/www-$mode$(dirname "$PAGE")"
+  curl -fsS "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE"
+done
+FIRST="${BACKCARE_AT[${MODES[0]}]}"
+
+header() { # a header backcare sends, for nginx to send too
+  curl -fsS -D - -o /dev/null "http://$FIRST/" | tr -d '\r' | sed -n "s/^$1: //Ip"
+}
+mkdir -p "$WORK/nginx/logs"
+{
+  cat <<EOF
+# A stock, production-like nginx: one worker per core, sendfile, access log, keep-alive.
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log $WORK/nginx/logs/access.log;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  server_tokens off;
+  default_type "text/html; charset=utf-8";
+  add_header Cache-Control "$(header cache-control)" always;
+  add_header Content-Security-Policy "$(header content-security-policy)" always;
+  add_header X-Content-Type-Options nosniff always;
+  add_header Referrer-Policy "$(header referrer-policy)" always;
+  add_header Permissions-Policy "$(header permissions-policy)" always;
+  add_header Cross-Origin-Opener-Policy same-origin always;
+EOF
+  for mode in "${MODES[@]}"; do
+    NGINX_AT[$mode]="127.0.0.1:$(free_port)"
+    printf '  server { listen %s; root %s; }\n' "${NGINX_AT[$mode]}" "$WORK/www-$mode"
+  done
+  echo "}"
+} >"$WORK/nginx/nginx.conf"
+say "starting nginx with the pages backcare rendered"
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' 2>>"$WORK/nginx/logs/error.log" &
+PIDS+=("$!")
+for mode in "${MODES[@]}"; do
+  for _ in $(seq 50); do curl -fsS -o /dev/null "http://${NGINX_AT[$mode]}$PAGE" 2>/dev/null && break; sleep 0.1; done
+  cmp -s <(curl -fsS "http://${BACKCARE_AT[$mode]}$PAGE") <(curl -fsS "http://${NGINX_AT[$mode]}$PAGE") ||
+    { echo "nginx does not serve the same bytes as backcare --comments $mode" >&2; exit 1; }
+done
+
+cat >"$WORK/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = "$FORM"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+EOF
+
+# wrk's latency percentiles are printed like "50%  1.23ms"; normalise to milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+# run NAME URL [wrk args...]: one wrk run; appends "name rps p50 p99 errors" to $WORK/results
+run() {
+  local name="$1" url="$2"
+  shift 2
+  local out
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url")"
+  local rps p50 p99 errors
+  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
+  printf '%-28s %10.0f %8s %8s %7s\n' "$name" "$rps" "$p50" "$p99" "$errors" | tee -a "$WORK/results" >&2
+}
+
+say "warming up"
+for mode in "${MODES[@]}"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://${BACKCARE_AT[$mode]}$PAGE" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://${NGINX_AT[$mode]}$PAGE" >/dev/null
+done
+
+say "$ROUNDS rounds of ${DURATION}s, $CONNECTIONS connections, $THREADS wrk threads, GET $PAGE"
+printf '%-28s %10s %8s %8s %7s\n' target req/s p50/ms p99/ms errors >&2
+for round in $(seq "$ROUNDS"); do
+  for mode in "${MODES[@]}"; do
+    run "backcare-comments-$mode" "http://${BACKCARE_AT[$mode]}$PAGE"
+    run "nginx-comments-$mode" "http://${NGINX_AT[$mode]}$PAGE"
+  done
+done
+say "POST /symptom-checker, a typical form ($(printf %s "$FORM" | wc -c) bytes)"
+for round in $(seq "$ROUNDS"); do
+  run checker-post "http://$FIRST/symptom-checker" -s "$WORK/post.lua"
+done
+
+# The median of the rounds per target, so one noisy round does not decide.
+median() { awk -v name="$1" -v col="$2" '$1 == name {print $col}' "$WORK/results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+row() { printf '%-36s %10s %8s %8s\n' "$1" "$(median "$2" 2)" "$(median "$2" 3)" "$(median "$2" 4)"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+echo
+printf '%-36s %10s %8s %8s\n' "median of $ROUNDS rounds" req/s p50/ms p99/ms
+for mode in "${MODES[@]}"; do
+  row "backcare --comments $mode" "backcare-comments-$mode"
+  row "nginx, same $(wc -c <"$WORK/www-$mode$PAGE") bytes" "nginx-comments-$mode"
+done
+row "checker POST /symptom-checker" checker-post
+echo
+for mode in "${MODES[@]}"; do
+  echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.0"
+done
+echo "checker POST / article (--comments ${MODES[0]}): $(ratio "$(median checker-post 2)" "$(median "backcare-comments-${MODES[0]}" 2)")   target >= 0.5"
+echo "p99 target: < 10 ms; errors (non-2xx and socket errors) should be 0"

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# How backcare copes with a large site: 1,000 articles.
+#
+#   bench/scale.sh                                    1,000 articles, both comment modes
+#   SCALE_ARTICLES=5000 SCALE_MODES=off bench/scale.sh
+#
+# Generates the articles into a temporary folder (the 18 bundled articles plus copies of them
+# under new names and titles, so every internal link, shortcode and diagram still resolves and
+# the pages are as big as real ones), starts the release binary on them, as deployed (the reader
+# discussion on) and with `--comments off`, and reports for each:
+#   - load time: reading, checking and rendering every page, as logged by backcare, and the
+#     wall time from starting the process until /healthz answers (targets: under 1 s);
+#   - the time the background thread takes to gzip and brotli every page;
+#   - resident memory (VmRSS from /proc/<pid>/status) once serving, once every page is
+#     compressed, and after fetching every article once, plain and with brotli; and the peak
+#     (VmHWM) (target: under 100 MB).
+# For humans, not CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ARTICLES="${SCALE_ARTICLES:-1000}"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+command -v curl >/dev/null || { echo "needs curl (apt-get install curl)" >&2; exit 1; }
+
+say "building the release binary"
+cargo build --release --quiet
+
+WORK="$(mktemp -d)"
+PID=""
+cleanup() {
+  if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say "generating $ARTICLES articles"
+mkdir -p "$WORK/articles"
+cp articles/*.md "$WORK/articles/"
+mapfile -t originals < <(ls articles/*.md)
+count="${#originals[@]}"
+for ((n = count; n < ARTICLES; n++)); do
+  source="${originals[$((n % count))]}"
+  slug="$(basename "$source" .md)-copy-$n"
+  # A new title, so titles stay unique; everything else, links included, as in the original.
+  sed -e "0,/^title = \"\(.*\)\"$/s//title = \"\1, part $n\"/" "$source" >"$WORK/articles/$slug.md"
+done
+ls "$WORK/articles" | wc -l | xargs printf '    %s files, ' >&2
+du -sh "$WORK/articles" | cut -f1 | xargs printf '%s of Markdown\n' >&2
+
+for file in "$WORK"/articles/*.md; do
+  echo "url = \"/articles/$(basename "$file" .md)\""
+  echo "output = \"/dev/null\""
+done >"$WORK/paths"
+
+rss() { awk -v field="$1:" '$1 == field {printf "%.1f MB", $2 / 1024}' "/proc/$PID/status"; }
+# The numbers backcare logs about itself, e.g. "elapsed_ms=412".
+logged() { sed -n "s/.*$1.*elapsed_ms=\([0-9]*\).*/\1/p" "$WORK/log" | head -1; }
+
+# measure MODE: starts backcare with `--comments MODE` on the generated articles and reports.
+measure() {
+  local mode="$1"
+  say "starting backcare --comments $mode"
+  rm -f "$WORK"/backcare.db*
+  local start_ns
+  : >"$WORK/out"
+  start_ns="$(date +%s%N)"
+  DATABASE_URL="sqlite://$WORK/backcare.db?mode=rwc" \
+    ./target/release/backcare --bind 127.0.0.1:0 --articles "$WORK/articles" --comments "$mode" \
+    >"$WORK/out" 2>"$WORK/log" &
+  PID="$!"
+  local address=""
+  for _ in $(seq 1000); do
+    address="$(sed -n 's/^backcare: serving .* at http:\/\/\(.*\)$/\1/p' "$WORK/out")"
+    if [[ -n "$address" ]] && curl -fsS -o /dev/null "http://$address/healthz" 2>/dev/null; then break; fi
+    kill -0 "$PID" 2>/dev/null || { cat "$WORK/log" >&2; exit 1; }
+    sleep 0.01
+  done
+  local ready_ms=$((($(date +%s%N) - start_ns) / 1000000))
+  local served rss_ready rss_compressed rss_used rss_peak
+  served="$(sed -n 's/^backcare: serving \([0-9]*\) articles.*/\1/p' "$WORK/out")"
+  rss_ready="$(rss VmRSS)"
+  for _ in $(seq 1200); do
+    grep -q 'precompressed pages' "$WORK/log" && break
+    sleep 0.1
+  done
+  rss_compressed="$(rss VmRSS)"
+
+  say "fetching every article once, plain and with brotli"
+  sed "s|^url = \"|url = \"http://$address|" "$WORK/paths" >"$WORK/urls"
+  curl -fsS --no-progress-meter --parallel --parallel-max 8 -K "$WORK/urls"
+  curl -fsS --no-progress-meter --parallel --parallel-max 8 -H 'Accept-Encoding: br' -K "$WORK/urls"
+  rss_used="$(rss VmRSS)"
+  rss_peak="$(rss VmHWM)"
+  kill "$PID"
+  wait "$PID" || true
+  PID=""
+
+  cat <<EOF
+
+--comments $mode: $served articles
+  load + check + render (logged):      $(logged 'site loaded and rendered') ms      target < 1000 ms
+  process start to /healthz answering: $ready_ms ms      target < 1000 ms
+  gzip + brotli of every page:         $(logged 'precompressed pages') ms (background thread, while serving)
+  resident memory when serving:        $rss_ready
+    once every page is compressed:     $rss_compressed
+    after fetching every article:      $rss_used      target < 100 MB
+    peak (VmHWM):                      $rss_peak
+EOF
+}
+
+for mode in ${SCALE_MODES:-moderated off}; do
+  measure "$mode"
+done

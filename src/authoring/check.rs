@@ -1,0 +1,194 @@
+//! `backcare check`: loads the articles exactly as `serve` does, then adds the warnings from `lint`.
+//! Drafts are checked as if published, so a draft's problems show up before it goes live.
+
+use std::fmt;
+use std::path::Path;
+
+use time::Date;
+
+use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, lint};
+
+/// Everything `check` found: errors stop the site, warnings make it worse for readers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub article_count: usize,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Checks the articles in `articles` against the images in `static_dir`, with reviews due by `today`.
+pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
+    let load = |include_drafts| {
+        Library::load(
+            articles,
+            LoadOptions {
+                include_drafts,
+                static_dir: Some(static_dir.to_path_buf()),
+            },
+        )
+    };
+    // `serve` refuses what the first load refuses; `serve --drafts` what the second does
+    // (such as a broken link inside a draft). An author wants both lists before publishing.
+    let published = load(false);
+    let with_drafts = load(true);
+
+    let mut errors: Vec<Problem> = Vec::new();
+    for LoadErrors(problems) in [published.as_ref().err(), with_drafts.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
+        for problem in problems {
+            if !errors.contains(problem) {
+                errors.push(problem.clone());
+            }
+        }
+    }
+    if let Err(error) = std::fs::read_dir(static_dir) {
+        errors.push(Problem {
+            path: static_dir.to_path_buf(),
+            line: None,
+            message: format!(
+                "cannot read the static directory: {error}; pass the folder that holds site.css and the images with --static DIR"
+            ),
+        });
+    }
+    sort_by_place(&mut errors);
+
+    let linted = with_drafts.as_ref().or(published.as_ref()).ok();
+    let mut warnings: Vec<Problem> = linted
+        .map(|library| {
+            library
+                .articles()
+                .iter()
+                .flat_map(|article| {
+                    lint::lint(article, today)
+                        .into_iter()
+                        .map(|warning| warning.in_file(&article.path))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    sort_by_place(&mut warnings);
+
+    CheckReport {
+        article_count: content::article_files(articles).map_or(0, |files| files.len()),
+        errors,
+        warnings,
+    }
+}
+
+fn sort_by_place(problems: &mut [Problem]) {
+    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+}
+
+impl CheckReport {
+    /// `--strict`: every warning becomes an error, so a page that only has warnings fails too.
+    pub fn into_strict(mut self) -> CheckReport {
+        self.errors.append(&mut self.warnings);
+        sort_by_place(&mut self.errors);
+        self
+    }
+
+    pub fn passed(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `checked 18 articles: 0 errors, 1 warning`
+    pub fn summary(&self) -> String {
+        format!(
+            "checked {}: {}, {}",
+            counted(self.article_count, "article"),
+            counted(self.errors.len(), "error"),
+            counted(self.warnings.len(), "warning")
+        )
+    }
+}
+
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Errors as `path:line: message`, then warnings as `path:line: warning: message`, then the summary.
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.errors {
+            writeln!(f, "{error}")?;
+        }
+        for warning in &self.warnings {
+            let marked = Problem {
+                message: format!("warning: {}", warning.message),
+                ..warning.clone()
+            };
+            writeln!(f, "{marked}")?;
+        }
+        write!(f, "{}", self.summary())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn problem(path: &str, line: usize, message: &str) -> Problem {
+        Problem {
+            path: PathBuf::from(path),
+            line: Some(line),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn summary_counts_are_plural_correct() {
+        let mut report = CheckReport {
+            article_count: 1,
+            errors: vec![problem("articles/a.md", 3, "bad")],
+            warnings: vec![],
+        };
+        assert_eq!(report.summary(), "checked 1 article: 1 error, 0 warnings");
+        report.article_count = 18;
+        report.errors.clear();
+        report.warnings.push(problem("articles/a.md", 2, "meh"));
+        assert_eq!(report.summary(), "checked 18 articles: 0 errors, 1 warning");
+    }
+
+    #[test]
+    fn report_lists_errors_then_warnings_then_the_summary() {
+        let report = CheckReport {
+            article_count: 2,
+            errors: vec![problem("articles/b.md", 9, "broken")],
+            warnings: vec![problem("articles/a.md", 2, "stale")],
+        };
+        assert_eq!(
+            report.to_string(),
+            "articles/b.md:9: broken\narticles/a.md:2: warning: stale\nchecked 2 articles: 1 error, 1 warning"
+        );
+        assert!(!report.passed());
+    }
+
+    #[test]
+    fn strict_turns_warnings_into_errors_in_file_order() {
+        let report = CheckReport {
+            article_count: 2,
+            errors: vec![problem("articles/b.md", 9, "broken")],
+            warnings: vec![problem("articles/a.md", 2, "stale")],
+        }
+        .into_strict();
+        assert_eq!(
+            report.to_string(),
+            "articles/a.md:2: stale\narticles/b.md:9: broken\nchecked 2 articles: 2 errors, 0 warnings"
+        );
+        let only_warnings = CheckReport {
+            article_count: 1,
+            errors: vec![],
+            warnings: vec![problem("articles/a.md", 2, "stale")],
+        };
+        assert!(only_warnings.passed());
+        assert!(!only_warnings.into_strict().passed());
+    }
+}

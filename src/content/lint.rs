@@ -1,0 +1,251 @@
+//! Warnings: what does not break a page but makes it worse for readers (stale, vague, isolated, hard to read).
+//! Pure rules over one loaded `Article`; `backcare check` prints them and `--strict` turns them into errors.
+//!
+//! Reading level: the NHS aims for a reading age of 9 to 11. We score prose with the Flesch–Kincaid
+//! grade (0.39 × words per sentence + 11.8 × syllables per word − 15.59, see `readability`), a US
+//! school grade; reading age is about grade + 5, so the target is grade 6 or below.
+
+use time::Date;
+
+use super::Article;
+use super::problem::LineProblem;
+use super::readability::Readability;
+
+/// The highest Flesch–Kincaid grade that meets the NHS reading age of 9 to 11.
+pub const READING_GRADE_TARGET: f64 = 6.0;
+
+/// Below this a summary rarely says enough to choose the page from a list or a search result.
+pub const SUMMARY_MIN_CHARS: usize = 50;
+
+/// How many of the hardest sentences a reading-level warning quotes.
+pub const HARDEST_SENTENCES_SHOWN: usize = 3;
+
+/// Every warning for `article`, top to bottom. `today` decides whether the review is overdue.
+pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
+    let mut warnings: Vec<LineProblem> = [
+        review_overdue(article, today),
+        summary_too_short(article),
+        no_internal_link(article),
+        reading_level_too_high(article),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    warnings.sort_by_key(|warning| warning.line);
+    warnings
+}
+
+fn review_overdue(article: &Article, today: Date) -> Option<LineProblem> {
+    let due = article.front.next_review;
+    (due < today).then(|| {
+        let lines = &article.front.lines;
+        // Without next_review the due date comes from reviewed, so point there.
+        let line = lines.get("next_review").unwrap_or_else(|| lines.of("reviewed"));
+        LineProblem::new(
+            line,
+            format!(
+                "review overdue since {due}; check the page against its sources, then set reviewed = {today} (and next_review, if you use it, to a later date)"
+            ),
+        )
+    })
+}
+
+fn summary_too_short(article: &Article) -> Option<LineProblem> {
+    let length = article.front.summary.chars().count();
+    (length < SUMMARY_MIN_CHARS).then(|| {
+        LineProblem::new(
+            article.front.lines.of("summary"),
+            format!(
+                "summary is only {length} characters; write at least {SUMMARY_MIN_CHARS} so listings and search results say what the page covers"
+            ),
+        )
+    })
+}
+
+fn no_internal_link(article: &Article) -> Option<LineProblem> {
+    // A link to a section of the same page helps inside it but does not lead anywhere new.
+    let links_elsewhere = article
+        .internal_links
+        .iter()
+        .any(|link| link.slug != article.slug);
+    (!links_elsewhere).then(|| {
+        LineProblem::new(
+            first_text_line(article),
+            "no links to other articles; link to at least one related page, e.g. [when to get help](when-to-get-help.md)",
+        )
+    })
+}
+
+fn reading_level_too_high(article: &Article) -> Option<LineProblem> {
+    let readability = Readability::measure(&article.prose);
+    let grade = readability.grade()?;
+    // Compare what the author will see, so "grade 6.0" is never reported as too high.
+    let shown = (grade * 10.0).round() / 10.0;
+    (shown > READING_GRADE_TARGET).then(|| {
+        let hardest: Vec<String> = readability
+            .hardest(HARDEST_SENTENCES_SHOWN)
+            .iter()
+            .map(|sentence| format!("line {}: \"{}\"", sentence.line, sentence.text))
+            .collect();
+        LineProblem::new(
+            first_text_line(article),
+            format!(
+                "reading level is grade {shown:.1} (Flesch–Kincaid); aim for {READING_GRADE_TARGET} or below with shorter sentences and plainer words. Hardest sentences: {}",
+                hardest.join("; ")
+            ),
+        )
+    })
+}
+
+/// The line where the article's text starts, for warnings about the body as a whole.
+fn first_text_line(article: &Article) -> usize {
+    article
+        .prose
+        .first()
+        .map_or(article.body_line, |block| block.first_line())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use time::macros::date;
+
+    use super::*;
+    use crate::content::{front_matter, markdown};
+
+    /// An article that passes every rule; each test spoils one thing.
+    const CLEAN_FRONT: &str = r#"title = "Heat for back pain"
+summary = "How heat eases tight back muscles, and how to use it safely at home."
+category = "relief"
+reviewed = 2026-01-31
+
+[[sources]]
+title = "NHS: Back pain"
+url = "https://www.nhs.uk/conditions/back-pain/"
+"#;
+    const CLEAN_BODY: &str = "\nHeat can ease a tight back. Use a warm pad for a short time.\n\n## What to do\n\nSee [when to get help](when-to-get-help.md) if it gets worse.\n";
+    const TODAY: Date = date!(2026 - 11 - 25);
+
+    fn article(front: &str, body: &str) -> Article {
+        let front = front_matter::parse(front, 2).expect("valid front matter");
+        let body_line = 12;
+        let rendered = markdown::render(body, body_line);
+        assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
+        Article {
+            slug: "heat-therapy".to_owned(),
+            path: Path::new("articles/heat-therapy.md").to_path_buf(),
+            front,
+            html: rendered.html,
+            toc: rendered.toc,
+            word_count: rendered.word_count,
+            prose: rendered.prose,
+            internal_links: rendered.internal_links,
+            body_line,
+            heading_ids: rendered.heading_ids,
+        }
+    }
+
+    fn warnings(front: &str, body: &str) -> Vec<(usize, String)> {
+        lint(&article(front, body), TODAY)
+            .into_iter()
+            .map(|w| (w.line, w.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_article_has_no_warnings() {
+        assert_eq!(warnings(CLEAN_FRONT, CLEAN_BODY), []);
+    }
+
+    #[test]
+    fn overdue_review_points_at_reviewed_when_next_review_is_not_set() {
+        let front = CLEAN_FRONT.replace("2026-01-31", "2025-11-24");
+        let found = warnings(&front, CLEAN_BODY);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 5);
+        assert!(
+            found[0].1.starts_with(
+                "review overdue since 2026-11-24; check the page against its sources, then set reviewed = 2026-11-25"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn overdue_review_points_at_next_review_when_set() {
+        let front = CLEAN_FRONT.replace(
+            "reviewed = 2026-01-31",
+            "reviewed = 2026-01-31\nnext_review = 2026-06-01",
+        );
+        let found = warnings(&front, CLEAN_BODY);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 6);
+        assert!(found[0].1.starts_with("review overdue since 2026-06-01"));
+    }
+
+    #[test]
+    fn review_due_today_is_not_overdue() {
+        let front = CLEAN_FRONT.replace("2026-01-31", "2025-11-25");
+        assert_eq!(warnings(&front, CLEAN_BODY), []);
+    }
+
+    #[test]
+    fn short_summary_is_reported_at_its_line() {
+        let front = CLEAN_FRONT.replace(
+            "How heat eases tight back muscles, and how to use it safely at home.",
+            "Heat helps.",
+        );
+        assert_eq!(
+            warnings(&front, CLEAN_BODY),
+            [(
+                3,
+                "summary is only 11 characters; write at least 50 so listings and search results say what the page covers".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn article_without_links_to_other_articles() {
+        let body = "\nHeat can ease a tight back.\n\n## What to do\n\nRead [this part](heat-therapy.md#what-to-do) and the [NHS page](https://www.nhs.uk/).\n";
+        let found = warnings(CLEAN_FRONT, body);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 13, "the first line of text");
+        assert!(found[0].1.starts_with("no links to other articles"));
+    }
+
+    #[test]
+    fn hard_prose_gives_the_grade_and_the_hardest_sentences_with_lines() {
+        let body = "\nHeat can ease a tight back.\n\nPharmacological interventions, particularly non-steroidal anti-inflammatory medications, demonstrate considerable efficacy.\n\nContemporary physiotherapeutic methodologies emphasise individualised rehabilitation programmes.\n\nSee [when to get help](when-to-get-help.md).\n";
+        let found = warnings(CLEAN_FRONT, body);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (line, message) = &found[0];
+        assert_eq!(*line, 13);
+        assert!(message.starts_with("reading level is grade "), "{message}");
+        assert!(
+            message.contains(" (Flesch–Kincaid); aim for 6 or below"),
+            "{message}"
+        );
+        assert!(
+            message.contains("Hardest sentences: line 17: \"Contemporary physiotherapeutic"),
+            "{message}"
+        );
+        assert!(
+            message.contains("; line 15: \"Pharmacological interventions,"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn warnings_come_in_line_order() {
+        let front = CLEAN_FRONT.replace("2026-01-31", "2024-01-31").replace(
+            "How heat eases tight back muscles, and how to use it safely at home.",
+            "Heat.",
+        );
+        let lines: Vec<usize> = warnings(&front, "\nHeat can ease a tight back.\n")
+            .iter()
+            .map(|(line, _)| *line)
+            .collect();
+        assert_eq!(lines, [3, 5, 13]);
+    }
+}

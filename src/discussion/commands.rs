@@ -1,0 +1,103 @@
+//! The discussion's command-line tasks: `backcare moderator add` and `backcare comments export`.
+//! They talk to the terminal and the database, never to HTTP.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::moderators::{self, AccountError};
+use super::store::{Storage, StoreError, StoredPost};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("the two passwords are different")]
+    PasswordsDiffer,
+}
+
+/// Reads a new password: from the first line of standard input when it is not a terminal (or
+/// `from_stdin` says so), otherwise asked for twice without echo.
+pub fn read_new_password(from_stdin: bool) -> Result<String, CommandError> {
+    let stdin = io::stdin();
+    if from_stdin || !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Password again: ")?;
+    if first != second {
+        return Err(CommandError::PasswordsDiffer);
+    }
+    Ok(first)
+}
+
+/// Adds moderator `name`, or gives them a new password (ending their sessions). True if new.
+pub async fn add_moderator(
+    storage: &Storage,
+    name: &str,
+    password: &str,
+) -> Result<bool, CommandError> {
+    let name = moderators::check_name(name)?;
+    let hash = hash_off_thread(password.to_owned()).await?;
+    Ok(storage
+        .set_moderator(name, &hash, OffsetDateTime::now_utc())
+        .await?)
+}
+
+async fn hash_off_thread(password: String) -> Result<String, CommandError> {
+    // Argon2 is deliberately slow: keep it off the async workers.
+    tokio::task::spawn_blocking(move || moderators::hash_password(&password))
+        .await
+        .map_err(|error| CommandError::Io(io::Error::other(error)))?
+        .map_err(CommandError::from)
+}
+
+/// One line of `backcare comments export`.
+#[derive(Debug, Serialize)]
+struct ExportLine<'a> {
+    id: i64,
+    article: &'a str,
+    status: &'static str,
+    number: Option<i64>,
+    display_name: &'a str,
+    email: Option<&'a str>,
+    text: &'a str,
+    created_at: String,
+    moderated_by: Option<&'a str>,
+    moderated_at: Option<String>,
+}
+
+fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_else(|_| time.to_string())
+}
+
+/// Writes every post as one JSON object per line, oldest first; returns how many.
+pub async fn export(storage: &Storage, out: &mut impl Write) -> Result<usize, CommandError> {
+    let posts: Vec<StoredPost> = storage.all_posts().await?;
+    for post in &posts {
+        let line = ExportLine {
+            id: post.id,
+            article: &post.article_slug,
+            status: post.status.as_str(),
+            number: post.number,
+            display_name: &post.display_name,
+            email: post.email.as_deref(),
+            text: &post.text,
+            created_at: rfc3339(post.created_at),
+            moderated_by: post.moderated_by.as_deref(),
+            moderated_at: post.moderated_at.map(rfc3339),
+        };
+        serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(posts.len())
+}

@@ -1,0 +1,111 @@
+//! Reader discussion under each article: posts checked and normalised (`post`), shown as plain
+//! text with mentions (`render`), scanned for warning signs (`red_flags`), stored (`store`),
+//! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
+
+pub mod commands;
+pub mod moderators;
+pub mod post;
+pub mod red_flags;
+pub mod render;
+pub mod store;
+
+use time::OffsetDateTime;
+
+pub use post::{Field, NewPost, PostError, RawPost};
+pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
+pub use render::{EarlierPosters, Paragraph, Segment, render_text};
+pub use store::{
+    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Status, Storage,
+    StoreError, StoredPost,
+};
+
+/// How many of an article's newest posts its page shows.
+pub const SHOWN_POSTS: i64 = 500;
+
+/// One approved post ready to show: its text split into paragraphs with mentions resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadPost {
+    pub number: i64,
+    pub display_name: String,
+    pub created_at: OffsetDateTime,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Turns an article's approved posts (in any order) into the thread shown under it, newest
+/// first. A mention links only to a poster who posted before the post that mentions them.
+pub fn thread(mut posts: Vec<ApprovedPost>) -> Vec<ThreadPost> {
+    posts.sort_by_key(|post| post.number);
+    let mut earlier = EarlierPosters::new();
+    let mut thread: Vec<ThreadPost> = posts
+        .into_iter()
+        .map(|post| {
+            let paragraphs = render_text(&post.text, &earlier);
+            earlier.add(&post.display_name, post.number);
+            ThreadPost {
+                number: post.number,
+                display_name: post.display_name,
+                created_at: post.created_at,
+                paragraphs,
+            }
+        })
+        .collect();
+    thread.reverse();
+    thread
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn approved(number: i64, name: &str, text: &str) -> ApprovedPost {
+        ApprovedPost {
+            id: number * 10,
+            number,
+            display_name: name.to_owned(),
+            text: text.to_owned(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn thread_is_newest_first_and_mentions_only_look_back() {
+        let posts = vec![
+            approved(3, "Sam", "@Ali and @Jo: same here"),
+            approved(1, "Ali", "@Sam hello"),
+            approved(2, "Jo", "Hi @ali"),
+        ];
+        let thread = thread(posts);
+        assert_eq!(
+            thread.iter().map(|p| p.number).collect::<Vec<_>>(),
+            [3, 2, 1]
+        );
+        let first_segments = |post: &ThreadPost| post.paragraphs[0].lines[0].clone();
+        assert_eq!(
+            first_segments(&thread[2]),
+            [Segment::Text("@Sam hello".to_owned())],
+            "Sam had not posted yet"
+        );
+        assert_eq!(
+            first_segments(&thread[1])[1],
+            Segment::Mention {
+                text: "@ali".to_owned(),
+                number: 1
+            }
+        );
+        assert_eq!(
+            first_segments(&thread[0]),
+            [
+                Segment::Mention {
+                    text: "@Ali".to_owned(),
+                    number: 1
+                },
+                Segment::Text(" and ".to_owned()),
+                Segment::Mention {
+                    text: "@Jo".to_owned(),
+                    number: 2
+                },
+                Segment::Text(": same here".to_owned()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Words in a post that suggest its writer may need help now rather than replies. They mirror
+//! the symptom checker's emergency and urgent rules (see `triage::rules`), worded as people write.
+//!
+//! A match never blocks a post: it only makes the thank-you page tell the writer not to wait.
+
+/// One kind of warning sign and the phrases that suggest it. A phrase matches whole words;
+/// a trailing `*` matches any word starting with it. `all` groups need every phrase present.
+pub struct RedFlag {
+    pub id: &'static str,
+    /// What the sign is, as shown to moderators: "numbness".
+    pub label: &'static str,
+    any: &'static [&'static str],
+    all: &'static [&'static [&'static str]],
+}
+
+pub const RED_FLAGS: &[RedFlag] = &[
+    RedFlag {
+        id: "numbness",
+        label: "numbness or loss of feeling",
+        any: &[
+            "numb",
+            "numbness",
+            "numbed",
+            "cannot feel",
+            "no feeling",
+            "lost feeling",
+            "loss of feeling",
+        ],
+        all: &[],
+    },
+    RedFlag {
+        id: "bladder-bowel",
+        label: "problems peeing or controlling the bladder or bowel",
+        any: &[
+            "cannot pee",
+            "cannot wee",
+            "cannot urinate",
+            "cannot poo",
+            "wet myself",
+            "peed myself",
+            "pee myself",
+            "soiled myself",
+            "incontinen*",
+            "bladder control",
+            "bowel control",
+            "control my bladder",
+            "control my bowel*",
+            "control of my bladder",
+            "control of my bowel*",
+        ],
+        all: &[],
+    },
+    RedFlag {
+        id: "leg-weakness",
+        label: "weakness in the legs",
+        any: &[
+            "both legs",
+            "legs are weak",
+            "legs feel weak",
+            "leg weakness",
+            "weak legs",
+            "legs gave way",
+            "legs giving way",
+            "cannot walk",
+            "cannot stand",
+        ],
+        all: &[],
+    },
+    RedFlag {
+        id: "chest-pain",
+        label: "chest pain or breathing problems",
+        any: &[
+            "chest pain*",
+            "pain in my chest",
+            "tight chest",
+            "chest is tight",
+            "chest tightness",
+            "cannot breathe",
+            "short of breath",
+            "breathless*",
+        ],
+        all: &[],
+    },
+    RedFlag {
+        id: "fever",
+        label: "fever",
+        any: &[
+            "fever*",
+            "high temperature",
+            "feverish",
+            "night sweats",
+            "shivering",
+        ],
+        all: &[],
+    },
+    RedFlag {
+        id: "pregnancy",
+        label: "pregnancy with contractions, bleeding or waters breaking",
+        any: &["back labour", "back labor", "in labour", "in labor"],
+        all: &[
+            &["pregnan*", "contraction*"],
+            &["pregnan*", "bleed*"],
+            &["pregnan*", "waters"],
+            &["weeks", "contraction*"],
+        ],
+    },
+    RedFlag {
+        id: "cancer-weight-loss",
+        label: "cancer or unexplained weight loss",
+        any: &["cancer", "weight loss", "losing weight", "lost weight"],
+        all: &[],
+    },
+    RedFlag {
+        id: "major-injury",
+        label: "a serious injury",
+        any: &[
+            "car crash",
+            "car accident",
+            "hit by a car",
+            "fell from",
+            "fall from",
+            "broken back",
+        ],
+        all: &[],
+    },
+];
+
+/// Lowercase words separated by single spaces, with a space at each end so phrases can be
+/// found at word boundaries; "can't", "cant", "can not" and "unable to" all become "cannot".
+fn normalise(text: &str) -> String {
+    let lowered = text.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+    let words: Vec<&str> = lowered
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = String::from(" ");
+    let mut index = 0;
+    while index < words.len() {
+        let word = words[index];
+        let next = words.get(index + 1).copied();
+        let (replacement, used) = match (word, next) {
+            ("can't" | "cant" | "cannot", _) => ("cannot", 1),
+            ("can", Some("not")) | ("unable", Some("to")) => ("cannot", 2),
+            (word, _) => (word.trim_matches('\''), 1),
+        };
+        out.push_str(replacement);
+        out.push(' ');
+        index += used;
+    }
+    out
+}
+
+fn contains_phrase(normalised: &str, phrase: &str) -> bool {
+    match phrase.strip_suffix('*') {
+        Some(stem) => normalised.contains(&format!(" {stem}")),
+        None => normalised.contains(&format!(" {phrase} ")),
+    }
+}
+
+/// The warning signs `text` mentions, in table order.
+pub fn red_flags(text: &str) -> Vec<&'static RedFlag> {
+    let normalised = normalise(text);
+    RED_FLAGS
+        .iter()
+        .filter(|flag| {
+            flag.any.iter().any(|p| contains_phrase(&normalised, p))
+                || flag
+                    .all
+                    .iter()
+                    .any(|group| group.iter().all(|p| contains_phrase(&normalised, p)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        red_flags(text).iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn vignettes_of_what_readers_write() {
+        let cases: &[(&str, &[&str])] = &[
+            ("I hurt my back lifting a motorbike, what should I do?", &[]),
+            ("Is this back labour? I'm 38 weeks.", &["pregnancy"]),
+            (
+                "I'm pregnant and having contractions in my back",
+                &["pregnancy"],
+            ),
+            (
+                "back and stomach cramps after food poisoning, and a fever",
+                &["fever"],
+            ),
+            ("My bum went numb after lifting", &["numbness"]),
+            ("I can't pee since this morning", &["bladder-bowel"]),
+            ("I cant wee properly", &["bladder-bowel"]),
+            ("I am unable to pee", &["bladder-bowel"]),
+            ("I can\u{2019}t feel my left foot", &["numbness"]),
+            ("sharp chest pains when I breathe", &["chest-pain"]),
+            ("lost control of my bladder", &["bladder-bowel"]),
+            ("weakness in both legs", &["leg-weakness"]),
+            ("I counted the numbers on my pain scale", &[]),
+            (
+                "my chest pain started with a high temperature",
+                &["chest-pain", "fever"],
+            ),
+            ("back spasms after a car accident", &["major-injury"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&ids(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_flag_has_a_unique_id_and_phrases() {
+        let mut seen = std::collections::HashSet::new();
+        for flag in RED_FLAGS {
+            assert!(seen.insert(flag.id), "{}", flag.id);
+            assert!(!flag.any.is_empty() || !flag.all.is_empty(), "{}", flag.id);
+            for phrase in flag
+                .any
+                .iter()
+                .chain(flag.all.iter().flat_map(|g| g.iter()))
+            {
+                assert_eq!(phrase, &phrase.to_lowercase(), "{}: lowercase", flag.id);
+                assert!(!phrase.contains("can't"), "{}: write cannot", flag.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Where posts, moderators and sessions are kept: SQLite (the default, one file) or PostgreSQL
+//! (for several instances), chosen by the URL. Every statement is written once: both databases
+//! accept `$1`-style parameters, `RETURNING` and `ON CONFLICT`, and the schema differs only in
+//! its migrations (`migrations/sqlite`, `migrations/postgres`).
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Row};
+use time::OffsetDateTime;
+
+use super::post::NewPost;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://backcare.db?mode=rwc";
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn for_url(url: &str) -> Option<Backend> {
+        let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" | "postgresql" => Some(Backend::Postgres),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the database URL must start with sqlite:// or postgres://, e.g. {DEFAULT_DATABASE_URL}"
+    )]
+    UnsupportedUrl,
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// Whether a post is waiting for a moderator, shown, or turned down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    fn parse(value: &str) -> Status {
+        match value {
+            "approved" => Status::Approved,
+            "rejected" => Status::Rejected,
+            _ => Status::Pending,
+        }
+    }
+}
+
+/// What a moderator decided about a pending post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+/// A post as the article page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedPost {
+    pub id: i64,
+    pub number: i64,
+    pub display_name: String,
+    pub text: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A post as the moderation queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPost {
+    pub id: i64,
+    pub article_slug: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub text: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Every stored field of a post, for the backup export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPost {
+    pub id: i64,
+    pub article_slug: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub text: String,
+    pub status: Status,
+    pub number: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub moderated_by: Option<String>,
+    pub moderated_at: Option<OffsetDateTime>,
+}
+
+/// The outcome of moderating a post that was still pending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderated {
+    pub article_slug: String,
+    /// The post's number when approved.
+    pub number: Option<i64>,
+}
+
+/// A moderator who has just signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub moderator: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// The database, whichever kind it is.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn unix(time: OffsetDateTime) -> i64 {
+    time.unix_timestamp()
+}
+
+fn from_unix(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+impl Storage {
+    /// Opens (creating a SQLite file if `?mode=rwc` says so) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> Result<Storage, StoreError> {
+        let backend = Backend::for_url(url).ok_or(StoreError::UnsupportedUrl)?;
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(StoreError::Connect)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await?;
+        if backend == Backend::Sqlite {
+            // Readers do not wait for writers, and the mode is kept in the file. Synchronous
+            // stays FULL (the default) so an acknowledged post survives a power cut.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Storage { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Stores `post` as pending and returns its id; it is committed when this returns `Ok`.
+    pub async fn add_post(
+        &self,
+        article_slug: &str,
+        post: &NewPost,
+        now: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+        )
+        .bind(article_slug)
+        .bind(post.display_name.as_str())
+        .bind(post.email.as_ref().map(|e| e.as_str().to_owned()))
+        .bind(post.text.as_str())
+        .bind(unix(now))
+        .fetch_one(&mut *transaction)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        transaction.commit().await?;
+        Ok(id)
+    }
+
+    /// An article's approved posts, newest (highest number) first, at most `limit` of them.
+    pub async fn approved_posts(
+        &self,
+        article_slug: &str,
+        limit: i64,
+    ) -> Result<Vec<ApprovedPost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, number, display_name, body, created_at FROM posts \
+             WHERE article_slug = $1 AND status = 'approved' \
+             ORDER BY number DESC LIMIT $2",
+        )
+        .bind(article_slug)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ApprovedPost {
+                    id: row.try_get("id")?,
+                    number: row.try_get("number")?,
+                    display_name: row.try_get("display_name")?,
+                    text: row.try_get("body")?,
+                    created_at: from_unix(row.try_get("created_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Every pending post, oldest first.
+    pub async fn pending_posts(&self) -> Result<Vec<PendingPost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, created_at FROM posts \
+             WHERE status = 'pending' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingPost {
+                    id: row.try_get("id")?,
+                    article_slug: row.try_get("article_slug")?,
+                    display_name: row.try_get("display_name")?,
+                    email: row.try_get("email")?,
+                    text: row.try_get("body")?,
+                    created_at: from_unix(row.try_get("created_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Approves or rejects post `id` if it is still pending, recording who and when; an
+    /// approved post gets the next number of its article in the same transaction. `None` when
+    /// there is no such pending post (already moderated by someone else, or never existed).
+    pub async fn moderate(
+        &self,
+        id: i64,
+        decision: Decision,
+        moderator: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Moderated>, StoreError> {
+        let status = match decision {
+            Decision::Approve => Status::Approved,
+            Decision::Reject => Status::Rejected,
+        };
+        let mut transaction = self.pool.begin().await?;
+        // A write first, so SQLite takes its write lock at once and two moderators never
+        // both see the post as pending.
+        let row = sqlx::query(
+            "UPDATE posts SET status = $1, moderated_by = $2, moderated_at = $3 \
+             WHERE id = $4 AND status = 'pending' RETURNING article_slug",
+        )
+        .bind(status.as_str())
+        .bind(moderator)
+        .bind(unix(now))
+        .bind(id)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let article_slug: String = row.try_get("article_slug")?;
+        let number = if decision == Decision::Approve {
+            let row = sqlx::query(
+                "INSERT INTO article_counters (article_slug, last_number) VALUES ($1, 1) \
+                 ON CONFLICT (article_slug) \
+                 DO UPDATE SET last_number = article_counters.last_number + 1 \
+                 RETURNING last_number",
+            )
+            .bind(&article_slug)
+            .fetch_one(&mut *transaction)
+            .await?;
+            let number: i64 = row.try_get("last_number")?;
+            sqlx::query("UPDATE posts SET number = $1 WHERE id = $2")
+                .bind(number)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+            Some(number)
+        } else {
+            None
+        };
+        transaction.commit().await?;
+        Ok(Some(Moderated {
+            article_slug,
+            number,
+        }))
+    }
+
+    /// Every post ever stored, oldest first.
+    pub async fn all_posts(&self) -> Result<Vec<StoredPost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
+             moderated_by, moderated_at FROM posts ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_post).collect()
+    }
+
+    /// Adds a moderator or replaces their password hash (signing them out everywhere).
+    /// Returns whether the moderator is new.
+    pub async fn set_moderator(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let replaced = sqlx::query("UPDATE moderators SET password_hash = $1 WHERE name = $2")
+            .bind(password_hash)
+            .bind(name)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected()
+            > 0;
+        if replaced {
+            sqlx::query("DELETE FROM sessions WHERE moderator = $1")
+                .bind(name)
+                .execute(&mut *transaction)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO moderators (name, password_hash, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(name)
+            .bind(password_hash)
+            .bind(unix(now))
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(!replaced)
+    }
+
+    pub async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT password_hash FROM moderators WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get("password_hash")).transpose()?)
+    }
+
+    /// Records a session by the hash of its token, clearing out expired ones on the way.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        moderator: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(unix(now))
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, moderator, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(moderator)
+        .bind(unix(now))
+        .bind(unix(expires_at))
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// The moderator signed in with the token hashing to `token_hash`, if it has not expired.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query(
+            "SELECT moderator, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(unix(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Session {
+                moderator: row.try_get("moderator")?,
+                expires_at: from_unix(row.try_get("expires_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection; pending writes have all been committed by then.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
+    let status: String = row.try_get("status")?;
+    let moderated_at: Option<i64> = row.try_get("moderated_at")?;
+    Ok(StoredPost {
+        id: row.try_get("id")?,
+        article_slug: row.try_get("article_slug")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        text: row.try_get("body")?,
+        status: Status::parse(&status),
+        number: row.try_get("number")?,
+        created_at: from_unix(row.try_get("created_at")?),
+        moderated_by: row.try_get("moderated_by")?,
+        moderated_at: moderated_at.map(from_unix),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_scheme() {
+        assert_eq!(
+            Backend::for_url(DEFAULT_DATABASE_URL),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::for_url("postgres://u@localhost/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::for_url("PostgreSQL://localhost"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::for_url("mysql://localhost"), None);
+        assert_eq!(Backend::for_url("backcare.db"), None);
+    }
+}

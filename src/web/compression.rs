@@ -1,0 +1,235 @@
+//! Content codings: which one a client asked for (`Accept-Encoding` with q-values) and the
+//! gzip and brotli encoders used to precompress pages once per generation, never per request.
+
+use std::io::Write;
+
+use actix_web::http::header::HeaderValue;
+
+/// How a response body is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The `Content-Encoding` value, or `None` for the identity body, which gets no header.
+    pub fn header_value(self) -> Option<HeaderValue> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some(HeaderValue::from_static("gzip")),
+            Encoding::Brotli => Some(HeaderValue::from_static("br")),
+        }
+    }
+
+    /// Appended to the identity ETag so every encoding is its own strong validator.
+    pub fn etag_suffix(self) -> &'static str {
+        match self {
+            Encoding::Identity => "",
+            Encoding::Gzip => "-gzip",
+            Encoding::Brotli => "-br",
+        }
+    }
+}
+
+/// When each generation's pages are compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precompress {
+    /// Serve at once and compress every page on a background thread; until a page is done it is
+    /// sent uncompressed. Production: start-up and reloads stay fast however many articles there are.
+    Background,
+    /// Compress every page before the generation is served, so the first request already gets
+    /// the compressed bytes (tests that must not wait).
+    Blocking,
+    /// Never compress.
+    Off,
+}
+
+/// Whether a body of this type is worth compressing: text formats yes, images and fonts
+/// (already compressed, except SVG, which is XML text) no.
+pub fn is_compressible(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence.starts_with("text/")
+        || matches!(
+            essence.as_str(),
+            "image/svg+xml"
+                | "application/xml"
+                | "application/atom+xml"
+                | "application/json"
+                | "application/javascript"
+                | "application/manifest+json"
+        )
+}
+
+/// The smallest gzip we can make: best compression, once per page.
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::best(),
+    );
+    // Writing into a Vec cannot fail.
+    encoder
+        .write_all(body)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default()
+}
+
+/// The smallest brotli we can make: quality 11, with a window just big enough for the body so
+/// small pages do not allocate the 4 MiB default.
+pub fn brotli(body: &[u8]) -> Vec<u8> {
+    let window_bits = (usize::BITS - body.len().max(1).leading_zeros()).clamp(16, 22);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: window_bits as i32,
+        size_hint: body.len(),
+        mode: brotli::enc::backward_references::BrotliEncoderMode::BROTLI_MODE_TEXT,
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(body.len() / 3);
+    match brotli::BrotliCompress(&mut &body[..], &mut out, &params) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The encoding to send, given the client's `Accept-Encoding` and which compressed bodies exist.
+///
+/// Follows RFC 9110 §12.5.3: a coding is acceptable when its q-value (explicit, or via `*`) is
+/// above zero; the highest q wins and ties go to the smaller body (brotli, then gzip). No header
+/// means identity. Identity is always the fallback: refusing with 406 helps no reader.
+pub fn negotiate(accept_encoding: Option<&HeaderValue>, has_gzip: bool, has_br: bool) -> Encoding {
+    let Some(header) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+        return Encoding::Identity;
+    };
+    let (mut gzip_q, mut br_q, mut star_q) = (None, None, None);
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|param| {
+                let (name, value) = param.split_once('=')?;
+                name.trim()
+                    .eq_ignore_ascii_case("q")
+                    .then(|| value.trim().parse::<f32>().ok())
+                    .flatten()
+            })
+            .next()
+            .unwrap_or(1.0);
+        let q = if q.is_finite() {
+            q.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        if coding.eq_ignore_ascii_case("br") {
+            br_q = Some(q);
+        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip_q = Some(q);
+        } else if coding == "*" {
+            star_q = Some(q);
+        }
+    }
+    let br_q = if has_br {
+        br_q.or(star_q).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let gzip_q = if has_gzip {
+        gzip_q.or(star_q).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    if br_q > 0.0 && br_q >= gzip_q {
+        Encoding::Brotli
+    } else if gzip_q > 0.0 {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn pick(header: &str) -> Encoding {
+        negotiate(Some(&HeaderValue::from_str(header).unwrap()), true, true)
+    }
+
+    #[test]
+    fn no_header_or_nothing_known_means_identity() {
+        assert_eq!(negotiate(None, true, true), Encoding::Identity);
+        assert_eq!(pick(""), Encoding::Identity);
+        assert_eq!(pick("identity"), Encoding::Identity);
+        assert_eq!(pick("deflate, zstd"), Encoding::Identity);
+    }
+
+    #[test]
+    fn brotli_is_preferred_on_a_tie() {
+        assert_eq!(pick("gzip, deflate, br"), Encoding::Brotli);
+        assert_eq!(pick("br;q=0.5, gzip;q=0.5"), Encoding::Brotli);
+        assert_eq!(pick("*"), Encoding::Brotli);
+        assert_eq!(pick("GZIP, BR"), Encoding::Brotli);
+    }
+
+    #[test]
+    fn q_values_are_honoured() {
+        assert_eq!(pick("br;q=0.5, gzip"), Encoding::Gzip);
+        assert_eq!(pick("br;q=0, gzip;q=0.1"), Encoding::Gzip);
+        assert_eq!(pick("br;q=0, gzip;q=0"), Encoding::Identity);
+        assert_eq!(pick("gzip;q=0, *"), Encoding::Brotli);
+        assert_eq!(pick("*;q=0, gzip"), Encoding::Gzip);
+        assert_eq!(pick("x-gzip"), Encoding::Gzip);
+        assert_eq!(pick("br ; Q=0.9 , gzip;q=0.8"), Encoding::Brotli);
+        // Nonsense q-values never make a coding acceptable by accident.
+        assert_eq!(pick("br;q=NaN, gzip;q=junk"), Encoding::Gzip);
+    }
+
+    #[test]
+    fn only_bodies_that_exist_are_chosen() {
+        let header = HeaderValue::from_static("br, gzip");
+        assert_eq!(negotiate(Some(&header), true, false), Encoding::Gzip);
+        assert_eq!(negotiate(Some(&header), false, false), Encoding::Identity);
+    }
+
+    #[test]
+    fn text_types_are_compressible_and_images_are_not() {
+        assert!(is_compressible("text/html; charset=utf-8"));
+        assert!(is_compressible("text/css; charset=utf-8"));
+        assert!(is_compressible("image/svg+xml"));
+        assert!(is_compressible("application/atom+xml; charset=utf-8"));
+        assert!(!is_compressible("image/png"));
+        assert!(!is_compressible("font/woff2"));
+    }
+
+    #[test]
+    fn both_encoders_round_trip_and_shrink_html() {
+        let html = "<p>Back pain usually gets better on its own.</p>\n".repeat(200);
+        let gz = gzip(html.as_bytes());
+        let br = brotli(html.as_bytes());
+        assert!(gz.len() < html.len() / 5 && br.len() < html.len() / 5);
+
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, html);
+        let mut unbrotlied = String::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_string(&mut unbrotlied)
+            .unwrap();
+        assert_eq!(unbrotlied, html);
+    }
+
+    #[test]
+    fn empty_bodies_compress_without_panicking() {
+        assert!(!gzip(b"").is_empty());
+        assert!(!brotli(b"").is_empty());
+    }
+}

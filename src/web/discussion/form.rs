@@ -1,0 +1,132 @@
+//! Reading the discussion's form posts: content type, size and time limits as for the symptom
+//! checker, then a strict `application/x-www-form-urlencoded` decoder that notices invalid UTF-8
+//! (serde's decoders replace it silently) so the reader can be told and keep their text.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, web};
+use bytes::Bytes;
+use percent_encoding::percent_decode;
+
+use crate::web::checker::{BODY_TIMEOUT, BodyRefusal, MAX_BODY_BYTES};
+
+fn is_form_content_type(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// The body of a form post, or why it was refused.
+pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyRefusal> {
+    if !is_form_content_type(request) {
+        return Err(BodyRefusal::NotAForm);
+    }
+    let declared_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(BodyRefusal::TooLarge);
+    }
+    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(_))) => Err(BodyRefusal::Unreadable),
+        Ok(Err(_)) => Err(BodyRefusal::TooLarge),
+        Err(_) => Err(BodyRefusal::TooSlow),
+    }
+}
+
+/// One decoded value: its text (lossy if need be) and whether its bytes were valid UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Value {
+    pub text: String,
+    pub readable: bool,
+}
+
+/// A decoded form: the first value of each field name.
+#[derive(Debug, Default)]
+pub struct Form {
+    fields: Vec<(String, Value)>,
+}
+
+fn decode(part: &[u8]) -> Value {
+    let spaced: Vec<u8> = part
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let bytes: Vec<u8> = percent_decode(&spaced).collect();
+    match String::from_utf8(bytes) {
+        Ok(text) => Value {
+            text,
+            readable: true,
+        },
+        Err(error) => Value {
+            text: String::from_utf8_lossy(error.as_bytes()).into_owned(),
+            readable: false,
+        },
+    }
+}
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Form {
+        let fields = body
+            .split(|&b| b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                    Some(at) => (&pair[..at], &pair[at + 1..]),
+                    None => (pair, &[][..]),
+                };
+                (decode(name).text, decode(value))
+            })
+            .collect();
+        Form { fields }
+    }
+
+    pub fn value(&self, name: &str) -> Value {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_else(|| Value {
+                text: String::new(),
+                readable: true,
+            })
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.value(name).text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_plus_percent_and_first_values() {
+        let form = Form::parse(b"a=x+y%2B%26z&b=%C3%A9&a=second&flag&=empty");
+        assert_eq!(form.text("a"), "x y+&z");
+        assert_eq!(form.text("b"), "é");
+        assert_eq!(form.text("flag"), "");
+        assert_eq!(form.text("missing"), "");
+        assert!(form.value("b").readable);
+    }
+
+    #[test]
+    fn invalid_utf8_is_kept_lossily_and_flagged() {
+        let form = Form::parse(b"text=ok%FF%FEthen");
+        let value = form.value("text");
+        assert!(!value.readable);
+        assert_eq!(value.text, "ok\u{fffd}\u{fffd}then");
+        let raw = Form::parse(b"text=caf\xe9");
+        assert!(!raw.value("text").readable);
+    }
+}

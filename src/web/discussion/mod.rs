@@ -1,0 +1,530 @@
+//! HTTP for the reader discussion: the article page with its posts and form, posting (PRG to a
+//! thank-you page), and the moderators' pages (`moderate`). Handlers parse, call `discussion`
+//! and render; every rule about posts lives in `crate::discussion`.
+
+pub mod csrf;
+pub mod form;
+pub mod moderate;
+pub mod page;
+pub mod views;
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use time::OffsetDateTime;
+
+use self::csrf::Csrf;
+use self::form::{Form, read_body};
+use self::moderate::NameFailures;
+use self::page::{PageCache, PageKey, SplitPage};
+use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path};
+use super::checker::BodyRefusal;
+use super::pages::{ErrorPage, Layout};
+use super::site::{HTML, NO_STORE, Page, Site, article_path};
+use super::{AppState, Generation, send_page, serve_page};
+use crate::discussion::moderators::random_key;
+use crate::discussion::{
+    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags, thread,
+};
+use crate::rate_limit::{Decision, RateLimit, RateLimiter};
+
+/// Everything `serve --comments moderated` needs to know.
+#[derive(Debug, Clone)]
+pub struct DiscussionConfig {
+    /// `sqlite://...` or `postgres://...`.
+    pub database_url: String,
+    /// Signs form tokens; instances behind one proxy need the same. `None`: random per start.
+    pub secret: Option<Vec<u8>>,
+    /// Stored posts per client.
+    pub post_limit: RateLimit,
+    /// Sign-in attempts per client.
+    pub login_limit: RateLimit,
+    /// Wrong passwords allowed per moderator name in `NAME_FAILURE_WINDOW`.
+    pub login_failures_per_name: u32,
+    /// How long an article's posts are served from memory before the database is asked again.
+    pub page_ttl: Duration,
+}
+
+impl DiscussionConfig {
+    pub const POST_LIMIT: RateLimit = RateLimit {
+        per_minute: 1,
+        burst: 5,
+    };
+    pub const LOGIN_LIMIT: RateLimit = RateLimit {
+        per_minute: 2,
+        burst: 10,
+    };
+
+    pub fn new(database_url: impl Into<String>) -> Self {
+        DiscussionConfig {
+            database_url: database_url.into(),
+            secret: None,
+            post_limit: Self::POST_LIMIT,
+            login_limit: Self::LOGIN_LIMIT,
+            login_failures_per_name: 5,
+            page_ttl: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Reads the form-signing secret: `--secret-file` first, then `BACKCARE_SECRET`.
+pub fn read_secret(file: Option<&Path>, env: Option<String>) -> std::io::Result<Option<Vec<u8>>> {
+    let secret = match file {
+        Some(path) => Some(std::fs::read(path)?),
+        None => env.map(String::into_bytes),
+    };
+    let secret = secret.map(|bytes| bytes.trim_ascii().to_vec());
+    match secret {
+        Some(bytes) if bytes.len() < 16 => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the secret must be at least 16 characters",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The discussion's shared state: the database, the signing key, limits and the page cache.
+pub struct Discussion {
+    pub storage: Storage,
+    csrf: Csrf,
+    post_limiter: RateLimiter,
+    login_limiter: RateLimiter,
+    name_failures: NameFailures,
+    pages: PageCache,
+}
+
+impl std::fmt::Debug for Discussion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Discussion")
+            .field("backend", &self.storage.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Discussion {
+    /// Opens and migrates the database.
+    pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
+        let storage = Storage::connect(&config.database_url).await?;
+        Ok(Discussion {
+            storage,
+            csrf: Csrf::new(config.secret.clone().unwrap_or_else(random_key)),
+            post_limiter: RateLimiter::new(config.post_limit),
+            login_limiter: RateLimiter::new(config.login_limit),
+            name_failures: NameFailures::new(config.login_failures_per_name),
+            pages: PageCache::new(config.page_ttl),
+        })
+    }
+
+    fn post_purpose(slug: &str) -> String {
+        format!("post:{slug}")
+    }
+
+    /// The article at `split` with its discussion, from the cache when it is fresh.
+    async fn article_page(&self, slug: &str, split: &SplitPage) -> Page {
+        let now = Instant::now();
+        let utc = OffsetDateTime::now_utc();
+        let window = csrf::window(utc);
+        if let Some(page) = self.pages.fresh(slug, split.id, window, now) {
+            return page;
+        }
+        let posts = self.storage.approved_posts(slug, SHOWN_POSTS + 1).await;
+        let mut hasher = DefaultHasher::new();
+        let (posts, more, healthy) = match posts {
+            Ok(mut posts) => {
+                let more = posts.len() as i64 > SHOWN_POSTS;
+                posts.truncate(SHOWN_POSTS as usize);
+                posts
+                    .iter()
+                    .for_each(|post| (post.id, post.number).hash(&mut hasher));
+                (posts, more, true)
+            }
+            Err(error) => {
+                tracing::error!(%error, slug, "could not read an article's posts");
+                "unavailable".hash(&mut hasher);
+                (Vec::new(), false, false)
+            }
+        };
+        let key = PageKey {
+            split_id: split.id,
+            window,
+            version: hasher.finish(),
+        };
+        if let Some(page) = self.pages.revalidate(slug, key, now) {
+            return page;
+        }
+        let fragment = DiscussionFragment {
+            posts: thread(posts).into_iter().map(Into::into).collect(),
+            unavailable: !healthy,
+            shown_limit: more.then_some(SHOWN_POSTS),
+            form: FormView::new(
+                slug,
+                self.csrf.token(&Self::post_purpose(slug), utc),
+                &RawPost::default(),
+                &[],
+            ),
+        };
+        let fragment = fragment.render().unwrap_or_else(|error| {
+            // The article is still worth reading without its discussion.
+            tracing::error!(%error, slug, "could not render a discussion");
+            String::new()
+        });
+        self.pages
+            .insert(slug, key, split.assemble(&fragment), healthy, now)
+    }
+}
+
+/// The discussion's routes, added only with `--comments moderated`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    let not_allowed = |allow: &'static str| {
+        web::to(move |state: web::Data<AppState>| async move {
+            let mut response = super::error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &state.current().site.method_not_allowed,
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+            response
+        })
+    };
+    config
+        .service(
+            web::resource("/articles/{slug}")
+                .route(web::get().to(article))
+                .route(web::head().to(article))
+                .default_service(web::to(article_method_not_allowed)),
+        )
+        .service(
+            web::resource("/articles/{slug}/discussion")
+                .route(web::post().to(submit))
+                .route(web::get().to(to_article))
+                .route(web::head().to(to_article))
+                .default_service(not_allowed("GET, HEAD, POST")),
+        )
+        .service(
+            web::resource("/articles/{slug}/discussion/thanks")
+                .route(web::get().to(thanks))
+                .route(web::head().to(thanks))
+                .default_service(not_allowed("GET, HEAD")),
+        );
+    moderate::routes(config);
+}
+
+/// The discussion state; routes exist only when it does.
+fn discussion(state: &AppState) -> Option<Arc<Discussion>> {
+    state.discussion.clone()
+}
+
+fn current(state: &AppState) -> Arc<Generation> {
+    arc_swap::Guard::into_inner(state.current())
+}
+
+fn slug(request: &HttpRequest) -> &str {
+    request.match_info().get("slug").unwrap_or_default()
+}
+
+/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in.
+async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let generation = current(&state);
+    let (Some(discussion), Some(split)) = (
+        discussion(&state),
+        generation.site.discussion_page(request.path()),
+    ) else {
+        return serve_page(request).await;
+    };
+    let page = discussion.article_page(slug(&request), split).await;
+    send_page(&request, &page)
+}
+
+/// Any other method on an article: 405 as for every page, 404 if there is no such article.
+async fn article_method_not_allowed(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let generation = current(&state);
+    if generation.site.discussion_page(request.path()).is_none() {
+        return serve_page(request).await;
+    }
+    let mut response = super::error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &generation.site.method_not_allowed,
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+}
+
+/// `GET /articles/{slug}/discussion`: the discussion is on the article page.
+async fn to_article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let generation = current(&state);
+    let slug = slug(&request);
+    if generation.library.get(slug).is_none() {
+        return super::error_response(StatusCode::NOT_FOUND, &generation.site.not_found);
+    }
+    see_other(&format!("{}#discussion", article_path(slug)))
+}
+
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, NO_STORE))
+        .finish()
+}
+
+/// A page rendered for this request: never stored, as it may hold what a reader typed.
+pub(crate) fn private_page(
+    site: &Site,
+    status: StatusCode,
+    template: &impl Template,
+) -> HttpResponse {
+    match template.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type(HTML)
+            .insert_header((header::CACHE_CONTROL, NO_STORE))
+            .body(body),
+        Err(error) => {
+            tracing::error!(%error, "could not render a discussion page");
+            super::error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error)
+        }
+    }
+}
+
+/// A plain message page for requests refused before their form was read.
+pub(crate) fn message_page(
+    site: &Site,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> HttpResponse {
+    private_page(
+        site,
+        status,
+        &ErrorPage::new(heading, message, &site.settings),
+    )
+}
+
+pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
+    let (status, heading, message) = match refusal {
+        BodyRefusal::NotAForm => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send your post with the form",
+            "This address only accepts posts sent by the form on the page. Go back and use the form.",
+        ),
+        BodyRefusal::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Your post is too long",
+            "The form sent more than 16 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
+        ),
+        BodyRefusal::Unreadable => (
+            StatusCode::BAD_REQUEST,
+            "We could not read the form",
+            "Your browser sent something we could not read. Go back and send the form again.",
+        ),
+        BodyRefusal::TooSlow => (
+            StatusCode::REQUEST_TIMEOUT,
+            "The form took too long to arrive",
+            "Your connection may be slow. Go back and send the form again.",
+        ),
+    };
+    message_page(site, status, heading, message)
+}
+
+/// The client's address as the protections see it (a trusted proxy's `X-Forwarded-For`).
+pub(crate) fn client_ip(request: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
+    let peer = request.peer_addr()?.ip();
+    Some(
+        state
+            .protection
+            .trusted_proxies
+            .client_ip(peer, request.headers()),
+    )
+}
+
+pub(crate) fn retry_after(response: &mut HttpResponse, wait: Duration) {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(wait.as_secs().max(1)),
+    );
+}
+
+fn minutes(wait: Duration) -> String {
+    match wait.as_secs().div_ceil(60) {
+        0 | 1 => "a minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
+/// `POST /articles/{slug}/discussion`: store the post as pending and redirect to the thanks
+/// page, or show the form again with the reader's text and what to do.
+async fn submit(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let generation = current(&state);
+    let site = &generation.site;
+    let slug = slug(&request).to_owned();
+    let (Some(discussion), Some(article)) = (discussion(&state), generation.library.get(&slug))
+    else {
+        return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
+    };
+    let body = match read_body(&request, payload).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal_page(site, refusal),
+    };
+    let form = Form::parse(&body);
+    if !form.text("website").trim().is_empty() {
+        // Only bots fill the hidden field: tell them it worked and keep nothing.
+        tracing::info!(slug, "discarded a post that filled the honeypot field");
+        return see_other(&thanks_path(&slug));
+    }
+    let mut raw = RawPost::default();
+    for field in Field::ALL {
+        let value = form.value(field.id());
+        if !value.readable {
+            raw.unreadable.push(field);
+        }
+        match field {
+            Field::DisplayName => raw.display_name = value.text,
+            Field::Email => raw.email = value.text,
+            Field::Text => raw.text = value.text,
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    let purpose = Discussion::post_purpose(&slug);
+    let form_page =
+        |status: StatusCode, problem: Option<&str>, errors: &[crate::discussion::PostError]| {
+            let title = if problem.is_some() || !errors.is_empty() {
+                format!("Error: Add a post - {}", article.front.title)
+            } else {
+                format!("Add a post - {}", article.front.title)
+            };
+            let mut layout = Layout::new(&title, &article.front.summary, "", &site.settings);
+            layout.noindex = true;
+            let page = PostFormPage {
+                layout,
+                article_title: &article.front.title,
+                article_href: article_path(&slug),
+                problem,
+                form: FormView::new(&slug, discussion.csrf.token(&purpose, now), &raw, errors),
+            };
+            private_page(site, status, &page)
+        };
+
+    let token = form.text("csrf-token");
+    if csrf::is_cross_site(&request, &site.settings.base_url)
+        || !discussion.csrf.verify(&purpose, &token, now)
+    {
+        return form_page(
+            StatusCode::FORBIDDEN,
+            Some(
+                "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.",
+            ),
+            &[],
+        );
+    }
+    let post = match NewPost::parse(&raw) {
+        Ok(post) => post,
+        Err(errors) => return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
+    };
+    if let Some(client) = client_ip(&request, &state)
+        && let Decision::Limited { retry_after: wait } =
+            discussion.post_limiter.check(client, Instant::now())
+    {
+        let problem = format!(
+            "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
+            minutes(wait)
+        );
+        let mut response = form_page(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[]);
+        retry_after(&mut response, wait);
+        return response;
+    }
+    match discussion.storage.add_post(&slug, &post, now).await {
+        Ok(id) => {
+            tracing::info!(id, slug, "stored a post for moderation");
+            let urgent = !red_flags(post.text.as_str()).is_empty();
+            let location = thanks_path(&slug);
+            see_other(&if urgent {
+                format!("{location}?urgent=1")
+            } else {
+                location
+            })
+        }
+        Err(error) => {
+            tracing::error!(%error, slug, "could not store a post");
+            let mut response = form_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(
+                    "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
+                ),
+                &[],
+            );
+            retry_after(&mut response, Duration::from_secs(60));
+            response
+        }
+    }
+}
+
+/// `GET /articles/{slug}/discussion/thanks[?urgent=1]`.
+async fn thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let generation = current(&state);
+    let site = &generation.site;
+    let slug = slug(&request);
+    let Some(article) = generation.library.get(slug) else {
+        return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
+    };
+    let urgent = request
+        .query_string()
+        .split('&')
+        .any(|pair| pair == "urgent=1");
+    let mut layout = Layout::new(
+        "Thanks for your post",
+        &article.front.summary,
+        "",
+        &site.settings,
+    );
+    layout.noindex = true;
+    let page = ThanksPage {
+        layout,
+        article_title: &article.front.title,
+        article_href: article_path(slug),
+        urgent,
+    };
+    private_page(site, StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_come_from_a_file_or_the_environment() {
+        assert_eq!(read_secret(None, None).unwrap(), None);
+        assert_eq!(
+            read_secret(None, Some(" sixteen-chars-ok \n".to_owned())).unwrap(),
+            Some(b"sixteen-chars-ok".to_vec())
+        );
+        assert!(read_secret(None, Some("short".to_owned())).is_err());
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "from-the-file-0123456789\n").unwrap();
+        assert_eq!(
+            read_secret(Some(file.path()), Some("from-the-environment".to_owned())).unwrap(),
+            Some(b"from-the-file-0123456789".to_vec())
+        );
+        assert!(read_secret(Some(Path::new("/no/such/secret")), None).is_err());
+    }
+
+    #[test]
+    fn waits_are_said_in_minutes() {
+        assert_eq!(minutes(Duration::from_secs(5)), "a minute");
+        assert_eq!(minutes(Duration::from_secs(61)), "2 minutes");
+    }
+}

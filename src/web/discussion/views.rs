@@ -1,0 +1,181 @@
+//! Template structs for the discussion and moderation pages: ready-to-show data only.
+
+use askama::Template;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::discussion::{Field, Paragraph, PostError, RawPost, Segment, ThreadPost};
+use crate::web::pages::Layout;
+
+/// Where an article's discussion lives.
+pub fn discussion_path(slug: &str) -> String {
+    format!("/articles/{slug}/discussion")
+}
+
+pub fn thanks_path(slug: &str) -> String {
+    format!("/articles/{slug}/discussion/thanks")
+}
+
+pub struct DateView {
+    pub iso: String,
+    pub long: String,
+}
+
+impl From<OffsetDateTime> for DateView {
+    fn from(time: OffsetDateTime) -> Self {
+        DateView {
+            iso: time
+                .format(format_description!(
+                    "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+                ))
+                .unwrap_or_default(),
+            long: time
+                .format(format_description!(
+                    "[day padding:none] [month repr:long] [year]"
+                ))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+pub struct PostView {
+    pub number: i64,
+    pub display_name: String,
+    pub date: DateView,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl From<ThreadPost> for PostView {
+    fn from(post: ThreadPost) -> Self {
+        PostView {
+            number: post.number,
+            display_name: post.display_name,
+            date: post.created_at.into(),
+            paragraphs: post.paragraphs,
+        }
+    }
+}
+
+pub struct ErrorLink {
+    pub target_id: String,
+    pub message: String,
+}
+
+/// One input of the post form with what the reader typed and its error, if any.
+pub struct InputView {
+    pub id: String,
+    pub name: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+impl InputView {
+    fn new(field: Field, raw: &RawPost, errors: &[PostError]) -> Self {
+        InputView {
+            id: format!("discussion-{}", field.id()),
+            name: field.id(),
+            value: raw.value(field).to_owned(),
+            error: errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+        }
+    }
+}
+
+/// The post form, empty or filled in again after a problem.
+pub struct FormView {
+    pub action: String,
+    pub csrf_token: String,
+    pub name: InputView,
+    pub email: InputView,
+    pub text: InputView,
+    pub errors: Vec<ErrorLink>,
+}
+
+impl FormView {
+    pub fn new(slug: &str, csrf_token: String, raw: &RawPost, errors: &[PostError]) -> Self {
+        FormView {
+            action: discussion_path(slug),
+            csrf_token,
+            name: InputView::new(Field::DisplayName, raw, errors),
+            email: InputView::new(Field::Email, raw, errors),
+            text: InputView::new(Field::Text, raw, errors),
+            errors: errors
+                .iter()
+                .map(|error| ErrorLink {
+                    target_id: format!("discussion-{}", error.field.id()),
+                    message: error.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The discussion under an article: its approved posts and the form. Inserted into the
+/// pre-rendered article page, so it has no layout of its own.
+#[derive(Template)]
+#[template(path = "discussion.html")]
+pub struct DiscussionFragment {
+    pub posts: Vec<PostView>,
+    /// The posts could not be read: say so instead of "no posts yet".
+    pub unavailable: bool,
+    /// Only the newest posts are shown.
+    pub shown_limit: Option<i64>,
+    pub form: FormView,
+}
+
+/// The post form on a page of its own: after a problem, with the problem and the reader's text.
+#[derive(Template)]
+#[template(path = "discussion_form.html")]
+pub struct PostFormPage<'a> {
+    pub layout: Layout<'a>,
+    pub article_title: &'a str,
+    pub article_href: String,
+    /// What went wrong when it is not about a field (expired form, too many posts, database).
+    pub problem: Option<&'a str>,
+    pub form: FormView,
+}
+
+#[derive(Template)]
+#[template(path = "discussion_thanks.html")]
+pub struct ThanksPage<'a> {
+    pub layout: Layout<'a>,
+    pub article_title: &'a str,
+    pub article_href: String,
+    /// The post mentioned warning signs: tell the writer not to wait for replies.
+    pub urgent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "moderate_login.html")]
+pub struct LoginPage<'a> {
+    pub layout: Layout<'a>,
+    pub csrf_token: String,
+    pub name: String,
+    pub errors: Vec<ErrorLink>,
+    pub notice: Option<&'a str>,
+}
+
+pub struct PendingView {
+    pub id: i64,
+    pub article_title: String,
+    pub article_href: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub date: DateView,
+    pub paragraphs: Vec<Paragraph>,
+    pub red_flags: Vec<&'static str>,
+    pub approve_action: String,
+    pub reject_action: String,
+}
+
+#[derive(Template)]
+#[template(path = "moderate.html")]
+pub struct QueuePage<'a> {
+    pub layout: Layout<'a>,
+    pub moderator: String,
+    pub csrf_token: String,
+    pub posts: Vec<PendingView>,
+    pub notice: Option<&'static str>,
+}

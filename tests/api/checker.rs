@@ -1,0 +1,1060 @@
+//! The symptom checker through the real server: the form, a result for each urgency, the 422
+//! error summary, refused requests, "how it works", and the article that shares its rules.
+
+use std::collections::BTreeSet;
+
+use backcare::triage::{
+    ARTICLE_SLUGS, Answers, RULES, RawAnswers, Urgency, assess, rules_for, vignette_report,
+    vignettes,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use reqwest::Method;
+use reqwest::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
+use scraper::{ElementRef, Html};
+
+use crate::helpers::{
+    FORM_CONTENT_TYPE, TestApp, assert_layout, count, header_text, html, raw_request, select_attrs,
+    select_texts, selector, spawn_app, text_of,
+};
+
+const CHECKER: &str = "/symptom-checker";
+const CHANGE: &str = "/symptom-checker/change";
+const HOW_IT_WORKS: &str = "/symptom-checker/how-it-works";
+const HTML_TYPE: &str = "text/html; charset=utf-8";
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Every question in form order: field name, input type and the values it may post. Spelled
+/// out rather than read from the code, so renaming a value (which breaks saved vignettes and
+/// anyone's bookmarked form) has to be done here on purpose too.
+const FIELDS: &[(&str, &str, &[&str])] = &[
+    ("location", "radio", &["lower", "middle", "upper"]),
+    ("onset", "radio", &["sudden", "gradual"]),
+    (
+        "duration",
+        "radio",
+        &["under-1-week", "1-6-weeks", "6-12-weeks", "over-12-weeks"],
+    ),
+    ("severity", "text", &[""]),
+    ("age", "text", &[""]),
+    (
+        "trigger",
+        "checkbox",
+        &[
+            "lifting",
+            "exercise",
+            "posture",
+            "injury",
+            "menstruation",
+            "pregnancy",
+        ],
+    ),
+    (
+        "symptom",
+        "checkbox",
+        &[
+            "saddle-numbness",
+            "bladder-bowel",
+            "both-legs",
+            "leg-weakness",
+            "leg-numbness",
+            "sciatica",
+            "fever",
+            "weight-loss",
+            "cancer-history",
+            "chest-pain",
+            "breathlessness",
+            "vomiting",
+            "abdominal-pain",
+            "night-pain",
+            "cough-worse",
+            "back-lump",
+            "worsening",
+            "major-trauma",
+            "urinary",
+            "contractions",
+            "osteoporosis",
+            "steroids",
+        ],
+    ),
+    (
+        "eased_by",
+        "checkbox",
+        &["rest", "movement", "heat", "nothing"],
+    ),
+];
+
+/// One typical set of answers per urgency, with the headline a reader must see.
+struct UrgencyCase {
+    urgency: &'static str,
+    headline: &'static str,
+    form: &'static str,
+}
+
+const URGENCY_CASES: &[UrgencyCase] = &[
+    UrgencyCase {
+        urgency: "emergency",
+        headline: "Call 999 now",
+        form: "location=lower&onset=gradual&duration=under-1-week&severity=2&age=35\
+               &trigger=lifting&symptom=sciatica&symptom=saddle-numbness&eased_by=rest",
+    },
+    UrgencyCase {
+        urgency: "urgent",
+        headline: "Get help today: call 111 or ask for an urgent GP appointment",
+        form: "location=lower&onset=sudden&duration=under-1-week&severity=5&age=40\
+               &symptom=fever&symptom=urinary",
+    },
+    UrgencyCase {
+        urgency: "soon",
+        headline: "See a GP in the next few days",
+        form: "location=lower&onset=gradual&duration=over-12-weeks&severity=4&age=45\
+               &trigger=posture&eased_by=movement&eased_by=heat",
+    },
+    UrgencyCase {
+        urgency: "self-care",
+        headline: "You can probably look after this yourself",
+        form: "location=lower&onset=sudden&duration=under-1-week&severity=3&age=30\
+               &trigger=lifting&trigger=exercise&eased_by=heat",
+    },
+];
+
+/// A complete, valid form to pad or break in tests that are about something else.
+const VALID_FORM: &str = "location=lower&onset=gradual&duration=under-1-week&severity=3&age=40";
+
+// ---- Shared steps -------------------------------------------------------------------------
+
+/// The (name, value) pairs of a form-encoded body, as a set: the order fields arrive in does
+/// not matter to the checker.
+fn form_pairs(body: &str) -> BTreeSet<(String, String)> {
+    serde_html_form::from_str::<Vec<(String, String)>>(body)
+        .expect("test bodies are form-encoded")
+        .into_iter()
+        .collect()
+}
+
+fn parse_answers(form: &str) -> Answers {
+    let raw: RawAnswers = serde_html_form::from_str(form).expect("test form is well formed");
+    Answers::parse(&raw).unwrap_or_else(|errors| panic!("{form}: {errors:?}"))
+}
+
+fn pairs(list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    list.iter()
+        .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+/// Reads the response as a page only the person who sent the answers should see.
+async fn private_page(response: reqwest::Response, status: u16, context: &str) -> Html {
+    assert_eq!(response.status(), status, "{context}");
+    assert_eq!(header_text(&response, CONTENT_TYPE), HTML_TYPE, "{context}");
+    assert_eq!(
+        header_text(&response, CACHE_CONTROL),
+        "no-store",
+        "{context}: answers are health data and must not be cached"
+    );
+    html(&response.text().await.expect("body is text"))
+}
+
+async fn post_result(app: &TestApp, form: &str) -> Html {
+    private_page(app.post_form(CHECKER, form).await, 200, form).await
+}
+
+/// A 422: the form again, with its error summary.
+async fn post_invalid(app: &TestApp, body: &[u8]) -> Html {
+    let context = String::from_utf8_lossy(body).into_owned();
+    let response = app
+        .post(CHECKER, Some(FORM_CONTENT_TYPE), body.to_vec())
+        .await;
+    private_page(response, 422, &context).await
+}
+
+/// The refused request gets the site's error page for `status`: HTML, a heading that says
+/// what happened and a sentence saying what to do.
+async fn assert_refused(response: reqwest::Response, status: u16, heading: &str, context: &str) {
+    assert_eq!(response.status(), status, "{context}");
+    assert_eq!(header_text(&response, CONTENT_TYPE), HTML_TYPE, "{context}");
+    let document = html(&response.text().await.expect("body is text"));
+    assert_refusal_page(&document, heading, context);
+}
+
+fn assert_refusal_page(document: &Html, heading: &str, context: &str) {
+    assert_eq!(select_texts(document, "h1"), [heading], "{context}");
+    let message = select_texts(document, "main p.lead");
+    assert!(
+        message.len() == 1 && message[0].ends_with('.'),
+        "{context}: a clear message under the heading: {message:?}"
+    );
+}
+
+/// The checker form's structure, wherever it appears (blank, after an error, or to change
+/// answers): one POST form, each question a fieldset with a legend, every input labelled,
+/// and exactly the field names and choice values of `FIELDS`.
+fn assert_checker_form(document: &Html, context: &str) {
+    let forms: Vec<ElementRef> = document
+        .select(&selector("form[method=post][action=\"/symptom-checker\"]"))
+        .collect();
+    assert_eq!(forms.len(), 1, "{context}: one checker form");
+    let form = forms[0];
+
+    let fieldsets: Vec<ElementRef> = form.select(&selector("fieldset")).collect();
+    assert_eq!(
+        fieldsets.len(),
+        FIELDS.len(),
+        "{context}: one fieldset per question"
+    );
+    for (fieldset, &(field, input_type, values)) in fieldsets.iter().zip(FIELDS) {
+        let legends: Vec<String> = fieldset.select(&selector("legend")).map(text_of).collect();
+        assert!(
+            legends.len() == 1 && legends[0].ends_with('?'),
+            "{context}: {field} has a question as its legend: {legends:?}"
+        );
+        let inputs: Vec<_> = fieldset.select(&selector("input")).collect();
+        for input in &inputs {
+            assert_eq!(input.value().attr("name"), Some(field), "{context}");
+            assert_eq!(input.value().attr("type"), Some(input_type), "{context}");
+        }
+        if input_type != "text" {
+            let posted: Vec<&str> = inputs
+                .iter()
+                .filter_map(|input| input.value().attr("value"))
+                .collect();
+            assert_eq!(posted, values, "{context}: {field} values");
+        } else {
+            assert_eq!(inputs.len(), 1, "{context}: {field} is one text box");
+        }
+    }
+
+    let inputs: Vec<ElementRef> = form.select(&selector("input:not([type=hidden])")).collect();
+    assert_eq!(
+        inputs.len(),
+        FIELDS
+            .iter()
+            .map(|(_, _, values)| values.len())
+            .sum::<usize>(),
+        "{context}: every input is inside a question"
+    );
+    for input in inputs {
+        let id = input
+            .value()
+            .attr("id")
+            .unwrap_or_else(|| panic!("{context}: input without an id: {:?}", input.html()));
+        let labels = select_texts(document, &format!("label[for=\"{id}\"]"));
+        assert!(
+            labels.len() == 1 && !labels[0].is_empty(),
+            "{context}: #{id} has one label: {labels:?}"
+        );
+    }
+}
+
+/// What the form currently holds: checked radios and checkboxes, and typed text.
+fn form_answers(document: &Html) -> BTreeSet<(String, String)> {
+    document
+        .select(&selector("form[action=\"/symptom-checker\"] input"))
+        .filter_map(|input| {
+            let input = input.value();
+            let name = input.attr("name")?;
+            let value = input.attr("value").unwrap_or_default();
+            let filled = match input.attr("type") {
+                Some("radio" | "checkbox") => input.attr("checked").is_some(),
+                _ => !value.is_empty(),
+            };
+            filled.then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// The GOV.UK error pattern, checked in full; returns each summary link's target id and message.
+fn assert_error_summary(document: &Html, context: &str) -> Vec<(String, String)> {
+    let title = select_texts(document, "head > title");
+    assert!(
+        title.len() == 1 && title[0].starts_with("Error: "),
+        "{context}: title {title:?}"
+    );
+    let summaries: Vec<ElementRef> = document.select(&selector("main .error-summary")).collect();
+    assert_eq!(summaries.len(), 1, "{context}: one error summary");
+    let summary = summaries[0];
+    assert_eq!(summary.value().attr("role"), Some("alert"), "{context}");
+    let title: Vec<String> = summary.select(&selector("h2")).map(text_of).collect();
+    assert_eq!(title, ["There is a problem"], "{context}");
+
+    let links: Vec<(String, String)> = summary
+        .select(&selector("li a"))
+        .map(|a| {
+            let href = a.value().attr("href").unwrap_or_default();
+            let target = href
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("{context}: summary link {href:?} is not an anchor"));
+            (target.to_owned(), text_of(a))
+        })
+        .collect();
+    assert!(!links.is_empty(), "{context}: the summary lists problems");
+    for (target, message) in &links {
+        let inputs: Vec<ElementRef> = document
+            .select(&selector(&format!("form input[id=\"{target}\"]")))
+            .collect();
+        assert_eq!(inputs.len(), 1, "{context}: #{target} is an input");
+        let field = inputs[0].value().attr("name").expect("inputs have names");
+        assert_eq!(
+            select_texts(document, &format!("#{field}-error")),
+            [format!("Error: {message}")],
+            "{context}: the same message beside {field}"
+        );
+        assert_eq!(
+            select_texts(document, &format!("#{field}-error .visually-hidden")),
+            ["Error:"],
+            "{context}: {field}"
+        );
+    }
+    assert_eq!(
+        count(document, "form .error-message"),
+        links.len(),
+        "{context}: every message beside a field is in the summary"
+    );
+    links
+}
+
+/// Builds a chunked POST by hand: reqwest sends a Content-Length for every body it can.
+fn chunked_post(path: &str, body: &[u8]) -> Vec<u8> {
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM_CONTENT_TYPE}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    for chunk in body.chunks(1024) {
+        request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        request.extend_from_slice(chunk);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    request
+}
+
+/// A valid form padded with an unknown field (which the checker ignores) to exactly `size` bytes.
+fn valid_form_of_size(size: usize) -> String {
+    let prefix = format!("{VALID_FORM}&padding=");
+    format!("{prefix}{}", "a".repeat(size - prefix.len()))
+}
+
+// ---- The form -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn form_asks_every_question_in_a_labelled_fieldset_with_nothing_preselected() {
+    let app = spawn_app().await;
+    let document = app.get_page(CHECKER).await;
+    assert_checker_form(&document, CHECKER);
+    assert_eq!(
+        form_answers(&document),
+        BTreeSet::new(),
+        "nothing pre-selected"
+    );
+    assert_eq!(count(&document, ".error-summary, .error-message"), 0);
+    assert_eq!(
+        select_texts(&document, "form button[type=submit]").len(),
+        1,
+        "one submit button"
+    );
+}
+
+#[tokio::test]
+async fn head_on_the_form_matches_get_without_a_body() {
+    let app = spawn_app().await;
+    let get = app.get(CHECKER).await;
+    let head = app.request(Method::HEAD, CHECKER).await;
+    assert_eq!(get.status(), 200);
+    assert_eq!(head.status(), 200);
+    assert_eq!(
+        header_text(&head, CONTENT_LENGTH),
+        header_text(&get, CONTENT_LENGTH)
+    );
+    assert_eq!(header_text(&head, CONTENT_TYPE), HTML_TYPE);
+    assert!(head.bytes().await.expect("head body").is_empty());
+}
+
+// ---- Results ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn each_urgency_shows_exactly_one_marked_result_with_its_headline() {
+    let app = spawn_app().await;
+    for case in URGENCY_CASES {
+        let document = post_result(&app, case.form).await;
+        let marked: Vec<ElementRef> = document.select(&selector("[data-urgency]")).collect();
+        assert_eq!(marked.len(), 1, "{}: one urgency on the page", case.urgency);
+        assert_eq!(
+            marked[0].value().attr("data-urgency"),
+            Some(case.urgency),
+            "{}",
+            case.form
+        );
+        let headline = marked[0]
+            .select(&selector("h2"))
+            .map(text_of)
+            .next()
+            .unwrap_or_default();
+        assert!(
+            headline.ends_with(case.headline),
+            "{}: headline {headline:?}",
+            case.urgency
+        );
+    }
+}
+
+#[tokio::test]
+async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
+    let app = spawn_app().await;
+    for case in URGENCY_CASES {
+        let context = case.urgency;
+        let answers = parse_answers(case.form);
+        let expected = assess(&answers);
+        let document = post_result(&app, case.form).await;
+
+        assert_eq!(
+            select_texts(&document, "#why-heading"),
+            ["Why we say this"],
+            "{context}"
+        );
+        let reasons = select_texts(&document, "ul.reasons > li");
+        assert_eq!(
+            reasons.len(),
+            expected.fired.len(),
+            "{context}: {reasons:?}"
+        );
+        for (reason, rule) in reasons.iter().zip(&expected.fired) {
+            assert!(reason.starts_with(rule.reason), "{context}: {}", rule.id);
+        }
+        let sources: Vec<&str> = expected.fired.iter().map(|r| r.source.url).collect();
+        assert_eq!(
+            select_attrs(&document, "ul.reasons > li a", "href"),
+            sources,
+            "{context}"
+        );
+
+        let articles = select_attrs(
+            &document,
+            "section[aria-labelledby=read-heading] ul.article-list > li > a",
+            "href",
+        );
+        assert!((2..=4).contains(&articles.len()), "{context}: {articles:?}");
+        let chosen: Vec<String> = expected
+            .articles
+            .iter()
+            .map(|slug| format!("/articles/{slug}"))
+            .collect();
+        assert_eq!(articles, chosen, "{context}");
+        for href in &articles {
+            assert_eq!(app.get(href).await.status(), 200, "{context}: {href}");
+        }
+
+        let safety_net = select_texts(&document, "section.safety-net li");
+        assert_eq!(safety_net, expected.safety_net, "{context}");
+        assert!(
+            safety_net.iter().any(|line| line.contains("999")),
+            "{context}"
+        );
+
+        let summary = answers.summary();
+        let questions: Vec<&str> = summary.iter().map(|(q, _)| *q).collect();
+        let given: Vec<&str> = summary.iter().map(|(_, a)| a.as_str()).collect();
+        assert_eq!(
+            select_texts(&document, "dl.summary-list dt"),
+            questions,
+            "{context}"
+        );
+        assert_eq!(
+            select_texts(&document, "dl.summary-list dd"),
+            given,
+            "{context}"
+        );
+
+        assert!(
+            count(&document, "main a[href=\"/symptom-checker/how-it-works\"]") >= 1,
+            "{context}: links how the checker decides"
+        );
+        let disclaimer = select_texts(&document, "main .result-disclaimer");
+        assert!(
+            disclaimer.len() == 1 && disclaimer[0].contains("not a diagnosis"),
+            "{context}: {disclaimer:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn change_your_answers_brings_back_the_form_filled_in() {
+    let app = spawn_app().await;
+    for case in URGENCY_CASES {
+        let context = case.urgency;
+        let result = post_result(&app, case.form).await;
+        let forms: Vec<ElementRef> = result
+            .select(&selector(
+                "form[method=post][action=\"/symptom-checker/change\"]",
+            ))
+            .collect();
+        assert_eq!(forms.len(), 1, "{context}: one change form");
+        let button: Vec<String> = forms[0].select(&selector("button")).map(text_of).collect();
+        assert_eq!(button, ["Change your answers"], "{context}");
+        let hidden: Vec<(&str, &str)> = forms[0]
+            .select(&selector("input[type=hidden]"))
+            .map(|input| {
+                let input = input.value();
+                (
+                    input.attr("name").unwrap_or_default(),
+                    input.attr("value").unwrap_or_default(),
+                )
+            })
+            .collect();
+        let body = serde_html_form::to_string(&hidden).expect("hidden fields encode");
+
+        let response = app.post_form(CHANGE, &body).await;
+        let form = private_page(response, 200, context).await;
+        assert_checker_form(&form, context);
+        assert_eq!(count(&form, ".error-summary"), 0, "{context}");
+        assert_eq!(
+            form_answers(&form),
+            form_pairs(case.form),
+            "{context}: exactly the original answers are filled in"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_vignette_gets_its_expected_urgency_through_the_server() {
+    let app = spawn_app().await;
+    let all = vignettes();
+    assert!(!all.is_empty());
+    let mut failures = Vec::new();
+    for vignette in &all {
+        let body = serde_html_form::to_string(vignette.answers.to_raw()).expect("answers encode");
+        let response = app.post_form(CHECKER, &body).await;
+        let status = response.status();
+        let document = html(&response.text().await.expect("body"));
+        let got = select_attrs(&document, "[data-urgency]", "data-urgency");
+        if status != 200 || got != [vignette.expected.value()] {
+            failures.push(format!(
+                "{:?}: expected {}, got {status} {got:?} for {body}",
+                vignette.name,
+                vignette.expected.value()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vignettes failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_article_the_checker_can_recommend_is_served() {
+    let app = spawn_app().await;
+    for slug in ARTICLE_SLUGS {
+        let path = format!("/articles/{slug}");
+        assert_eq!(app.get(&path).await.status(), 200, "{path}");
+    }
+}
+
+// ---- Answers to fix (422) -----------------------------------------------------------------
+
+/// A form the checker cannot assess: the summary links it must show (target id, message),
+/// in order, and answers that must still be filled in.
+struct Invalid {
+    body: &'static [u8],
+    problems: &'static [(&'static str, &'static str)],
+    kept: &'static [(&'static str, &'static str)],
+}
+
+const SELECT_LOCATION: &str = "Select where the pain is";
+const LOCATION_UNLISTED: &str = "Select where the pain is from the options listed";
+const SEVERITY_NUMBER: &str = "Enter how bad the pain is as a number from 0 to 10";
+const AGE_NUMBER: &str = "Enter your age as a number from 1 to 120";
+
+const INVALID: &[Invalid] = &[
+    Invalid {
+        body: b"",
+        problems: &[
+            ("location-lower", SELECT_LOCATION),
+            ("onset-sudden", "Select how the pain started"),
+            (
+                "duration-under-1-week",
+                "Select how long you have had the pain",
+            ),
+            ("severity", SEVERITY_NUMBER),
+            ("age", AGE_NUMBER),
+        ],
+        kept: &[],
+    },
+    Invalid {
+        body: b"location=side&onset=gradual&duration=1-6-weeks&severity=4&age=30\
+                &symptom=fever&symptom=hiccups&eased_by=heat",
+        problems: &[
+            ("location-lower", LOCATION_UNLISTED),
+            ("symptom-saddle-numbness", "Select only the symptoms listed"),
+        ],
+        kept: &[
+            ("onset", "gradual"),
+            ("duration", "1-6-weeks"),
+            ("severity", "4"),
+            ("age", "30"),
+            ("symptom", "fever"),
+            ("eased_by", "heat"),
+        ],
+    },
+    Invalid {
+        body: b"location=lower&location=upper&onset=sudden&duration=under-1-week\
+                &severity=5&age=50&trigger=injury",
+        problems: &[(
+            "location-lower",
+            "Select one answer only for where the pain is",
+        )],
+        kept: &[
+            ("onset", "sudden"),
+            ("duration", "under-1-week"),
+            ("severity", "5"),
+            ("age", "50"),
+            ("trigger", "injury"),
+        ],
+    },
+    Invalid {
+        body: b"location=middle&onset=sudden&duration=under-1-week&severity=bad&age=forty",
+        problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
+        kept: &[
+            ("location", "middle"),
+            ("onset", "sudden"),
+            ("duration", "under-1-week"),
+            ("severity", "bad"),
+            ("age", "forty"),
+        ],
+    },
+    Invalid {
+        body: b"location=lower&onset=gradual&duration=under-1-week&severity=11&age=0",
+        problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
+        kept: &[("location", "lower"), ("severity", "11"), ("age", "0")],
+    },
+    Invalid {
+        body: b"location=lower&onset=gradual&duration=under-1-week&severity=-1&age=121",
+        problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
+        kept: &[("location", "lower"), ("severity", "-1"), ("age", "121")],
+    },
+    // Invalid UTF-8, percent-encoded and raw: an answer to fix, never a server error.
+    Invalid {
+        body: b"location=%FF%FE&onset=gradual&duration=under-1-week&severity=2&age=30",
+        problems: &[("location-lower", LOCATION_UNLISTED)],
+        kept: &[("onset", "gradual"), ("age", "30")],
+    },
+    Invalid {
+        body: b"location=\xff\xfe&onset=gradual&duration=under-1-week&severity=2&age=3\xc3",
+        problems: &[("location-lower", LOCATION_UNLISTED), ("age", AGE_NUMBER)],
+        kept: &[("onset", "gradual"), ("severity", "2")],
+    },
+    // Every question wrong at once: every problem listed at once, in form order.
+    Invalid {
+        body: b"location=side&onset=sudden&onset=gradual&severity=lots&age=0\
+                &trigger=gardening&symptom=hiccups&eased_by=wine",
+        problems: &[
+            ("location-lower", LOCATION_UNLISTED),
+            (
+                "onset-sudden",
+                "Select one answer only for how the pain started",
+            ),
+            (
+                "duration-under-1-week",
+                "Select how long you have had the pain",
+            ),
+            ("severity", SEVERITY_NUMBER),
+            ("age", AGE_NUMBER),
+            (
+                "trigger-lifting",
+                "Select only the options listed for what brought the pain on",
+            ),
+            ("symptom-saddle-numbness", "Select only the symptoms listed"),
+            (
+                "eased_by-rest",
+                "Select only the options listed for what eases the pain",
+            ),
+        ],
+        kept: &[("severity", "lots"), ("age", "0")],
+    },
+];
+
+#[tokio::test]
+async fn answers_to_fix_get_422_with_every_problem_linked_and_valid_answers_kept() {
+    let app = spawn_app().await;
+    for case in INVALID {
+        let context = String::from_utf8_lossy(case.body).into_owned();
+        let document = post_invalid(&app, case.body).await;
+        let links = assert_error_summary(&document, &context);
+        let expected: Vec<(String, String)> = case
+            .problems
+            .iter()
+            .map(|&(target, message)| (target.to_owned(), message.to_owned()))
+            .collect();
+        assert_eq!(links, expected, "{context}");
+        assert_checker_form(&document, &context);
+        let filled = form_answers(&document);
+        let kept = pairs(case.kept);
+        assert!(
+            kept.is_subset(&filled),
+            "{context}: kept {kept:?}, form holds {filled:?}"
+        );
+        if case.kept.is_empty() {
+            assert_eq!(filled, BTreeSet::new(), "{context}: nothing made up");
+        }
+    }
+}
+
+#[tokio::test]
+async fn markup_typed_into_a_box_comes_back_as_text() {
+    let app = spawn_app().await;
+    let typed = "<script>alert(1)</script>";
+    let body = format!("location=lower&onset=gradual&duration=under-1-week&severity=3&age={typed}");
+    let response = app.post_form(CHECKER, &body).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(!page.contains("<script>alert"), "echoed unescaped");
+    let document = html(&page);
+    assert_eq!(count(&document, "script"), 0);
+    assert_eq!(select_attrs(&document, "input#age", "value"), [typed]);
+}
+
+// ---- Refused requests ---------------------------------------------------------------------
+
+const TOO_LARGE: &str = "Too much information was sent";
+const NOT_A_FORM: &str = "Send your answers with the form";
+const WRONG_METHOD: &str = "This page cannot be used that way";
+
+#[tokio::test]
+async fn bodies_over_16_kib_get_413_whether_declared_or_chunked() {
+    let app = spawn_app().await;
+    let at_limit = valid_form_of_size(MAX_BODY_BYTES);
+    let over_limit = valid_form_of_size(MAX_BODY_BYTES + 1);
+
+    assert_eq!(
+        app.post_form(CHECKER, &at_limit).await.status(),
+        200,
+        "16 KiB exactly is read and assessed"
+    );
+    for path in [CHECKER, CHANGE] {
+        let response = app.post_form(path, &over_limit).await;
+        assert_refused(response, 413, TOO_LARGE, path).await;
+    }
+
+    let (status, _) = raw_request(&app, &chunked_post(CHECKER, at_limit.as_bytes())).await;
+    assert_eq!(status, 200, "chunked, 16 KiB exactly");
+    for path in [CHECKER, CHANGE] {
+        let (status, response) =
+            raw_request(&app, &chunked_post(path, over_limit.as_bytes())).await;
+        assert_eq!(status, 413, "chunked {path}");
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        assert_refusal_page(&html(body), TOO_LARGE, path);
+    }
+}
+
+#[tokio::test]
+async fn only_form_encoded_bodies_are_accepted() {
+    let app = spawn_app().await;
+    let multipart =
+        "--x\r\nContent-Disposition: form-data; name=\"location\"\r\n\r\nlower\r\n--x--\r\n";
+    let refused = [
+        (Some("application/json"), r#"{"location":"lower"}"#),
+        (Some("multipart/form-data; boundary=x"), multipart),
+        (Some("text/plain"), VALID_FORM),
+        (None, VALID_FORM),
+    ];
+    for path in [CHECKER, CHANGE] {
+        for (content_type, body) in refused {
+            let response = app.post(path, content_type, body).await;
+            let context = format!("{path} as {content_type:?}");
+            assert_refused(response, 415, NOT_A_FORM, &context).await;
+        }
+    }
+    // Browsers may add a charset, and the media type is case-insensitive.
+    for content_type in [
+        "application/x-www-form-urlencoded; charset=UTF-8",
+        "Application/X-WWW-Form-URLEncoded",
+    ] {
+        let response = app.post(CHECKER, Some(content_type), VALID_FORM).await;
+        assert_eq!(response.status(), 200, "{content_type}");
+    }
+}
+
+#[tokio::test]
+async fn other_methods_get_405_with_an_allow_header() {
+    let app = spawn_app().await;
+    for method in [Method::PUT, Method::DELETE, Method::PATCH] {
+        let response = app.request(method.clone(), CHECKER).await;
+        let allow = header_text(&response, ALLOW);
+        assert!(
+            allow.split(',').any(|m| m.trim() == "POST"),
+            "{method}: Allow {allow}"
+        );
+        assert_refused(response, 405, WRONG_METHOD, method.as_str()).await;
+    }
+    let response = app.get(CHANGE).await;
+    assert_eq!(header_text(&response, ALLOW), "POST");
+    assert_refused(response, 405, WRONG_METHOD, "GET /symptom-checker/change").await;
+}
+
+// ---- How it works, and the article that shares the rules ----------------------------------
+
+/// The urgencies that have rules, most urgent first, as the pages present them.
+const RULED: [Urgency; 3] = [Urgency::Emergency, Urgency::Urgent, Urgency::Soon];
+
+#[tokio::test]
+async fn how_it_works_lists_every_rule_under_its_urgency_with_its_source() {
+    let app = spawn_app().await;
+    let document = app.get_page(HOW_IT_WORKS).await;
+    for urgency in RULED {
+        let section = format!("section[aria-labelledby=\"rules-{}\"]", urgency.value());
+        let signs: Vec<&str> = rules_for(urgency).map(|rule| rule.sign).collect();
+        let sources: Vec<&str> = rules_for(urgency).map(|rule| rule.source.url).collect();
+        assert_eq!(
+            select_texts(&document, &format!("{section} ul.rules > li > strong")),
+            signs,
+            "{}",
+            urgency.value()
+        );
+        assert_eq!(
+            select_attrs(&document, &format!("{section} ul.rules > li a"), "href"),
+            sources,
+            "{}",
+            urgency.value()
+        );
+    }
+    assert_eq!(count(&document, "ul.rules > li"), RULES.len());
+    assert_eq!(
+        count(
+            &document,
+            "section[aria-labelledby=\"rules-self-care\"] ul.rules"
+        ),
+        0,
+        "self-care is what is left when no rule matches"
+    );
+}
+
+#[tokio::test]
+async fn how_it_works_figures_are_the_vignette_report() {
+    let app = spawn_app().await;
+    let document = app.get_page(HOW_IT_WORKS).await;
+    let report = vignette_report();
+    assert!(report.total > 0);
+    let figures: Vec<String> = document
+        .select(&selector("h2#tested ~ ul"))
+        .next()
+        .expect("the test figures follow the \"How we test it\" heading")
+        .select(&selector("li"))
+        .map(text_of)
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            format!(
+                "{} of {} cases get exactly the expected result.",
+                report.exact, report.total
+            ),
+            format!(
+                "{} cases get a less urgent result than expected (under-triage).",
+                report.under_triaged
+            ),
+            format!(
+                "{} cases get a more urgent result than expected.",
+                report.over_triaged
+            ),
+        ]
+    );
+    for (urgency, expected) in &report.per_urgency {
+        let section = format!("section[aria-labelledby=\"rules-{}\"]", urgency.value());
+        assert_eq!(
+            select_texts(&document, &format!("{section} > p")).first(),
+            Some(&format!(
+                "{expected} of our example cases expect this result."
+            )),
+            "{}",
+            urgency.value()
+        );
+    }
+}
+
+/// How the "when to get help" article turns a rule's sign into a list item.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn help_article_lists_exactly_the_checkers_signs_under_each_heading() {
+    let app = spawn_app().await;
+    let document = app.get_page("/articles/when-to-get-help").await;
+    let headings = [
+        (Urgency::Emergency, "Call 999"),
+        (Urgency::Urgent, "Get help today"),
+        (Urgency::Soon, "See a GP"),
+    ];
+    for (urgency, heading) in headings {
+        let list = format!("ul.red-flags-{}", urgency.value());
+        let mut expected: Vec<String> = Vec::new();
+        for sign in rules_for(urgency).map(|rule| sentence_case(rule.sign)) {
+            if !expected.contains(&sign) {
+                expected.push(sign);
+            }
+        }
+        assert_eq!(
+            select_texts(&document, &format!("main {list} > li")),
+            expected,
+            "{list}"
+        );
+        // The list sits in the section its urgency names: the closest h2 before it.
+        let above = document
+            .select(&selector(&format!("main h2, main {list}")))
+            .take_while(|element| element.value().name() == "h2")
+            .last()
+            .map(text_of)
+            .unwrap_or_default();
+        assert!(above.starts_with(heading), "{list} is under {above:?}");
+    }
+}
+
+// ---- The checker across the site ----------------------------------------------------------
+
+/// One page of each kind a reader can land on, fetched the way a reader gets it.
+async fn every_kind_of_page(app: &TestApp) -> Vec<(&'static str, Html)> {
+    let mut pages = Vec::new();
+    for (kind, path) in [
+        ("home", "/"),
+        ("article", "/articles/heat-therapy"),
+        ("topic", "/topics/relief"),
+        ("form", CHECKER),
+        ("how it works", HOW_IT_WORKS),
+    ] {
+        pages.push((kind, app.get_page(path).await));
+    }
+    let (status, body) = app.get_text("/no-such-page").await;
+    assert_eq!(status, 404);
+    pages.push(("404", html(&body)));
+    pages.push(("result", post_result(app, VALID_FORM).await));
+    pages.push(("422", post_invalid(app, b"").await));
+    pages
+}
+
+#[tokio::test]
+async fn checker_is_in_the_header_nav_of_every_page_and_on_the_home_page() {
+    let app = spawn_app().await;
+    for (kind, document) in every_kind_of_page(&app).await {
+        assert_eq!(
+            count(&document, "header nav a[href=\"/symptom-checker\"]"),
+            1,
+            "{kind}"
+        );
+    }
+    let home = app.get_page("/").await;
+    assert!(count(&home, "main a[href=\"/symptom-checker\"]") >= 1);
+}
+
+#[tokio::test]
+async fn checker_pages_keep_the_site_layout() {
+    let app = spawn_app().await;
+    for (kind, document) in every_kind_of_page(&app).await {
+        assert_layout(&document, kind);
+    }
+}
+
+// ---- Properties against one running server ------------------------------------------------
+
+/// Runs `check` on the status of every generated body POSTed to `path`, all against one
+/// server: proptest drives plain closures, so each request runs on the server's runtime
+/// through `block_on`.
+fn post_generated_bodies(
+    path: &str,
+    bodies: impl Strategy<Value = Vec<u8>>,
+    check: impl Fn(&[u8], u16) -> Result<(), TestCaseError>,
+) {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let app = runtime.block_on(spawn_app());
+    let mut runner = TestRunner::new(Config {
+        cases: 256,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let outcome = runner.run(&bodies, |body| {
+        let response = runtime.block_on(app.post(path, Some(FORM_CONTENT_TYPE), body.clone()));
+        check(&body, response.status().as_u16())
+    });
+    if let Err(failure) = outcome {
+        panic!("POST {path}: {failure}");
+    }
+}
+
+/// Any bytes, with form punctuation and percent escapes mixed in so they reach the decoder's
+/// corners rather than failing at the first byte.
+fn arbitrary_bodies() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        any::<u8>(),
+        proptest::sample::select(b"=&%+;location=age=symptom=ff0".to_vec()),
+    ];
+    proptest::collection::vec(byte, 0..512)
+}
+
+#[test]
+fn arbitrary_bytes_never_cause_a_server_error() {
+    for path in [CHECKER, CHANGE] {
+        post_generated_bodies(path, arbitrary_bodies(), |body, status| {
+            prop_assert!(
+                matches!(status, 200 | 400 | 422),
+                "{status} for {:?}",
+                String::from_utf8_lossy(body)
+            );
+            Ok(())
+        });
+    }
+}
+
+/// Each question answered zero, one or two times from its own choices, or any number of
+/// times for checkboxes; numbers a little either side of their ranges.
+fn mixed_valid_values() -> impl Strategy<Value = Vec<u8>> {
+    let fields: Vec<BoxedStrategy<Vec<(String, String)>>> = FIELDS
+        .iter()
+        .map(|&(field, input_type, values)| {
+            let value: BoxedStrategy<String> = match field {
+                "severity" => (-2i32..=12).prop_map(|n| n.to_string()).boxed(),
+                "age" => (-1i32..=122).prop_map(|n| n.to_string()).boxed(),
+                _ => proptest::sample::select(values)
+                    .prop_map(str::to_owned)
+                    .boxed(),
+            };
+            let most = if input_type == "checkbox" {
+                values.len()
+            } else {
+                2
+            };
+            proptest::collection::vec(value, 0..=most)
+                .prop_map(move |chosen| {
+                    chosen
+                        .into_iter()
+                        .map(|value| (field.to_owned(), value))
+                        .collect()
+                })
+                .boxed()
+        })
+        .collect();
+    fields.prop_map(|fields| {
+        serde_html_form::to_string(fields.concat())
+            .expect("pairs encode")
+            .into_bytes()
+    })
+}
+
+#[test]
+fn any_mix_of_valid_values_gets_a_result_or_a_form_to_fix() {
+    post_generated_bodies(CHECKER, mixed_valid_values(), |body, status| {
+        let raw: RawAnswers = serde_html_form::from_bytes(body).expect("generated bodies decode");
+        let expected = if Answers::parse(&raw).is_ok() {
+            200
+        } else {
+            422
+        };
+        prop_assert_eq!(status, expected, "{}", String::from_utf8_lossy(body));
+        Ok(())
+    });
+}

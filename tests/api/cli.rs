@@ -1,0 +1,417 @@
+//! The author's commands, run as the real binary: `backcare check` on the bundled site and on
+//! every fixture, and `backcare new` from a fresh page to one that `check` accepts.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use backcare::content::{Library, LoadOptions};
+
+use crate::content_errors::run_backcare;
+use crate::helpers::repo_path;
+
+/// Review dates are checked against this day, so the tests do not change with the calendar.
+const TODAY: &str = "2026-11-25";
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<String>,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    fn summary(&self) -> &str {
+        self.stdout.last().map_or("", String::as_str)
+    }
+
+    /// Every line but the summary: the problems, in order.
+    fn problems(&self) -> &[String] {
+        &self.stdout[..self.stdout.len().saturating_sub(1)]
+    }
+}
+
+fn check(articles: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "check",
+        "--articles",
+        articles,
+        "--static",
+        "static",
+        "--today",
+        TODAY,
+    ];
+    args.extend_from_slice(extra);
+    run_backcare(&args).into()
+}
+
+fn fixture_dirs(group: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo_path("tests/fixtures").join(group))
+        .expect("fixture folder")
+        .map(|entry| entry.expect("dir entry").path())
+        .filter(|path| path.is_dir())
+        .map(|path| {
+            Path::new("tests/fixtures")
+                .join(group)
+                .join(path.file_name().expect("name"))
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn bundled_articles_check_clean() {
+    let article_count = std::fs::read_dir(repo_path("articles"))
+        .expect("articles")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|ext| ext == "md"))
+        })
+        .count();
+    let run = check("articles", &[]);
+    assert_eq!(run.code, Some(0), "{:?}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        [format!(
+            "checked {article_count} articles: 0 errors, 0 warnings"
+        )]
+    );
+}
+
+#[test]
+fn bundled_articles_pass_strict_check() {
+    let run = check("articles", &["--strict"]);
+    assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
+    assert!(
+        run.summary().ends_with(": 0 errors, 0 warnings"),
+        "{:?}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
+    let fixtures = fixture_dirs("broken");
+    assert!(fixtures.len() >= 19, "{fixtures:?}");
+    for dir in fixtures {
+        let articles = dir.to_str().expect("utf-8 path");
+        let run = check(articles, &[]);
+        assert_eq!(run.code, Some(1), "{articles}: {:#?}", run.stdout);
+        // The same file:line: message lines that stop `serve`, and nothing else.
+        let expected: Vec<String> = Library::load(
+            &dir,
+            LoadOptions {
+                include_drafts: false,
+                static_dir: Some(PathBuf::from("static")),
+            },
+        )
+        .expect_err("a broken fixture does not load")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        // Warnings come after the errors, for whichever articles did load.
+        let (errors, warnings): (Vec<&String>, Vec<&String>) = run
+            .problems()
+            .iter()
+            .partition(|line| !line.contains(": warning: "));
+        assert_eq!(errors, expected.iter().collect::<Vec<_>>(), "{articles}");
+        for problem in errors {
+            let place = problem.split(": ").next().unwrap_or_default();
+            let (file, line) = place
+                .rsplit_once(':')
+                .unwrap_or_else(|| panic!("{articles}: {problem:?} starts with file:line"));
+            assert!(Path::new(file).starts_with(&dir), "{problem}");
+            assert!(line.parse::<usize>().is_ok(), "{problem}");
+        }
+        let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+        assert!(
+            run.summary().ends_with(&format!(
+                ": {}, {}",
+                count(expected.len(), "error"),
+                count(warnings.len(), "warning")
+            )),
+            "{articles}: {}",
+            run.summary()
+        );
+    }
+}
+
+#[test]
+fn check_lists_every_problem_of_a_file_with_its_line() {
+    let run = check("tests/fixtures/broken/multi-error", &[]);
+    assert_eq!(run.code, Some(1));
+    let places: Vec<&str> = run
+        .problems()
+        .iter()
+        .map(|line| line.split(": ").next().unwrap_or_default())
+        .collect();
+    let file = "tests/fixtures/broken/multi-error/heat-therapy.md";
+    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 13, 18, 20, 24]
+        .iter()
+        .map(|line| format!("{file}:{line}"))
+        .collect();
+    assert_eq!(places, expected);
+    assert_eq!(run.summary(), "checked 2 articles: 11 errors, 0 warnings");
+}
+
+#[test]
+fn missing_image_and_images_outside_static_are_errors() {
+    let run = check("tests/fixtures/broken/missing-image", &[]);
+    let file = "tests/fixtures/broken/missing-image/heat-therapy.md";
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        [
+            format!(
+                "{file}:14: image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg or fix the address"
+            ),
+            format!(
+                "{file}:18: image \"images/heat-pad.png\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
+            ),
+            "checked 1 article: 2 errors, 0 warnings".to_owned(),
+        ]
+    );
+}
+
+#[test]
+fn image_without_alt_text_is_an_error() {
+    let run = check("tests/fixtures/broken/missing-alt", &[]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.problems(),
+        [
+            "tests/fixtures/broken/missing-alt/heat-therapy.md:16: image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back](/static/favicon.svg)"
+        ]
+    );
+}
+
+#[test]
+fn malformed_source_urls_are_errors_at_their_source() {
+    let run = check("tests/fixtures/broken/bad-source-urls", &[]);
+    assert_eq!(run.code, Some(1));
+    let file = "tests/fixtures/broken/bad-source-urls/heat-therapy.md";
+    let starts = [
+        format!(
+            "{file}:11: source 2 url \"https://www.nhs.uk/conditions/sci atica/\" contains a space"
+        ),
+        format!("{file}:15: source 3 url \"https:///guidance/ng59\" has no valid site name"),
+        format!(
+            "{file}:19: source 4 url \"file://leaflets/back-pain.pdf\" must be a web address starting with https:// or http://"
+        ),
+    ];
+    assert_eq!(run.problems().len(), starts.len(), "{:#?}", run.stdout);
+    for (line, start) in run.problems().iter().zip(&starts) {
+        assert!(line.starts_with(start.as_str()), "{line}\nwanted {start}");
+    }
+}
+
+/// Each warnings fixture: the article with the problem, and a clean page it links to.
+const WARNINGS: &[(&str, usize, &str)] = &[
+    (
+        "hard-prose",
+        12,
+        "reading level is grade 20.4 (Flesch–Kincaid); aim for 6 or below with shorter sentences and plainer words. Hardest sentences: line 16: \"Physiotherapists frequently",
+    ),
+    (
+        "no-internal-link",
+        12,
+        "no links to other articles; link to at least one related page",
+    ),
+    (
+        "overdue-review",
+        5,
+        "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-11-25",
+    ),
+    (
+        "short-summary",
+        3,
+        "summary is only 11 characters; write at least 50",
+    ),
+];
+
+#[test]
+fn warnings_pass_but_strict_fails() {
+    let fixtures = fixture_dirs("warnings");
+    assert_eq!(fixtures.len(), WARNINGS.len(), "{fixtures:?}");
+    for (case, line, message) in WARNINGS {
+        let dir = format!("tests/fixtures/warnings/{case}");
+        let place = format!("{dir}/heat-therapy.md:{line}");
+
+        let run = check(&dir, &[]);
+        assert_eq!(run.code, Some(0), "{case}: {:#?}", run.stdout);
+        assert_eq!(run.problems().len(), 1, "{case}: {:#?}", run.stdout);
+        let wanted = format!("{place}: warning: {message}");
+        assert!(
+            run.problems()[0].starts_with(&wanted),
+            "{case}:\n{}\nwanted\n{wanted}",
+            run.problems()[0]
+        );
+        assert_eq!(run.summary(), "checked 2 articles: 0 errors, 1 warning");
+
+        let strict = check(&dir, &["--strict"]);
+        assert_eq!(strict.code, Some(1), "{case}: {:#?}", strict.stdout);
+        let wanted = format!("{place}: {message}");
+        assert!(
+            strict.problems()[0].starts_with(&wanted),
+            "{case}:\n{}\nwanted\n{wanted}",
+            strict.problems()[0]
+        );
+        assert_eq!(strict.summary(), "checked 2 articles: 1 error, 0 warnings");
+    }
+}
+
+#[test]
+fn overdue_review_follows_the_date_checked() {
+    let dir = "tests/fixtures/warnings/overdue-review";
+    let before_due = run_backcare(&["check", "--articles", dir, "--today", "2026-06-01"]);
+    assert_eq!(
+        Run::from(before_due).summary(),
+        "checked 2 articles: 0 errors, 0 warnings"
+    );
+}
+
+/// A copy of the bundled articles, so `new` has a real site to add a page to.
+fn copy_of_bundled_articles() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(repo_path("articles")).expect("articles") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
+
+#[test]
+fn new_page_is_refused_until_its_placeholders_are_replaced() {
+    let site = copy_of_bundled_articles();
+    let articles = site.path().to_str().expect("utf-8 path");
+    let created = Run::from(run_backcare(&[
+        "new",
+        "ice-packs",
+        "--articles",
+        articles,
+        "--category",
+        "relief",
+        "--title",
+        "Ice packs for back pain",
+    ]));
+    let path = site.path().join("ice-packs.md");
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    assert_eq!(created.stdout[0], format!("created {}", path.display()));
+    let text = std::fs::read_to_string(&path).expect("the page exists");
+    assert!(
+        text.contains("title = \"Ice packs for back pain\""),
+        "{text}"
+    );
+    assert!(text.contains("category = \"relief\""), "{text}");
+    assert!(text.contains("\ndraft = true\n"), "{text}");
+
+    // A draft is checked like any page, and the placeholders are errors.
+    let rejected = check(articles, &[]);
+    assert_eq!(rejected.code, Some(1), "{:#?}", rejected.stdout);
+    assert_eq!(
+        rejected.problems(),
+        [
+            format!(
+                "{}:3: summary is still the placeholder from \"backcare new\"; write one or two plain sentences that say what the page covers",
+                path.display()
+            ),
+            format!(
+                "{}:11: source 1 is still the placeholder from \"backcare new\"; replace it with a real source",
+                path.display()
+            ),
+        ]
+    );
+    assert_eq!(
+        rejected.summary(),
+        "checked 19 articles: 2 errors, 0 warnings"
+    );
+
+    let finished = text
+        .replace(
+            backcare::content::front_matter::PLACEHOLDER_SUMMARY,
+            "How an ice pack can ease a back that has just been hurt, and how to use one safely.",
+        )
+        .replace(
+            backcare::content::front_matter::PLACEHOLDER_SOURCE_TITLE,
+            "NHS: Back pain",
+        )
+        .replace(
+            backcare::content::front_matter::PLACEHOLDER_SOURCE_URL,
+            "https://www.nhs.uk/conditions/back-pain/",
+        )
+        .replace("draft = true\n", "");
+    std::fs::write(&path, finished).expect("author saves");
+    let accepted = check(articles, &["--strict"]);
+    assert_eq!(accepted.code, Some(0), "{:#?}", accepted.stdout);
+    assert_eq!(
+        accepted.stdout,
+        ["checked 19 articles: 0 errors, 0 warnings"]
+    );
+}
+
+#[test]
+fn new_never_overwrites_a_page() {
+    let site = copy_of_bundled_articles();
+    let articles = site.path().to_str().expect("utf-8 path");
+    let path = site.path().join("heat-therapy.md");
+    let before = std::fs::read_to_string(&path).expect("bundled page");
+    let run = Run::from(run_backcare(&[
+        "new",
+        "heat-therapy",
+        "--articles",
+        articles,
+    ]));
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.is_empty(), "{:?}", run.stdout);
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!(
+            "backcare new: {} already exists; choose another name, or edit that file",
+            path.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("still there"), before);
+}
+
+#[test]
+fn new_refuses_a_bad_slug_or_topic_as_a_usage_error() {
+    let site = tempfile::tempdir().expect("temp dir");
+    let articles = site.path().to_str().expect("utf-8 path");
+    for (args, says) in [
+        (
+            &["new", "Ice_Packs", "--articles", articles][..],
+            "use lowercase letters, digits and single hyphens, e.g. heat-therapy",
+        ),
+        (
+            &[
+                "new",
+                "ice-packs",
+                "--articles",
+                articles,
+                "--category",
+                "cures",
+            ][..],
+            "expected one of causes, prevention, relief, when-to-get-help",
+        ),
+    ] {
+        let run = Run::from(run_backcare(args));
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    let written = std::fs::read_dir(site.path()).expect("dir").count();
+    assert_eq!(written, 0, "nothing is written");
+}

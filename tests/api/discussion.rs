@@ -1,0 +1,1314 @@
+//! The reader discussion through the real server: posting, moderation, what readers see, bad
+//! input, limits, sessions and restarts. Every scenario runs on SQLite (a file in a temp dir)
+//! and on PostgreSQL when `BACKCARE_TEST_POSTGRES_URL` (or a `postgres://` `DATABASE_URL`)
+//! names a server where the tests may create databases; without one the PostgreSQL runs say
+//! why on the terminal and pass without testing anything (`BACKCARE_REQUIRE_POSTGRES=1`, set
+//! by `.ci/run`, makes that a failure instead).
+
+use std::io::Write;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use backcare::discussion::{Storage, commands};
+use backcare::rate_limit::RateLimit;
+use backcare::startup::ServeConfig;
+use backcare::web::discussion::DiscussionConfig;
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, COOKIE, ETAG, IF_NONE_MATCH, LOCATION, SET_COOKIE};
+use sqlx::Connection;
+
+use crate::helpers::{
+    FORM_CONTENT_TYPE, TestApp, bundled_config, count, html, repo_path, select_attrs, select_texts,
+    spawn_app, spawn_app_with,
+};
+
+const ARTICLE: &str = "back-spasms";
+const OTHER_ARTICLE: &str = "heat-therapy";
+const MODERATOR: &str = "alex";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A database for one test: a SQLite file in a temp dir, or a fresh PostgreSQL database.
+struct TestDb {
+    url: String,
+    _dir: Option<Arc<tempfile::TempDir>>,
+    /// For PostgreSQL: the server's URL and the database to drop afterwards.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("backcare.db").display()
+        );
+        TestDb {
+            url,
+            _dir: Some(Arc::new(dir)),
+            postgres: None,
+        }
+    }
+
+    fn postgres_server() -> Option<String> {
+        std::env::var("BACKCARE_TEST_POSTGRES_URL")
+            .ok()
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+            .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    }
+
+    /// A new, empty database on the test server, or `None` (said once on the terminal).
+    async fn postgres(test: &str) -> Option<TestDb> {
+        let Some(server) = Self::postgres_server() else {
+            assert!(
+                std::env::var("BACKCARE_REQUIRE_POSTGRES").is_err(),
+                "{test}: BACKCARE_REQUIRE_POSTGRES is set but no PostgreSQL URL is"
+            );
+            static SAID: Once = Once::new();
+            SAID.call_once(|| {
+                // Written straight to stderr: the test harness hides eprintln! of passing tests.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nskipping the PostgreSQL discussion tests: set BACKCARE_TEST_POSTGRES_URL \
+                     (or DATABASE_URL) to postgres://USER@HOST:PORT/DB of a server where tests \
+                     may create databases; .ci/run starts one"
+                );
+            });
+            return None;
+        };
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "backcare_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|error| panic!("{test}: cannot reach PostgreSQL at {server}: {error}"));
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .expect("old test database dropped");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("test database created");
+        let mut url = url::Url::parse(&server).expect("a valid PostgreSQL URL");
+        url.set_path(&name);
+        Some(TestDb {
+            url: url.to_string(),
+            _dir: None,
+            postgres: Some((server, name)),
+        })
+    }
+
+    async fn cleanup(self) {
+        if let Some((server, name)) = self.postgres
+            && let Ok(mut admin) = sqlx::PgConnection::connect(&server).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+
+    async fn storage(&self) -> Storage {
+        Storage::connect(&self.url).await.expect("database opens")
+    }
+
+    async fn add_moderator(&self, name: &str, password: &str) {
+        let storage = self.storage().await;
+        commands::add_moderator(&storage, name, password)
+            .await
+            .expect("moderator is added");
+        storage.close().await;
+    }
+
+    fn config(&self) -> DiscussionConfig {
+        DiscussionConfig {
+            // Generous, so only the tests about limits meet them.
+            post_limit: RateLimit {
+                per_minute: 1000,
+                burst: 1000,
+            },
+            login_limit: RateLimit {
+                per_minute: 1000,
+                burst: 1000,
+            },
+            ..DiscussionConfig::new(&self.url)
+        }
+    }
+}
+
+/// The site with its discussion on, and the browser-side state a reader or moderator keeps.
+struct Discussion {
+    app: TestApp,
+    session: Option<String>,
+}
+
+async fn spawn_with(config: DiscussionConfig) -> Discussion {
+    Discussion {
+        app: spawn_app_with(ServeConfig {
+            comments: Some(config),
+            ..bundled_config()
+        })
+        .await,
+        session: None,
+    }
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+fn article_path(slug: &str) -> String {
+    format!("/articles/{slug}")
+}
+
+fn discussion_path(slug: &str) -> String {
+    format!("/articles/{slug}/discussion")
+}
+
+fn input_value(document: &scraper::Html, css: &str) -> String {
+    select_attrs(document, css, "value")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no {css}"))
+}
+
+impl Discussion {
+    async fn page(&self, path: &str) -> (StatusCode, scraper::Html) {
+        let mut request = self.app.client.get(self.app.url(path));
+        if let Some(cookie) = &self.session {
+            request = request.header(COOKIE, cookie);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status();
+        (status, html(&response.text().await.expect("text")))
+    }
+
+    async fn article(&self, slug: &str) -> scraper::Html {
+        let (status, page) = self.page(&article_path(slug)).await;
+        assert_eq!(status, StatusCode::OK);
+        page
+    }
+
+    /// The form token an article page carries.
+    async fn post_token(&self, slug: &str) -> String {
+        input_value(
+            &self.article(slug).await,
+            "#discussion form input[name=csrf-token]",
+        )
+    }
+
+    async fn send(&self, path: &str, body: String) -> reqwest::Response {
+        let mut request = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("content-type", FORM_CONTENT_TYPE)
+            .body(body);
+        if let Some(cookie) = &self.session {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.expect("request reaches the server")
+    }
+
+    /// Posts as a reader would: the form of the article page, filled in.
+    async fn post(&self, slug: &str, name: &str, text: &str) -> reqwest::Response {
+        let token = self.post_token(slug).await;
+        self.send(
+            &discussion_path(slug),
+            encode(&[
+                ("csrf-token", &token),
+                ("display-name", name),
+                ("email", ""),
+                ("text", text),
+                ("website", ""),
+            ]),
+        )
+        .await
+    }
+
+    async fn post_ok(&self, slug: &str, name: &str, text: &str) {
+        let response = self.post(slug, name, text).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name}: {text}");
+    }
+
+    /// Signs in; returns the response, keeping the session cookie if one was set.
+    async fn login(&mut self, name: &str, password: &str) -> reqwest::Response {
+        let (_, form) = self.page("/moderate/login").await;
+        let token = input_value(&form, "input[name=csrf-token]");
+        let response = self
+            .send(
+                "/moderate/login",
+                encode(&[
+                    ("csrf-token", &token),
+                    ("name", name),
+                    ("password", password),
+                ]),
+            )
+            .await;
+        if let Some(cookie) = response.headers().get(SET_COOKIE) {
+            let pair = cookie.to_str().expect("cookie").split(';').next().unwrap();
+            self.session = Some(pair.to_owned());
+        }
+        response
+    }
+
+    /// The moderation queue: (post id, author) oldest first, and the page's form token.
+    async fn queue(&self) -> (Vec<(i64, String)>, String) {
+        let (status, page) = self.page("/moderate").await;
+        assert_eq!(status, StatusCode::OK, "the moderator is signed in");
+        let ids = select_attrs(&page, ".moderation-queue > li", "id")
+            .into_iter()
+            .map(|id| id.trim_start_matches("pending-").parse().expect("id"));
+        let names = select_texts(&page, ".moderation-queue > li > h2")
+            .into_iter()
+            .map(|heading| heading.split(" on ").next().unwrap_or_default().to_owned());
+        let token = input_value(
+            &page,
+            "form[action='/moderate/logout'] input[name=csrf-token]",
+        );
+        (ids.zip(names).collect(), token)
+    }
+
+    async fn decide(&self, id: i64, decision: &str) -> reqwest::Response {
+        let (_, token) = self.queue().await;
+        self.send(
+            &format!("/moderate/posts/{id}/{decision}"),
+            encode(&[("csrf-token", &token)]),
+        )
+        .await
+    }
+
+    /// Approves every pending post, oldest first.
+    async fn approve_all(&self) {
+        let (pending, _) = self.queue().await;
+        for (id, _) in pending {
+            let response = self.decide(id, "approve").await;
+            assert_eq!(
+                response.headers().get(LOCATION).unwrap(),
+                "/moderate?done=approved"
+            );
+        }
+    }
+
+    /// What readers see under an article: (number, author, text) newest first.
+    async fn shown(&self, slug: &str) -> Vec<(String, String, String)> {
+        let page = self.article(slug).await;
+        let numbers = select_attrs(&page, ".post-list > li", "id");
+        let authors = select_texts(&page, ".post-list .post-author");
+        let texts = select_texts(&page, ".post-list .post-text");
+        numbers
+            .into_iter()
+            .zip(authors)
+            .zip(texts)
+            .map(|((id, author), text)| {
+                (
+                    id,
+                    author.trim_start_matches("by ").to_owned(),
+                    text.split_whitespace().collect::<Vec<_>>().join(" "),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Runs each scenario twice: on SQLite, and on PostgreSQL when there is one.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let db = super::TestDb::sqlite();
+                    super::$scenario(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let Some(db) = super::TestDb::postgres(stringify!($scenario)).await else {
+                        return;
+                    };
+                    super::$scenario(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    a_post_waits_for_approval_then_shows_newest_first_with_its_number,
+    rejected_posts_never_show,
+    mentions_link_the_earlier_post_of_that_name,
+    markup_in_any_field_is_shown_as_text,
+    bad_fields_show_the_form_again_with_every_problem_and_the_text_kept,
+    missing_or_wrong_form_tokens_are_refused_with_the_text_kept,
+    the_honeypot_pretends_success_and_stores_nothing,
+    posting_is_rate_limited_per_client,
+    red_flag_words_tell_the_poster_not_to_wait,
+    moderator_sign_in_wrong_password_and_sign_out,
+    sign_in_is_rate_limited_per_name,
+    moderation_needs_a_session_and_its_token,
+    a_restart_keeps_every_post,
+    fifty_parallel_posts_are_all_stored_exactly_once,
+    export_writes_every_post_as_json_lines,
+    a_database_failure_is_a_friendly_503_and_acknowledges_nothing,
+    article_pages_revalidate_and_change_when_posts_are_approved,
+);
+
+async fn a_post_waits_for_approval_then_shows_newest_first_with_its_number(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+
+    let article = site.article(ARTICLE).await;
+    assert_eq!(
+        select_texts(&article, "#discussion h2"),
+        ["Discuss this article"]
+    );
+    assert_eq!(
+        select_texts(&article, ".discussion-empty"),
+        ["No posts yet."]
+    );
+    assert_eq!(
+        count(
+            &article,
+            "#discussion form[method=post] textarea#discussion-text"
+        ),
+        1
+    );
+
+    let response = site
+        .post(
+            ARTICLE,
+            "Jo",
+            "I hurt my back lifting a motorbike, what should I do?",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let thanks = response.headers().get(LOCATION).unwrap().to_str().unwrap();
+    assert_eq!(thanks, "/articles/back-spasms/discussion/thanks");
+    let (status, page) = site.page(thanks).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select_texts(&page, "h1"),
+        ["Thanks, your post will appear after a moderator has checked it"]
+    );
+    assert_eq!(count(&page, ".callout-emergency"), 0);
+
+    assert!(
+        site.shown(ARTICLE).await.is_empty(),
+        "pending posts are not shown"
+    );
+
+    site.post_ok(ARTICLE, "Sam", "Heat helped me within a day or two.")
+        .await;
+    site.post_ok(OTHER_ARTICLE, "Ali", "A hot water bottle works for me.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (pending, _) = site.queue().await;
+    assert_eq!(
+        pending
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>(),
+        ["Jo", "Sam", "Ali"],
+        "oldest first"
+    );
+    site.approve_all().await;
+    site.post_ok(ARTICLE, "Kim", "Third post, approved last.")
+        .await;
+    site.approve_all().await;
+
+    assert_eq!(
+        site.shown(ARTICLE).await,
+        [
+            (
+                "post-3".into(),
+                "Kim".into(),
+                "Third post, approved last.".into()
+            ),
+            (
+                "post-2".into(),
+                "Sam".into(),
+                "Heat helped me within a day or two.".into()
+            ),
+            (
+                "post-1".into(),
+                "Jo".into(),
+                "I hurt my back lifting a motorbike, what should I do?".into()
+            ),
+        ]
+    );
+    let page = site.article(ARTICLE).await;
+    assert_eq!(
+        select_texts(&page, ".post-heading")[0],
+        "Post 3 by Kim",
+        "numbered"
+    );
+    assert_eq!(
+        site.shown(OTHER_ARTICLE).await,
+        [(
+            "post-1".into(),
+            "Ali".into(),
+            "A hot water bottle works for me.".into()
+        )],
+        "numbers count per article"
+    );
+    let (pending, _) = site.queue().await;
+    assert!(pending.is_empty());
+
+    let storage = db.storage().await;
+    let posts = storage.all_posts().await.unwrap();
+    assert!(
+        posts
+            .iter()
+            .all(|post| post.moderated_by.as_deref() == Some(MODERATOR)
+                && post.moderated_at.is_some()),
+        "who and when are recorded"
+    );
+    storage.close().await;
+}
+
+async fn rejected_posts_never_show(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Spammer", "Buy cheap pills at my shop now!")
+        .await;
+    site.post_ok(ARTICLE, "Jo", "Stretching every morning helped me.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (pending, _) = site.queue().await;
+    let response = site.decide(pending[0].0, "reject").await;
+    assert_eq!(
+        response.headers().get(LOCATION).unwrap(),
+        "/moderate?done=rejected"
+    );
+    site.approve_all().await;
+    assert_eq!(
+        site.shown(ARTICLE).await,
+        [(
+            "post-1".into(),
+            "Jo".into(),
+            "Stretching every morning helped me.".into()
+        )],
+        "the rejected post is hidden and takes no number"
+    );
+    // Deciding twice changes nothing.
+    let response = site.decide(pending[0].0, "approve").await;
+    assert_eq!(
+        response.headers().get(LOCATION).unwrap(),
+        "/moderate?done=gone"
+    );
+    assert_eq!(site.shown(ARTICLE).await.len(), 1);
+}
+
+async fn mentions_link_the_earlier_post_of_that_name(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.post_ok(ARTICLE, "Ali Khan", "My back seized up after gardening.")
+        .await;
+    site.approve_all().await;
+    site.post_ok(
+        ARTICLE,
+        "Jo",
+        "@ali khan same here, and @Nobody too. Mail me a@ali.com",
+    )
+    .await;
+    site.approve_all().await;
+
+    let page = site.article(ARTICLE).await;
+    assert_eq!(select_attrs(&page, ".post-text a", "href"), ["#post-1"]);
+    assert_eq!(select_texts(&page, ".post-text a"), ["@ali khan"]);
+    assert_eq!(count(&page, "#post-1"), 1, "the anchor exists");
+}
+
+async fn markup_in_any_field_is_shown_as_text(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    let name = "<b>Eve</b>";
+    let text = "<script>alert('x')</script>\nSee https://example.com/<i>x</i> &amp; more\n\nSecond paragraph";
+    site.post_ok(ARTICLE, name, text).await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (_, queue) = site.page("/moderate").await;
+    assert_eq!(
+        count(&queue, ".moderation-queue script, .moderation-queue b"),
+        0
+    );
+    site.approve_all().await;
+
+    let page = site.article(ARTICLE).await;
+    assert_eq!(
+        count(&page, "#discussion script, #discussion b, #discussion i"),
+        0
+    );
+    assert_eq!(count(&page, ".post-text a"), 0, "URLs are not links");
+    assert_eq!(select_texts(&page, ".post-author"), ["by <b>Eve</b>"]);
+    assert_eq!(count(&page, ".post-text p"), 2, "paragraphs");
+    assert_eq!(count(&page, ".post-text p br"), 1, "line breaks");
+    assert_eq!(
+        select_texts(&page, ".post-text p")[0],
+        "<script>alert('x')</script>See https://example.com/<i>x</i> &amp; more"
+    );
+}
+
+async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    let token = site.post_token(ARTICLE).await;
+    let long_text = "x".repeat(5001);
+    for (name, email, text, expected) in [
+        (
+            "J",
+            "not-an-email",
+            "short",
+            vec![
+                "Display name must be 2 characters or more",
+                "Enter an email address in the correct format, like name@example.com, or leave it empty",
+                "Your post must be 10 characters or more",
+            ],
+        ),
+        (
+            "",
+            "",
+            long_text.as_str(),
+            vec![
+                "Enter a display name",
+                "Your post must be 5,000 characters or fewer: it has 5,001",
+            ],
+        ),
+    ] {
+        let response = site
+            .send(
+                &discussion_path(ARTICLE),
+                encode(&[
+                    ("csrf-token", &token),
+                    ("display-name", name),
+                    ("email", email),
+                    ("text", text),
+                ]),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+        let page = html(&response.text().await.unwrap());
+        assert!(select_texts(&page, "title")[0].starts_with("Error: "));
+        assert_eq!(
+            select_texts(&page, ".error-summary h2"),
+            ["There is a problem"]
+        );
+        assert_eq!(select_texts(&page, ".error-summary li a"), expected);
+        assert_eq!(count(&page, ".error-summary[autofocus]"), 1);
+        for href in select_attrs(&page, ".error-summary a", "href") {
+            assert_eq!(count(&page, &href), 1, "{href} links to its field");
+        }
+        assert_eq!(input_value(&page, "#discussion-display-name"), name);
+        assert_eq!(input_value(&page, "#discussion-email"), email);
+        assert_eq!(select_texts(&page, "#discussion-text"), [text.trim()]);
+    }
+
+    // Invalid UTF-8 keeps what could be read and says what to do.
+    let mut body = format!("csrf-token={token}&display-name=Jo&text=").into_bytes();
+    body.extend_from_slice(b"My back %FF hurts a lot");
+    let response = site
+        .app
+        .post(&discussion_path(ARTICLE), Some(FORM_CONTENT_TYPE), body)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&response.text().await.unwrap());
+    assert_eq!(
+        select_texts(&page, ".error-summary li"),
+        ["Your post has characters we could not read: check it and send it again"]
+    );
+    assert_eq!(
+        select_texts(&page, "#discussion-text"),
+        ["My back \u{fffd} hurts a lot"]
+    );
+
+    // Refused before the form is read.
+    let path = discussion_path(ARTICLE);
+    let response = site.app.post(&path, Some("application/json"), "{}").await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let response = site.app.post(&path, None, "text=hello").await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let huge = format!("text={}", "a".repeat(17 * 1024));
+    let response = site.app.post(&path, Some(FORM_CONTENT_TYPE), huge).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = html(&response.text().await.unwrap());
+    assert_eq!(select_texts(&page, "h1"), ["Your post is too long"]);
+
+    // Posts to articles that do not exist.
+    for slug in ["no-such-article", "..%2fCargo.toml"] {
+        let response = site
+            .send(&discussion_path(slug), encode(&[("csrf-token", &token)]))
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{slug}");
+    }
+    assert_eq!(
+        site.app.get("/articles/no-such-article").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+}
+
+async fn missing_or_wrong_form_tokens_are_refused_with_the_text_kept(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    let other_article_token = site.post_token(OTHER_ARTICLE).await;
+    for token in ["", "1.abc", other_article_token.as_str()] {
+        let response = site
+            .send(
+                &discussion_path(ARTICLE),
+                encode(&[
+                    ("csrf-token", token),
+                    ("display-name", "Jo"),
+                    ("text", "My back hurts after lifting."),
+                ]),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "token {token:?}");
+        let page = html(&response.text().await.unwrap());
+        let problem = select_texts(&page, ".error-summary p").join(" ");
+        assert!(problem.contains("This form has expired"), "{problem}");
+        assert_eq!(input_value(&page, "#discussion-display-name"), "Jo");
+        assert_eq!(
+            select_texts(&page, "#discussion-text"),
+            ["My back hurts after lifting."]
+        );
+        // The form comes back with a fresh token that works.
+        let fresh = input_value(&page, "input[name=csrf-token]");
+        assert_ne!(fresh, token);
+    }
+
+    // A good token from another site's page is still refused: the browser says where it came from.
+    let token = site.post_token(ARTICLE).await;
+    let response = site
+        .app
+        .client
+        .post(site.app.url(&discussion_path(ARTICLE)))
+        .header("content-type", FORM_CONTENT_TYPE)
+        .header("origin", "https://evil.example")
+        .body(encode(&[
+            ("csrf-token", &token),
+            ("display-name", "Jo"),
+            ("text", "My back hurts after lifting."),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+}
+
+async fn the_honeypot_pretends_success_and_stores_nothing(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    let token = site.post_token(ARTICLE).await;
+    let response = site
+        .send(
+            &discussion_path(ARTICLE),
+            encode(&[
+                ("csrf-token", &token),
+                ("display-name", "Bot"),
+                ("text", "Visit my site for cheap stuff"),
+                ("website", "https://spam.example"),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers().get(LOCATION).unwrap(),
+        "/articles/back-spasms/discussion/thanks"
+    );
+    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+    let page = site.article(ARTICLE).await;
+    assert_eq!(
+        select_attrs(&page, "#discussion-website", "name"),
+        ["website"],
+        "the trap is in the form"
+    );
+    assert_eq!(
+        count(&page, ".discussion-trap[hidden]"),
+        1,
+        "and hidden from people"
+    );
+}
+
+async fn posting_is_rate_limited_per_client(db: &TestDb) {
+    let site = spawn_with(DiscussionConfig {
+        post_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        ..db.config()
+    })
+    .await;
+    // Forms with mistakes do not count against the reader.
+    let response = site.post(ARTICLE, "Jo", "short").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    site.post_ok(ARTICLE, "Jo", "First post from this reader.")
+        .await;
+    site.post_ok(ARTICLE, "Jo", "Second post from this reader.")
+        .await;
+    let response = site.post(ARTICLE, "Jo", "Third post, one too many.").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().get("retry-after").is_some());
+    let page = html(&response.text().await.unwrap());
+    let problem = select_texts(&page, ".error-summary p").join(" ");
+    assert!(
+        problem.contains("several posts in a short time"),
+        "{problem}"
+    );
+    assert_eq!(
+        select_texts(&page, "#discussion-text"),
+        ["Third post, one too many."]
+    );
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 2);
+}
+
+async fn red_flag_words_tell_the_poster_not_to_wait(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    for text in [
+        "Is this back labour? I'm pregnant and the contractions are regular.",
+        "I can't pee and my bum feels numb.",
+        "Back pain and chest pain since this morning.",
+        "Back and stomach cramps after food poisoning, with a fever.",
+    ] {
+        let response = site.post(ARTICLE, "Jo", text).await;
+        let location = response.headers().get(LOCATION).unwrap().to_str().unwrap();
+        assert_eq!(
+            location, "/articles/back-spasms/discussion/thanks?urgent=1",
+            "{text}"
+        );
+        assert!(
+            !location.contains("pee"),
+            "the text never goes in the address"
+        );
+        let (_, page) = site.page(location).await;
+        assert_eq!(
+            select_texts(&page, ".callout-emergency h2"),
+            ["! Do not wait for replies"]
+        );
+        let links = select_attrs(&page, ".callout-emergency a", "href");
+        assert!(links.contains(&"/symptom-checker".to_owned()));
+        assert!(links.contains(&"/articles/when-to-get-help".to_owned()));
+    }
+}
+
+async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+
+    let response = site.app.get("/moderate").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/moderate/login");
+
+    for (name, password) in [(MODERATOR, "wrong password here"), ("nobody", PASSWORD)] {
+        let response = site.login(name, password).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(response.headers().get(SET_COOKIE).is_none());
+        let page = html(&response.text().await.unwrap());
+        assert_eq!(
+            select_texts(&page, ".error-summary li"),
+            ["Enter a correct name and password"]
+        );
+        assert_eq!(input_value(&page, "#moderator-name"), name);
+        assert_eq!(
+            select_attrs(&page, "#moderator-password", "value"),
+            Vec::<String>::new(),
+            "the password is never sent back"
+        );
+    }
+
+    let response = site.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/moderate");
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/moderate",
+        "Max-Age=43200",
+    ] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+    let (status, page) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select_texts(&page, ".moderator-bar strong"), [MODERATOR]);
+    assert_eq!(
+        select_attrs(&page, "meta[name=robots]", "content"),
+        ["noindex"]
+    );
+    // Signed in, the login page sends the moderator on.
+    let response = site
+        .app
+        .client
+        .get(site.app.url("/moderate/login"))
+        .header(COOKIE, site.session.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/moderate");
+
+    let (_, token) = site.queue().await;
+    let response = site
+        .send("/moderate/logout", encode(&[("csrf-token", &token)]))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers().get(LOCATION).unwrap(),
+        "/moderate/login?signed-out=1"
+    );
+    let cleared = response
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // The old cookie no longer works, even if a browser kept it.
+    let response = site
+        .app
+        .client
+        .get(site.app.url("/moderate"))
+        .header(COOKIE, site.session.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Behind https the cookie is Secure.
+    let https = spawn_app_with(ServeConfig {
+        comments: Some(db.config()),
+        base_url: Some("https://backcare.example".parse().unwrap()),
+        ..bundled_config()
+    })
+    .await;
+    let mut secure = Discussion {
+        app: https,
+        session: None,
+    };
+    let response = secure.login(MODERATOR, PASSWORD).await;
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+async fn sign_in_is_rate_limited_per_name(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    for _ in 0..5 {
+        let response = site.login(MODERATOR, "a wrong password").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password waits now.
+    let response = site.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().get("retry-after").is_some());
+    assert!(response.headers().get(SET_COOKIE).is_none());
+
+    // Per client too.
+    let db_config = DiscussionConfig {
+        login_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        ..db.config()
+    };
+    let mut site = spawn_with(db_config).await;
+    for _ in 0..2 {
+        let response = site.login("someone", "a wrong password").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = site.login("someone-else", "a wrong password").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn moderation_needs_a_session_and_its_token(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "Waiting for a moderator.")
+        .await;
+
+    // No session: sent to sign in, nothing changes.
+    let response = site
+        .send("/moderate/posts/1/approve", encode(&[("csrf-token", "x")]))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/moderate/login");
+
+    // A login form token without the login form's purpose does not sign anyone in.
+    let token = site.post_token(ARTICLE).await;
+    let response = site
+        .send(
+            "/moderate/login",
+            encode(&[
+                ("csrf-token", &token),
+                ("name", MODERATOR),
+                ("password", PASSWORD),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    site.login(MODERATOR, PASSWORD).await;
+    let (pending, _) = site.queue().await;
+    let id = pending[0].0;
+    for token in ["", "1.00", &token] {
+        let response = site
+            .send(
+                &format!("/moderate/posts/{id}/approve"),
+                encode(&[("csrf-token", token)]),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{token:?}");
+    }
+    let response = site.decide(id, "publish").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = site.decide(999_999, "approve").await;
+    assert_eq!(
+        response.headers().get(LOCATION).unwrap(),
+        "/moderate?done=gone"
+    );
+    assert!(site.shown(ARTICLE).await.is_empty());
+    let (pending, _) = site.queue().await;
+    assert_eq!(pending.len(), 1);
+}
+
+async fn a_restart_keeps_every_post(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut first = spawn_with(db.config()).await;
+    first
+        .post_ok(ARTICLE, "Jo", "Approved before the restart.")
+        .await;
+    first.login(MODERATOR, PASSWORD).await;
+    first.approve_all().await;
+    first
+        .post_ok(ARTICLE, "Sam", "Still pending at the restart.")
+        .await;
+
+    // A new server on the same database, as after a deploy.
+    let mut second = spawn_with(db.config()).await;
+    assert_eq!(
+        second.shown(ARTICLE).await,
+        [(
+            "post-1".into(),
+            "Jo".into(),
+            "Approved before the restart.".into()
+        )]
+    );
+    second.login(MODERATOR, PASSWORD).await;
+    let (pending, _) = second.queue().await;
+    assert_eq!(
+        pending.iter().map(|p| p.1.as_str()).collect::<Vec<_>>(),
+        ["Sam"]
+    );
+    second.approve_all().await;
+    assert_eq!(second.shown(ARTICLE).await[0].0, "post-2");
+}
+
+async fn fifty_parallel_posts_are_all_stored_exactly_once(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let site = Arc::new(spawn_with(db.config()).await);
+    let token = site.post_token(ARTICLE).await;
+    let posts = (0..50).map(|n| {
+        let site = Arc::clone(&site);
+        let token = token.clone();
+        tokio::spawn(async move {
+            let text = format!("Parallel post number {n}");
+            let response = site
+                .send(
+                    &discussion_path(ARTICLE),
+                    encode(&[
+                        ("csrf-token", &token),
+                        ("display-name", "Jo"),
+                        ("text", &text),
+                    ]),
+                )
+                .await;
+            response.status()
+        })
+    });
+    for status in futures_join_all(posts).await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let storage = db.storage().await;
+    let mut texts: Vec<String> = storage
+        .all_posts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|post| post.text)
+        .collect();
+    texts.sort();
+    let mut expected: Vec<String> = (0..50)
+        .map(|n| format!("Parallel post number {n}"))
+        .collect();
+    expected.sort();
+    assert_eq!(texts, expected);
+
+    // Approving them concurrently still numbers them 1 to 50, each once.
+    let mut moderator = Discussion {
+        app: spawn_app_with(ServeConfig {
+            comments: Some(db.config()),
+            ..bundled_config()
+        })
+        .await,
+        session: None,
+    };
+    moderator.login(MODERATOR, PASSWORD).await;
+    let moderator = Arc::new(moderator);
+    let (pending, token) = moderator.queue().await;
+    let approvals = pending.into_iter().map(|(id, _)| {
+        let moderator = Arc::clone(&moderator);
+        let token = token.clone();
+        tokio::spawn(async move {
+            moderator
+                .send(
+                    &format!("/moderate/posts/{id}/approve"),
+                    encode(&[("csrf-token", &token)]),
+                )
+                .await
+                .status()
+        })
+    });
+    for status in futures_join_all(approvals).await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let mut numbers: Vec<i64> = storage
+        .all_posts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|post| post.number.expect("numbered"))
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=50).collect::<Vec<_>>());
+    storage.close().await;
+}
+
+async fn futures_join_all<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut results = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        results.push(handle.await.expect("task finishes"));
+    }
+    results
+}
+
+async fn export_writes_every_post_as_json_lines(db: &TestDb) {
+    // The moderator is added by the real command, its password on standard input.
+    let added = run_backcare(
+        &["moderator", "add", MODERATOR, "--database-url", &db.url],
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout).trim(),
+        format!("added moderator {MODERATOR}")
+    );
+    let short = run_backcare(
+        &["moderator", "add", "sam", "--database-url", &db.url],
+        "short\n",
+    )
+    .await;
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "Approved post for the export.")
+        .await;
+    site.post_ok(
+        OTHER_ARTICLE,
+        "Sam",
+        "Pending post with \"quotes\"\nand a line break.",
+    )
+    .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (pending, _) = site.queue().await;
+    site.decide(pending[0].0, "approve").await;
+
+    let export = run_backcare(&["comments", "export", "--database-url", &db.url], "").await;
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(export.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["article"], ARTICLE);
+    assert_eq!(lines[0]["status"], "approved");
+    assert_eq!(lines[0]["number"], 1);
+    assert_eq!(lines[0]["moderated_by"], MODERATOR);
+    assert_eq!(lines[1]["status"], "pending");
+    assert_eq!(lines[1]["number"], serde_json::Value::Null);
+    assert_eq!(
+        lines[1]["text"],
+        "Pending post with \"quotes\"\nand a line break."
+    );
+    assert!(lines[1]["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+async fn run_backcare(args: &[&str], stdin: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .args(args)
+        .current_dir(repo_path(""))
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("backcare starts");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("stdin written");
+    drop(input);
+    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("backcare exits")
+        .expect("backcare output")
+}
+
+async fn a_database_failure_is_a_friendly_503_and_acknowledges_nothing(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    let token = site.post_token(ARTICLE).await;
+    // The table the posts go to disappears, as if the database broke.
+    break_database(db).await;
+
+    let response = site
+        .send(
+            &discussion_path(ARTICLE),
+            encode(&[
+                ("csrf-token", &token),
+                ("display-name", "Jo"),
+                ("text", "This post cannot be saved."),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().get(LOCATION).is_none(), "no thank-you");
+    let page = html(&response.text().await.unwrap());
+    let problem = select_texts(&page, ".error-summary p").join(" ");
+    assert!(problem.contains("could not save your post"), "{problem}");
+    assert_eq!(
+        select_texts(&page, "#discussion-text"),
+        ["This post cannot be saved."]
+    );
+
+    // The article itself is still served, saying the posts cannot be shown.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let response = site.app.get(&article_path(ARTICLE)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+    let page = html(&response.text().await.unwrap());
+    assert_eq!(count(&page, ".discussion-unavailable"), 1);
+}
+
+/// Renames the posts table away behind the server's back.
+async fn break_database(db: &TestDb) {
+    db.storage().await.close().await;
+    let mut connection = sqlx::AnyConnection::connect(&db.url)
+        .await
+        .expect("database opens");
+    sqlx::query("ALTER TABLE posts RENAME TO posts_gone")
+        .execute(&mut connection)
+        .await
+        .expect("table renamed");
+    connection.close().await.expect("closed");
+}
+
+async fn article_pages_revalidate_and_change_when_posts_are_approved(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    let first = site.app.get(&article_path(ARTICLE)).await;
+    assert_eq!(first.headers().get(CACHE_CONTROL).unwrap(), "no-cache");
+    let etag = first.headers().get(ETAG).unwrap().clone();
+    let again = site
+        .app
+        .client
+        .get(site.app.url(&article_path(ARTICLE)))
+        .header(IF_NONE_MATCH, etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    site.post_ok(ARTICLE, "Jo", "A post that changes the page.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+    let changed = site
+        .app
+        .client
+        .get(site.app.url(&article_path(ARTICLE)))
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK, "approval shows at once");
+    let page = html(&changed.text().await.unwrap());
+    assert_eq!(count(&page, "#post-1"), 1);
+    crate::helpers::assert_layout(&page, &article_path(ARTICLE));
+
+    // HEAD and other methods behave as for any page.
+    let head = site
+        .app
+        .request(reqwest::Method::HEAD, &article_path(ARTICLE))
+        .await;
+    assert_eq!(head.status(), StatusCode::OK);
+    let delete = site
+        .app
+        .request(reqwest::Method::DELETE, &article_path(ARTICLE))
+        .await;
+    assert_eq!(delete.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn with_comments_off_articles_have_no_discussion_and_posts_are_404() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_text(&article_path(ARTICLE)).await;
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("backcare:discussion"),
+        "no marker left behind"
+    );
+    assert_eq!(count(&html(&body), "#discussion"), 0);
+    let response = app
+        .post_form(
+            &discussion_path(ARTICLE),
+            "display-name=Jo&text=hello+there",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/moderate").await.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,354 @@
+//! `serve --watch`: edits to articles and static files show up without a restart, and a broken
+//! edit keeps the last good site with a banner naming each problem as `file:line: message`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use backcare::startup::ServeConfig;
+use reqwest::header::CACHE_CONTROL;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::helpers::{
+    ArticleText, TempArticles, TestApp, header_text, html, repo_path, select_texts, spawn_app_with,
+    test_config,
+};
+
+/// The longest a test waits for a change to show; the target is well under a second.
+const PATIENCE: Duration = Duration::from_secs(10);
+const POLL_EVERY: Duration = Duration::from_millis(20);
+const BANNER: &str = "main > .author-problems[role=alert]";
+
+/// A copy of the repository's static files, so a test can change them.
+struct TempStatic {
+    dir: tempfile::TempDir,
+}
+
+impl TempStatic {
+    fn copy_of_repository() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo_path("static"), dir.path());
+        TempStatic { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable dir") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            std::fs::create_dir(&target).expect("dir is created");
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("file is copied");
+        }
+    }
+}
+
+fn watch_config(articles: &TempArticles, static_files: &TempStatic) -> ServeConfig {
+    ServeConfig {
+        watch: true,
+        ..test_config("127.0.0.1:0", articles.path(), static_files.path())
+    }
+}
+
+/// Polls `path` until `shown` holds for its status and body, and says how long that took.
+async fn wait_for(
+    app: &TestApp,
+    path: &str,
+    what: &str,
+    shown: impl Fn(u16, &str) -> bool,
+) -> Duration {
+    let started = Instant::now();
+    loop {
+        let (status, body) = app.get_text(path).await;
+        if shown(status, &body) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{path}: {what} did not show within {PATIENCE:?}; last answer was {status}:\n{body}"
+        );
+        tokio::time::sleep(POLL_EVERY).await;
+    }
+}
+
+fn h1(body: &str) -> Vec<String> {
+    select_texts(&html(body), "h1")
+}
+
+fn banner_items(body: &str) -> Vec<String> {
+    select_texts(&html(body), &format!("{BANNER} li"))
+}
+
+fn heat_file(articles: &TempArticles) -> PathBuf {
+    articles.path().join("heat.md")
+}
+
+#[tokio::test]
+async fn an_edited_article_is_served_without_a_restart() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+    assert_eq!(h1(&app.get_text("/articles/heat").await.1), ["Heat"]);
+
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, edited", "relief").render(),
+    );
+    let elapsed = wait_for(&app, "/articles/heat", "the new title", |status, body| {
+        status == 200 && h1(body) == ["Heat, edited"]
+    })
+    .await;
+    assert!(
+        elapsed < PATIENCE,
+        "the edit showed after {elapsed:?} (target: under 1 s)"
+    );
+    println!("live reload: an edit showed after {elapsed:?}");
+
+    let response = app.get("/articles/heat").await;
+    assert_eq!(
+        header_text(&response, CACHE_CONTROL),
+        "no-cache",
+        "a preview is always revalidated, so the browser shows the latest save"
+    );
+}
+
+#[tokio::test]
+async fn new_and_deleted_articles_appear_and_disappear() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+    assert_eq!(app.get("/articles/ice").await.status(), 404);
+
+    articles.add("ice.md", ArticleText::new("Ice", "relief").render());
+    wait_for(&app, "/articles/ice", "the new article", |status, _| {
+        status == 200
+    })
+    .await;
+    wait_for(
+        &app,
+        "/topics/relief",
+        "the new article listed",
+        |_, body| body.contains("href=\"/articles/ice\""),
+    )
+    .await;
+
+    std::fs::remove_file(articles.path().join("ice.md")).expect("file is removed");
+    wait_for(&app, "/articles/ice", "the article gone", |status, _| {
+        status == 404
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broken_edit_keeps_the_last_good_site_with_a_banner_until_it_is_fixed() {
+    let articles = TempArticles::new();
+    articles
+        .add("heat.md", ArticleText::new("Heat", "relief").render())
+        .add("ice.md", ArticleText::new("Ice", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+    assert!(banner_items(&app.get_text("/").await.1).is_empty());
+
+    // Line 4 of the file is `category = ...`.
+    let broken = ArticleText::new("Heat, half edited", "relif").render();
+    assert!(
+        broken
+            .lines()
+            .nth(3)
+            .is_some_and(|line| line.contains("relif"))
+    );
+    articles.add("heat.md", broken);
+    let expected_place = format!("{}:4: ", heat_file(&articles).display());
+    let elapsed = wait_for(&app, "/articles/heat", "the problem banner", |_, body| {
+        !banner_items(body).is_empty()
+    })
+    .await;
+    println!("live reload: a broken edit was reported after {elapsed:?}");
+
+    for path in ["/articles/heat", "/articles/ice", "/", "/no-such-page"] {
+        let (status, body) = app.get_text(path).await;
+        let items = banner_items(&body);
+        assert_eq!(items.len(), 1, "{path}: one problem listed: {items:?}");
+        assert!(
+            items[0].starts_with(&expected_place) && items[0].contains("relif"),
+            "{path}: the banner names the file and line: {items:?}"
+        );
+        if path == "/articles/heat" {
+            assert_eq!(status, 200, "the last good page is still served");
+            assert_eq!(
+                h1(&body),
+                ["Heat"],
+                "the last good version, not the broken one"
+            );
+        }
+    }
+
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, fixed", "relief").render(),
+    );
+    wait_for(&app, "/articles/heat", "the fixed page", |_, body| {
+        h1(body) == ["Heat, fixed"]
+    })
+    .await;
+    for path in ["/articles/heat", "/"] {
+        let document = html(&app.get_text(path).await.1);
+        assert_eq!(
+            document.select(&crate::helpers::selector(BANNER)).count(),
+            0,
+            "{path}: banner gone once fixed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_site_started_broken_shows_the_banner_and_recovers_when_fixed() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relif").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+
+    let (status, body) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    let items = banner_items(&body);
+    assert!(
+        items.len() == 1
+            && items[0].starts_with(&format!("{}:4: ", heat_file(&articles).display())),
+        "{items:?}"
+    );
+    assert_eq!(
+        app.get("/static/site.css").await.status(),
+        200,
+        "styles still load while the articles are broken"
+    );
+
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    wait_for(
+        &app,
+        "/articles/heat",
+        "the fixed article",
+        |status, body| status == 200 && banner_items(body).is_empty(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_edited_static_file_is_served_without_a_restart() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+
+    let rule = "/* changed while serving */";
+    let mut css = std::fs::read_to_string(static_files.path().join("site.css")).expect("css");
+    css.push_str(rule);
+    std::fs::write(static_files.path().join("site.css"), css).expect("css is written");
+    wait_for(
+        &app,
+        "/static/site.css",
+        "the edited stylesheet",
+        |_, body| body.ends_with(rule),
+    )
+    .await;
+
+    std::fs::create_dir(static_files.path().join("img")).expect("dir");
+    std::fs::write(static_files.path().join("img/new.svg"), "<svg/>").expect("svg");
+    wait_for(&app, "/static/img/new.svg", "a new image", |status, _| {
+        status == 200
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_watch_the_site_does_not_change_under_the_reader() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let app = articles.spawn().await;
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, edited", "relief").render(),
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let response = app.get("/articles/heat").await;
+    assert_eq!(
+        header_text(&response, CACHE_CONTROL),
+        "public, max-age=300, must-revalidate"
+    );
+    assert_eq!(h1(&response.text().await.expect("text")), ["Heat"]);
+}
+
+/// Proves the command line wires `--watch` through: the real binary, a copy of the bundled articles.
+#[tokio::test]
+async fn the_backcare_binary_reloads_with_serve_watch() {
+    let articles = tempfile::tempdir().expect("temp dir");
+    copy_dir(&repo_path("articles"), articles.path());
+    let static_files = TempStatic::copy_of_repository();
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .args(["serve", "--watch", "--bind", "127.0.0.1:0", "--articles"])
+        .arg(articles.path())
+        .arg("--static")
+        .arg(static_files.path())
+        .env("BACKCARE_LOG", "warn")
+        // No discussion, so no database file is created in the repository.
+        .env("BACKCARE_COMMENTS", "off")
+        .env_remove("BACKCARE_BASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    // Kept open to the end: the server prints a line on every reload.
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let serving = tokio::time::timeout(PATIENCE, async {
+        while let Some(line) = stdout.next_line().await.expect("stdout is text") {
+            if let Some((_, url)) = line.split_once(" at ") {
+                return url.to_owned();
+            }
+        }
+        panic!("the binary exited without saying where it serves");
+    })
+    .await
+    .expect("the binary says where it serves");
+    let address = serving
+        .strip_prefix("http://")
+        .and_then(|address| address.parse().ok())
+        .unwrap_or_else(|| panic!("not an address: {serving}"));
+    let app = TestApp {
+        base_url: serving.clone(),
+        address,
+        client: reqwest::Client::new(),
+    };
+
+    let file = articles.path().join("heat-therapy.md");
+    let text = std::fs::read_to_string(&file).expect("article");
+    let title_line = text
+        .lines()
+        .find(|line| line.starts_with("title = "))
+        .expect("a title line")
+        .to_owned();
+    std::fs::write(
+        &file,
+        text.replacen(&title_line, "title = \"Heat, edited live\"", 1),
+    )
+    .expect("article is written");
+    let elapsed = wait_for(
+        &app,
+        "/articles/heat-therapy",
+        "the new title",
+        |_, body| h1(body) == ["Heat, edited live"],
+    )
+    .await;
+    println!("live reload (binary): an edit showed after {elapsed:?}");
+
+    child.kill().await.expect("the server stops");
+}

@@ -1,0 +1,124 @@
+// Keyboard only: the skip link comes first, the whole checker works from the keyboard, and after
+// a failed submit focus lands on the error summary whose links move focus to the fields.
+const { test, expect, PAGE_KINDS } = require('./site');
+
+/** Presses Tab until the focused element matches `selector`, as a keyboard user would. */
+async function tabTo(page, selector, limit = 120) {
+  for (let presses = 0; presses < limit; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${selector} was not reached after ${limit} presses of Tab`);
+}
+
+async function focusedId(page) {
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
+// The error page is left out: there focus deliberately starts on the error summary (tested below).
+for (const kind of PAGE_KINDS.filter((k) => k.name !== 'checker-errors')) {
+  test(`skip link is the first tab stop and moves focus to main: ${kind.name}`, async ({ page }) => {
+    await kind.open(page);
+    await page.keyboard.press('Tab');
+    const skip = page.locator('a.skip-link');
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+    // The next Tab goes on inside main, not back to the header.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+  });
+}
+
+test('the whole checker can be filled in and sent with the keyboard', async ({ page }) => {
+  await page.goto('/symptom-checker');
+
+  // Radios: Tab into the group (focus lands on the first choice), Space picks it, arrows move on.
+  await tabTo(page, '#location-lower');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#location-lower')).toBeChecked();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#location-middle')).toBeFocused();
+  await expect(page.locator('#location-middle')).toBeChecked();
+
+  await tabTo(page, '#onset-sudden');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#onset-gradual')).toBeChecked();
+
+  await tabTo(page, '#duration-under-1-week');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#duration-1-6-weeks')).toBeChecked();
+
+  await tabTo(page, '#severity');
+  await page.keyboard.type('6');
+  await tabTo(page, '#age');
+  await page.keyboard.type('40');
+
+  // Checkboxes: Tab to each, Space ticks it (and Space again would untick it).
+  await tabTo(page, '#trigger-posture');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#trigger-posture')).toBeChecked();
+  await tabTo(page, '#symptom-fever');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#symptom-fever')).toBeChecked();
+  await tabTo(page, '#eased_by-rest');
+  await page.keyboard.press('Space');
+
+  await tabTo(page, 'button[type="submit"]');
+  await Promise.all([page.waitForURL('**/symptom-checker'), page.keyboard.press('Enter')]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your result');
+  await expect(page.locator('[data-urgency]')).toHaveAttribute('data-urgency', 'urgent');
+
+  // "Change your answers" is a button too, and brings the form back filled in.
+  await tabTo(page, 'form[action$="/change"] button');
+  await Promise.all([page.waitForURL('**/symptom-checker/change'), page.keyboard.press('Enter')]);
+  await expect(page.locator('#location-middle')).toBeChecked();
+  await expect(page.locator('#severity')).toHaveValue('6');
+  await expect(page.locator('#symptom-fever')).toBeChecked();
+});
+
+test('after a failed submit, focus is on the error summary and its links reach the fields', async ({ page }) => {
+  await page.goto('/symptom-checker');
+  // Answer one question so the summary lists the others and the answer is kept.
+  await tabTo(page, '#location-lower');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'button[type="submit"]');
+  await Promise.all([page.waitForURL('**/symptom-checker'), page.keyboard.press('Enter')]);
+
+  await expect(page).toHaveTitle(/^Error: /);
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('heading')).toHaveText('There is a problem');
+  await expect(page.locator('#location-lower')).toBeChecked();
+  // Going back from the summary reaches the skip link, which is still the first tab stop.
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.locator('main#main a, main#main button, main#main input').first()).not.toBeFocused();
+  expect(
+    await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex="0"]')?.className),
+  ).toContain('skip-link');
+  await summary.focus();
+
+  const links = summary.locator('a');
+  const count = await links.count();
+  expect(count).toBeGreaterThanOrEqual(4);
+
+  // The first link, from the summary with Tab and Enter.
+  await page.keyboard.press('Tab');
+  await expect(links.first()).toBeFocused();
+  const firstTarget = (await links.first().getAttribute('href')).slice(1);
+  await page.keyboard.press('Enter');
+  expect(await focusedId(page)).toBe(firstTarget);
+
+  // Every link: Enter on it moves focus to its field, which is in view with its question.
+  for (let i = 0; i < count; i += 1) {
+    const link = links.nth(i);
+    const target = (await link.getAttribute('href')).slice(1);
+    await link.focus();
+    await page.keyboard.press('Enter');
+    expect(await focusedId(page), `error link ${i + 1} (#${target})`).toBe(target);
+    await expect(page.locator(`#${target}`)).toBeInViewport();
+    const legend = page.locator(`.form-group:has(#${target}) legend`);
+    await expect(legend, `the question for #${target} is visible too`).toBeInViewport();
+  }
+});

@@ -1,0 +1,48 @@
+// Print: articles and results print without navigation, with URLs after links, and a result fits
+// on one A4 page.
+const { test, expect, openResult } = require('./site');
+
+const OUT = require('node:path').resolve(__dirname, '..', '..', '..', 'target', 'screenshots');
+
+/** Pages in a PDF made by Chromium: one `/Type /Page` object each (not `/Pages`). */
+function pdfPageCount(buffer) {
+  return (buffer.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) || []).length;
+}
+
+async function expectPrintLayout(page) {
+  await page.emulateMedia({ media: 'print' });
+  for (const selector of ['.site-header', '.skip-link', '.site-footer nav', '.breadcrumb']) {
+    for (const el of await page.locator(selector).all()) await expect(el, selector).toBeHidden();
+  }
+}
+
+async function afterContent(page, selector) {
+  return page.locator(selector).first().evaluate((a) => getComputedStyle(a, '::after').content);
+}
+
+test('an article prints without navigation and shows where its links go', async ({ page }) => {
+  await page.goto('/articles/lifting-safely');
+  await expectPrintLayout(page);
+  await expect(page.locator('.toc')).toBeHidden();
+  await expect(page.locator('figure.diagram svg')).toBeVisible();
+  expect(await afterContent(page, '.sources a')).toContain('https://www.hse.gov.uk/');
+  expect(await afterContent(page, '.prose a[href^="/articles/"]')).toContain('/articles/');
+  const pdf = await page.pdf({ format: 'A4' });
+  expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(1);
+});
+
+for (const urgency of ['emergency', 'urgent', 'soon', 'self-care']) {
+  test(`a ${urgency} result prints on one A4 page without navigation`, async ({ page }) => {
+    await openResult(page, urgency);
+    await expectPrintLayout(page);
+    for (const el of await page.locator('.no-print').all()) await expect(el).toBeHidden();
+    await expect(page.locator('.disposition svg')).toBeVisible();
+    if (await page.locator('.reasons .source a').count()) {
+      expect(await afterContent(page, '.reasons .source a')).toContain('https://');
+    }
+    const pdf = await page.pdf({ format: 'A4' });
+    require('node:fs').mkdirSync(OUT, { recursive: true });
+    require('node:fs').writeFileSync(require('node:path').join(OUT, `result-${urgency}-A4.pdf`), pdf);
+    expect(pdfPageCount(pdf), 'A4 pages').toBe(1);
+  });
+}

@@ -1,0 +1,96 @@
+// What the suite knows about the site: how to reach every kind of page, and the checker answers
+// that lead to each urgency. Each spec imports `test` from here so baseURL is the server that
+// global-setup.js started.
+const base = require('@playwright/test');
+
+const test = base.test.extend({
+  baseURL: async ({}, use) => {
+    const url = process.env.BACKCARE_TEST_URL;
+    if (!url) throw new Error('BACKCARE_TEST_URL is not set: global-setup.js did not run');
+    await use(url);
+  },
+});
+
+// Checker answers, by field. Radios and checkboxes are `${field}-${value}` ids on the form.
+const ANSWERS = {
+  emergency: {
+    location: 'lower', onset: 'sudden', duration: 'under-1-week', severity: '8', age: '45',
+    trigger: [], symptom: ['saddle-numbness'], eased_by: [],
+  },
+  urgent: {
+    location: 'middle', onset: 'gradual', duration: '1-6-weeks', severity: '6', age: '40',
+    trigger: [], symptom: ['fever'], eased_by: ['rest'],
+  },
+  soon: {
+    location: 'lower', onset: 'gradual', duration: 'over-12-weeks', severity: '4', age: '38',
+    trigger: ['posture'], symptom: [], eased_by: ['movement'],
+  },
+  'self-care': {
+    location: 'lower', onset: 'sudden', duration: 'under-1-week', severity: '3', age: '35',
+    trigger: ['lifting'], symptom: [], eased_by: ['movement', 'heat'],
+  },
+};
+
+/** Fills the checker form with mouse-free Playwright actions (works with JavaScript off too). */
+async function fillChecker(page, answers) {
+  for (const field of ['location', 'onset', 'duration']) {
+    await page.check(`#${field}-${answers[field]}`);
+  }
+  await page.fill('#severity', answers.severity);
+  await page.fill('#age', answers.age);
+  for (const field of ['trigger', 'symptom', 'eased_by']) {
+    for (const value of answers[field]) await page.check(`#${field}-${value}`);
+  }
+}
+
+async function submitChecker(page) {
+  await Promise.all([
+    page.waitForURL('**/symptom-checker', { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'See my result' }).click(),
+  ]);
+}
+
+/** A result page of the given urgency, reached the way a reader reaches it. */
+async function openResult(page, urgency) {
+  await page.goto('/symptom-checker');
+  await fillChecker(page, ANSWERS[urgency]);
+  await submitChecker(page);
+  const shown = await page.locator('[data-urgency]').getAttribute('data-urgency');
+  if (shown !== urgency) throw new Error(`expected a ${urgency} result, got ${shown}`);
+}
+
+function visit(path) {
+  return async (page) => {
+    const response = await page.goto(path);
+    return response;
+  };
+}
+
+// Every kind of page the site has. `open` leaves the page loaded and returns nothing useful.
+const PAGE_KINDS = [
+  { name: 'home', open: visit('/') },
+  { name: 'topic', open: visit('/topics/prevention') },
+  { name: 'article', open: visit('/articles/lifting-safely') },
+  { name: 'article-posture', open: visit('/articles/desk-setup-and-posture') },
+  { name: 'article-red-flags', open: visit('/articles/when-to-get-help') },
+  { name: 'not-found', open: visit('/no-such-page') },
+  { name: 'checker-form', open: visit('/symptom-checker') },
+  {
+    name: 'checker-errors',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await submitChecker(page);
+      await page.locator('.error-summary').waitFor();
+    },
+  },
+  { name: 'checker-how-it-works', open: visit('/symptom-checker/how-it-works') },
+  ...Object.keys(ANSWERS).map((urgency) => ({
+    name: `result-${urgency}`,
+    open: (page) => openResult(page, urgency),
+  })),
+];
+
+// A <script> that would run: any but JSON-LD structured data, which browsers never execute.
+const EXECUTABLE_SCRIPT = 'script:not([type="application/ld+json"])';
+
+module.exports = { test, EXECUTABLE_SCRIPT, expect: base.expect, ANSWERS, PAGE_KINDS, fillChecker, submitChecker, openResult };
