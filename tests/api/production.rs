@@ -650,10 +650,14 @@ async fn healthz_is_a_tiny_uncached_ok_for_get_and_head() {
 struct RunningBinary {
     child: tokio::process::Child,
     address: String,
+    /// Holds the discussion's database, so the run leaves nothing in the repository.
+    _state: tempfile::TempDir,
 }
 
 impl RunningBinary {
     async fn start(extra: &[&str]) -> RunningBinary {
+        let state = tempfile::tempdir().expect("temp dir");
+        let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
@@ -663,6 +667,7 @@ impl RunningBinary {
             .env("BACKCARE_COMMENTS", "off")
             .env_remove("BACKCARE_BIND")
             .env_remove("BACKCARE_BASE_URL")
+            .env("DATABASE_URL", database)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -683,7 +688,11 @@ impl RunningBinary {
         .expect("backcare says where it serves within 30 s");
         // Keep draining stdout so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        RunningBinary { child, address }
+        RunningBinary {
+            child,
+            address,
+            _state: state,
+        }
     }
 
     fn signal(&self, signal: &str) {
