@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
@@ -343,11 +344,9 @@ fn is_form_content_type(request: &HttpRequest) -> bool {
         })
 }
 
-/// Reads a form body, refusing the wrong content type or more than `MAX_BODY_BYTES`.
-async fn read_form(
-    request: &HttpRequest,
-    payload: web::Payload,
-) -> Result<RawAnswers, BodyRefusal> {
+/// The body of a form post, or why it was refused: the wrong content type, more than
+/// `MAX_BODY_BYTES`, or slower than `BODY_TIMEOUT`. The discussion's forms are read through this too.
+pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyRefusal> {
     if !is_form_content_type(request) {
         return Err(BodyRefusal::NotAForm);
     }
@@ -359,13 +358,20 @@ async fn read_form(
     if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
         return Err(BodyRefusal::TooLarge);
     }
-    let body =
-        match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
-            Ok(Ok(Ok(body))) => body,
-            Ok(Ok(Err(_))) => return Err(BodyRefusal::Unreadable),
-            Ok(Err(_)) => return Err(BodyRefusal::TooLarge),
-            Err(_) => return Err(BodyRefusal::TooSlow),
-        };
+    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(_))) => Err(BodyRefusal::Unreadable),
+        Ok(Err(_)) => Err(BodyRefusal::TooLarge),
+        Err(_) => Err(BodyRefusal::TooSlow),
+    }
+}
+
+/// Reads the checker's answers from a form body (see `read_body` for what is refused).
+async fn read_form(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<RawAnswers, BodyRefusal> {
+    let body = read_body(request, payload).await?;
     // Every field is a list of strings, so only a malformed body can fail here; invalid
     // UTF-8 is decoded lossily and then fails as an unknown answer, with a message.
     serde_html_form::from_bytes(&body).map_err(|_| BodyRefusal::Unreadable)

@@ -2,46 +2,10 @@
 //! checker, then a strict `application/x-www-form-urlencoded` decoder that notices invalid UTF-8
 //! (serde's decoders replace it silently) so the reader can be told and keep their text.
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, web};
-use bytes::Bytes;
 use percent_encoding::percent_decode;
 
-use crate::web::checker::{BODY_TIMEOUT, BodyRefusal, MAX_BODY_BYTES};
-
-fn is_form_content_type(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| {
-            essence
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-}
-
-/// The body of a form post, or why it was refused.
-pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyRefusal> {
-    if !is_form_content_type(request) {
-        return Err(BodyRefusal::NotAForm);
-    }
-    let declared_length = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<usize>().ok());
-    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
-        return Err(BodyRefusal::TooLarge);
-    }
-    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
-        Ok(Ok(Ok(body))) => Ok(body),
-        Ok(Ok(Err(_))) => Err(BodyRefusal::Unreadable),
-        Ok(Err(_)) => Err(BodyRefusal::TooLarge),
-        Err(_) => Err(BodyRefusal::TooSlow),
-    }
-}
+/// The body is read exactly as the checker reads its own, with the same refusals.
+pub use crate::web::checker::read_body;
 
 /// One decoded value: its text (lossy if need be) and whether its bytes were valid UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
