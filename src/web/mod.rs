@@ -13,6 +13,7 @@ pub mod site;
 pub mod structured_data;
 pub mod syndication;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -138,18 +139,25 @@ impl AppState {
         }
     }
 
+    /// The client's address as the protections see it (a trusted proxy's `X-Forwarded-For`);
+    /// `None` when the connection has no peer address.
+    pub fn client_ip(&self, request: &HttpRequest) -> Option<IpAddr> {
+        let peer = request.peer_addr()?.ip();
+        Some(
+            self.protection
+                .trusted_proxies
+                .client_ip(peer, request.headers()),
+        )
+    }
+
     /// Takes one of the client's symptom-checker tokens, or says how long it must wait.
     pub fn checker_allowance(&self, request: &HttpRequest) -> Decision {
         let Some(limiter) = &self.protection.checker_limiter else {
             return Decision::Allowed;
         };
-        let Some(peer) = request.peer_addr().map(|address| address.ip()) else {
+        let Some(client) = self.client_ip(request) else {
             return Decision::Allowed;
         };
-        let client = self
-            .protection
-            .trusted_proxies
-            .client_ip(peer, request.headers());
         limiter.check(client, Instant::now())
     }
 }

@@ -337,17 +337,6 @@ pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
     message_page(site, status, heading, message)
 }
 
-/// The client's address as the protections see it (a trusted proxy's `X-Forwarded-For`).
-pub(crate) fn client_ip(request: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
-    let peer = request.peer_addr()?.ip();
-    Some(
-        state
-            .protection
-            .trusted_proxies
-            .client_ip(peer, request.headers()),
-    )
-}
-
 pub(crate) fn retry_after(response: &mut HttpResponse, wait: Duration) {
     response.headers_mut().insert(
         header::RETRY_AFTER,
@@ -435,7 +424,7 @@ async fn submit(
         Ok(post) => post,
         Err(errors) => return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
     };
-    if let Some(client) = client_ip(&request, &state)
+    if let Some(client) = state.client_ip(&request)
         && let Decision::Limited { retry_after: wait } =
             discussion.post_limiter.check(client, Instant::now())
     {

@@ -16,8 +16,8 @@ use super::csrf;
 use super::form::{Form, read_body};
 use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
 use super::{
-    Discussion, client_ip, current, discussion, message_page, private_page, refusal_page,
-    retry_after, see_other,
+    Discussion, current, discussion, message_page, private_page, refusal_page, retry_after,
+    see_other,
 };
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
@@ -296,7 +296,7 @@ async fn login(
         retry_after(&mut response, wait);
         response
     };
-    if let Some(client) = client_ip(&request, &state)
+    if let Some(client) = state.client_ip(&request)
         && let Decision::Limited { retry_after: wait } =
             discussion.login_limiter.check(client, Instant::now())
     {
