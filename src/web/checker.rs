@@ -489,12 +489,5 @@ pub async fn method_not_allowed(request: HttpRequest, state: web::Data<AppState>
     } else {
         "POST"
     };
-    let mut response = error_response(
-        StatusCode::METHOD_NOT_ALLOWED,
-        &state.current().site.method_not_allowed,
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    response
+    super::method_not_allowed(&state.current().site, allow)
 }

@@ -270,14 +270,7 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
         return match page {
-            Some(_) => {
-                let mut response =
-                    error_response(StatusCode::METHOD_NOT_ALLOWED, &site.method_not_allowed);
-                response
-                    .headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-                response
-            }
+            Some(_) => method_not_allowed(site, "GET, HEAD"),
             None => error_response(StatusCode::NOT_FOUND, &site.not_found),
         };
     }
@@ -337,6 +330,15 @@ pub fn error_response(status: StatusCode, page: &Page) -> HttpResponse {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, page.content.content_type.clone());
     headers.insert(header::CACHE_CONTROL, NO_STORE);
+    response
+}
+
+/// The 405 page, with the `Allow` header listing what this path does accept.
+pub fn method_not_allowed(site: &Site, allow: &'static str) -> HttpResponse {
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &site.method_not_allowed);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 

@@ -184,14 +184,7 @@ impl Discussion {
 pub fn routes(config: &mut web::ServiceConfig) {
     let not_allowed = |allow: &'static str| {
         web::to(move |state: web::Data<AppState>| async move {
-            let mut response = super::error_response(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &state.current().site.method_not_allowed,
-            );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(allow));
-            response
+            super::method_not_allowed(&state.current().site, allow)
         })
     };
     config
