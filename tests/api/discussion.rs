@@ -1312,3 +1312,38 @@ async fn with_comments_off_articles_have_no_discussion_and_posts_are_404() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/moderate").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn wrong_methods_on_moderation_paths_get_the_405_page() {
+    let db = TestDb::sqlite();
+    let site = spawn_with(db.config()).await;
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, "/moderate", "GET, HEAD"),
+        (
+            reqwest::Method::DELETE,
+            "/moderate/login",
+            "GET, HEAD, POST",
+        ),
+        (reqwest::Method::GET, "/moderate/logout", "POST"),
+        (reqwest::Method::GET, "/moderate/posts/1/approve", "POST"),
+    ] {
+        let response = site.app.request(method.clone(), path).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            response.headers().get("allow").unwrap(),
+            allow,
+            "{method} {path}"
+        );
+        assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.starts_with("<!doctype html>"),
+            "{method} {path}: {body:?}"
+        );
+    }
+    db.cleanup().await;
+}

@@ -105,16 +105,41 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource(QUEUE_PATH)
                 .route(web::get().to(queue))
-                .route(web::head().to(queue)),
+                .route(web::head().to(queue))
+                .default_service(not_allowed("GET, HEAD")),
         )
         .service(
             web::resource(LOGIN_PATH)
                 .route(web::get().to(login_form))
                 .route(web::head().to(login_form))
-                .route(web::post().to(login)),
+                .route(web::post().to(login))
+                .default_service(not_allowed("GET, HEAD, POST")),
         )
-        .service(web::resource(LOGOUT_PATH).route(web::post().to(logout)))
-        .service(web::resource("/moderate/posts/{id}/{decision}").route(web::post().to(decide)));
+        .service(
+            web::resource(LOGOUT_PATH)
+                .route(web::post().to(logout))
+                .default_service(not_allowed("POST")),
+        )
+        .service(
+            web::resource("/moderate/posts/{id}/{decision}")
+                .route(web::post().to(decide))
+                .default_service(not_allowed("POST")),
+        );
+}
+
+/// Any other method on a moderation path: the HTML 405 page with `Allow`, not actix's empty
+/// default response.
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::to(move |state: web::Data<AppState>| async move {
+        let mut response = super::super::error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &current(&state).site.method_not_allowed,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
+        response
+    })
 }
 
 /// The signed-in moderator, found from the session cookie.
