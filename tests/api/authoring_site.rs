@@ -9,8 +9,8 @@ use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
 
 use crate::helpers::{
-    ArticleText, TempArticles, TestApp, assert_layout, bundled_library, count, header_text, html,
-    repo_path, select_attrs, select_texts, selector, spawn_app, spawn_app_with, test_config,
+    ArticleText, TempArticles, TestApp, assert_layout, bundled_config, bundled_library, count,
+    header_text, html, select_attrs, select_texts, selector, spawn_app, spawn_app_with,
 };
 
 const BASE_URL: &str = "https://backcare.example";
@@ -22,10 +22,6 @@ fn with_base_url(config: ServeConfig) -> ServeConfig {
         base_url: Some(BASE_URL.parse().expect("a valid base URL")),
         ..config
     }
-}
-
-fn bundled_config() -> ServeConfig {
-    test_config("127.0.0.1:0", repo_path("articles"), repo_path("static"))
 }
 
 /// Four articles: two published relief articles sharing a tag, a draft with that tag, and one elsewhere.

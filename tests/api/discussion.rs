@@ -20,8 +20,8 @@ use reqwest::header::{CACHE_CONTROL, COOKIE, ETAG, IF_NONE_MATCH, LOCATION, SET_
 use sqlx::Connection;
 
 use crate::helpers::{
-    FORM_CONTENT_TYPE, TestApp, bundled_config, count, html, repo_path, select_attrs, select_texts,
-    spawn_app, spawn_app_with,
+    FORM_CONTENT_TYPE, TestApp, article_path, bundled_config, count, html, repo_path, select_attrs,
+    select_texts, spawn_app, spawn_app_with,
 };
 
 const ARTICLE: &str = "back-spasms";
@@ -162,10 +162,6 @@ fn encode(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-fn article_path(slug: &str) -> String {
-    format!("/articles/{slug}")
 }
 
 fn discussion_path(slug: &str) -> String {

@@ -105,6 +105,11 @@ pub async fn raw_request(app: &TestApp, request: &[u8]) -> (u16, String) {
     (status, response)
 }
 
+/// An article's address, written out here rather than taken from the site's own code.
+pub fn article_path(slug: &str) -> String {
+    format!("/articles/{slug}")
+}
+
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }

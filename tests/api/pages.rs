@@ -9,8 +9,8 @@ use reqwest::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, 
 use scraper::Html;
 
 use crate::helpers::{
-    ArticleText, TempArticles, TestApp, assert_layout, bundled_library, count, header_text, html,
-    repo_path, select_attrs, select_texts, selector, spawn_app,
+    ArticleText, TempArticles, TestApp, article_path, assert_layout, bundled_library, count,
+    header_text, html, repo_path, select_attrs, select_texts, selector, spawn_app,
 };
 
 const HTML_TYPE: &str = "text/html; charset=utf-8";
@@ -18,10 +18,6 @@ const HELP_ARTICLE: &str = "/articles/when-to-get-help";
 
 fn topic_path(category: Category) -> String {
     format!("/topics/{}", category.slug())
-}
-
-fn article_path(slug: &str) -> String {
-    format!("/articles/{slug}")
 }
 
 /// The published bundled articles, found by listing `articles/` (not by asking the library).
