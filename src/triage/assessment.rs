@@ -12,7 +12,8 @@ pub struct Assessment {
     /// Every rule that fired, most urgent first.
     pub fired: Vec<&'static Rule>,
     pub advice: Vec<Advice>,
-    /// 2 to 4 article slugs, most relevant first.
+    /// Up to 4 article slugs, most relevant first: at least 2, except that an emergency
+    /// result links only to articles about getting help or the cause, never to self-care.
     pub articles: Vec<&'static str>,
     /// When to get more help than this result suggests.
     pub safety_net: Vec<&'static str>,
@@ -47,6 +48,17 @@ pub const ARTICLE_SLUGS: &[&str] = &[
 ];
 
 const MAX_ARTICLES: usize = 4;
+
+/// The articles an emergency result may link to: about getting help or about what may be
+/// wrong. Everything else (heat, stretches, painkillers, staying active, lifting) is about
+/// looking after yourself, which would contradict "Call 999 now" and, after an accident,
+/// "keep still".
+const EMERGENCY_ARTICLES: &[&str] = &[
+    "when-to-get-help",
+    "spine-problems",
+    "back-pain-with-stomach-cramps",
+    "back-pain-in-pregnancy",
+];
 
 /// Applies the rules and picks the advice, articles and safety net to go with the result.
 pub fn assess(answers: &Answers) -> Assessment {
@@ -288,7 +300,7 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
 
 fn fallback_articles(urgency: Urgency) -> &'static [&'static str] {
     match urgency {
-        Urgency::Emergency => &["pain-medicines"],
+        Urgency::Emergency => &[],
         Urgency::Urgent => &["pain-medicines", "staying-active"],
         Urgency::Soon => &["staying-active", "pain-medicines", "back-spasms"],
         Urgency::SelfCare => &[
@@ -321,7 +333,8 @@ fn articles(answers: &Answers, urgency: Urgency) -> Vec<&'static str> {
         if chosen.len() == MAX_ARTICLES {
             break;
         }
-        if !chosen.contains(&slug) {
+        let allowed = urgency != Urgency::Emergency || EMERGENCY_ARTICLES.contains(&slug);
+        if allowed && !chosen.contains(&slug) {
             chosen.push(slug);
         }
     }
@@ -510,6 +523,29 @@ mod tests {
     }
 
     #[test]
+    fn an_emergency_result_links_to_no_self_care_articles() {
+        let slugs = |form: &str| assess(&answers(form)).articles;
+        assert_eq!(
+            slugs(&format!(
+                "{CALM}&symptom=saddle-numbness&trigger=lifting&trigger=exercise&trigger=posture"
+            )),
+            ["when-to-get-help"]
+        );
+        assert_eq!(
+            slugs(&format!("{CALM}&symptom=major-trauma&trigger=exercise")),
+            ["when-to-get-help"]
+        );
+        assert_eq!(
+            slugs(&format!("{CALM}&symptom=both-legs&trigger=lifting")),
+            ["when-to-get-help", "spine-problems"]
+        );
+        assert_eq!(
+            slugs(&format!("{CALM}&symptom=contractions")),
+            ["when-to-get-help", "back-pain-in-pregnancy"]
+        );
+    }
+
+    #[test]
     fn safety_net_always_names_the_cauda_equina_signs() {
         for form in [
             CALM.to_owned(),
@@ -544,7 +580,13 @@ mod tests {
             let result = assess(&answers);
             prop_assert_eq!(result.urgency, result.fired.first().map_or(Urgency::SelfCare, |r| r.urgency));
             prop_assert!(result.fired.windows(2).all(|p| p[0].urgency >= p[1].urgency));
-            prop_assert!((2..=MAX_ARTICLES).contains(&result.articles.len()), "{:?}", result.articles);
+            let fewest = if result.urgency == Urgency::Emergency { 1 } else { 2 };
+            prop_assert!((fewest..=MAX_ARTICLES).contains(&result.articles.len()), "{:?}", result.articles);
+            if result.urgency == Urgency::Emergency {
+                for slug in &result.articles {
+                    prop_assert!(EMERGENCY_ARTICLES.contains(slug), "self-care article {} on a 999 result", slug);
+                }
+            }
             for slug in &result.articles {
                 prop_assert!(ARTICLE_SLUGS.contains(slug), "unknown article {}", slug);
             }

@@ -433,7 +433,12 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
             "section[aria-labelledby=read-heading] ul.article-list > li > a",
             "href",
         );
-        assert!((2..=4).contains(&articles.len()), "{context}: {articles:?}");
+        // A 999 result links only to help and cause articles, so it may have just one.
+        let fewest = if case.urgency == "emergency" { 1 } else { 2 };
+        assert!(
+            (fewest..=4).contains(&articles.len()),
+            "{context}: {articles:?}"
+        );
         let chosen: Vec<String> = expected
             .articles
             .iter()
