@@ -116,7 +116,7 @@ impl Reloader {
         match self.source.content.load() {
             Ok(content) => match self.source.render(&content, Vec::new()) {
                 Ok(generation) => {
-                    let article_count = generation.site.article_count;
+                    let article_count = generation.library.len();
                     self.state.replace(generation);
                     self.last_good = content;
                     println!(

@@ -266,7 +266,7 @@ impl Application {
         };
 
         let generation = source.render(&content, author_problems)?;
-        let article_count = generation.site.article_count;
+        let article_count = generation.library.len();
         tracing::info!(
             articles = article_count,
             addresses = generation.site.page_count(),

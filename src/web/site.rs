@@ -235,7 +235,6 @@ pub struct Site {
     pub too_many_requests: Page,
     /// Article pages split around their discussion, by path (empty without `--comments`).
     discussion_pages: HashMap<String, SplitPage>,
-    pub article_count: usize,
     /// Kept for the pages rendered per request (the checker's), so they match the rest.
     pub settings: SiteSettings,
 }
@@ -428,7 +427,6 @@ impl Site {
             request_timeout,
             too_many_requests,
             discussion_pages,
-            article_count: library.len(),
             settings,
         })
     }
