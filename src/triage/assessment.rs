@@ -1,7 +1,7 @@
 //! Turns `Answers` into an `Assessment`: the urgency from the rules, plus tailored advice,
 //! articles to read and safety-net lines, each chosen from a small table below.
 
-use super::answers::{Answers, EasedBy, Symptom, Trigger};
+use super::answers::{Answers, Duration, EasedBy, Location, Onset, RawAnswers, Symptom, Trigger};
 use super::rules::{RULES, Rule, Urgency};
 
 /// What the result page shows. Every field is ready to display; the template decides nothing.
@@ -78,6 +78,40 @@ pub fn assess(answers: &Answers) -> Assessment {
         safety_net: safety_net(urgency),
         fired,
     }
+}
+
+/// The emergency rules that fire on what the reader did answer, even when the form has
+/// mistakes or gaps: a missing age must not hide "Call 999" from someone who ticked numbness
+/// between the legs. A question left out or answered wrongly takes a calm value that no
+/// emergency rule fires on by itself (lower back, gradual, under a week, pain 0, age 35), and
+/// only the listed choices of a checkbox question are kept.
+pub fn emergency_signs(raw: &RawAnswers) -> Vec<&'static Rule> {
+    let errors = match Answers::parse(raw) {
+        Ok(answers) => return emergency_rules(&answers),
+        Err(errors) => errors,
+    };
+    let mut calm = raw.clone();
+    for error in &errors {
+        let calm_value = |value: &str| vec![value.to_owned()];
+        match error.field {
+            "location" => calm.location = calm_value(Location::Lower.value()),
+            "onset" => calm.onset = calm_value(Onset::Gradual.value()),
+            "duration" => calm.duration = calm_value(Duration::UnderOneWeek.value()),
+            "severity" => calm.severity = calm_value("0"),
+            "age" => calm.age = calm_value("35"),
+            "trigger" => calm.trigger.retain(|v| Trigger::from_value(v).is_some()),
+            "symptom" => calm.symptom.retain(|v| Symptom::from_value(v).is_some()),
+            _ => calm.eased_by.retain(|v| EasedBy::from_value(v).is_some()),
+        }
+    }
+    Answers::parse(&calm).map_or_else(|_| Vec::new(), |answers| emergency_rules(&answers))
+}
+
+fn emergency_rules(answers: &Answers) -> Vec<&'static Rule> {
+    RULES
+        .iter()
+        .filter(|rule| rule.urgency == Urgency::Emergency && (rule.applies)(answers))
+        .collect()
 }
 
 /// A piece of advice and when it applies. Advice for looking after yourself is only given
@@ -519,6 +553,42 @@ mod tests {
                 "staying-active",
                 "gentle-stretches"
             ]
+        );
+    }
+
+    #[test]
+    fn red_flags_are_found_in_an_incomplete_or_wrong_form() {
+        let raw = |form: &str| -> RawAnswers { serde_html_form::from_str(form).unwrap() };
+        let ids = |form: &str| {
+            emergency_signs(&raw(form))
+                .iter()
+                .map(|rule| rule.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("symptom=saddle-numbness"), ["saddle-numbness"]);
+        assert_eq!(
+            ids(
+                "age=&severity=ten&location=everywhere&symptom=chest-pain&symptom=made-up&trigger=x&eased_by=y"
+            ),
+            ["chest-pain"]
+        );
+        assert_eq!(
+            ids("symptom=osteoporosis&trigger=injury&age=abc"),
+            ["possible-fracture"]
+        );
+        assert_eq!(
+            ids("onset=sudden&severity=9&age=70&symptom=abdominal-pain"),
+            ["possible-aortic-aneurysm"]
+        );
+        assert!(ids("").is_empty());
+        assert!(
+            ids("symptom=fever&age=").is_empty(),
+            "urgent is not emergency"
+        );
+        assert_eq!(
+            ids(&format!("{CALM}&symptom=both-legs")),
+            ["both-legs"],
+            "a complete form gives the same rules"
         );
     }
 

@@ -13,6 +13,6 @@ pub use answers::{
     Age, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, Question, RawAnswers,
     Severity, Symptom, Trigger,
 };
-pub use assessment::{ARTICLE_SLUGS, Advice, Assessment, assess};
+pub use assessment::{ARTICLE_SLUGS, Advice, Assessment, assess, emergency_signs};
 pub use rules::{RULES, Rule, SOURCES, Source, Urgency, rule, rules_for};
 pub use vignettes::{Vignette, VignetteReport, vignette_report, vignettes};

@@ -16,7 +16,7 @@ use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
     Advice, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, RULES, RawAnswers,
-    Rule, Symptom, Trigger, Urgency, VignetteReport, assess,
+    Rule, Symptom, Trigger, Urgency, VignetteReport, assess, emergency_signs,
 };
 
 pub const PATH: &str = "/symptom-checker";
@@ -178,6 +178,9 @@ pub struct FormPage<'a> {
     pub layout: Layout<'a>,
     pub questions: Vec<QuestionView>,
     pub errors: Vec<ErrorLink>,
+    /// Emergency rules that fired on the answers given, shown above the errors: a form with
+    /// a gap must not hold back "Call 999 now".
+    pub emergency: Vec<&'static Rule>,
 }
 
 impl<'a> FormPage<'a> {
@@ -202,6 +205,7 @@ impl<'a> FormPage<'a> {
             layout: Layout::new(&title, FORM_DESCRIPTION, PATH, settings).canonical(PATH),
             questions,
             errors,
+            emergency: Vec::new(),
         }
     }
 }
@@ -454,7 +458,10 @@ pub async fn submit(
         }
         Err(errors) => render_or_500(
             site,
-            &FormPage::new(&raw, &errors, &site.settings),
+            &FormPage {
+                emergency: emergency_signs(&raw),
+                ..FormPage::new(&raw, &errors, &site.settings)
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }

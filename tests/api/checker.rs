@@ -708,6 +708,35 @@ async fn answers_to_fix_get_422_with_every_problem_linked_and_valid_answers_kept
 }
 
 #[tokio::test]
+async fn a_red_flag_in_an_unfinished_form_says_call_999_before_the_errors() {
+    let app = spawn_app().await;
+    let body = b"symptom=saddle-numbness&symptom=chest-pain&age=";
+    let document = post_invalid(&app, body).await;
+    let main = document
+        .select(&selector("main"))
+        .next()
+        .expect("the page has a main");
+    let first = main
+        .children()
+        .filter_map(ElementRef::wrap)
+        .next()
+        .expect("main has content");
+    assert_eq!(first.value().attr("data-urgency"), Some("emergency"));
+    let heading: String = first
+        .select(&selector("h2"))
+        .flat_map(|h| h.text())
+        .collect();
+    assert_eq!(heading.trim(), "Call 999 now");
+    let reasons = first.select(&selector("li")).count();
+    assert_eq!(reasons, 2, "both red flags are named");
+    assert_error_summary(&document, "red flag with a gap");
+
+    // Without a red flag the unfinished form has no emergency message.
+    let document = post_invalid(&app, b"symptom=fever&age=").await;
+    assert_eq!(document.select(&selector("[data-urgency]")).count(), 0);
+}
+
+#[tokio::test]
 async fn markup_typed_into_a_box_comes_back_as_text() {
     let app = spawn_app().await;
     let typed = "<script>alert(1)</script>";
