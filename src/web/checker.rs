@@ -2,7 +2,7 @@
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -422,10 +422,7 @@ fn rate_limited(request: &HttpRequest, state: &AppState) -> Option<HttpResponse>
         StatusCode::TOO_MANY_REQUESTS,
         &state.current().site.too_many_requests,
     );
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(retry_after.as_secs()),
-    );
+    super::retry_after(&mut response, retry_after);
     Some(response)
 }
 

@@ -342,6 +342,14 @@ pub fn method_not_allowed(site: &Site, allow: &'static str) -> HttpResponse {
     response
 }
 
+/// Tells a rate-limited client how many whole seconds to wait, at least one.
+pub(crate) fn retry_after(response: &mut HttpResponse, wait: std::time::Duration) {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(wait.as_secs().max(1)),
+    );
+}
+
 /// Whatever failed, the reader sees the plain 500 page; the cause goes to the log, never to the page.
 fn replace_server_error<B>(
     response: ServiceResponse<B>,

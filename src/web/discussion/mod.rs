@@ -28,7 +28,7 @@ use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks
 use super::checker::BodyRefusal;
 use super::pages::{ErrorPage, Layout};
 use super::site::{HTML, NO_STORE, Page, Site, article_path};
-use super::{AppState, Generation, send_page, serve_page};
+use super::{AppState, Generation, retry_after, send_page, serve_page};
 use crate::discussion::moderators::random_key;
 use crate::discussion::{
     Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags, thread,
@@ -328,13 +328,6 @@ pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
         ),
     };
     message_page(site, status, heading, message)
-}
-
-pub(crate) fn retry_after(response: &mut HttpResponse, wait: Duration) {
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(wait.as_secs().max(1)),
-    );
 }
 
 fn minutes(wait: Duration) -> String {

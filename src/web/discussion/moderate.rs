@@ -15,14 +15,12 @@ use time::OffsetDateTime;
 use super::csrf;
 use super::form::{Form, read_body};
 use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
-use super::{
-    Discussion, current, discussion, message_page, private_page, refusal_page, retry_after,
-    see_other,
-};
+use super::{Discussion, current, discussion, message_page, private_page, refusal_page, see_other};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
 use crate::rate_limit::Decision;
 use crate::web::AppState;
+use crate::web::retry_after;
 use crate::web::site::{Site, article_path};
 
 pub const QUEUE_PATH: &str = "/moderate";
