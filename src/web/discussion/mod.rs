@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
@@ -182,11 +182,6 @@ impl Discussion {
 
 /// The discussion's routes, added only with `--comments moderated`.
 pub fn routes(config: &mut web::ServiceConfig) {
-    let not_allowed = |allow: &'static str| {
-        web::to(move |state: web::Data<AppState>| async move {
-            super::method_not_allowed(&state.current().site, allow)
-        })
-    };
     config
         .service(
             web::resource("/articles/{slug}")
@@ -208,6 +203,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .default_service(not_allowed("GET, HEAD")),
         );
     moderate::routes(config);
+}
+
+/// Any other method on a discussion or moderation path: the HTML 405 page with `Allow`, not
+/// actix's empty default response.
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::to(move |state: web::Data<AppState>| async move {
+        super::method_not_allowed(&state.current().site, allow)
+    })
 }
 
 /// The discussion state; routes exist only when it does.
@@ -245,14 +248,7 @@ async fn article_method_not_allowed(
     if generation.site.discussion_page(request.path()).is_none() {
         return serve_page(request).await;
     }
-    let mut response = super::error_response(
-        StatusCode::METHOD_NOT_ALLOWED,
-        &generation.site.method_not_allowed,
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-    response
+    super::method_not_allowed(&generation.site, "GET, HEAD")
 }
 
 /// `GET /articles/{slug}/discussion`: the discussion is on the article page.

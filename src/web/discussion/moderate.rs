@@ -15,7 +15,10 @@ use time::OffsetDateTime;
 use super::csrf;
 use super::form::{Form, read_body};
 use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
-use super::{Discussion, current, discussion, message_page, private_page, refusal_page, see_other};
+use super::{
+    Discussion, current, discussion, message_page, not_allowed, private_page, refusal_page,
+    see_other,
+};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
 use crate::rate_limit::Decision;
@@ -123,21 +126,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::post().to(decide))
                 .default_service(not_allowed("POST")),
         );
-}
-
-/// Any other method on a moderation path: the HTML 405 page with `Allow`, not actix's empty
-/// default response.
-fn not_allowed(allow: &'static str) -> actix_web::Route {
-    web::to(move |state: web::Data<AppState>| async move {
-        let mut response = super::super::error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &current(&state).site.method_not_allowed,
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(allow));
-        response
-    })
 }
 
 /// The signed-in moderator, found from the session cookie.
