@@ -239,6 +239,11 @@ impl Symptom {
                 Some("They may feel like period pains that come and go and get stronger.")
             }
             Self::MajorTrauma => Some("Not a minor knock or strain."),
+            // Someone who cannot pee at all might tick this milder option; point them at the
+            // cauda equina one, which is an emergency.
+            Self::Urinary => Some(
+                "If you cannot pee at all, or cannot control when you pee, tick \"Problems peeing\" near the top of this list instead.",
+            ),
             _ => None,
         }
     }
@@ -560,6 +565,16 @@ impl TryFrom<&RawAnswers> for Answers {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_milder_peeing_option_points_at_the_emergency_one() {
+        let emergency_label = Symptom::BladderBowel.label();
+        let hint = Symptom::Urinary.hint().expect("urinary has a hint");
+        assert!(
+            emergency_label.starts_with("Problems peeing") && hint.contains("\"Problems peeing\""),
+            "{hint}"
+        );
+    }
 
     fn raw(form: &str) -> RawAnswers {
         serde_html_form::from_str(form).expect("test form strings are well formed")
