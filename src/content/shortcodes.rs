@@ -7,7 +7,7 @@
 //! must pass `check_trusted_svg` (no scripts, handlers, styles or links); the author chooses a
 //! diagram by name and writes a caption, which is escaped.
 
-use crate::triage::{Urgency, rules_for};
+use crate::triage::{Service, Urgency, rules_for_service};
 
 /// What a shortcode expands to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,19 +231,39 @@ fn red_flags(arguments: &str) -> Result<String, String> {
         format!("red_flags needs urgency set to emergency, urgent or soon, as in {USAGE}")
     })?;
 
-    let mut html = format!("<ul class=\"red-flags red-flags-{}\">\n", urgency.value());
-    let mut seen = Vec::new();
-    for rule in rules_for(urgency) {
-        // Two rules can share a sign (e.g. chest pain and breathlessness sources); list it once.
-        if seen.contains(&rule.sign) {
-            continue;
+    // An emergency list is split by service, so a sign for the maternity unit is never listed
+    // under "call 999" and a sign for A&E is never told to wait for an ambulance.
+    let services: Vec<Service> = Service::ALL
+        .iter()
+        .rev()
+        .copied()
+        .filter(|service| service.urgency() == urgency)
+        .collect();
+    let mut html = String::new();
+    for service in &services {
+        if services.len() > 1 {
+            html.push_str(&format!(
+                "<p><strong>{}:</strong></p>\n",
+                escape(service.list_heading())
+            ));
         }
-        seen.push(rule.sign);
-        html.push_str("<li>");
-        html.push_str(&escape(&sentence_case(rule.sign)));
-        html.push_str("</li>\n");
+        html.push_str(&format!(
+            "<ul class=\"red-flags red-flags-{}\">\n",
+            urgency.value()
+        ));
+        let mut seen = Vec::new();
+        for rule in rules_for_service(*service) {
+            // Two rules can share a sign; list it once.
+            if seen.contains(&rule.sign) {
+                continue;
+            }
+            seen.push(rule.sign);
+            html.push_str("<li>");
+            html.push_str(&escape(&sentence_case(rule.sign)));
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ul>\n");
     }
-    html.push_str("</ul>\n");
     Ok(html)
 }
 
@@ -278,7 +298,7 @@ mod tests {
             Ok(Expansion::Html(_))
         ));
         let html = html("{{ red_flags(urgency=\"emergency\") }}");
-        for rule in rules_for(Urgency::Emergency) {
+        for rule in crate::triage::rules_for(Urgency::Emergency) {
             assert!(
                 html.contains(&escape(&sentence_case(rule.sign))),
                 "{}",
@@ -286,9 +306,13 @@ mod tests {
             );
         }
         assert!(
-            !html.contains("Having had cancer"),
-            "urgent signs stay out of the 999 list"
+            !html.contains("if you have had cancer</li>"),
+            "urgent signs stay out of the emergency list"
         );
+        let maternity = html.find("call your maternity unit").expect("maternity heading");
+        let ambulance = html.find("Call 999 if").expect("999 heading");
+        let cramps = html.find("cramps that come and go").expect("labour sign");
+        assert!(ambulance < maternity && maternity < cramps, "labour is not a 999 sign");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The symptom checker's domain: form answers in, an assessment out (urgency, reasons,
-//! advice, articles, safety net). No HTTP here; the web layer only parses and renders.
+//! The symptom checker's domain: form answers in, an outcome out (a result with its service,
+//! reasons, advice, articles and safety net; a follow-up question; or the problems to fix).
+//! No HTTP here; the web layer only parses and renders.
 
 pub mod answers;
 pub mod assessment;
@@ -7,12 +8,20 @@ pub mod rules;
 pub mod vignettes;
 
 #[cfg(test)]
+mod hazard_log;
+#[cfg(test)]
 mod test_support;
 
 pub use answers::{
-    Age, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, Question, RawAnswers,
-    Severity, Symptom, Trigger,
+    Age, Answers, Choice, Control, Duration, EasedBy, FieldError, History, Location, Onset,
+    Pregnant, PregnancySign, Question, RawAnswers, Screen, Severity, Symptom, Trigger, Warning,
 };
-pub use assessment::{ARTICLE_SLUGS, Advice, Assessment, assess, emergency_signs};
-pub use rules::{RULES, Rule, SOURCES, Source, Urgency, rule, rules_for};
+pub use assessment::{
+    ADVICE_FILTERS, ARTICLE_SLUGS, Advice, Assessment, Audience, Outcome, assess, assess_screen,
+    check,
+};
+pub use rules::{
+    RULES, Rule, SOURCES, Service, Source, Urgency, rule, rules_for, rules_for_service,
+    warning_sign_lists,
+};
 pub use vignettes::{Vignette, VignetteReport, vignette_report, vignettes};

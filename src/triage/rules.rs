@@ -1,7 +1,10 @@
 //! The triage rules as one table a clinician can read top to bottom: each rule's condition,
-//! the urgency it implies, the reason shown to the reader and the source it comes from.
+//! the service it sends the reader to, the reason shown to the reader and the source it comes from.
 
-use super::answers::{Answers, Duration, EasedBy, Location, Onset, Symptom, Trigger};
+use super::answers::{
+    Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Symptom, Trigger,
+    Warning,
+};
 
 /// How soon the reader should get help. `Ord` runs from least to most urgent, so the most
 /// urgent rule that fires is simply the maximum.
@@ -31,30 +34,73 @@ impl Urgency {
         Self::ALL.iter().copied().find(|u| u.value() == value)
     }
 
-    pub fn headline(self) -> &'static str {
+    /// A short name for lists of rules, e.g. on "how it works".
+    pub fn title(self) -> &'static str {
         match self {
-            Self::Emergency => "Call 999 now",
-            Self::Urgent => "Get help today: call 111 or ask for an urgent GP appointment",
-            Self::Soon => "See a GP in the next few days",
-            Self::SelfCare => "You can probably look after this yourself",
+            Self::Emergency => "Emergency: get help now",
+            Self::Urgent => "Urgent: get help today",
+            Self::Soon => "Soon: see a GP or physiotherapist within 2 weeks",
+            Self::SelfCare => "Self-care: look after it at home",
+        }
+    }
+}
+
+/// Where to go. `Ord` runs from least to most urgent; among emergencies an ambulance beats
+/// A&E, which beats the maternity unit, so a 999 sign always names 999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    SelfCare,
+    GpOrPhysio,
+    SameDay,
+    MaternityUnit,
+    GoToAe,
+    Call999,
+}
+
+impl Service {
+    pub const ALL: &[Self] = &[
+        Self::SelfCare,
+        Self::GpOrPhysio,
+        Self::SameDay,
+        Self::MaternityUnit,
+        Self::GoToAe,
+        Self::Call999,
+    ];
+
+    pub fn urgency(self) -> Urgency {
+        match self {
+            Self::Call999 | Self::GoToAe | Self::MaternityUnit => Urgency::Emergency,
+            Self::SameDay => Urgency::Urgent,
+            Self::GpOrPhysio => Urgency::Soon,
+            Self::SelfCare => Urgency::SelfCare,
         }
     }
 
-    /// One sentence on what to do next.
-    pub fn explanation(self) -> &'static str {
+    /// A stable machine name, for the result page's `data-service` and test data.
+    pub fn value(self) -> &'static str {
         match self {
-            Self::Emergency => {
-                "Call 999 for an ambulance or go straight to A&E, and tell them about your back pain and the signs listed below."
-            }
-            Self::Urgent => {
-                "Call 111 or your GP surgery today and explain that you need to be seen today because of the signs listed below."
-            }
-            Self::Soon => {
-                "Book an appointment with a GP for the next few days; you do not need to go today, but get help sooner if anything changes."
-            }
-            Self::SelfCare => {
-                "Back pain like yours usually gets better on its own within a few weeks, and the advice below can help it settle."
-            }
+            Self::Call999 => "call-999",
+            Self::GoToAe => "go-to-ae",
+            Self::MaternityUnit => "maternity-unit",
+            Self::SameDay => "111-or-gp-today",
+            Self::GpOrPhysio => "gp-or-physio",
+            Self::SelfCare => "self-care",
+        }
+    }
+
+    pub fn from_value(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.value() == value)
+    }
+
+    /// The heading of a list of signs that lead here, as used by articles and the form.
+    pub fn list_heading(self) -> &'static str {
+        match self {
+            Self::Call999 => "Call 999 if you have back pain and",
+            Self::GoToAe => "Go to A&E now if you have back pain and",
+            Self::MaternityUnit => "If you are pregnant, call your maternity unit now if you have",
+            Self::SameDay => "Call 111 or your GP surgery today if you have back pain and",
+            Self::GpOrPhysio => "See a GP or physiotherapist within 2 weeks if you have",
+            Self::SelfCare => "You can usually look after back pain yourself if",
         }
     }
 }
@@ -78,9 +124,21 @@ pub static NHS_KIDNEY_INFECTION: Source = Source {
     title: "NHS: Kidney infection",
     url: "https://www.nhs.uk/conditions/kidney-infection/",
 };
+pub static NHS_BLOOD_IN_URINE: Source = Source {
+    title: "NHS: Blood in urine",
+    url: "https://www.nhs.uk/conditions/blood-in-urine/",
+};
 pub static NHS_AORTIC_ANEURYSM: Source = Source {
     title: "NHS: Abdominal aortic aneurysm",
     url: "https://www.nhs.uk/conditions/abdominal-aortic-aneurysm/",
+};
+pub static NHS_AORTIC_DISSECTION: Source = Source {
+    title: "NHS: Aortic dissection",
+    url: "https://www.nhs.uk/conditions/aortic-dissection/",
+};
+pub static NHS_SEPSIS: Source = Source {
+    title: "NHS: Sepsis",
+    url: "https://www.nhs.uk/conditions/sepsis/",
 };
 pub static NHS_CAUDA_EQUINA: Source = Source {
     title: "NHS: Cauda equina syndrome",
@@ -94,9 +152,9 @@ pub static NICE_CKS_BACK_PAIN: Source = Source {
     title: "NICE Clinical Knowledge Summaries: Back pain - low (without radiculopathy)",
     url: "https://cks.nice.org.uk/topics/back-pain-low-without-radiculopathy/",
 };
-pub static MAYO_BACK_PAIN: Source = Source {
-    title: "Mayo Clinic: Back pain",
-    url: "https://www.mayoclinic.org/diseases-conditions/back-pain/symptoms-causes/syc-20369906",
+pub static NICE_NG234: Source = Source {
+    title: "NICE guideline NG234: Spinal metastases and metastatic spinal cord compression",
+    url: "https://www.nice.org.uk/guidance/ng234",
 };
 pub static NHS_PREGNANCY_BACK_PAIN: Source = Source {
     title: "NHS: Back pain in pregnancy",
@@ -106,347 +164,614 @@ pub static NHS_SIGNS_OF_LABOUR: Source = Source {
     title: "NHS: Signs that labour has begun",
     url: "https://www.nhs.uk/pregnancy/labour-and-birth/signs-of-labour/signs-that-labour-has-begun/",
 };
+pub static NHS_PREGNANCY_BLEEDING: Source = Source {
+    title: "NHS: Vaginal bleeding in pregnancy",
+    url: "https://www.nhs.uk/pregnancy/related-conditions/common-symptoms/vaginal-bleeding/",
+};
+pub static NHS_BABY_MOVEMENTS: Source = Source {
+    title: "NHS: Your baby's movements",
+    url: "https://www.nhs.uk/pregnancy/keeping-well/your-babys-movements/",
+};
+pub static NHS_PRE_ECLAMPSIA: Source = Source {
+    title: "NHS: Pre-eclampsia",
+    url: "https://www.nhs.uk/conditions/pre-eclampsia/",
+};
+pub static NHS_UTI: Source = Source {
+    title: "NHS: Urinary tract infections (UTIs)",
+    url: "https://www.nhs.uk/conditions/urinary-tract-infections-utis/",
+};
+pub static NHS_IBUPROFEN: Source = Source {
+    title: "NHS: Ibuprofen for adults",
+    url: "https://www.nhs.uk/medicines/ibuprofen-for-adults/",
+};
+pub static NHS_111_CHILDREN: Source = Source {
+    title: "NHS 111 online: help for a child under 5",
+    url: "https://111.nhs.uk/",
+};
 
 /// Every source a rule may cite, for a "sources" list on the "how it works" page.
 pub static SOURCES: &[&Source] = &[
     &NHS_BACK_PAIN,
     &NHS_SCIATICA,
     &NHS_CAUDA_EQUINA,
-    &NHS_KIDNEY_INFECTION,
     &NHS_AORTIC_ANEURYSM,
+    &NHS_AORTIC_DISSECTION,
+    &NHS_SEPSIS,
+    &NHS_KIDNEY_INFECTION,
+    &NHS_BLOOD_IN_URINE,
+    &NHS_UTI,
     &NHS_PREGNANCY_BACK_PAIN,
     &NHS_SIGNS_OF_LABOUR,
+    &NHS_PREGNANCY_BLEEDING,
+    &NHS_BABY_MOVEMENTS,
+    &NHS_PRE_ECLAMPSIA,
+    &NHS_111_CHILDREN,
+    &NHS_IBUPROFEN,
     &NICE_NG59,
     &NICE_CKS_BACK_PAIN,
-    &MAYO_BACK_PAIN,
+    &NICE_NG234,
 ];
 
-/// One triage rule. `applies` is a plain function of the answers, so a rule has no hidden
+/// What makes a rule fire.
+#[derive(Debug, Clone, Copy)]
+pub enum When {
+    /// A box ticked on the emergency screen: fires even when the rest of the form is missing.
+    Warning(Warning),
+    /// A pregnancy warning sign: also fires on an incomplete form.
+    PregnancySign(PregnancySign),
+    /// A condition on the complete answers.
+    Answers(fn(&Answers) -> bool),
+}
+
+/// One triage rule. Its condition is a plain function of the answers, so a rule has no hidden
 /// state and the table can be read, tested and published as it stands.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// Stable kebab-case name, for tests, logs and anchors on the "how it works" page.
+    /// Stable kebab-case name, for tests, logs, the hazard log and anchors on "how it works".
     pub id: &'static str,
-    pub urgency: Urgency,
+    pub service: Service,
     /// Why this matters, in plain words, shown to the reader when the rule fires.
     pub reason: &'static str,
-    /// A short phrase for lists ("you told us about: ...").
+    /// A short phrase for lists ("call 999 if you have back pain and ...").
     pub sign: &'static str,
     pub source: &'static Source,
-    pub applies: fn(&Answers) -> bool,
+    pub when: When,
+}
+
+impl Rule {
+    pub fn urgency(&self) -> Urgency {
+        self.service.urgency()
+    }
+
+    /// Whether the rule fires on complete answers.
+    pub fn applies(&self, answers: &Answers) -> bool {
+        match self.when {
+            When::Warning(warning) => answers.has_warning(warning),
+            When::PregnancySign(sign) => answers.has_pregnancy_sign(sign),
+            When::Answers(condition) => condition(answers),
+        }
+    }
+
+    /// Whether the rule is one of the boxes of the emergency screen.
+    pub fn is_on_screen(&self) -> bool {
+        matches!(self.when, When::Warning(_))
+    }
+
+    /// Whether the rule fires on the emergency screen alone (an incomplete form).
+    pub fn applies_to_screen(&self, screen: &super::answers::Screen) -> bool {
+        match self.when {
+            When::Warning(warning) => screen.warnings.contains(&warning),
+            When::PregnancySign(sign) => screen.pregnancy_signs.contains(&sign),
+            When::Answers(_) => false,
+        }
+    }
 }
 
 // Short names keep each condition on one readable line in the table below.
-use Symptom::*;
-use Urgency::*;
+use Service::*;
+
+/// A score of 7 or more out of 10: what pain scales call severe.
+const SEVERE: u8 = 7;
+
+fn is_severe(a: &Answers) -> bool {
+    a.severity.get() >= SEVERE
+}
 
 /// Weak bones: osteoporosis, or long-term steroid tablets which thin the bones.
 fn has_weak_bones(a: &Answers) -> bool {
-    a.has_symptom(Osteoporosis) || a.has_symptom(Steroids)
+    a.has_history(History::Osteoporosis) || a.has_history(History::Steroids)
 }
 
-/// Pain that began within the last 6 weeks.
-fn is_recent(a: &Answers) -> bool {
-    matches!(a.duration, Duration::UnderOneWeek | Duration::OneToSixWeeks)
+/// What raises the chance of an infection in the spine (NICE CKS).
+fn has_infection_risk(a: &Answers) -> bool {
+    a.has_history(History::InjectsDrugs)
+        || a.has_history(History::WeakImmuneSystem)
+        || a.has_history(History::RecentSpineSurgery)
 }
 
-/// The rules, most urgent first. Where sources disagree the safer urgency is used.
+/// Signs of a nerve being pressed on in one leg.
+fn has_nerve_signs(a: &Answers) -> bool {
+    a.has_symptom(Symptom::LegWeakness)
+        || a.has_symptom(Symptom::LegNumbness)
+        || a.has_symptom(Symptom::Sciatica)
+}
+
+/// Pain that came on suddenly, or with a fall or knock, in the last week.
+fn is_new_injury_or_sudden(a: &Answers) -> bool {
+    a.duration == Duration::UnderOneWeek
+        && (a.has_trigger(Trigger::Injury) || a.onset == Onset::Sudden)
+}
+
+/// Sudden, severe pain from 50 that no injury explains: the picture of a bleeding aorta.
+fn is_sudden_severe_from_50(a: &Answers) -> bool {
+    a.onset == Onset::Sudden
+        && is_severe(a)
+        && a.age.get() >= 50
+        && a.duration == Duration::UnderOneWeek
+}
+
+/// The rules, most urgent first. Where sources disagree the safer service is used, and the
+/// choice is listed for clinical review in CLINICAL_SAFETY.md.
 pub static RULES: &[Rule] = &[
-    // ---- Emergency: call 999 ----
-    // Any single sign of cauda equina syndrome is enough, whatever the pain score.
-    Rule {
-        id: "saddle-numbness",
-        urgency: Emergency,
-        reason: "Numbness around your genitals or buttocks can be a sign of cauda equina syndrome, where the nerves at the bottom of the spine are squeezed. It needs treatment in hospital within hours to prevent lasting damage.",
-        sign: "numbness or tingling around your genitals, buttocks or inner thighs",
-        source: &NHS_CAUDA_EQUINA,
-        applies: |a| a.has_symptom(SaddleNumbness),
-    },
-    Rule {
-        id: "bladder-bowel",
-        urgency: Emergency,
-        reason: "New problems peeing, or losing control of your bladder or bowels, can be a sign of cauda equina syndrome, which needs treatment in hospital within hours.",
-        sign: "problems peeing, or controlling when you pee or poo",
-        source: &NHS_CAUDA_EQUINA,
-        applies: |a| a.has_symptom(BladderBowel),
-    },
-    Rule {
-        id: "both-legs",
-        urgency: Emergency,
-        reason: "Pain, numbness or weakness in both legs can mean the nerves at the bottom of your spine are being squeezed (cauda equina syndrome), which needs treatment in hospital straight away.",
-        sign: "pain, numbness or weakness in both legs",
-        source: &NHS_CAUDA_EQUINA,
-        applies: |a| a.has_symptom(BothLegs),
-    },
+    // ---- Call 999 ----
     Rule {
         id: "chest-pain",
-        urgency: Emergency,
-        reason: "Chest pain with back pain can be a sign of a heart attack or a tear in the main blood vessel of the body, which need treatment straight away.",
+        service: Call999,
+        reason: "Chest pain with back pain can be a heart attack, or a tear in the main blood vessel of the body. These need help straight away.",
         sign: "chest pain",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(ChestPain),
+        when: When::Warning(Warning::ChestPain),
     },
     Rule {
         id: "breathlessness",
-        urgency: Emergency,
-        reason: "Difficulty breathing with back pain can be a sign of bleeding from the main blood vessel in your tummy, or of a heart or lung problem, which need treatment straight away.",
+        service: Call999,
+        reason: "Finding it hard to breathe with back pain can mean bleeding inside your body, or a heart or lung problem. These need help straight away.",
         sign: "difficulty breathing",
         source: &NHS_AORTIC_ANEURYSM,
-        applies: |a| a.has_symptom(Breathlessness),
+        when: When::Warning(Warning::Breathlessness),
+    },
+    Rule {
+        id: "tearing-pain",
+        service: Call999,
+        reason: "A sudden tearing or ripping pain in the chest or back can mean the wall of the main blood vessel has torn (aortic dissection). This can kill, and needs help straight away.",
+        sign: "sudden tearing or ripping pain in your chest or back",
+        source: &NHS_AORTIC_DISSECTION,
+        when: When::Warning(Warning::TearingPain),
+    },
+    Rule {
+        id: "faint-or-clammy",
+        service: Call999,
+        reason: "Feeling faint, dizzy, sweaty or clammy, or going pale or grey, can mean you are losing blood inside your body or have a very bad infection (sepsis). You need help straight away.",
+        sign: "feeling faint, dizzy, sweaty or clammy, or pale or grey skin",
+        source: &NHS_AORTIC_ANEURYSM,
+        when: When::Warning(Warning::FaintOrClammy),
+    },
+    Rule {
+        id: "confused-or-drowsy",
+        service: Call999,
+        reason: "Feeling confused or very sleepy can be a sign of sepsis, a reaction to an infection that can kill. You need help straight away.",
+        sign: "feeling confused, very sleepy or hard to wake",
+        source: &NHS_SEPSIS,
+        when: When::Warning(Warning::ConfusedOrDrowsy),
     },
     Rule {
         id: "major-trauma",
-        urgency: Emergency,
-        reason: "Back pain after a serious accident can mean a broken bone in the spine, which needs checking in hospital before you move about.",
-        sign: "back pain after a serious accident",
+        service: Call999,
+        reason: "Back pain after a serious accident can mean a broken bone in the spine. It needs to be checked in hospital before you move about.",
+        sign: "pain that started after a serious accident, such as a car crash or a bad fall",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(MajorTrauma),
+        when: When::Warning(Warning::MajorTrauma),
     },
-    // A burst or leaking aortic aneurysm: sudden, severe back and tummy pain from middle age.
+    // A burst or leaking aortic aneurysm: the NHS says call 999 for sudden, severe pain in the
+    // tummy or back. No injury explains it; lifting does not rule it out (see the hazard log).
     Rule {
         id: "possible-aortic-aneurysm",
-        urgency: Emergency,
-        reason: "Sudden, severe pain in your back and tummy from the age of 50 can be a sign of a burst or leaking aortic aneurysm (a swelling in the main blood vessel), which is life-threatening.",
-        sign: "sudden, severe back pain with tummy pain, aged 50 or over",
+        service: Call999,
+        reason: "Sudden, severe pain in your back or tummy from the age of 50 can mean a swelling in the main blood vessel has burst (aortic aneurysm). This can kill, and needs help straight away.",
+        sign: "sudden, severe pain in your lower back or tummy, if you are 50 or over",
         source: &NHS_AORTIC_ANEURYSM,
-        applies: |a| {
-            a.onset == Onset::Sudden
-                && a.severity.get() >= 7
-                && a.has_symptom(AbdominalPain)
-                && a.age.get() >= 50
-        },
+        when: When::Answers(|a| {
+            is_sudden_severe_from_50(a)
+                && !a.has_trigger(Trigger::Injury)
+                && (a.location != Location::Upper || a.has_symptom(Symptom::AbdominalPain))
+        }),
     },
-    // Contractions count whether or not "pregnant" was ticked: the reader may have missed it,
-    // and early labour or a problem in pregnancy cannot wait for a GP appointment.
     Rule {
-        id: "contractions",
-        urgency: Emergency,
-        reason: "Back pain with contractions can mean labour has started, perhaps early. Call your maternity unit straight away, or 999 if you cannot reach them.",
-        sign: "contractions or regular tightening of your tummy",
-        source: &NHS_SIGNS_OF_LABOUR,
-        applies: |a| a.has_symptom(Contractions),
+        id: "possible-aortic-dissection",
+        service: Call999,
+        reason: "Sudden, severe pain in the upper or middle back from the age of 50 can mean the wall of the main blood vessel has torn (aortic dissection). This needs help straight away.",
+        sign: "sudden, severe pain in your upper or middle back, if you are 50 or over",
+        source: &NHS_AORTIC_DISSECTION,
+        when: When::Answers(|a| {
+            is_sudden_severe_from_50(a) && matches!(a.location, Location::Upper | Location::Middle)
+        }),
     },
+    // ---- Go to A&E ----
+    // Any single sign of cauda equina syndrome is enough, whatever the pain score.
+    Rule {
+        id: "saddle-numbness",
+        service: GoToAe,
+        reason: "Numbness around your genitals or bottom can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours to stop lasting harm.",
+        sign: "numbness or tingling around your genitals, bottom or inner thighs",
+        source: &NHS_CAUDA_EQUINA,
+        when: When::Warning(Warning::SaddleNumbness),
+    },
+    Rule {
+        id: "bladder-bowel",
+        service: GoToAe,
+        reason: "Not being able to pee, or to control when you pee or poo, can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours.",
+        sign: "not being able to pee, or to control when you pee or poo",
+        source: &NHS_CAUDA_EQUINA,
+        when: When::Warning(Warning::BladderBowel),
+    },
+    Rule {
+        id: "both-legs",
+        service: GoToAe,
+        reason: "Pain, numbness or weakness in both legs can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital straight away.",
+        sign: "pain, numbness or weakness in both legs",
+        source: &NHS_CAUDA_EQUINA,
+        when: When::Warning(Warning::BothLegs),
+    },
+    Rule {
+        id: "sexual-problems",
+        service: GoToAe,
+        reason: "New loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating, can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours.",
+        sign: "new loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating",
+        source: &NHS_CAUDA_EQUINA,
+        when: When::Warning(Warning::SexualProblems),
+    },
+    Rule {
+        id: "possible-spinal-infection",
+        service: GoToAe,
+        reason: "A high temperature with back pain, when you inject drugs, have a weak immune system or had spine surgery lately, can mean an infection in the spine. This needs to be checked in hospital today.",
+        sign: "a high temperature, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk(a)),
+    },
+    Rule {
+        id: "fever-with-leg-weakness",
+        service: GoToAe,
+        reason: "A high temperature with new weakness in a leg can mean an infection is pressing on the nerves in your spine. This needs to be checked in hospital today.",
+        sign: "a high temperature with new weakness in a leg",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::Fever) && a.has_symptom(Symptom::LegWeakness)
+        }),
+    },
+    Rule {
+        id: "cancer-with-nerve-signs",
+        service: GoToAe,
+        reason: "If you have had cancer, back pain with new weakness, numbness or pain in a leg can mean the cancer is pressing on your spinal cord. This needs to be checked in hospital straight away.",
+        sign: "new weakness, numbness or pain in a leg, if you have had cancer",
+        source: &NICE_NG234,
+        when: When::Answers(|a| a.has_history(History::CancerHistory) && has_nerve_signs(a)),
+    },
+    // NICE CKS: a fracture is more likely with osteoporosis, steroids or older age. Only a new
+    // and painful one goes to A&E; an old knock is a same-day check (the rule further down).
     Rule {
         id: "possible-fracture",
-        urgency: Emergency,
-        reason: "A fall or knock can break a bone in the spine if your bones are weakened by osteoporosis or long-term steroid tablets. This needs an X-ray and treatment quickly.",
-        sign: "a fall or injury when you have weak bones or take steroids",
+        service: GoToAe,
+        reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in your spine. New, bad pain like this needs an X-ray today.",
+        sign: "a fall or sudden bad pain in the last week, if you have weak bones or take steroid tablets",
         source: &NICE_CKS_BACK_PAIN,
-        applies: |a| {
-            has_weak_bones(a) && (a.has_trigger(Trigger::Injury) || a.has_symptom(MajorTrauma))
-        },
+        when: When::Answers(|a| {
+            has_weak_bones(a) && is_new_injury_or_sudden(a) && a.severity.get() >= 5
+        }),
     },
-    // ---- Urgent: get help today ----
+    // The aneurysm rule above leaves out pain after an injury; from 50 such pain still needs an
+    // X-ray today, so adding "injury" never makes a result less urgent than an emergency.
+    Rule {
+        id: "injury-severe-aged-50-plus",
+        service: GoToAe,
+        reason: "From the age of 50 a bone in the spine can break after a fall or knock. New, bad pain after an injury needs an X-ray today.",
+        sign: "bad pain after a fall or knock in the last week, if you are 50 or over",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            a.age.get() >= 50
+                && a.has_trigger(Trigger::Injury)
+                && a.duration == Duration::UnderOneWeek
+                && is_severe(a)
+        }),
+    },
+    // ---- Maternity unit ----
+    Rule {
+        id: "pregnancy-contractions",
+        service: MaternityUnit,
+        reason: "Back pain or cramps that come and go can mean labour has started, even before your due date. Your maternity unit needs to know now.",
+        sign: "tightenings or cramps that come and go, in your back or tummy",
+        source: &NHS_SIGNS_OF_LABOUR,
+        when: When::PregnancySign(PregnancySign::Contractions),
+    },
+    Rule {
+        id: "pregnancy-waters-breaking",
+        service: MaternityUnit,
+        reason: "If your waters have broken, your maternity unit needs to check you and your baby.",
+        sign: "your waters breaking",
+        source: &NHS_SIGNS_OF_LABOUR,
+        when: When::PregnancySign(PregnancySign::WatersBreaking),
+    },
+    Rule {
+        id: "pregnancy-bleeding",
+        service: MaternityUnit,
+        reason: "Bleeding from your vagina in pregnancy needs to be checked straight away.",
+        sign: "bleeding from your vagina",
+        source: &NHS_PREGNANCY_BLEEDING,
+        when: When::PregnancySign(PregnancySign::VaginalBleeding),
+    },
+    Rule {
+        id: "pregnancy-baby-moving-less",
+        service: MaternityUnit,
+        reason: "If your baby is moving less than usual, your maternity unit needs to check on your baby today. Do not wait until the next day.",
+        sign: "your baby moving less than usual",
+        source: &NHS_BABY_MOVEMENTS,
+        when: When::PregnancySign(PregnancySign::BabyMovingLess),
+    },
+    Rule {
+        id: "pregnancy-pre-eclampsia-signs",
+        service: MaternityUnit,
+        reason: "A bad headache, problems seeing, or sudden swelling in pregnancy can be signs of pre-eclampsia, which can harm you and your baby. It needs to be checked straight away.",
+        sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet",
+        source: &NHS_PRE_ECLAMPSIA,
+        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling),
+    },
+    // ---- Get help today: 111 or a GP ----
+    Rule {
+        id: "under-5",
+        service: SameDay,
+        reason: "Back pain is rare in young children. A child under 5 with back pain should be checked today, so call 111.",
+        sign: "a child under 5 with back pain",
+        source: &NHS_111_CHILDREN,
+        when: When::Answers(|a| a.age.get() < 5),
+    },
     Rule {
         id: "fever",
-        urgency: Urgent,
+        service: SameDay,
         reason: "A high temperature with back pain can be a sign of an infection, in the spine or the kidneys, that needs treatment soon.",
-        sign: "a high temperature or feeling hot and shivery",
+        sign: "a high temperature, or feeling hot and shivery",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(Fever),
+        when: When::Answers(|a| a.has_symptom(Symptom::Fever)),
+    },
+    Rule {
+        id: "pregnancy-infection-signs",
+        service: SameDay,
+        reason: "In pregnancy, a high temperature or pain when you pee can be an infection of the bladder or kidneys. It needs treatment today to keep you and your baby safe.",
+        sign: "a high temperature, or pain when you pee, if you are pregnant",
+        source: &NHS_UTI,
+        when: When::Answers(|a| {
+            a.may_be_pregnant()
+                && (a.has_symptom(Symptom::Fever)
+                    || a.has_symptom(Symptom::Urinary)
+                    || a.has_symptom(Symptom::BloodInPee))
+        }),
+    },
+    Rule {
+        id: "possible-kidney-infection",
+        service: SameDay,
+        reason: "Back pain with pain or burning when you pee can be a kidney infection. It needs treatment today.",
+        sign: "pain or burning when you pee, or needing to pee more often",
+        source: &NHS_KIDNEY_INFECTION,
+        when: When::Answers(|a| a.has_symptom(Symptom::Urinary)),
+    },
+    Rule {
+        id: "blood-in-pee",
+        service: SameDay,
+        reason: "Blood in your pee with back pain can come from a kidney stone or a kidney infection. It needs to be checked today.",
+        sign: "blood in your pee",
+        source: &NHS_BLOOD_IN_URINE,
+        when: When::Answers(|a| a.has_symptom(Symptom::BloodInPee)),
+    },
+    Rule {
+        id: "cancer-history",
+        service: SameDay,
+        reason: "If you have had cancer, new back pain should be checked today in case the cancer has spread to the spine.",
+        sign: "new back pain, if you have had cancer",
+        source: &NICE_NG234,
+        when: When::Answers(|a| a.has_history(History::CancerHistory)),
+    },
+    Rule {
+        id: "infection-risk",
+        service: SameDay,
+        reason: "If you inject drugs, have a weak immune system or had spine surgery lately, new back pain can be an infection. It should be checked today, even without a high temperature.",
+        sign: "new back pain, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(has_infection_risk),
+    },
+    Rule {
+        id: "weak-bones-fracture-check",
+        service: SameDay,
+        reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in the spine, even a small one. It should be checked today.",
+        sign: "a fall or sudden pain, if you have weak bones or take steroid tablets",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            has_weak_bones(a) && (a.has_trigger(Trigger::Injury) || a.onset == Onset::Sudden)
+        }),
+    },
+    Rule {
+        id: "injury-aged-65-plus",
+        service: SameDay,
+        reason: "From the age of 65 a bone in the spine can break after quite a small fall or knock. Back pain after an injury should be checked today.",
+        sign: "a fall or injury, if you are 65 or over",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| a.has_trigger(Trigger::Injury) && a.age.get() >= 65),
+    },
+    Rule {
+        id: "leg-weakness",
+        service: SameDay,
+        reason: "Weakness in a leg can mean a nerve in your back is being pressed on. It should be checked today so it does not get worse.",
+        sign: "weakness in one leg",
+        source: &NHS_SCIATICA,
+        when: When::Answers(|a| a.has_symptom(Symptom::LegWeakness)),
     },
     Rule {
         id: "weight-loss",
-        urgency: Urgent,
-        reason: "Losing weight without trying, together with back pain, should be checked by a doctor to rule out a serious cause such as cancer.",
+        service: SameDay,
+        reason: "Losing weight without trying, with back pain, should be checked soon to rule out a serious cause such as cancer.",
         sign: "losing weight without trying",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(WeightLoss),
+        when: When::Answers(|a| a.has_symptom(Symptom::WeightLoss)),
     },
     Rule {
         id: "back-lump",
-        urgency: Urgent,
-        reason: "A new lump or swelling on your back, or a change in its shape, should be checked by a doctor soon.",
-        sign: "a lump, swelling or change in the shape of your back",
+        service: SameDay,
+        reason: "A new lump or swelling on your back, or a change in its shape, should be checked soon.",
+        sign: "a lump or swelling on your back, or a change in its shape",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(BackLump),
+        when: When::Answers(|a| a.has_symptom(Symptom::BackLump)),
     },
     Rule {
         id: "night-pain",
-        urgency: Urgent,
+        service: SameDay,
         reason: "Pain that is much worse at night is less likely to be a simple strain, so a doctor should check it.",
         sign: "pain that is much worse at night",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(NightPain),
+        when: When::Answers(|a| a.has_symptom(Symptom::NightPain)),
     },
     // Only an explicit "nothing": an empty answer means the reader did not say.
     Rule {
         id: "nothing-eases",
-        urgency: Urgent,
-        reason: "Pain from strained muscles usually eases at least a little with rest or a change of position. Pain that nothing eases should be checked by a doctor.",
-        sign: "pain that nothing eases, not even rest",
-        source: &MAYO_BACK_PAIN,
-        applies: |a| a.is_eased_by(EasedBy::Nothing),
+        service: SameDay,
+        reason: "Pain from a strain usually eases at least a little with rest. Pain that nothing eases should be checked by a doctor.",
+        sign: "pain that does not get better when you rest",
+        source: &NHS_BACK_PAIN,
+        when: When::Answers(|a| a.is_eased_by(EasedBy::Nothing)),
     },
     Rule {
         id: "cough-worse",
-        urgency: Urgent,
+        service: SameDay,
         reason: "Pain that gets worse when you cough, sneeze or poo can mean something is pressing on a nerve in your spine, so a doctor should check it.",
         sign: "pain that is worse when you cough, sneeze or poo",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(CoughWorse),
+        when: When::Answers(|a| a.has_symptom(Symptom::CoughWorse)),
     },
     Rule {
         id: "upper-back",
-        urgency: Urgent,
-        reason: "Pain in the upper back, between the shoulder blades, is less often a simple strain than lower back pain and can come from the heart, lungs or spine, so a doctor should check it.",
-        sign: "pain in the upper back or between the shoulder blades",
+        service: SameDay,
+        reason: "Pain at the top of the back, between the shoulder blades, is less often a simple strain. It can come from the heart, lungs or spine, so a doctor should check it.",
+        sign: "pain at the top of your back, between your shoulders",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.location == Location::Upper,
-    },
-    Rule {
-        id: "cancer-history",
-        urgency: Urgent,
-        reason: "If you have had cancer, new back pain should be checked quickly in case the cancer has spread to the bones of the spine.",
-        sign: "having had cancer",
-        source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.has_symptom(CancerHistory),
-    },
-    Rule {
-        id: "weak-bones-sudden-pain",
-        urgency: Urgent,
-        reason: "Sudden back pain when you have osteoporosis or take long-term steroids can be a small break in a bone of the spine, even without a fall.",
-        sign: "sudden pain when you have weak bones or take steroids",
-        source: &NICE_CKS_BACK_PAIN,
-        applies: |a| has_weak_bones(a) && a.onset == Onset::Sudden,
-    },
-    Rule {
-        id: "leg-weakness",
-        urgency: Urgent,
-        reason: "Weakness in a leg can mean a nerve in your back is being pressed on. It should be checked the same day so it does not get worse.",
-        sign: "weakness in a leg",
-        source: &NHS_SCIATICA,
-        applies: |a| a.has_symptom(LegWeakness),
-    },
-    // Middle-back pain sits over the kidneys, so with urinary symptoms it counts as a sign.
-    Rule {
-        id: "possible-kidney-infection",
-        urgency: Urgent,
-        reason: "Pain when you pee together with a high temperature, being sick or pain in the middle of your back can be a kidney infection, which needs antibiotics quickly.",
-        sign: "pain when peeing with a high temperature, being sick or pain in the middle of your back",
-        source: &NHS_KIDNEY_INFECTION,
-        applies: |a| {
-            a.has_symptom(Urinary)
-                && (a.has_symptom(Fever)
-                    || a.has_symptom(Vomiting)
-                    || a.location == Location::Middle)
-        },
+        when: When::Answers(|a| a.location == Location::Upper),
     },
     Rule {
         id: "abdominal-pain",
-        urgency: Urgent,
-        reason: "Tummy pain with back pain can come from something inside the tummy, such as the kidneys, pancreas or gallbladder, rather than from the back, so it should be checked today.",
+        service: SameDay,
+        reason: "Tummy pain with back pain can come from inside the tummy, such as the kidneys, pancreas or gallbladder, so it should be checked today.",
         sign: "tummy pain",
         source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.has_symptom(AbdominalPain),
+        when: When::Answers(|a| a.has_symptom(Symptom::AbdominalPain)),
     },
     Rule {
         id: "vomiting",
-        urgency: Urgent,
-        reason: "Being sick with back pain can be a sign of a kidney infection, kidney stones or another problem inside the tummy, so it should be checked today.",
+        service: SameDay,
+        reason: "Being sick with back pain can be a sign of a kidney infection, a kidney stone or another problem in the tummy, so it should be checked today.",
         sign: "being sick",
         source: &NHS_KIDNEY_INFECTION,
-        applies: |a| a.has_symptom(Vomiting),
+        when: When::Answers(|a| a.has_symptom(Symptom::Vomiting)),
+    },
+    // ---- See a GP or physiotherapist within 2 weeks ----
+    Rule {
+        id: "under-16",
+        service: GpOrPhysio,
+        reason: "Back pain is less common in children and teenagers, so a GP should check for a cause that needs treatment.",
+        sign: "back pain in a child or teenager under 16",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| a.age.get() < 16),
     },
     Rule {
-        id: "injury-aged-65-plus",
-        urgency: Urgent,
-        reason: "From the age of 65 a bone in the spine can break after quite a small fall or knock, so back pain after an injury should be checked for a fracture.",
-        sign: "a fall or injury at age 65 or over",
-        source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.has_trigger(Trigger::Injury) && a.age.get() >= 65,
+        id: "pregnancy",
+        service: GpOrPhysio,
+        reason: "Back pain is common in pregnancy, but your midwife or GP should know about it. They can refer you to a physiotherapist if you need one.",
+        sign: "back pain in pregnancy",
+        source: &NHS_PREGNANCY_BACK_PAIN,
+        when: When::Answers(|a| a.may_be_pregnant()),
     },
-    // ---- Soon: see a GP in the next few days ----
     Rule {
         id: "lasting-over-6-weeks",
-        urgency: Soon,
-        reason: "Most back pain gets better within 6 weeks. Pain that lasts longer is worth a GP appointment, to look at other help such as physiotherapy.",
+        service: GpOrPhysio,
+        reason: "Most back pain gets better within 6 weeks. Pain that lasts longer is worth a GP or physiotherapy appointment, to look at other help.",
         sign: "pain that has lasted more than 6 weeks",
         source: &NICE_NG59,
-        applies: |a| {
+        when: When::Answers(|a| {
             matches!(
                 a.duration,
                 Duration::SixToTwelveWeeks | Duration::OverTwelveWeeks
             )
-        },
+        }),
     },
     Rule {
-        id: "sciatica-not-settling",
-        urgency: Soon,
-        reason: "Pain or numbness that spreads into a leg comes from a nerve in the back. It often settles by itself, but after a week a GP can check it and help with the pain.",
-        sign: "pain, numbness or tingling in a leg for more than a week",
+        id: "leg-numbness-not-settling",
+        service: GpOrPhysio,
+        reason: "Numbness or tingling in a leg comes from a nerve in the back. It often settles by itself, but if it lasts more than a week a GP can check the nerve.",
+        sign: "numbness or tingling in one leg for more than a week",
         source: &NHS_SCIATICA,
-        applies: |a| {
-            (a.has_symptom(Sciatica) || a.has_symptom(LegNumbness))
-                && a.duration != Duration::UnderOneWeek
-        },
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::LegNumbness) && a.duration != Duration::UnderOneWeek
+        }),
     },
     Rule {
         id: "severe-pain",
-        urgency: Soon,
+        service: GpOrPhysio,
         reason: "Very bad pain is worth a GP appointment, to make sure you have the right pain relief and that nothing else is causing it.",
         sign: "very bad pain (8 or more out of 10)",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.severity.get() >= 8,
+        when: When::Answers(|a| a.severity.get() >= 8),
     },
     Rule {
         id: "getting-worse",
-        urgency: Soon,
+        service: GpOrPhysio,
         reason: "Back pain from a strain usually eases bit by bit. Pain that keeps getting worse should be checked by a GP.",
         sign: "pain that is getting worse",
         source: &NHS_BACK_PAIN,
-        applies: |a| a.has_symptom(Worsening),
-    },
-    Rule {
-        id: "under-20",
-        urgency: Soon,
-        reason: "Back pain is less common in children and young people, so a GP should check for a cause that needs treatment.",
-        sign: "being under 20",
-        source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.age.get() < 20,
+        when: When::Answers(|a| a.has_symptom(Symptom::Worsening)),
     },
     Rule {
         id: "new-pain-50-plus",
-        urgency: Soon,
+        service: GpOrPhysio,
         reason: "Back pain that starts from the age of 50 is more likely to have a cause other than a strain, so a GP should check it.",
-        sign: "back pain that started in the last 6 weeks, aged 50 or over",
+        sign: "back pain that started in the last 6 weeks, if you are 50 or over",
         source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.age.get() >= 50 && is_recent(a),
+        when: When::Answers(|a| {
+            a.age.get() >= 50
+                && matches!(a.duration, Duration::UnderOneWeek | Duration::OneToSixWeeks)
+        }),
     },
     Rule {
         id: "middle-back",
-        urgency: Soon,
-        reason: "Pain in the middle of the back is less often a simple strain than lower back pain and can come from the kidneys or the spine, so it is worth a GP appointment.",
-        sign: "pain in the middle of the back",
+        service: GpOrPhysio,
+        reason: "Pain in the middle of the back is less often a simple strain. It can come from the kidneys or the spine, so it is worth a GP appointment.",
+        sign: "pain in the middle of your back",
         source: &NICE_CKS_BACK_PAIN,
-        applies: |a| a.location == Location::Middle,
-    },
-    Rule {
-        id: "pregnancy",
-        urgency: Soon,
-        reason: "Back pain is common in pregnancy, but your GP or midwife should know about it. They can check it and refer you to a physiotherapist if you need one.",
-        sign: "back pain in pregnancy",
-        source: &NHS_PREGNANCY_BACK_PAIN,
-        applies: |a| a.has_trigger(Trigger::Pregnancy),
-    },
-    Rule {
-        id: "urinary-symptoms",
-        urgency: Soon,
-        reason: "Pain or burning when you pee, or needing to pee more often, can be a urine infection that may need treatment.",
-        sign: "pain or burning when you pee, or peeing more often",
-        source: &NHS_KIDNEY_INFECTION,
-        applies: |a| a.has_symptom(Urinary),
+        when: When::Answers(|a| a.location == Location::Middle),
     },
 ];
 
-/// The rules that imply one urgency, in table order.
-pub fn rules_for(urgency: Urgency) -> impl Iterator<Item = &'static Rule> {
-    RULES.iter().filter(move |rule| rule.urgency == urgency)
+/// The rules that send the reader to one service, in table order.
+pub fn rules_for_service(service: Service) -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().filter(move |rule| rule.service == service)
 }
 
-/// A rule by its id, for tests and for linking to one rule on the "how it works" page.
+/// The rules that imply one urgency, in table order.
+pub fn rules_for(urgency: Urgency) -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().filter(move |rule| rule.urgency() == urgency)
+}
+
+/// A rule by its id, for tests, the hazard log and linking to one rule on "how it works".
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)
+}
+
+/// The signs that lead to each emergency or same-day service, most urgent first, as plain
+/// phrases: the single source for every warning-sign list on the site (articles, the checker's
+/// "do not use this checker" box, search), so no page retypes them.
+pub fn warning_sign_lists(lowest: Service) -> Vec<(Service, Vec<&'static str>)> {
+    Service::ALL
+        .iter()
+        .rev()
+        .filter(|&&service| service >= lowest && service != SelfCare)
+        .map(|&service| {
+            let signs = rules_for_service(service).map(|rule| rule.sign).collect();
+            (service, signs)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -478,8 +803,8 @@ mod tests {
         assert!(
             RULES
                 .windows(2)
-                .all(|pair| pair[0].urgency >= pair[1].urgency),
-            "keep RULES grouped from Emergency down to Soon"
+                .all(|pair| pair[0].service >= pair[1].service),
+            "keep RULES grouped from Call999 down to GpOrPhysio"
         );
     }
 
@@ -503,7 +828,7 @@ mod tests {
                 rule.id
             );
             assert_ne!(
-                rule.urgency, SelfCare,
+                rule.service, SelfCare,
                 "{}: self-care is the default, not a rule",
                 rule.id
             );
@@ -511,22 +836,59 @@ mod tests {
     }
 
     #[test]
+    fn every_emergency_screen_box_and_pregnancy_sign_has_its_own_emergency_rule() {
+        for &warning in Warning::ALL {
+            let rules: Vec<_> = RULES
+                .iter()
+                .filter(|r| matches!(r.when, When::Warning(w) if w == warning))
+                .collect();
+            assert_eq!(rules.len(), 1, "{warning:?}");
+            assert_eq!(rules[0].urgency(), Urgency::Emergency);
+        }
+        for &sign in PregnancySign::ALL {
+            let rules: Vec<_> = RULES
+                .iter()
+                .filter(|r| matches!(r.when, When::PregnancySign(s) if s == sign))
+                .collect();
+            assert_eq!(rules.len(), 1, "{sign:?}");
+            assert_eq!(rules[0].service, MaternityUnit);
+        }
+    }
+
+    #[test]
     fn rules_for_splits_the_table() {
         let counted: usize = Urgency::ALL.iter().map(|&u| rules_for(u).count()).sum();
         assert_eq!(counted, RULES.len());
-        assert!(rules_for(Emergency).all(|r| r.urgency == Emergency));
-        assert_eq!(rule("saddle-numbness").map(|r| r.urgency), Some(Emergency));
+        let by_service: usize = Service::ALL
+            .iter()
+            .map(|&s| rules_for_service(s).count())
+            .sum();
+        assert_eq!(by_service, RULES.len());
+        assert_eq!(rule("saddle-numbness").map(|r| r.service), Some(GoToAe));
         assert!(rule("no-such-rule").is_none());
     }
 
     #[test]
-    fn urgency_orders_and_names() {
-        assert!(SelfCare < Soon && Soon < Urgent && Urgent < Emergency);
+    fn services_order_and_name() {
+        assert!(SelfCare < GpOrPhysio && GpOrPhysio < SameDay && SameDay < MaternityUnit);
+        assert!(MaternityUnit < GoToAe && GoToAe < Call999);
+        for &service in Service::ALL {
+            assert_eq!(Service::from_value(service.value()), Some(service));
+        }
         for &urgency in Urgency::ALL {
             assert_eq!(Urgency::from_value(urgency.value()), Some(urgency));
-            assert!(!urgency.headline().is_empty());
-            assert!(urgency.explanation().ends_with('.'));
         }
         assert_eq!(Urgency::from_value("panic"), None);
+    }
+
+    #[test]
+    fn warning_sign_lists_keep_maternity_signs_out_of_the_999_list() {
+        let lists = warning_sign_lists(Service::MaternityUnit);
+        let services: Vec<_> = lists.iter().map(|(s, _)| *s).collect();
+        assert_eq!(services, [Call999, GoToAe, MaternityUnit]);
+        let call_999 = &lists[0].1;
+        assert!(call_999.contains(&"chest pain"));
+        assert!(!call_999.iter().any(|sign| sign.contains("cramps")));
+        assert!(lists[2].1.iter().any(|sign| sign.contains("cramps")));
     }
 }

@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
 use super::answers::{
-    Age, Answers, Duration, EasedBy, Location, Onset, Severity, Symptom, Trigger,
+    Age, Answers, Duration, EasedBy, History, Location, Onset, Pregnant, PregnancySign, Screen,
+    Severity, Symptom, Trigger, Warning,
 };
 
 /// Any subset of a choice table, as a set.
@@ -15,26 +16,56 @@ fn subset<T: Copy + Ord + std::fmt::Debug + 'static>(
     subsequence(all.to_vec(), 0..=all.len()).prop_map(|chosen| chosen.into_iter().collect())
 }
 
+/// Mostly calm answers with the occasional warning sign, so most cases reach the other rules.
+fn screen() -> impl Strategy<Value = Screen> {
+    (
+        prop_oneof![4 => Just(Default::default()), 1 => subset(Warning::ALL)],
+        prop_oneof![4 => Just(Default::default()), 1 => subset(PregnancySign::ALL)],
+    )
+        .prop_map(|(warnings, pregnancy_signs)| Screen {
+            warnings,
+            pregnancy_signs,
+        })
+}
+
 pub fn answers() -> impl Strategy<Value = Answers> {
     (
+        screen(),
         select(Location::ALL),
         select(Onset::ALL),
         select(Duration::ALL),
         (Severity::MIN..=Severity::MAX).prop_filter_map("in range", Severity::new),
         (Age::MIN..=Age::MAX).prop_filter_map("in range", Age::new),
+        select(Pregnant::ALL),
         subset(Trigger::ALL),
         subset(Symptom::ALL),
+        subset(History::ALL),
         subset(EasedBy::ALL),
     )
         .prop_map(
-            |(location, onset, duration, severity, age, triggers, symptoms, eased_by)| Answers {
+            |(
+                screen,
                 location,
                 onset,
                 duration,
                 severity,
                 age,
+                pregnant,
                 triggers,
                 symptoms,
+                history,
+                eased_by,
+            )| Answers {
+                screen,
+                location,
+                onset,
+                duration,
+                severity,
+                age,
+                pregnant,
+                triggers,
+                symptoms,
+                history,
                 eased_by,
             },
         )

@@ -15,8 +15,8 @@ use super::{AppState, error_response};
 use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
-    Advice, Answers, Duration, EasedBy, FieldError, Location, Onset, QUESTIONS, RULES, RawAnswers,
-    Rule, Symptom, Trigger, Urgency, VignetteReport, assess, emergency_signs,
+    Advice, Answers, Assessment, Audience, Control, FieldError, Outcome, Question, RawAnswers,
+    Rule, Service, Urgency, VignetteReport, check, rules_for, warning_sign_lists,
 };
 
 pub const PATH: &str = "/symptom-checker";
@@ -31,6 +31,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 const FORM_TITLE: &str = "Check your back pain";
+const FOLLOW_UP_TITLE: &str = "Pregnancy: warning signs";
 const FORM_DESCRIPTION: &str = "Answer a few questions about your back pain to find out how urgently you should get help and what you can do now.";
 
 pub struct ChoiceView {
@@ -39,22 +40,82 @@ pub struct ChoiceView {
     pub label: &'static str,
     pub hint: Option<&'static str>,
     pub checked: bool,
+    /// "None of these", shown after an "or" divider.
+    pub exclusive: bool,
 }
 
 pub struct QuestionView {
     pub field: &'static str,
     pub legend: &'static str,
     pub hint: Option<&'static str>,
-    pub error: Option<String>,
-    /// "radio", "checkbox" or "text" (numbers use a text input with a numeric keypad, as GOV.UK advises).
+    pub error: Option<&'static str>,
+    /// "radio" or "checkbox"; empty for a number in a text box.
     pub input_type: &'static str,
     pub choices: Vec<ChoiceView>,
-    /// For text inputs: the label next to the box and what the reader typed.
+    /// For number inputs: the label next to the box and what the reader typed.
     pub input_label: &'static str,
     pub value: String,
     /// The id the error summary links to: the first radio or checkbox, or the text input.
     pub target_id: String,
     pub described_by: String,
+    /// The location question shows a picture of the back beside each choice.
+    pub illustrated: bool,
+    /// The emergency screen is drawn as a warning callout.
+    pub emergency_screen: bool,
+}
+
+impl QuestionView {
+    fn new(question: Question, raw: &RawAnswers, errors: &[FieldError]) -> Self {
+        let field = question.field();
+        let given = question.posted(raw);
+        let error = errors
+            .iter()
+            .find(|e| e.question == question)
+            .map(|e| e.message);
+        let (input_type, input_label) = match question.control() {
+            Control::Radios => ("radio", ""),
+            Control::Checkboxes => ("checkbox", ""),
+            Control::Number { label } => ("", label),
+        };
+        let choices: Vec<ChoiceView> = question
+            .choices()
+            .into_iter()
+            .map(|choice| ChoiceView {
+                id: format!("{field}-{}", choice.value),
+                value: choice.value,
+                label: choice.label,
+                hint: choice.hint,
+                checked: given.iter().any(|g| g == choice.value),
+                exclusive: choice.exclusive,
+            })
+            .collect();
+        let target_id = choices
+            .first()
+            .map_or_else(|| field.to_owned(), |c| c.id.clone());
+        let described_by = [
+            question.hint().map(|_| format!("{field}-hint")),
+            error.map(|_| format!("{field}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        QuestionView {
+            field,
+            legend: question.legend(),
+            hint: question.hint(),
+            error,
+            input_type,
+            choices,
+            input_label,
+            // A text box shows what was typed, even when several values came in.
+            value: given.join(" "),
+            target_id,
+            described_by,
+            illustrated: question == Question::Location,
+            emergency_screen: question == Question::Warning,
+        }
+    }
 }
 
 pub struct ErrorLink {
@@ -62,112 +123,40 @@ pub struct ErrorLink {
     pub message: String,
 }
 
-type Choice = (&'static str, &'static str, Option<&'static str>);
-
-fn choices<T: Copy>(
-    all: &[T],
-    value: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter().map(|&c| (value(c), label(c), None)).collect()
-}
-
-/// How each question is asked: (input type, choices, text input label).
-fn control(field: &str) -> (&'static str, Vec<Choice>, &'static str) {
-    match field {
-        "location" => (
-            "radio",
-            choices(Location::ALL, Location::value, Location::label),
-            "",
-        ),
-        "onset" => ("radio", choices(Onset::ALL, Onset::value, Onset::label), ""),
-        "duration" => (
-            "radio",
-            choices(Duration::ALL, Duration::value, Duration::label),
-            "",
-        ),
-        "trigger" => (
-            "checkbox",
-            choices(Trigger::ALL, Trigger::value, Trigger::label),
-            "",
-        ),
-        "symptom" => (
-            "checkbox",
-            Symptom::ALL
-                .iter()
-                .map(|&s| (s.value(), s.label(), s.hint()))
-                .collect(),
-            "",
-        ),
-        "eased_by" => (
-            "checkbox",
-            choices(EasedBy::ALL, EasedBy::value, EasedBy::label),
-            "",
-        ),
-        "severity" => ("text", Vec::new(), "Pain score from 0 to 10"),
-        _ => ("text", Vec::new(), "Age in years"),
-    }
-}
-
-fn raw_values<'a>(raw: &'a RawAnswers, field: &str) -> &'a [String] {
-    match field {
-        "location" => &raw.location,
-        "onset" => &raw.onset,
-        "duration" => &raw.duration,
-        "severity" => &raw.severity,
-        "age" => &raw.age,
-        "trigger" => &raw.trigger,
-        "symptom" => &raw.symptom,
-        _ => &raw.eased_by,
-    }
-}
-
-/// The form's questions, prefilled from `raw` and annotated with `errors`.
-pub fn questions(raw: &RawAnswers, errors: &[FieldError]) -> Vec<QuestionView> {
-    QUESTIONS
+/// Every posted answer to the questions not on this page, so the next page keeps them. They
+/// travel in the form body, never in the address: they are health data.
+fn carried_answers(raw: &RawAnswers, except: &[Question]) -> Vec<(&'static str, String)> {
+    Question::ALL
         .iter()
-        .map(|question| {
-            let field = question.field;
-            let (input_type, options, input_label) = control(field);
-            let given = raw_values(raw, field);
-            let error = errors
+        .filter(|question| !except.contains(question))
+        .flat_map(|&question| {
+            question
+                .posted(raw)
                 .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone());
-            let choices: Vec<ChoiceView> = options
-                .into_iter()
-                .map(|(value, label, hint)| ChoiceView {
-                    id: format!("{field}-{value}"),
-                    value,
-                    label,
-                    hint,
-                    checked: given.iter().any(|g| g == value),
-                })
-                .collect();
-            let target_id = choices
-                .first()
-                .map_or_else(|| field.to_owned(), |c| c.id.clone());
-            let described_by = [
-                question.hint.map(|_| format!("{field}-hint")),
-                error.as_ref().map(|_| format!("{field}-error")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-            QuestionView {
-                field,
-                legend: question.legend,
-                hint: question.hint,
-                error,
-                input_type,
-                choices,
-                input_label,
-                // A text box shows what was typed, even when several values came in.
-                value: given.join(" "),
-                target_id,
-                described_by,
-            }
+                .map(move |value| (question.field(), value.clone()))
+        })
+        .collect()
+}
+
+/// A list of warning signs under the heading of the service they lead to.
+pub struct SignList {
+    pub service: &'static str,
+    pub heading: &'static str,
+    pub signs: Vec<&'static str>,
+}
+
+/// The "do not use this checker if you need help now" box: the signs of the emergency screen,
+/// from the rules themselves, so the box cannot disagree with the result.
+fn emergency_box() -> Vec<SignList> {
+    warning_sign_lists(Service::GoToAe)
+        .into_iter()
+        .map(|(service, _)| SignList {
+            service: service.value(),
+            heading: service.list_heading(),
+            signs: rules_for(Urgency::Emergency)
+                .filter(|rule| rule.service == service && rule.is_on_screen())
+                .map(|rule| rule.sign)
+                .collect(),
         })
         .collect()
 }
@@ -178,34 +167,76 @@ pub struct FormPage<'a> {
     pub layout: Layout<'a>,
     pub questions: Vec<QuestionView>,
     pub errors: Vec<ErrorLink>,
-    /// Emergency rules that fired on the answers given, shown above the errors: a form with
-    /// a gap must not hold back "Call 999 now".
-    pub emergency: Vec<&'static Rule>,
+    pub emergency_box: Vec<SignList>,
 }
 
 impl<'a> FormPage<'a> {
     pub fn new(raw: &RawAnswers, errors: &[FieldError], settings: &'a SiteSettings) -> Self {
-        let title = if errors.is_empty() {
-            FORM_TITLE.to_owned()
-        } else {
-            format!("Error: {FORM_TITLE}")
-        };
-        let questions = questions(raw, errors);
-        let errors = errors
+        let questions: Vec<QuestionView> = Question::MAIN_FORM
             .iter()
-            .map(|error| ErrorLink {
-                target_id: questions
-                    .iter()
-                    .find(|q| q.field == error.field)
-                    .map_or_else(|| error.field.to_owned(), |q| q.target_id.clone()),
-                message: error.message.clone(),
-            })
+            .map(|&question| QuestionView::new(question, raw, errors))
             .collect();
         FormPage {
-            layout: Layout::new(&title, FORM_DESCRIPTION, PATH, settings).canonical(PATH),
+            layout: Layout::new(&error_title(FORM_TITLE, errors), FORM_DESCRIPTION, PATH, settings)
+                .canonical(PATH),
+            errors: error_links(&questions, errors),
             questions,
-            errors,
-            emergency: Vec::new(),
+            emergency_box: emergency_box(),
+        }
+    }
+}
+
+/// GOV.UK: a page with errors says so first in its title.
+fn error_title(title: &str, errors: &[FieldError]) -> String {
+    if errors.is_empty() {
+        title.to_owned()
+    } else {
+        format!("Error: {title}")
+    }
+}
+
+fn error_links(questions: &[QuestionView], errors: &[FieldError]) -> Vec<ErrorLink> {
+    errors
+        .iter()
+        .map(|error| ErrorLink {
+            target_id: questions
+                .iter()
+                .find(|q| q.field == error.question.field())
+                .map_or_else(|| error.question.field().to_owned(), |q| q.target_id.clone()),
+            message: error.message.to_owned(),
+        })
+        .collect()
+}
+
+/// The follow-up page: one more question that applies to these answers, with the answers so far
+/// carried in hidden fields.
+#[derive(Template)]
+#[template(path = "checker_follow_up.html")]
+pub struct FollowUpPage<'a> {
+    pub layout: Layout<'a>,
+    pub step: &'static str,
+    pub question: QuestionView,
+    pub errors: Vec<ErrorLink>,
+    pub hidden_fields: Vec<(&'static str, String)>,
+}
+
+impl<'a> FollowUpPage<'a> {
+    pub fn new(
+        question: Question,
+        raw: &RawAnswers,
+        errors: &[FieldError],
+        settings: &'a SiteSettings,
+    ) -> Self {
+        let view = QuestionView::new(question, raw, errors);
+        FollowUpPage {
+            layout: Layout::new(&error_title(FOLLOW_UP_TITLE, errors), FORM_DESCRIPTION, PATH, settings),
+            step: match question {
+                Question::PregnancySign => "pregnancy",
+                _ => question.field(),
+            },
+            errors: error_links(std::slice::from_ref(&view), errors),
+            question: view,
+            hidden_fields: carried_answers(raw, &[question]),
         }
     }
 }
@@ -215,14 +246,20 @@ impl<'a> FormPage<'a> {
 pub struct ResultPage<'a> {
     pub layout: Layout<'a>,
     pub urgency: &'static str,
+    pub service: &'static str,
     pub headline: &'static str,
     pub explanation: &'static str,
-    /// Every rule that fired, most urgent first; each shows its reason and source.
+    pub for_parent: bool,
+    /// The rules at the result's own level, shown first.
     pub reasons: Vec<&'static Rule>,
+    /// Rules at a lower level, collapsed under "Also worth mentioning to the doctor".
+    pub other_reasons: Vec<&'static Rule>,
     pub advice: Vec<Advice>,
     pub articles: Vec<ArticleLink<'a>>,
     pub safety_net: Vec<&'static str>,
     pub answers: Vec<(&'static str, String)>,
+    /// True when an emergency sign was ticked before the rest of the form was finished.
+    pub unfinished: bool,
     /// The answers again as form fields, for "Change your answers".
     pub hidden_fields: Vec<(&'static str, String)>,
     pub assessed_at: String,
@@ -230,42 +267,41 @@ pub struct ResultPage<'a> {
 
 impl<'a> ResultPage<'a> {
     pub fn new(
-        answers: &Answers,
+        assessment: Assessment,
+        answers: Option<&Answers>,
+        raw: &RawAnswers,
         library: &'a Library,
         now: OffsetDateTime,
         settings: &'a SiteSettings,
     ) -> Self {
-        let assessment = assess(answers);
-        let urgency = assessment.urgency;
-        let raw = answers.to_raw();
-        let hidden_fields = QUESTIONS
-            .iter()
-            .flat_map(|q| {
-                raw_values(&raw, q.field)
-                    .iter()
-                    .map(move |v| (q.field, v.clone()))
-            })
-            .collect();
+        let hidden_fields = match answers {
+            Some(answers) => carried_answers(&answers.to_raw(), &[]),
+            None => carried_answers(raw, &[]),
+        };
         ResultPage {
             layout: Layout::new(
-                &format!("Your result: {}", urgency.headline()),
+                &format!("Your result: {}", assessment.headline),
                 FORM_DESCRIPTION,
                 PATH,
                 settings,
             ),
-            urgency: urgency.value(),
-            headline: urgency.headline(),
-            explanation: urgency.explanation(),
-            reasons: assessment.fired,
-            advice: assessment.advice,
+            urgency: assessment.urgency().value(),
+            service: assessment.service.value(),
+            headline: assessment.headline,
+            explanation: assessment.explanation,
+            for_parent: assessment.audience == Audience::Parent,
+            reasons: assessment.main_reasons(),
+            other_reasons: assessment.other_reasons(),
             articles: assessment
                 .articles
                 .iter()
                 .filter_map(|slug| library.get(slug))
                 .map(ArticleLink::from)
                 .collect(),
+            advice: assessment.advice,
             safety_net: assessment.safety_net,
-            answers: answers.summary(),
+            answers: answers.map(Answers::summary).unwrap_or_default(),
+            unfinished: answers.is_none(),
             hidden_fields,
             assessed_at: now
                 .format(format_description!(
@@ -276,9 +312,9 @@ impl<'a> ResultPage<'a> {
     }
 }
 
-pub struct UrgencyGroup {
+pub struct ServiceGroup {
     pub value: &'static str,
-    pub headline: &'static str,
+    pub heading: &'static str,
     pub rules: Vec<&'static Rule>,
     pub vignettes: usize,
 }
@@ -287,40 +323,37 @@ pub struct UrgencyGroup {
 #[template(path = "checker_how.html")]
 pub struct HowItWorksPage<'a> {
     pub layout: Layout<'a>,
-    pub groups: Vec<UrgencyGroup>,
+    pub groups: Vec<ServiceGroup>,
     pub rule_count: usize,
     pub report: VignetteReport,
 }
 
 impl<'a> HowItWorksPage<'a> {
     pub fn new(report: VignetteReport, settings: &'a SiteSettings) -> Self {
-        let groups = Urgency::ALL
+        let groups = Service::ALL
             .iter()
             .rev()
-            .map(|&urgency| UrgencyGroup {
-                value: urgency.value(),
-                headline: urgency.headline(),
-                rules: RULES
-                    .iter()
-                    .filter(|rule| rule.urgency == urgency)
-                    .collect(),
+            .map(|&service| ServiceGroup {
+                value: service.value(),
+                heading: service.list_heading(),
+                rules: crate::triage::rules_for_service(service).collect(),
                 vignettes: report
-                    .per_urgency
+                    .per_service
                     .iter()
-                    .find(|(u, _)| *u == urgency)
+                    .find(|(s, _)| *s == service)
                     .map_or(0, |(_, count)| *count),
             })
             .collect();
         HowItWorksPage {
             layout: Layout::new(
                 "How the symptom checker works",
-                "How the backcare symptom checker decides how urgently you need help, every rule it uses with its source, and how it performs on our test cases.",
+                "How the backcare symptom checker decides how urgently you need help, every rule it uses with its source, and how it does on test cases written from NHS and NICE pages.",
                 PATH,
                 settings,
             )
             .canonical(HOW_IT_WORKS_PATH),
             groups,
-            rule_count: RULES.len(),
+            rule_count: crate::triage::RULES.len(),
             report,
         }
     }
@@ -443,24 +476,40 @@ pub async fn submit(
         Ok(raw) => raw,
         Err(refusal) => return refusal_response(site, refusal),
     };
-    match Answers::parse(&raw) {
-        Ok(answers) => {
+    let settings = &site.settings;
+    match check(&raw) {
+        Outcome::Result {
+            assessment,
+            answers,
+        } => {
             let page = ResultPage::new(
-                &answers,
+                assessment,
+                answers.as_ref(),
+                &raw,
                 &generation.library,
                 OffsetDateTime::now_utc(),
-                &site.settings,
+                settings,
             );
             render_or_500(site, &page, StatusCode::OK)
         }
-        Err(errors) => render_or_500(
+        Outcome::FollowUp(question) => render_or_500(
             site,
-            &FormPage {
-                emergency: emergency_signs(&raw),
-                ..FormPage::new(&raw, &errors, &site.settings)
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
+            &FollowUpPage::new(question, &raw, &[], settings),
+            StatusCode::OK,
         ),
+        // A problem with a follow-up question is shown on the follow-up page, where it was asked.
+        Outcome::Problems(errors) => match errors.as_slice() {
+            [only] if only.question == Question::PregnancySign => render_or_500(
+                site,
+                &FollowUpPage::new(only.question, &raw, &errors, settings),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            _ => render_or_500(
+                site,
+                &FormPage::new(&raw, &errors, settings),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        },
     }
 }
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use backcare::triage::{
-    ARTICLE_SLUGS, Answers, RULES, RawAnswers, Urgency, assess, rules_for, vignette_report,
-    vignettes,
+    ARTICLE_SLUGS, Answers, Outcome, RULES, RawAnswers, Service, Urgency, assess, check,
+    rules_for, rules_for_service, vignette_report, vignettes,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -28,6 +28,23 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 /// out rather than read from the code, so renaming a value (which breaks saved vignettes and
 /// anyone's bookmarked form) has to be done here on purpose too.
 const FIELDS: &[(&str, &str, &[&str])] = &[
+    (
+        "warning",
+        "checkbox",
+        &[
+            "saddle-numbness",
+            "bladder-bowel",
+            "both-legs",
+            "sexual-problems",
+            "chest-pain",
+            "breathlessness",
+            "tearing-pain",
+            "faint-or-clammy",
+            "confused-or-drowsy",
+            "major-trauma",
+            "none",
+        ],
+    ),
     ("location", "radio", &["lower", "middle", "upper"]),
     ("onset", "radio", &["sudden", "gradual"]),
     (
@@ -37,44 +54,43 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
     ),
     ("severity", "text", &[""]),
     ("age", "text", &[""]),
+    ("pregnant", "radio", &["yes", "no", "not-sure"]),
     (
         "trigger",
         "checkbox",
-        &[
-            "lifting",
-            "exercise",
-            "posture",
-            "injury",
-            "menstruation",
-            "pregnancy",
-        ],
+        &["lifting", "exercise", "posture", "injury", "menstruation"],
     ),
     (
         "symptom",
         "checkbox",
         &[
-            "saddle-numbness",
-            "bladder-bowel",
-            "both-legs",
             "leg-weakness",
             "leg-numbness",
             "sciatica",
             "fever",
             "weight-loss",
-            "cancer-history",
-            "chest-pain",
-            "breathlessness",
-            "vomiting",
-            "abdominal-pain",
             "night-pain",
             "cough-worse",
             "back-lump",
             "worsening",
-            "major-trauma",
             "urinary",
-            "contractions",
+            "blood-in-pee",
+            "vomiting",
+            "abdominal-pain",
+            "none",
+        ],
+    ),
+    (
+        "history",
+        "checkbox",
+        &[
+            "cancer-history",
             "osteoporosis",
             "steroids",
+            "weak-immune-system",
+            "injects-drugs",
+            "recent-spine-surgery",
+            "none",
         ],
     ),
     (
@@ -84,9 +100,10 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// One typical set of answers per urgency, with the headline a reader must see.
+/// One typical set of answers per urgency, with the service and headline a reader must see.
 struct UrgencyCase {
     urgency: &'static str,
+    service: &'static str,
     headline: &'static str,
     form: &'static str,
 }
@@ -94,32 +111,36 @@ struct UrgencyCase {
 const URGENCY_CASES: &[UrgencyCase] = &[
     UrgencyCase {
         urgency: "emergency",
-        headline: "Call 999 now",
-        form: "location=lower&onset=gradual&duration=under-1-week&severity=2&age=35\
-               &trigger=lifting&symptom=sciatica&symptom=saddle-numbness&eased_by=rest",
+        service: "go-to-ae",
+        headline: "Go to A&E now",
+        form: "warning=saddle-numbness&location=lower&onset=gradual&duration=under-1-week&severity=2&age=35\
+               &pregnant=no&trigger=lifting&symptom=sciatica&history=none&eased_by=rest",
     },
     UrgencyCase {
         urgency: "urgent",
-        headline: "Get help today: call 111 or ask for an urgent GP appointment",
-        form: "location=lower&onset=sudden&duration=under-1-week&severity=5&age=40\
-               &symptom=fever&symptom=urinary",
+        service: "111-or-gp-today",
+        headline: "Get help today: call 111 or your GP surgery",
+        form: "warning=none&location=lower&onset=sudden&duration=under-1-week&severity=5&age=40\
+               &pregnant=no&symptom=fever&symptom=urinary&history=none",
     },
     UrgencyCase {
         urgency: "soon",
-        headline: "See a GP in the next few days",
-        form: "location=lower&onset=gradual&duration=over-12-weeks&severity=4&age=45\
-               &trigger=posture&eased_by=movement&eased_by=heat",
+        service: "gp-or-physio",
+        headline: "See a GP or physiotherapist within 2 weeks",
+        form: "warning=none&location=lower&onset=gradual&duration=over-12-weeks&severity=4&age=45\
+               &pregnant=no&trigger=posture&symptom=none&history=none&eased_by=movement&eased_by=heat",
     },
     UrgencyCase {
         urgency: "self-care",
+        service: "self-care",
         headline: "You can probably look after this yourself",
-        form: "location=lower&onset=sudden&duration=under-1-week&severity=3&age=30\
-               &trigger=lifting&trigger=exercise&eased_by=heat",
+        form: "warning=none&location=lower&onset=sudden&duration=under-1-week&severity=3&age=30\
+               &pregnant=no&trigger=lifting&trigger=exercise&symptom=none&history=none&eased_by=heat",
     },
 ];
 
 /// A complete, valid form to pad or break in tests that are about something else.
-const VALID_FORM: &str = "location=lower&onset=gradual&duration=under-1-week&severity=3&age=40";
+const VALID_FORM: &str = "warning=none&location=lower&onset=gradual&duration=under-1-week&severity=3&age=40&pregnant=no&symptom=none&history=none";
 
 // ---- Shared steps -------------------------------------------------------------------------
 
@@ -134,7 +155,7 @@ fn form_pairs(body: &str) -> BTreeSet<(String, String)> {
 
 fn parse_answers(form: &str) -> Answers {
     let raw: RawAnswers = serde_html_form::from_str(form).expect("test form is well formed");
-    Answers::parse(&raw).unwrap_or_else(|errors| panic!("{form}: {errors:?}"))
+    Answers::parse(&raw).unwrap_or_else(|incomplete| panic!("{form}: {incomplete:?}"))
 }
 
 fn pairs(list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
@@ -395,6 +416,12 @@ async fn each_urgency_shows_exactly_one_marked_result_with_its_headline() {
             "{}: headline {headline:?}",
             case.urgency
         );
+        assert_eq!(
+            select_attrs(&document, "[data-service]", "data-service"),
+            [case.service],
+            "{}: one service on the page",
+            case.urgency
+        );
     }
 }
 
@@ -412,12 +439,26 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
             ["Why we say this"],
             "{context}"
         );
-        let reasons = select_texts(&document, "ul.reasons > li");
+        // The result's own level first; lower levels collapsed below it.
+        let main_rules: Vec<&str> = expected.main_reasons().iter().map(|r| r.id).collect();
+        let other_rules: Vec<&str> = expected.other_reasons().iter().map(|r| r.id).collect();
         assert_eq!(
-            reasons.len(),
-            expected.fired.len(),
-            "{context}: {reasons:?}"
+            select_attrs(&document, "section > ul.reasons > li", "data-rule"),
+            main_rules,
+            "{context}"
         );
+        assert_eq!(
+            select_attrs(&document, "details.other-reasons ul.reasons > li", "data-rule"),
+            other_rules,
+            "{context}"
+        );
+        if !other_rules.is_empty() {
+            assert_eq!(
+                select_texts(&document, "details.other-reasons > summary"),
+                ["Also worth mentioning to the doctor"]
+            );
+        }
+        let reasons = select_texts(&document, "ul.reasons > li");
         for (reason, rule) in reasons.iter().zip(&expected.fired) {
             assert!(reason.starts_with(rule.reason), "{context}: {}", rule.id);
         }
@@ -425,6 +466,12 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
         assert_eq!(
             select_attrs(&document, "ul.reasons > li a", "href"),
             sources,
+            "{context}"
+        );
+        let advice: Vec<&str> = expected.advice.iter().map(|a| a.id).collect();
+        assert_eq!(
+            select_attrs(&document, "[data-advice]", "data-advice"),
+            advice,
             "{context}"
         );
 
@@ -521,20 +568,34 @@ async fn change_your_answers_brings_back_the_form_filled_in() {
 }
 
 #[tokio::test]
-async fn every_vignette_gets_its_expected_urgency_through_the_server() {
+async fn every_vignette_gets_the_same_result_through_the_server_with_no_under_triage() {
     let app = spawn_app().await;
+    let report = vignette_report();
     let all = vignettes();
-    assert!(!all.is_empty());
+    assert!(all.len() >= 80);
     let mut failures = Vec::new();
-    for vignette in &all {
-        let body = serde_html_form::to_string(vignette.answers.to_raw()).expect("answers encode");
+    for (vignette, expected) in all.iter().zip(&report.results) {
+        let body = serde_html_form::to_string(&vignette.answers).expect("answers encode");
         let response = app.post_form(CHECKER, &body).await;
         let status = response.status();
         let document = html(&response.text().await.expect("body"));
-        let got = select_attrs(&document, "[data-urgency]", "data-urgency");
-        if status != 200 || got != [vignette.expected.value()] {
+        let service = select_attrs(&document, "[data-service]", "data-service");
+        let urgency = select_attrs(&document, "[data-urgency]", "data-urgency");
+        let got = Service::from_value(service.first().map_or("", String::as_str));
+        let shown_forbidden: Vec<String> = select_attrs(&document, "[data-advice]", "data-advice")
+            .into_iter()
+            .filter(|id| vignette.forbid_advice.contains(id))
+            .collect();
+        let under = got.is_none_or(|got| got.urgency() < vignette.expected.urgency());
+        if status != 200
+            || service.len() != 1
+            || urgency != [got.map_or("", |s| s.urgency().value())]
+            || got != expected.got
+            || under
+            || !shown_forbidden.is_empty()
+        {
             failures.push(format!(
-                "{:?}: expected {}, got {status} {got:?} for {body}",
+                "{:?}: expected {}, got {status} {service:?} {urgency:?}, forbidden advice shown {shown_forbidden:?}, for {body}",
                 vignette.name,
                 vignette.expected.value()
             ));
@@ -547,6 +608,7 @@ async fn every_vignette_gets_its_expected_urgency_through_the_server() {
         all.len(),
         failures.join("\n")
     );
+    assert_eq!(report.under_triaged, 0);
 }
 
 #[tokio::test]
@@ -572,11 +634,16 @@ const SELECT_LOCATION: &str = "Select where the pain is";
 const LOCATION_UNLISTED: &str = "Select where the pain is from the options listed";
 const SEVERITY_NUMBER: &str = "Enter how bad the pain is as a number from 0 to 10";
 const AGE_NUMBER: &str = "Enter your age as a number from 1 to 120";
+const SELECT_WARNING: &str = "Select any of these signs you have now, or 'None of these'";
+const SELECT_PREGNANT: &str = "Select whether you are pregnant";
+const SELECT_SYMPTOMS: &str = "Select the symptoms you have, or 'None of these'";
+const SELECT_HISTORY: &str = "Select any of these that apply to you, or 'None of these'";
 
 const INVALID: &[Invalid] = &[
     Invalid {
         body: b"",
         problems: &[
+            ("warning-saddle-numbness", SELECT_WARNING),
             ("location-lower", SELECT_LOCATION),
             ("onset-sudden", "Select how the pain started"),
             (
@@ -585,15 +652,35 @@ const INVALID: &[Invalid] = &[
             ),
             ("severity", SEVERITY_NUMBER),
             ("age", AGE_NUMBER),
+            ("pregnant-yes", SELECT_PREGNANT),
+            ("symptom-leg-weakness", SELECT_SYMPTOMS),
+            ("history-cancer-history", SELECT_HISTORY),
         ],
         kept: &[],
     },
+    // A blank symptom or history list is not a "no".
     Invalid {
-        body: b"location=side&onset=gradual&duration=1-6-weeks&severity=4&age=30\
-                &symptom=fever&symptom=hiccups&eased_by=heat",
+        body: b"warning=none&location=lower&onset=gradual&duration=1-6-weeks&severity=4&age=30&pregnant=no",
+        problems: &[
+            ("symptom-leg-weakness", SELECT_SYMPTOMS),
+            ("history-cancer-history", SELECT_HISTORY),
+        ],
+        kept: &[
+            ("warning", "none"),
+            ("location", "lower"),
+            ("onset", "gradual"),
+            ("duration", "1-6-weeks"),
+            ("severity", "4"),
+            ("age", "30"),
+            ("pregnant", "no"),
+        ],
+    },
+    Invalid {
+        body: b"warning=none&location=side&onset=gradual&duration=1-6-weeks&severity=4&age=30\
+                &pregnant=no&symptom=fever&symptom=hiccups&history=none&eased_by=heat",
         problems: &[
             ("location-lower", LOCATION_UNLISTED),
-            ("symptom-saddle-numbness", "Select only the symptoms listed"),
+            ("symptom-leg-weakness", "Select only the symptoms listed"),
         ],
         kept: &[
             ("onset", "gradual"),
@@ -605,8 +692,23 @@ const INVALID: &[Invalid] = &[
         ],
     },
     Invalid {
-        body: b"location=lower&location=upper&onset=sudden&duration=under-1-week\
-                &severity=5&age=50&trigger=injury",
+        body: b"warning=none&location=lower&onset=sudden&duration=under-1-week&severity=5&age=50\
+                &pregnant=no&symptom=none&symptom=fever&history=none&history=steroids",
+        problems: &[
+            (
+                "symptom-leg-weakness",
+                "Select the symptoms you have, or 'None of these', not both",
+            ),
+            (
+                "history-cancer-history",
+                "Select the ones that apply to you, or 'None of these', not both",
+            ),
+        ],
+        kept: &[("onset", "sudden"), ("symptom", "fever"), ("history", "steroids")],
+    },
+    Invalid {
+        body: b"warning=none&location=lower&location=upper&onset=sudden&duration=under-1-week\
+                &severity=5&age=50&pregnant=no&trigger=injury&symptom=none&history=none",
         problems: &[(
             "location-lower",
             "Select one answer only for where the pain is",
@@ -620,64 +722,40 @@ const INVALID: &[Invalid] = &[
         ],
     },
     Invalid {
-        body: b"location=middle&onset=sudden&duration=under-1-week&severity=bad&age=forty",
+        body: b"warning=none&location=middle&onset=sudden&duration=under-1-week&severity=bad&age=forty\
+                &pregnant=no&symptom=none&history=none",
         problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
         kept: &[
             ("location", "middle"),
-            ("onset", "sudden"),
-            ("duration", "under-1-week"),
             ("severity", "bad"),
             ("age", "forty"),
         ],
     },
     Invalid {
-        body: b"location=lower&onset=gradual&duration=under-1-week&severity=11&age=0",
-        problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
+        body: b"warning=none&location=lower&onset=gradual&duration=under-1-week&severity=11&age=0\
+                &pregnant=maybe&symptom=none&history=none",
+        problems: &[
+            ("severity", SEVERITY_NUMBER),
+            ("age", AGE_NUMBER),
+            (
+                "pregnant-yes",
+                "Select whether you are pregnant from the options listed",
+            ),
+        ],
         kept: &[("location", "lower"), ("severity", "11"), ("age", "0")],
-    },
-    Invalid {
-        body: b"location=lower&onset=gradual&duration=under-1-week&severity=-1&age=121",
-        problems: &[("severity", SEVERITY_NUMBER), ("age", AGE_NUMBER)],
-        kept: &[("location", "lower"), ("severity", "-1"), ("age", "121")],
     },
     // Invalid UTF-8, percent-encoded and raw: an answer to fix, never a server error.
     Invalid {
-        body: b"location=%FF%FE&onset=gradual&duration=under-1-week&severity=2&age=30",
+        body: b"warning=none&location=%FF%FE&onset=gradual&duration=under-1-week&severity=2&age=30\
+                &pregnant=no&symptom=none&history=none",
         problems: &[("location-lower", LOCATION_UNLISTED)],
         kept: &[("onset", "gradual"), ("age", "30")],
     },
     Invalid {
-        body: b"location=\xff\xfe&onset=gradual&duration=under-1-week&severity=2&age=3\xc3",
+        body: b"warning=none&location=\xff\xfe&onset=gradual&duration=under-1-week&severity=2&age=3\xc3\
+                &pregnant=no&symptom=none&history=none",
         problems: &[("location-lower", LOCATION_UNLISTED), ("age", AGE_NUMBER)],
         kept: &[("onset", "gradual"), ("severity", "2")],
-    },
-    // Every question wrong at once: every problem listed at once, in form order.
-    Invalid {
-        body: b"location=side&onset=sudden&onset=gradual&severity=lots&age=0\
-                &trigger=gardening&symptom=hiccups&eased_by=wine",
-        problems: &[
-            ("location-lower", LOCATION_UNLISTED),
-            (
-                "onset-sudden",
-                "Select one answer only for how the pain started",
-            ),
-            (
-                "duration-under-1-week",
-                "Select how long you have had the pain",
-            ),
-            ("severity", SEVERITY_NUMBER),
-            ("age", AGE_NUMBER),
-            (
-                "trigger-lifting",
-                "Select only the options listed for what brought the pain on",
-            ),
-            ("symptom-saddle-numbness", "Select only the symptoms listed"),
-            (
-                "eased_by-rest",
-                "Select only the options listed for what eases the pain",
-            ),
-        ],
-        kept: &[("severity", "lots"), ("age", "0")],
     },
 ];
 
@@ -708,39 +786,100 @@ async fn answers_to_fix_get_422_with_every_problem_linked_and_valid_answers_kept
 }
 
 #[tokio::test]
-async fn a_red_flag_in_an_unfinished_form_says_call_999_before_the_errors() {
+async fn an_emergency_sign_in_an_unfinished_form_gets_the_result_at_once() {
     let app = spawn_app().await;
-    let body = b"symptom=saddle-numbness&symptom=chest-pain&age=";
-    let document = post_invalid(&app, body).await;
-    let main = document
-        .select(&selector("main"))
-        .next()
-        .expect("the page has a main");
-    let first = main
-        .children()
-        .filter_map(ElementRef::wrap)
-        .next()
-        .expect("main has content");
-    assert_eq!(first.value().attr("data-urgency"), Some("emergency"));
-    let heading: String = first
-        .select(&selector("h2"))
-        .flat_map(|h| h.text())
-        .collect();
-    assert_eq!(heading.trim(), "Call 999 now");
-    let reasons = first.select(&selector("li")).count();
-    assert_eq!(reasons, 2, "both red flags are named");
-    assert_error_summary(&document, "red flag with a gap");
+    for (body, service) in [
+        ("warning=saddle-numbness&warning=chest-pain&age=", "call-999"),
+        ("warning=both-legs", "go-to-ae"),
+        ("warning=none&warning=faint-or-clammy&location=sideways", "call-999"),
+        ("warning=bogus&warning=tearing-pain", "call-999"),
+    ] {
+        let document = post_result(&app, body).await;
+        assert_eq!(select_attrs(&document, "[data-urgency]", "data-urgency"), ["emergency"], "{body}");
+        assert_eq!(select_attrs(&document, "[data-service]", "data-service"), [service], "{body}");
+        assert_eq!(count(&document, ".error-summary"), 0, "{body}: never held behind a 422");
+        assert!(
+            select_attrs(&document, "[data-advice]", "data-advice")
+                .iter()
+                .all(|id| !["heat", "stay-active", "anti-inflammatories"].contains(&id.as_str())),
+            "{body}"
+        );
+    }
+    let both = post_result(&app, "warning=saddle-numbness&warning=chest-pain").await;
+    assert_eq!(count(&both, "section > ul.reasons > li"), 2, "both signs are named");
 
-    // Without a red flag the unfinished form has no emergency message.
+    // Without an emergency sign the unfinished form is a form to fix.
     let document = post_invalid(&app, b"symptom=fever&age=").await;
     assert_eq!(document.select(&selector("[data-urgency]")).count(), 0);
+}
+
+/// A complete form for someone who may be pregnant, without the follow-up answered.
+const PREGNANT_FORM: &str = "warning=none&location=lower&onset=gradual&duration=under-1-week&severity=4&age=31&pregnant=yes&symptom=none&history=none";
+
+#[tokio::test]
+async fn pregnancy_signs_are_asked_on_a_follow_up_page_that_keeps_the_answers_in_the_body() {
+    let app = spawn_app().await;
+    for pregnant in ["yes", "not-sure"] {
+        let form = PREGNANT_FORM.replace("pregnant=yes", &format!("pregnant={pregnant}"));
+        let page = post_result(&app, &form).await;
+        assert_eq!(count(&page, "[data-step=pregnancy]"), 1, "{pregnant}");
+        assert_eq!(count(&page, "[data-urgency]"), 0, "{pregnant}: no result yet");
+        let forms: Vec<ElementRef> = page
+            .select(&selector("form[method=post][action=\"/symptom-checker\"]"))
+            .collect();
+        assert_eq!(forms.len(), 1);
+        let hidden: BTreeSet<(String, String)> = forms[0]
+            .select(&selector("input[type=hidden]"))
+            .map(|input| {
+                let input = input.value();
+                (
+                    input.attr("name").unwrap_or_default().to_owned(),
+                    input.attr("value").unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(hidden, form_pairs(&form), "every answer so far is carried");
+        let signs = select_attrs(&page, "input[name=pregnancy_sign]", "value");
+        assert_eq!(
+            signs,
+            [
+                "contractions",
+                "waters-breaking",
+                "vaginal-bleeding",
+                "baby-moving-less",
+                "headache-vision-swelling",
+                "none"
+            ]
+        );
+        assert_layout(&page, "follow-up");
+    }
+
+    // Answering it gives the result; back labour goes to the maternity unit, not 999.
+    let labour = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=contractions")).await;
+    assert_eq!(select_attrs(&labour, "[data-service]", "data-service"), ["maternity-unit"]);
+    let headline = select_texts(&labour, "[data-service] span");
+    assert_eq!(headline, ["Call your maternity unit now"]);
+    let calm = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=none")).await;
+    assert_eq!(select_attrs(&calm, "[data-service]", "data-service"), ["gp-or-physio"]);
+    assert!(!select_attrs(&calm, "[data-advice]", "data-advice").contains(&"anti-inflammatories".to_owned()));
+
+    // A sign ticked with "None of these" wins, as on the emergency screen.
+    let both = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=none&pregnancy_sign=contractions")).await;
+    assert_eq!(select_attrs(&both, "[data-service]", "data-service"), ["maternity-unit"]);
+    // A follow-up answered wrongly is fixed on the follow-up page.
+    let response = app
+        .post_form(CHECKER, &format!("{PREGNANT_FORM}&pregnancy_sign=sometimes"))
+        .await;
+    let page = private_page(response, 422, "an unlisted sign").await;
+    assert_eq!(count(&page, "[data-step=pregnancy]"), 1);
+    assert_error_summary(&page, "pregnancy follow-up");
 }
 
 #[tokio::test]
 async fn markup_typed_into_a_box_comes_back_as_text() {
     let app = spawn_app().await;
     let typed = "<script>alert(1)</script>";
-    let body = format!("location=lower&onset=gradual&duration=under-1-week&severity=3&age={typed}");
+    let body = VALID_FORM.replace("age=40", &format!("age={typed}"));
     let response = app.post_form(CHECKER, &body).await;
     assert_eq!(response.status(), 422);
     let page = response.text().await.expect("body");
@@ -830,28 +969,25 @@ async fn other_methods_get_405_with_an_allow_header() {
 
 // ---- How it works, and the article that shares the rules ----------------------------------
 
-/// The urgencies that have rules, most urgent first, as the pages present them.
-const RULED: [Urgency; 3] = [Urgency::Emergency, Urgency::Urgent, Urgency::Soon];
-
 #[tokio::test]
-async fn how_it_works_lists_every_rule_under_its_urgency_with_its_source() {
+async fn how_it_works_lists_every_rule_under_its_service_with_its_source() {
     let app = spawn_app().await;
     let document = app.get_page(HOW_IT_WORKS).await;
-    for urgency in RULED {
-        let section = format!("section[aria-labelledby=\"rules-{}\"]", urgency.value());
-        let signs: Vec<&str> = rules_for(urgency).map(|rule| rule.sign).collect();
-        let sources: Vec<&str> = rules_for(urgency).map(|rule| rule.source.url).collect();
+    for &service in Service::ALL {
+        let section = format!("section[aria-labelledby=\"rules-{}\"]", service.value());
+        let signs: Vec<&str> = rules_for_service(service).map(|rule| rule.sign).collect();
+        let sources: Vec<&str> = rules_for_service(service).map(|rule| rule.source.url).collect();
         assert_eq!(
             select_texts(&document, &format!("{section} ul.rules > li > strong")),
             signs,
             "{}",
-            urgency.value()
+            service.value()
         );
         assert_eq!(
             select_attrs(&document, &format!("{section} ul.rules > li a"), "href"),
             sources,
             "{}",
-            urgency.value()
+            service.value()
         );
     }
     assert_eq!(count(&document, "ul.rules > li"), RULES.len());
@@ -866,24 +1002,22 @@ async fn how_it_works_lists_every_rule_under_its_urgency_with_its_source() {
 }
 
 #[tokio::test]
-async fn how_it_works_figures_are_the_vignette_report() {
+async fn how_it_works_figures_are_the_vignette_report_and_say_how_cases_were_written() {
     let app = spawn_app().await;
     let document = app.get_page(HOW_IT_WORKS).await;
     let report = vignette_report();
-    assert!(report.total > 0);
-    let figures: Vec<String> = document
-        .select(&selector("h2#tested ~ ul"))
-        .next()
-        .expect("the test figures follow the \"How we test it\" heading")
-        .select(&selector("li"))
-        .map(text_of)
-        .collect();
+    assert!(report.total >= 80);
+    let figures = select_texts(&document, "ul[data-vignette-report] > li");
     assert_eq!(
         figures,
         [
             format!(
-                "{} of {} cases get exactly the expected result.",
+                "{} of {} cases get exactly the expected service.",
                 report.exact, report.total
+            ),
+            format!(
+                "{} of {} cases get the expected level of urgency.",
+                report.same_urgency, report.total
             ),
             format!(
                 "{} cases get a less urgent result than expected (under-triage).",
@@ -893,17 +1027,24 @@ async fn how_it_works_figures_are_the_vignette_report() {
                 "{} cases get a more urgent result than expected.",
                 report.over_triaged
             ),
+            format!(
+                "{} cases show advice the source says to avoid.",
+                report.harmful_advice
+            ),
         ]
     );
-    for (urgency, expected) in &report.per_urgency {
-        let section = format!("section[aria-labelledby=\"rules-{}\"]", urgency.value());
+    let page = document.root_element().text().collect::<String>();
+    assert!(page.contains("not from our own rules"));
+    assert!(page.contains("have not yet been reviewed by a clinician"));
+    assert!(!page.contains("a clinician would expect"));
+    assert_eq!(count(&document, "table.cases tbody tr"), report.total);
+    for (service, expected) in &report.per_service {
+        let section = format!("section[aria-labelledby=\"rules-{}\"]", service.value());
         assert_eq!(
             select_texts(&document, &format!("{section} > p")).first(),
-            Some(&format!(
-                "{expected} of our example cases expect this result."
-            )),
+            Some(&format!("{expected} of our test cases expect this result.")),
             "{}",
-            urgency.value()
+            service.value()
         );
     }
 }
@@ -918,36 +1059,40 @@ fn sentence_case(text: &str) -> String {
 }
 
 #[tokio::test]
-async fn help_article_lists_exactly_the_checkers_signs_under_each_heading() {
+async fn help_article_lists_exactly_the_checkers_signs_for_each_urgency() {
     let app = spawn_app().await;
     let document = app.get_page("/articles/when-to-get-help").await;
-    let headings = [
-        (Urgency::Emergency, "Call 999"),
-        (Urgency::Urgent, "Get help today"),
-        (Urgency::Soon, "See a GP"),
-    ];
-    for (urgency, heading) in headings {
+    for urgency in [Urgency::Emergency, Urgency::Urgent, Urgency::Soon] {
         let list = format!("ul.red-flags-{}", urgency.value());
         let mut expected: Vec<String> = Vec::new();
-        for sign in rules_for(urgency).map(|rule| sentence_case(rule.sign)) {
-            if !expected.contains(&sign) {
-                expected.push(sign);
+        for &service in Service::ALL.iter().rev() {
+            if service.urgency() != urgency {
+                continue;
             }
+            let mut signs: Vec<String> = Vec::new();
+            for sign in rules_for_service(service).map(|rule| sentence_case(rule.sign)) {
+                if !signs.contains(&sign) {
+                    signs.push(sign);
+                }
+            }
+            expected.extend(signs);
         }
         assert_eq!(
             select_texts(&document, &format!("main {list} > li")),
             expected,
             "{list}"
         );
-        // The list sits in the section its urgency names: the closest h2 before it.
-        let above = document
-            .select(&selector(&format!("main h2, main {list}")))
-            .take_while(|element| element.value().name() == "h2")
-            .last()
-            .map(text_of)
-            .unwrap_or_default();
-        assert!(above.starts_with(heading), "{list} is under {above:?}");
+        assert_eq!(
+            rules_for(urgency).count() >= expected.len(),
+            true,
+            "{list}: signs come from the rules"
+        );
     }
+    // Labour is a maternity-unit sign, listed under its own heading rather than "Call 999".
+    let text = document.root_element().text().collect::<String>();
+    let maternity = text.find("call your maternity unit now").expect("maternity heading");
+    let cramps = text.find("Tightenings or cramps that come and go").expect("labour sign");
+    assert!(maternity < cramps);
 }
 
 // ---- The checker across the site ----------------------------------------------------------
@@ -1083,10 +1228,9 @@ fn mixed_valid_values() -> impl Strategy<Value = Vec<u8>> {
 fn any_mix_of_valid_values_gets_a_result_or_a_form_to_fix() {
     post_generated_bodies(CHECKER, mixed_valid_values(), |body, status| {
         let raw: RawAnswers = serde_html_form::from_bytes(body).expect("generated bodies decode");
-        let expected = if Answers::parse(&raw).is_ok() {
-            200
-        } else {
-            422
+        let expected = match check(&raw) {
+            Outcome::Result { .. } | Outcome::FollowUp(_) => 200,
+            Outcome::Problems(_) => 422,
         };
         prop_assert_eq!(status, expected, "{}", String::from_utf8_lossy(body));
         Ok(())

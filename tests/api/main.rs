@@ -3,6 +3,7 @@
 
 mod authoring_site;
 mod checker;
+mod checker_hazards;
 mod cli;
 mod content_errors;
 mod discussion;

@@ -26,7 +26,7 @@ use crate::helpers::{
 };
 
 const ARTICLE: &str = "/articles/heat-therapy";
-const VALID_FORM: &str = "location=lower&onset=gradual&duration=under-1-week&severity=3&age=40";
+const VALID_FORM: &str = "warning=none&location=lower&onset=gradual&duration=under-1-week&severity=3&age=40&pregnant=no&symptom=none&history=none";
 
 /// The bundled site with every page compressed before the first request.
 async fn spawn_compressed() -> TestApp {
