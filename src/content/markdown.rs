@@ -46,6 +46,15 @@ pub struct ProseBlock {
 }
 
 impl ProseBlock {
+    /// A block of plain text with no file behind it, e.g. a sentence a program shows readers,
+    /// so its reading level can be measured like an article's.
+    pub fn plain(text: &str) -> ProseBlock {
+        ProseBlock {
+            text: text.to_owned(),
+            line_marks: vec![(0, 1)],
+        }
+    }
+
     /// The file line of the text at `offset` (a byte offset into `text`).
     pub fn line_at(&self, offset: usize) -> usize {
         let index = self

@@ -67,7 +67,9 @@ pub enum Control {
     Radios,
     Checkboxes,
     /// A whole number in a text box (GOV.UK advises against `type=number`), with its label.
-    Number { label: &'static str },
+    Number {
+        label: &'static str,
+    },
 }
 
 /// One option of a radio or checkbox question.
@@ -156,9 +158,9 @@ impl Question {
             Self::Severity => {
                 Some("Enter a number from 0 (no pain) to 10 (the worst pain you can imagine).")
             }
-            Self::Age => Some(
-                "Enter your age in years. If you are asking for a child, enter their age.",
-            ),
+            Self::Age => {
+                Some("Enter your age in years. If you are asking for a child, enter their age.")
+            }
             Self::Pregnant => Some(
                 "Answer No if you cannot be pregnant, for example if you are a man. Answer Not sure if you might be.",
             ),
@@ -801,7 +803,10 @@ impl Answers {
     /// order, a follow-up question that now applies, and the emergency signs ticked regardless.
     pub fn parse(raw: &RawAnswers) -> Result<Answers, Incomplete> {
         let mut errors = Vec::new();
-        let warnings = keep(&mut errors, WARNING.required(&raw.warning, Warning::from_value));
+        let warnings = keep(
+            &mut errors,
+            WARNING.required(&raw.warning, Warning::from_value),
+        );
         let location = keep(
             &mut errors,
             LOCATION.choice(&raw.location, Location::from_value),
@@ -837,18 +842,19 @@ impl Answers {
         // anyone else still count, as the safer reading of a contradiction.
         let may_be_pregnant = matches!(pregnant, Some(Pregnant::Yes | Pregnant::NotSure));
         let mut follow_up = None;
-        let pregnancy_signs = match PREGNANCY_SIGN.ticked(&raw.pregnancy_sign, PregnancySign::from_value) {
-            Ok(Ticked::Chosen(signs)) => Some(signs),
-            Ok(Ticked::Unanswered) if may_be_pregnant => {
-                follow_up = Some(Question::PregnancySign);
-                None
-            }
-            Ok(Ticked::Unanswered) => Some(BTreeSet::new()),
-            Err(error) => {
-                errors.push(error);
-                None
-            }
-        };
+        let pregnancy_signs =
+            match PREGNANCY_SIGN.ticked(&raw.pregnancy_sign, PregnancySign::from_value) {
+                Ok(Ticked::Chosen(signs)) => Some(signs),
+                Ok(Ticked::Unanswered) if may_be_pregnant => {
+                    follow_up = Some(Question::PregnancySign);
+                    None
+                }
+                Ok(Ticked::Unanswered) => Some(BTreeSet::new()),
+                Err(error) => {
+                    errors.push(error);
+                    None
+                }
+            };
 
         match (
             warnings,
@@ -994,8 +1000,7 @@ impl Answers {
             symptom: or_none(values(&self.symptoms, Symptom::value)),
             history: or_none(values(&self.history, History::value)),
             eased_by: values(&self.eased_by, EasedBy::value),
-            pregnancy_sign: if self.may_be_pregnant() || !self.screen.pregnancy_signs.is_empty()
-            {
+            pregnancy_sign: if self.may_be_pregnant() || !self.screen.pregnancy_signs.is_empty() {
                 or_none(values(&self.screen.pregnancy_signs, PregnancySign::value))
             } else {
                 Vec::new()
@@ -1036,10 +1041,8 @@ mod tests {
 
     #[test]
     fn parses_a_complete_form() {
-        let form = format!(
-            "{VALID}&trigger=lifting&symptom=sciatica&symptom=fever&eased_by=heat"
-        )
-        .replace("symptom=none&", "");
+        let form = format!("{VALID}&trigger=lifting&symptom=sciatica&symptom=fever&eased_by=heat")
+            .replace("symptom=none&", "");
         let answers = Answers::parse(&raw(&form)).expect("valid form");
         assert_eq!(answers.location, Location::Lower);
         assert_eq!(answers.onset, Onset::Gradual);
@@ -1124,7 +1127,9 @@ mod tests {
 
     #[test]
     fn a_follow_up_waits_for_the_other_problems() {
-        let form = VALID.replace("pregnant=no", "pregnant=yes").replace("age=40", "age=");
+        let form = VALID
+            .replace("pregnant=no", "pregnant=yes")
+            .replace("age=40", "age=");
         let incomplete = Answers::parse(&raw(&form)).expect_err("age missing");
         assert_eq!(incomplete.follow_up, None);
         assert_eq!(incomplete.errors.len(), 1);
@@ -1205,7 +1210,17 @@ mod tests {
 
     #[test]
     fn numbers_must_be_whole_numbers_in_range() {
-        for bad in ["", "   ", "abc", "-1", "11", "3.5", "1e1", "99999999999", "٣"] {
+        for bad in [
+            "",
+            "   ",
+            "abc",
+            "-1",
+            "11",
+            "3.5",
+            "1e1",
+            "99999999999",
+            "٣",
+        ] {
             let form = VALID.replace("severity=3", &format!("severity={}", bad.replace(' ', "+")));
             assert_eq!(
                 error_for(&form, "severity"),

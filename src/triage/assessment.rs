@@ -3,8 +3,7 @@
 //! problems to fix. Advice that could harm is held back by the `ADVICE_FILTERS` table.
 
 use super::answers::{
-    Answers, EasedBy, History, Incomplete, Question, RawAnswers, Screen, Symptom,
-    Trigger, Warning,
+    Answers, EasedBy, History, Incomplete, Question, RawAnswers, Screen, Symptom, Trigger, Warning,
 };
 use super::rules::{
     NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, RULES, Rule, Service, Source, Urgency,
@@ -211,7 +210,7 @@ fn words(service: Service, audience: Audience) -> (&'static str, &'static str) {
         ),
         (Service::GpOrPhysio, Adult) => (
             "See a GP or physiotherapist within 2 weeks",
-            "Book an appointment with a GP, or a physiotherapist, in the next 2 weeks. You do not need to go today.",
+            "Book a visit to a GP or a physio in the next 2 weeks. You do not need to go today.",
         ),
         (Service::GpOrPhysio, Parent) => (
             "Take your child to see a GP within 2 weeks",
@@ -278,7 +277,7 @@ static EMERGENCY_ADVICE: &[(Service, Advice)] = &[
 const KEEP_STILL: Advice = Advice {
     id: "keep-still",
     heading: "Keep still until help arrives",
-    text: "After a serious accident, try not to move your back or neck unless you are in danger where you are.",
+    text: "After a bad accident, try not to move your back or neck. Only move if you are in danger where you are.",
 };
 
 const MEDICINES_LIST: Advice = Advice {
@@ -320,7 +319,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "physio-self-referral",
             heading: "You may not need to see a GP first",
-            text: "In many areas you can refer yourself to an NHS physiotherapist. Ask your GP surgery if you can.",
+            text: "In many areas you can book an NHS physio yourself, without a GP. Ask your GP surgery if you can.",
         },
     },
     // ---- Looking after yourself ----
@@ -368,8 +367,8 @@ static ADVICE: &[AdviceRule] = &[
         applies: |a, s| looking_after_yourself(s) && a.may_be_pregnant(),
         advice: Advice {
             id: "pain-relief-in-pregnancy",
-            heading: "Painkillers in pregnancy",
-            text: "Do not take ibuprofen or other anti-inflammatory painkillers while you are pregnant. Paracetamol is usually safe. Ask your midwife or a pharmacist first.",
+            heading: "Pain relief when you are pregnant",
+            text: "Do not take ibuprofen while you are pregnant. Paracetamol is usually safe to take. Ask your midwife or a pharmacist first.",
         },
     },
     AdviceRule {
@@ -418,7 +417,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "period-pain",
             heading: "Ease period pain",
-            text: "Heat on your tummy or lower back and gentle exercise can ease period cramps.",
+            text: "Heat on your tummy or lower back can ease period cramps. So can a gentle walk or swim.",
         },
     },
     AdviceRule {
@@ -647,24 +646,25 @@ fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
 }
 
 /// The nerve signs that need A&E, on every result below an emergency: they can come on later.
-const CAUDA_EQUINA_LINE: &str = "Go to A&E now if you get numbness around your genitals or bottom, cannot pee or control when you pee or poo, or have pain, numbness or weakness in both legs.";
-const CHEST_999: &str = "Call 999 if you get chest pain, find it hard to breathe, or feel faint, sweaty or clammy.";
-const URGENT_SIGNS_111: &str = "Call 111 or your GP surgery the same day if you get a high temperature, lose weight without trying, or the pain gets much worse at night.";
-const PREGNANCY_LINE: &str = "If you are pregnant, call your maternity unit straight away if you bleed from your vagina, your waters break, your baby moves less, or you get cramps that come and go.";
+const CAUDA_EQUINA_LINE: &str = "Go to A&E now if your genitals or bottom go numb. Go now if you cannot pee, or cannot hold in pee or poo. Go now if both legs feel weak or numb.";
+const CHEST_999: &str =
+    "Call 999 if you get chest pain, find it hard to breathe, or feel faint, sweaty or clammy.";
+const URGENT_SIGNS_111: &str = "Call 111 or your GP that day if you get a high temperature. Do the same if you lose weight without trying, or the pain gets much worse at night.";
+const PREGNANCY_LINE: &str = "If you are pregnant, call your maternity unit now if you bleed from your vagina, your waters break, or your baby moves less. Call them too if you get cramps that come and go.";
 const KIDNEY_LINE: &str = "Call 999 if you feel confused or very sleepy, or feel faint or clammy. These can be signs of a very bad infection.";
-const ANEURYSM_LINE: &str = "Call 999 if you get sudden, severe pain in your tummy or back, or you feel faint, dizzy or clammy.";
+const ANEURYSM_LINE: &str = "Call 999 if you get sudden, very bad pain in your tummy or back. Call 999 too if you feel faint, dizzy or clammy.";
 
 fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
     let mut lines: Vec<&'static str> = match service {
         Service::Call999 => vec![
-            "If you feel worse while you wait, or the person stops breathing normally, call 999 again.",
+            "If you feel worse while you wait, call 999 again. Call again too if the person stops breathing normally.",
         ],
         Service::GoToAe => vec![
             "If you get worse on the way or while you wait, tell the staff straight away, or call 999.",
             CHEST_999,
         ],
         Service::MaternityUnit => vec![
-            "If you cannot reach your maternity unit, or you bleed heavily, have very bad pain, or feel faint, call 999.",
+            "Call 999 if you cannot reach your maternity unit. Call 999 too if you bleed a lot, have very bad pain, or feel faint.",
         ],
         Service::SameDay => vec![
             "If you cannot be seen today, call 111 or use NHS 111 online.",
@@ -673,13 +673,13 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
             CHEST_999,
         ],
         Service::GpOrPhysio => vec![
-            "If you cannot get an appointment within 2 weeks, a pharmacist or NHS 111 can advise you.",
+            "If you cannot see a GP within 2 weeks, ask a pharmacist, or call 111.",
             URGENT_SIGNS_111,
             CAUDA_EQUINA_LINE,
             CHEST_999,
         ],
         Service::SelfCare => vec![
-            "See a GP or physiotherapist if the pain is not getting better after 2 weeks, stops you doing your usual things, or keeps getting worse.",
+            "See a GP or physio if the pain is not getting better after 2 weeks. See them too if it stops you doing your usual things, or keeps getting worse.",
             URGENT_SIGNS_111,
             CAUDA_EQUINA_LINE,
             CHEST_999,
@@ -716,30 +716,38 @@ pub fn advice_ids() -> Vec<&'static str> {
 }
 
 /// Every sentence a reader can be shown, for the plain-words test.
-pub fn all_reader_text() -> Vec<&'static str> {
-    let mut text: Vec<&'static str> = Vec::new();
+/// Each block as the reader sees it: a headline or heading with the words under it.
+pub fn all_reader_text() -> Vec<String> {
+    let mut text: Vec<String> = Vec::new();
     for &service in Service::ALL {
         for audience in [Audience::Adult, Audience::Parent] {
             let (headline, explanation) = words(service, audience);
-            text.extend([headline, explanation]);
+            text.push(format!("{headline}. {explanation}"));
         }
     }
-    text.extend(RULES.iter().map(|rule| rule.reason));
-    text.extend(ADVICE.iter().flat_map(|rule| [rule.advice.heading, rule.advice.text]));
+    let advice = ADVICE
+        .iter()
+        .map(|rule| &rule.advice)
+        .chain(EMERGENCY_ADVICE.iter().map(|(_, advice)| advice))
+        .chain([&KEEP_STILL, &MEDICINES_LIST]);
+    text.extend(advice.map(|advice| format!("{}. {}", advice.heading, advice.text)));
+    text.extend(RULES.iter().map(|rule| rule.reason.to_owned()));
+    let every_service = Service::ALL.iter().filter_map(|&service| {
+        let answers = None;
+        Some(safety_net(answers, service))
+    });
+    text.extend(every_service.flatten().map(str::to_owned));
     text.extend(
-        EMERGENCY_ADVICE
-            .iter()
-            .flat_map(|(_, advice)| [advice.heading, advice.text]),
+        [
+            CAUDA_EQUINA_LINE,
+            CHEST_999,
+            URGENT_SIGNS_111,
+            PREGNANCY_LINE,
+            KIDNEY_LINE,
+            ANEURYSM_LINE,
+        ]
+        .map(str::to_owned),
     );
-    text.extend([KEEP_STILL.text, MEDICINES_LIST.text]);
-    text.extend([
-        CAUDA_EQUINA_LINE,
-        CHEST_999,
-        URGENT_SIGNS_111,
-        PREGNANCY_LINE,
-        KIDNEY_LINE,
-        ANEURYSM_LINE,
-    ]);
     text
 }
 
@@ -774,7 +782,11 @@ mod tests {
     #[test]
     fn every_warning_alone_at_pain_0_is_an_emergency() {
         for &warning in Warning::ALL {
-            let form = with(&CALM.replace("severity=2", "severity=0"), "warning", warning.value());
+            let form = with(
+                &CALM.replace("severity=2", "severity=0"),
+                "warning",
+                warning.value(),
+            );
             let result = assess(&answers(&form));
             assert_eq!(result.urgency(), Urgency::Emergency, "{warning:?}");
             let screen_only = assess_screen(&Screen {
@@ -801,8 +813,21 @@ mod tests {
         let form = with(CALM, "warning", "chest-pain");
         let result = assess(&answers(&format!("{form}&trigger=lifting&eased_by=heat")));
         assert_eq!(result.service, Service::Call999);
-        assert!(!ids(&result).iter().any(|id| ["heat", "stay-active", "anti-inflammatories", "lifting"].contains(id)));
-        assert!(result.articles.iter().all(|slug| HELP_AND_CAUSE_ARTICLES.contains(slug)));
+        assert!(
+            !ids(&result).iter().any(|id| [
+                "heat",
+                "stay-active",
+                "anti-inflammatories",
+                "lifting"
+            ]
+            .contains(id))
+        );
+        assert!(
+            result
+                .articles
+                .iter()
+                .all(|slug| HELP_AND_CAUSE_ARTICLES.contains(slug))
+        );
         assert!(!ids(&result).contains(&"keep-still"));
     }
 
@@ -827,7 +852,11 @@ mod tests {
         assert!(ids(&result).contains(&"pain-relief-in-pregnancy"));
         let kidney = answers(&with(CALM, "symptom", "urinary"));
         assert!(is_withheld(
-            &Advice { id: "anti-inflammatories", heading: "", text: "" },
+            &Advice {
+                id: "anti-inflammatories",
+                heading: "",
+                text: ""
+            },
             &kidney
         ));
     }
@@ -845,12 +874,24 @@ mod tests {
 
     #[test]
     fn lower_level_reasons_are_kept_apart_from_the_result_level() {
-        let form = with(&with(CALM, "warning", "saddle-numbness"), "symptom", "fever");
+        let form = with(
+            &with(CALM, "warning", "saddle-numbness"),
+            "symptom",
+            "fever",
+        );
         let result = assess(&answers(&form.replace("severity=2", "severity=9")));
         assert_eq!(result.service, Service::GoToAe);
-        assert!(result.main_reasons().iter().all(|r| r.urgency() == Urgency::Emergency));
+        assert!(
+            result
+                .main_reasons()
+                .iter()
+                .all(|r| r.urgency() == Urgency::Emergency)
+        );
         let others: Vec<_> = result.other_reasons().iter().map(|r| r.id).collect();
-        assert!(others.contains(&"fever") && others.contains(&"severe-pain"), "{others:?}");
+        assert!(
+            others.contains(&"fever") && others.contains(&"severe-pain"),
+            "{others:?}"
+        );
     }
 
     #[test]
@@ -866,12 +907,24 @@ mod tests {
 
     #[test]
     fn every_result_has_a_safety_net_with_who_to_call() {
-        for form in [CALM.to_owned(), with(CALM, "symptom", "fever"), with(CALM, "warning", "both-legs")] {
+        for form in [
+            CALM.to_owned(),
+            with(CALM, "symptom", "fever"),
+            with(CALM, "warning", "both-legs"),
+        ] {
             let result = assess(&answers(&form));
             assert!(!result.safety_net.is_empty());
-            assert!(result.safety_net.iter().any(|l| l.contains("999") || l.contains("111")), "{form}");
+            assert!(
+                result
+                    .safety_net
+                    .iter()
+                    .any(|l| l.contains("999") || l.contains("111")),
+                "{form}"
+            );
         }
-        let soon = assess(&answers(&CALM.replace("duration=under-1-week", "duration=over-12-weeks")));
+        let soon = assess(&answers(
+            &CALM.replace("duration=under-1-week", "duration=over-12-weeks"),
+        ));
         assert!(soon.headline.contains("within 2 weeks"));
         assert!(soon.safety_net.iter().any(|l| l.contains("within 2 weeks")));
     }
@@ -879,7 +932,10 @@ mod tests {
     #[test]
     fn advice_ids_are_stable_kebab_case() {
         for id in advice_ids() {
-            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{id}");
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id}"
+            );
         }
         for filter in ADVICE_FILTERS {
             assert!(advice_ids().contains(&filter.advice), "{}", filter.id);

@@ -1,1 +1,178 @@
-//! placeholder
+//! Keeps CLINICAL_SAFETY.md true: every rule, filter, advice and test it names must exist, and
+//! every hazard must name a control and a test. Also holds the checker's plain-words test.
+
+use crate::content::ProseBlock;
+use crate::content::readability::Readability;
+
+use super::assessment::{ADVICE_FILTERS, advice_ids, all_reader_text};
+use super::rules::rule;
+
+const HAZARD_LOG: &str = include_str!("../../CLINICAL_SAFETY.md");
+
+/// Where the tests the log cites live.
+const TEST_SOURCES: &[&str] = &[
+    include_str!("../../tests/api/checker_hazards.rs"),
+    include_str!("../../tests/api/checker.rs"),
+    include_str!("answers.rs"),
+    include_str!("assessment.rs"),
+    include_str!("vignettes.rs"),
+    include_str!("hazard_log.rs"),
+];
+
+/// `(kind, name)` for every "rule `x`", "filter `x`", "advice `x`" and "test `x`" in `text`.
+fn references(text: &str) -> Vec<(String, String)> {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut found = Vec::new();
+    for kind in ["rule", "filter", "advice", "test"] {
+        for (at, _) in flat.to_lowercase().match_indices(&format!("{kind} `")) {
+            let before_is_word = flat[..at].chars().last().is_some_and(char::is_alphanumeric);
+            let start = at + kind.len() + 2;
+            if before_is_word {
+                continue;
+            }
+            if let Some(end) = flat[start..].find('`') {
+                found.push((kind.to_owned(), flat[start..start + end].to_owned()));
+            }
+        }
+    }
+    found
+}
+
+fn test_exists(name: &str) -> bool {
+    let declaration = format!("fn {name}(");
+    TEST_SOURCES
+        .iter()
+        .any(|source| source.contains(&declaration))
+}
+
+#[test]
+fn every_name_in_the_hazard_log_exists() {
+    let references = references(HAZARD_LOG);
+    assert!(references.len() > 60, "too few references: {references:?}");
+    let missing: Vec<String> = references
+        .iter()
+        .filter(|(kind, name)| match kind.as_str() {
+            "rule" => rule(name).is_none(),
+            "filter" => !ADVICE_FILTERS.iter().any(|f| f.id == name),
+            "advice" => !advice_ids().contains(&name.as_str()),
+            _ => !test_exists(name),
+        })
+        .map(|(kind, name)| format!("{kind} {name}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "CLINICAL_SAFETY.md names what does not exist: {missing:?}"
+    );
+}
+
+#[test]
+fn every_hazard_names_a_control_and_a_test() {
+    let sections: Vec<&str> = HAZARD_LOG.split("\n### ").skip(1).collect();
+    assert!(sections.len() >= 13, "{} hazards", sections.len());
+    for section in sections {
+        let title = section.lines().next().unwrap_or_default();
+        let names = references(section);
+        let is_control = |kind: &str| kind == "rule" || kind == "filter";
+        assert!(
+            names.iter().any(|(kind, _)| is_control(kind))
+                || title.contains("Mixed")
+                || title.contains("if things get worse"),
+            "{title}: no rule or filter as a control"
+        );
+        assert!(
+            names.iter().any(|(kind, _)| kind == "test"),
+            "{title}: no test"
+        );
+        for field in [
+            "**Cause:**",
+            "**Effect:**",
+            "**Severity:**",
+            "**Controls:**",
+            "**Tests:**",
+            "**Residual risk:**",
+        ] {
+            assert!(section.contains(field), "{title}: no {field}");
+        }
+    }
+}
+
+#[test]
+fn every_rule_and_filter_is_in_the_hazard_log_or_is_routine() {
+    // Routine GP and same-day signs copied from the NHS back pain page need no hazard entry.
+    let routine = [
+        "weight-loss",
+        "back-lump",
+        "night-pain",
+        "nothing-eases",
+        "cough-worse",
+        "upper-back",
+        "abdominal-pain",
+        "vomiting",
+        "chest-pain",
+        "breathlessness",
+        "lasting-over-6-weeks",
+        "severe-pain",
+        "getting-worse",
+    ];
+    let named: Vec<String> = references(HAZARD_LOG)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    for rule in super::rules::RULES {
+        assert!(
+            named.iter().any(|n| n == rule.id) || routine.contains(&rule.id),
+            "rule {} is not in CLINICAL_SAFETY.md",
+            rule.id
+        );
+    }
+    for filter in ADVICE_FILTERS {
+        assert!(named.iter().any(|n| n == filter.id), "filter {}", filter.id);
+    }
+}
+
+/// Reading age 9 to 11 is a Flesch–Kincaid grade of 6 or below.
+const MAX_GRADE: f64 = 6.0;
+
+#[test]
+fn reader_text_is_plain_english() {
+    let mut too_hard = Vec::new();
+    for text in all_reader_text() {
+        let readability = Readability::measure(&[ProseBlock::plain(&text)]);
+        if let Some(grade) = readability.grade()
+            && grade > MAX_GRADE
+        {
+            too_hard.push(format!("{grade:.1}: {text}"));
+        }
+    }
+    assert!(
+        too_hard.is_empty(),
+        "above grade {MAX_GRADE}:\n{}",
+        too_hard.join("\n")
+    );
+    // Medical words always come with a plain gloss.
+    for text in all_reader_text() {
+        let text = text.as_str();
+        for term in [
+            "cauda equina",
+            "osteoporosis",
+            "aortic",
+            "sepsis",
+            "pre-eclampsia",
+        ] {
+            if text.to_lowercase().contains(term) {
+                let glossed = [
+                    "(",
+                    " can be ",
+                    " can mean ",
+                    " may be ",
+                    " is called ",
+                    " is a ",
+                    "weak from",
+                ]
+                .iter()
+                .any(|gloss| text.contains(gloss));
+                assert!(glossed, "{term} without a plain gloss: {text}");
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ mod test_support;
 
 pub use answers::{
     Age, Answers, Choice, Control, Duration, EasedBy, FieldError, History, Location, Onset,
-    Pregnant, PregnancySign, Question, RawAnswers, Screen, Severity, Symptom, Trigger, Warning,
+    PregnancySign, Pregnant, Question, RawAnswers, Screen, Severity, Symptom, Trigger, Warning,
 };
 pub use assessment::{
     ADVICE_FILTERS, ARTICLE_SLUGS, Advice, Assessment, Audience, Outcome, assess, assess_screen,

@@ -2,8 +2,7 @@
 //! the service it sends the reader to, the reason shown to the reader and the source it comes from.
 
 use super::answers::{
-    Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Symptom, Trigger,
-    Warning,
+    Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Symptom, Trigger, Warning,
 };
 
 /// How soon the reader should get help. `Ord` runs from least to most urgent, so the most
@@ -341,7 +340,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "faint-or-clammy",
         service: Call999,
-        reason: "Feeling faint, dizzy, sweaty or clammy, or going pale or grey, can mean you are losing blood inside your body or have a very bad infection (sepsis). You need help straight away.",
+        reason: "Feeling faint, dizzy, sweaty or clammy, or going pale or grey, can mean you are bleeding inside. It can also mean a bad reaction to an infection (sepsis). You need help now.",
         sign: "feeling faint, dizzy, sweaty or clammy, or pale or grey skin",
         source: &NHS_AORTIC_ANEURYSM,
         when: When::Warning(Warning::FaintOrClammy),
@@ -391,7 +390,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "saddle-numbness",
         service: GoToAe,
-        reason: "Numbness around your genitals or bottom can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours to stop lasting harm.",
+        reason: "Numbness around your genitals or bottom can mean the nerves at the base of your spine are squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours, to stop lasting harm.",
         sign: "numbness or tingling around your genitals, bottom or inner thighs",
         source: &NHS_CAUDA_EQUINA,
         when: When::Warning(Warning::SaddleNumbness),
@@ -399,7 +398,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "bladder-bowel",
         service: GoToAe,
-        reason: "Not being able to pee, or to control when you pee or poo, can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours.",
+        reason: "If you cannot pee, or cannot stop pee or poo coming out, the nerves at the base of your spine may be squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours.",
         sign: "not being able to pee, or to control when you pee or poo",
         source: &NHS_CAUDA_EQUINA,
         when: When::Warning(Warning::BladderBowel),
@@ -407,7 +406,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "both-legs",
         service: GoToAe,
-        reason: "Pain, numbness or weakness in both legs can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital straight away.",
+        reason: "Pain, numbness or weakness in both legs can mean the nerves at the base of your spine are squashed. This is called cauda equina syndrome. You need to be seen in hospital now.",
         sign: "pain, numbness or weakness in both legs",
         source: &NHS_CAUDA_EQUINA,
         when: When::Warning(Warning::BothLegs),
@@ -415,7 +414,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "sexual-problems",
         service: GoToAe,
-        reason: "New loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating, can mean the nerves at the base of your spine are being squashed (cauda equina syndrome). This needs treatment in hospital within hours.",
+        reason: "If you cannot feel your genitals during sex, or you have new problems with getting hard or coming, the nerves at the base of your spine may be squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours.",
         sign: "new loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating",
         source: &NHS_CAUDA_EQUINA,
         when: When::Warning(Warning::SexualProblems),
@@ -423,7 +422,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "possible-spinal-infection",
         service: GoToAe,
-        reason: "A high temperature with back pain, when you inject drugs, have a weak immune system or had spine surgery lately, can mean an infection in the spine. This needs to be checked in hospital today.",
+        reason: "You have a high temperature. You also inject drugs, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital today.",
         sign: "a high temperature, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk(a)),
@@ -441,7 +440,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "cancer-with-nerve-signs",
         service: GoToAe,
-        reason: "If you have had cancer, back pain with new weakness, numbness or pain in a leg can mean the cancer is pressing on your spinal cord. This needs to be checked in hospital straight away.",
+        reason: "You have had cancer, and now have new weakness, numbness or pain in a leg. The cancer may be pressing on the nerves in your spine. This needs to be checked in hospital now.",
         sign: "new weakness, numbness or pain in a leg, if you have had cancer",
         source: &NICE_NG234,
         when: When::Answers(|a| a.has_history(History::CancerHistory) && has_nerve_signs(a)),
@@ -485,7 +484,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy-waters-breaking",
         service: MaternityUnit,
-        reason: "If your waters have broken, your maternity unit needs to check you and your baby.",
+        reason: "If your waters have broken, your midwife needs to check you and your baby.",
         sign: "your waters breaking",
         source: &NHS_SIGNS_OF_LABOUR,
         when: When::PregnancySign(PregnancySign::WatersBreaking),
@@ -493,7 +492,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy-bleeding",
         service: MaternityUnit,
-        reason: "Bleeding from your vagina in pregnancy needs to be checked straight away.",
+        reason: "If you are pregnant, bleeding from your vagina needs to be checked now.",
         sign: "bleeding from your vagina",
         source: &NHS_PREGNANCY_BLEEDING,
         when: When::PregnancySign(PregnancySign::VaginalBleeding),
@@ -501,7 +500,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy-baby-moving-less",
         service: MaternityUnit,
-        reason: "If your baby is moving less than usual, your maternity unit needs to check on your baby today. Do not wait until the next day.",
+        reason: "If your baby is moving less than usual, your midwife needs to check on your baby today. Do not wait until the next day.",
         sign: "your baby moving less than usual",
         source: &NHS_BABY_MOVEMENTS,
         when: When::PregnancySign(PregnancySign::BabyMovingLess),
@@ -509,7 +508,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy-pre-eclampsia-signs",
         service: MaternityUnit,
-        reason: "A bad headache, problems seeing, or sudden swelling in pregnancy can be signs of pre-eclampsia, which can harm you and your baby. It needs to be checked straight away.",
+        reason: "In pregnancy, a bad headache, problems seeing, or sudden swelling can be signs of pre-eclampsia. This is a problem with your blood pressure. It can harm you and your baby, so it needs to be checked now.",
         sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet",
         source: &NHS_PRE_ECLAMPSIA,
         when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling),
@@ -526,7 +525,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "fever",
         service: SameDay,
-        reason: "A high temperature with back pain can be a sign of an infection, in the spine or the kidneys, that needs treatment soon.",
+        reason: "A high temperature with back pain can be a sign of an infection in your spine or your kidneys. It needs to be checked today.",
         sign: "a high temperature, or feeling hot and shivery",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::Fever)),
@@ -534,7 +533,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy-infection-signs",
         service: SameDay,
-        reason: "In pregnancy, a high temperature or pain when you pee can be an infection of the bladder or kidneys. It needs treatment today to keep you and your baby safe.",
+        reason: "In pregnancy, a high temperature or pain when you pee can mean an infection. It needs to be treated today, to keep you and your baby safe.",
         sign: "a high temperature, or pain when you pee, if you are pregnant",
         source: &NHS_UTI,
         when: When::Answers(|a| {
@@ -563,7 +562,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "cancer-history",
         service: SameDay,
-        reason: "If you have had cancer, new back pain should be checked today in case the cancer has spread to the spine.",
+        reason: "You have had cancer. New back pain should be checked today, in case the cancer has spread to your spine.",
         sign: "new back pain, if you have had cancer",
         source: &NICE_NG234,
         when: When::Answers(|a| a.has_history(History::CancerHistory)),
@@ -571,7 +570,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "infection-risk",
         service: SameDay,
-        reason: "If you inject drugs, have a weak immune system or had spine surgery lately, new back pain can be an infection. It should be checked today, even without a high temperature.",
+        reason: "You inject drugs, have a weak immune system, or had spine surgery not long ago. So new back pain could be an infection. It should be checked today, even if you do not have a high temperature.",
         sign: "new back pain, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(has_infection_risk),
@@ -605,7 +604,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "weight-loss",
         service: SameDay,
-        reason: "Losing weight without trying, with back pain, should be checked soon to rule out a serious cause such as cancer.",
+        reason: "Losing weight without trying, as well as back pain, should be checked soon. A doctor will want to rule out a serious cause, such as cancer.",
         sign: "losing weight without trying",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::WeightLoss)),
@@ -621,7 +620,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "night-pain",
         service: SameDay,
-        reason: "Pain that is much worse at night is less likely to be a simple strain, so a doctor should check it.",
+        reason: "Pain that is much worse at night is less likely to be a simple strain. A doctor should check it.",
         sign: "pain that is much worse at night",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::NightPain)),
@@ -638,7 +637,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "cough-worse",
         service: SameDay,
-        reason: "Pain that gets worse when you cough, sneeze or poo can mean something is pressing on a nerve in your spine, so a doctor should check it.",
+        reason: "Pain that gets worse when you cough, sneeze or poo can mean something is pressing on a nerve in your spine. A doctor should check it.",
         sign: "pain that is worse when you cough, sneeze or poo",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::CoughWorse)),
@@ -654,7 +653,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "abdominal-pain",
         service: SameDay,
-        reason: "Tummy pain with back pain can come from inside the tummy, such as the kidneys, pancreas or gallbladder, so it should be checked today.",
+        reason: "Tummy pain with back pain can come from something inside your tummy, such as your kidneys. It should be checked today.",
         sign: "tummy pain",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::AbdominalPain)),
@@ -662,7 +661,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "vomiting",
         service: SameDay,
-        reason: "Being sick with back pain can be a sign of a kidney infection, a kidney stone or another problem in the tummy, so it should be checked today.",
+        reason: "Being sick with back pain can be a sign of a kidney infection or a kidney stone. It should be checked today.",
         sign: "being sick",
         source: &NHS_KIDNEY_INFECTION,
         when: When::Answers(|a| a.has_symptom(Symptom::Vomiting)),
@@ -671,7 +670,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "under-16",
         service: GpOrPhysio,
-        reason: "Back pain is less common in children and teenagers, so a GP should check for a cause that needs treatment.",
+        reason: "Back pain is not common in children. A GP should check for a cause that needs to be treated.",
         sign: "back pain in a child or teenager under 16",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| a.age.get() < 16),
@@ -679,7 +678,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "pregnancy",
         service: GpOrPhysio,
-        reason: "Back pain is common in pregnancy, but your midwife or GP should know about it. They can refer you to a physiotherapist if you need one.",
+        reason: "Back pain is common in pregnancy, but your midwife or GP should know about it. They can send you to a physio if you need one.",
         sign: "back pain in pregnancy",
         source: &NHS_PREGNANCY_BACK_PAIN,
         when: When::Answers(|a| a.may_be_pregnant()),
@@ -687,7 +686,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "lasting-over-6-weeks",
         service: GpOrPhysio,
-        reason: "Most back pain gets better within 6 weeks. Pain that lasts longer is worth a GP or physiotherapy appointment, to look at other help.",
+        reason: "Most back pain gets better within 6 weeks. If yours has lasted longer, see a GP or physio. They can look at other ways to help.",
         sign: "pain that has lasted more than 6 weeks",
         source: &NICE_NG59,
         when: When::Answers(|a| {
@@ -710,7 +709,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "severe-pain",
         service: GpOrPhysio,
-        reason: "Very bad pain is worth a GP appointment, to make sure you have the right pain relief and that nothing else is causing it.",
+        reason: "If your pain is very bad, see a GP. They can check you have the right pain relief, and that nothing else is causing it.",
         sign: "very bad pain (8 or more out of 10)",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.severity.get() >= 8),
@@ -726,7 +725,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "new-pain-50-plus",
         service: GpOrPhysio,
-        reason: "Back pain that starts from the age of 50 is more likely to have a cause other than a strain, so a GP should check it.",
+        reason: "From the age of 50, new back pain is more likely to have a cause other than a strain. A GP should check it.",
         sign: "back pain that started in the last 6 weeks, if you are 50 or over",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {

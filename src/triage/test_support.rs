@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
 use super::answers::{
-    Age, Answers, Duration, EasedBy, History, Location, Onset, Pregnant, PregnancySign, Screen,
+    Age, Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Pregnant, Screen,
     Severity, Symptom, Trigger, Warning,
 };
 

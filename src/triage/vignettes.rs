@@ -128,7 +128,9 @@ pub fn parse_vignettes(text: &str) -> Result<Vec<Vignette>, Vec<String>> {
             _ => {}
         }
         if !entry.source.starts_with("https://") || entry.quote.trim().is_empty() {
-            problems.push(format!("{at}: every case needs an https:// source and its quote"));
+            problems.push(format!(
+                "{at}: every case needs an https:// source and its quote"
+            ));
         }
         let answers = serde_html_form::from_str::<RawAnswers>(&entry.answers)
             .map_err(|error| problems.push(format!("{at}: answers are not form-encoded: {error}")));
@@ -194,13 +196,24 @@ pub fn report(vignettes: &[Vignette]) -> VignetteReport {
     VignetteReport {
         total: results.len(),
         exact: count(VignetteResult::is_exact),
-        same_urgency: count(|r| r.got.is_some_and(|got| got.urgency() == r.expected.urgency())),
+        same_urgency: count(|r| {
+            r.got
+                .is_some_and(|got| got.urgency() == r.expected.urgency())
+        }),
         under_triaged: count(VignetteResult::is_under_triaged),
         over_triaged: count(VignetteResult::is_over_triaged),
         harmful_advice: count(|r| !r.harmful_advice.is_empty()),
         per_urgency: Urgency::ALL
             .iter()
-            .map(|&u| (u, vignettes.iter().filter(|v| v.expected.urgency() == u).count()))
+            .map(|&u| {
+                (
+                    u,
+                    vignettes
+                        .iter()
+                        .filter(|v| v.expected.urgency() == u)
+                        .count(),
+                )
+            })
             .collect(),
         per_service: Service::ALL
             .iter()
@@ -243,7 +256,11 @@ mod tests {
                 )
             })
             .collect();
-        assert!(failures.is_empty(), "vignettes failing:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "vignettes failing:\n{}",
+            failures.join("\n")
+        );
     }
 
     #[test]
@@ -253,7 +270,14 @@ mod tests {
             .results
             .iter()
             .filter(|r| r.expected.urgency() == Urgency::Emergency && r.got != Some(r.expected))
-            .map(|r| format!("{:?}: expected {}, got {:?}", r.name, r.expected.value(), r.got.map(Service::value)))
+            .map(|r| {
+                format!(
+                    "{:?}: expected {}, got {:?}",
+                    r.name,
+                    r.expected.value(),
+                    r.got.map(Service::value)
+                )
+            })
             .collect();
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
@@ -264,17 +288,37 @@ mod tests {
         assert!(all.len() >= 80, "only {} vignettes", all.len());
         for &urgency in Urgency::ALL {
             assert!(
-                all.iter().filter(|v| v.expected.urgency() == urgency).count() >= 10,
+                all.iter()
+                    .filter(|v| v.expected.urgency() == urgency)
+                    .count()
+                    >= 10,
                 "too few {} vignettes",
                 urgency.value()
             );
         }
-        for hazard in ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H12", "over-triage"] {
-            assert!(all.iter().any(|v| v.hazard == hazard), "no vignette for {hazard}");
+        for hazard in [
+            "H1",
+            "H2",
+            "H3",
+            "H4",
+            "H5",
+            "H6",
+            "H7",
+            "H8",
+            "H9",
+            "H10",
+            "H12",
+            "over-triage",
+        ] {
+            assert!(
+                all.iter().any(|v| v.hazard == hazard),
+                "no vignette for {hazard}"
+            );
         }
         for story in ["Motorbike", "Back labour", "Runner", "Food poisoning"] {
             assert!(
-                all.iter().any(|v| v.name.to_lowercase().contains(&story.to_lowercase())),
+                all.iter()
+                    .any(|v| v.name.to_lowercase().contains(&story.to_lowercase())),
                 "no vignette for the {story} story"
             );
         }
@@ -299,12 +343,21 @@ mod tests {
             forbids_heat,
             case(Service::GpOrPhysio, calm),
             case(Service::Call999, "warning=chest-pain"),
-            case(Service::SelfCare, &calm.replace("symptom=none", "symptom=fever")),
+            case(
+                Service::SelfCare,
+                &calm.replace("symptom=none", "symptom=fever"),
+            ),
             case(Service::SelfCare, "location=lower"),
         ];
         let report = report(&cases);
         assert_eq!(
-            (report.total, report.exact, report.over_triaged, report.under_triaged, report.harmful_advice),
+            (
+                report.total,
+                report.exact,
+                report.over_triaged,
+                report.under_triaged,
+                report.harmful_advice
+            ),
             (5, 1, 1, 2, 1)
         );
     }
@@ -345,17 +398,5 @@ mod tests {
         assert!(problems[1].contains("does not match"));
         assert!(problems[2].contains("same name"));
         assert!(problems[3].contains("https://"));
-    }
-}
-#[cfg(test)]
-mod print_report {
-    #[test]
-    #[ignore]
-    fn print() {
-        let r = super::vignette_report();
-        println!("total {} exact {} same_urgency {} under {} over {} harmful {}", r.total, r.exact, r.same_urgency, r.under_triaged, r.over_triaged, r.harmful_advice);
-        println!("{:?}", r.per_urgency);
-        println!("{:?}", r.per_service);
-        for x in r.results.iter().filter(|x| !x.is_exact()) { println!("{:?} expected {:?} got {:?} {:?}", x.name, x.expected, x.got, x.harmful_advice); }
     }
 }

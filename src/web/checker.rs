@@ -177,8 +177,13 @@ impl<'a> FormPage<'a> {
             .map(|&question| QuestionView::new(question, raw, errors))
             .collect();
         FormPage {
-            layout: Layout::new(&error_title(FORM_TITLE, errors), FORM_DESCRIPTION, PATH, settings)
-                .canonical(PATH),
+            layout: Layout::new(
+                &error_title(FORM_TITLE, errors),
+                FORM_DESCRIPTION,
+                PATH,
+                settings,
+            )
+            .canonical(PATH),
             errors: error_links(&questions, errors),
             questions,
             emergency_box: emergency_box(),
@@ -202,7 +207,10 @@ fn error_links(questions: &[QuestionView], errors: &[FieldError]) -> Vec<ErrorLi
             target_id: questions
                 .iter()
                 .find(|q| q.field == error.question.field())
-                .map_or_else(|| error.question.field().to_owned(), |q| q.target_id.clone()),
+                .map_or_else(
+                    || error.question.field().to_owned(),
+                    |q| q.target_id.clone(),
+                ),
             message: error.message.to_owned(),
         })
         .collect()
@@ -229,7 +237,12 @@ impl<'a> FollowUpPage<'a> {
     ) -> Self {
         let view = QuestionView::new(question, raw, errors);
         FollowUpPage {
-            layout: Layout::new(&error_title(FOLLOW_UP_TITLE, errors), FORM_DESCRIPTION, PATH, settings),
+            layout: Layout::new(
+                &error_title(FOLLOW_UP_TITLE, errors),
+                FORM_DESCRIPTION,
+                PATH,
+                settings,
+            ),
             step: match question {
                 Question::PregnancySign => "pregnancy",
                 _ => question.field(),

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use backcare::triage::{
-    ARTICLE_SLUGS, Answers, Outcome, RULES, RawAnswers, Service, Urgency, assess, check,
-    rules_for, rules_for_service, vignette_report, vignettes,
+    ARTICLE_SLUGS, Answers, Outcome, RULES, RawAnswers, Service, Urgency, assess, check, rules_for,
+    rules_for_service, vignette_report, vignettes,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -448,7 +448,11 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
             "{context}"
         );
         assert_eq!(
-            select_attrs(&document, "details.other-reasons ul.reasons > li", "data-rule"),
+            select_attrs(
+                &document,
+                "details.other-reasons ul.reasons > li",
+                "data-rule"
+            ),
             other_rules,
             "{context}"
         );
@@ -789,15 +793,33 @@ async fn answers_to_fix_get_422_with_every_problem_linked_and_valid_answers_kept
 async fn an_emergency_sign_in_an_unfinished_form_gets_the_result_at_once() {
     let app = spawn_app().await;
     for (body, service) in [
-        ("warning=saddle-numbness&warning=chest-pain&age=", "call-999"),
+        (
+            "warning=saddle-numbness&warning=chest-pain&age=",
+            "call-999",
+        ),
         ("warning=both-legs", "go-to-ae"),
-        ("warning=none&warning=faint-or-clammy&location=sideways", "call-999"),
+        (
+            "warning=none&warning=faint-or-clammy&location=sideways",
+            "call-999",
+        ),
         ("warning=bogus&warning=tearing-pain", "call-999"),
     ] {
         let document = post_result(&app, body).await;
-        assert_eq!(select_attrs(&document, "[data-urgency]", "data-urgency"), ["emergency"], "{body}");
-        assert_eq!(select_attrs(&document, "[data-service]", "data-service"), [service], "{body}");
-        assert_eq!(count(&document, ".error-summary"), 0, "{body}: never held behind a 422");
+        assert_eq!(
+            select_attrs(&document, "[data-urgency]", "data-urgency"),
+            ["emergency"],
+            "{body}"
+        );
+        assert_eq!(
+            select_attrs(&document, "[data-service]", "data-service"),
+            [service],
+            "{body}"
+        );
+        assert_eq!(
+            count(&document, ".error-summary"),
+            0,
+            "{body}: never held behind a 422"
+        );
         assert!(
             select_attrs(&document, "[data-advice]", "data-advice")
                 .iter()
@@ -806,7 +828,11 @@ async fn an_emergency_sign_in_an_unfinished_form_gets_the_result_at_once() {
         );
     }
     let both = post_result(&app, "warning=saddle-numbness&warning=chest-pain").await;
-    assert_eq!(count(&both, "section > ul.reasons > li"), 2, "both signs are named");
+    assert_eq!(
+        count(&both, "section > ul.reasons > li"),
+        2,
+        "both signs are named"
+    );
 
     // Without an emergency sign the unfinished form is a form to fix.
     let document = post_invalid(&app, b"symptom=fever&age=").await;
@@ -823,7 +849,11 @@ async fn pregnancy_signs_are_asked_on_a_follow_up_page_that_keeps_the_answers_in
         let form = PREGNANT_FORM.replace("pregnant=yes", &format!("pregnant={pregnant}"));
         let page = post_result(&app, &form).await;
         assert_eq!(count(&page, "[data-step=pregnancy]"), 1, "{pregnant}");
-        assert_eq!(count(&page, "[data-urgency]"), 0, "{pregnant}: no result yet");
+        assert_eq!(
+            count(&page, "[data-urgency]"),
+            0,
+            "{pregnant}: no result yet"
+        );
         let forms: Vec<ElementRef> = page
             .select(&selector("form[method=post][action=\"/symptom-checker\"]"))
             .collect();
@@ -855,20 +885,43 @@ async fn pregnancy_signs_are_asked_on_a_follow_up_page_that_keeps_the_answers_in
     }
 
     // Answering it gives the result; back labour goes to the maternity unit, not 999.
-    let labour = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=contractions")).await;
-    assert_eq!(select_attrs(&labour, "[data-service]", "data-service"), ["maternity-unit"]);
+    let labour = post_result(
+        &app,
+        &format!("{PREGNANT_FORM}&pregnancy_sign=contractions"),
+    )
+    .await;
+    assert_eq!(
+        select_attrs(&labour, "[data-service]", "data-service"),
+        ["maternity-unit"]
+    );
     let headline = select_texts(&labour, "[data-service] span");
     assert_eq!(headline, ["Call your maternity unit now"]);
     let calm = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=none")).await;
-    assert_eq!(select_attrs(&calm, "[data-service]", "data-service"), ["gp-or-physio"]);
-    assert!(!select_attrs(&calm, "[data-advice]", "data-advice").contains(&"anti-inflammatories".to_owned()));
+    assert_eq!(
+        select_attrs(&calm, "[data-service]", "data-service"),
+        ["gp-or-physio"]
+    );
+    assert!(
+        !select_attrs(&calm, "[data-advice]", "data-advice")
+            .contains(&"anti-inflammatories".to_owned())
+    );
 
     // A sign ticked with "None of these" wins, as on the emergency screen.
-    let both = post_result(&app, &format!("{PREGNANT_FORM}&pregnancy_sign=none&pregnancy_sign=contractions")).await;
-    assert_eq!(select_attrs(&both, "[data-service]", "data-service"), ["maternity-unit"]);
+    let both = post_result(
+        &app,
+        &format!("{PREGNANT_FORM}&pregnancy_sign=none&pregnancy_sign=contractions"),
+    )
+    .await;
+    assert_eq!(
+        select_attrs(&both, "[data-service]", "data-service"),
+        ["maternity-unit"]
+    );
     // A follow-up answered wrongly is fixed on the follow-up page.
     let response = app
-        .post_form(CHECKER, &format!("{PREGNANT_FORM}&pregnancy_sign=sometimes"))
+        .post_form(
+            CHECKER,
+            &format!("{PREGNANT_FORM}&pregnancy_sign=sometimes"),
+        )
         .await;
     let page = private_page(response, 422, "an unlisted sign").await;
     assert_eq!(count(&page, "[data-step=pregnancy]"), 1);
@@ -976,7 +1029,9 @@ async fn how_it_works_lists_every_rule_under_its_service_with_its_source() {
     for &service in Service::ALL {
         let section = format!("section[aria-labelledby=\"rules-{}\"]", service.value());
         let signs: Vec<&str> = rules_for_service(service).map(|rule| rule.sign).collect();
-        let sources: Vec<&str> = rules_for_service(service).map(|rule| rule.source.url).collect();
+        let sources: Vec<&str> = rules_for_service(service)
+            .map(|rule| rule.source.url)
+            .collect();
         assert_eq!(
             select_texts(&document, &format!("{section} ul.rules > li > strong")),
             signs,
@@ -1090,8 +1145,12 @@ async fn help_article_lists_exactly_the_checkers_signs_for_each_urgency() {
     }
     // Labour is a maternity-unit sign, listed under its own heading rather than "Call 999".
     let text = document.root_element().text().collect::<String>();
-    let maternity = text.find("call your maternity unit now").expect("maternity heading");
-    let cramps = text.find("Tightenings or cramps that come and go").expect("labour sign");
+    let maternity = text
+        .find("call your maternity unit now")
+        .expect("maternity heading");
+    let cramps = text
+        .find("Tightenings or cramps that come and go")
+        .expect("labour sign");
     assert!(maternity < cramps);
 }
 

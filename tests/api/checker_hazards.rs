@@ -21,7 +21,10 @@ struct Case {
 fn case(what: &'static str, changes: &[(&str, &str)], service: &'static str) -> Case {
     let mut form = CALM.to_owned();
     for (from, to) in changes {
-        assert!(form.contains(from), "{what}: {from} is not in the calm form");
+        assert!(
+            form.contains(from),
+            "{what}: {from} is not in the calm form"
+        );
         form = form.replacen(from, to, 1);
     }
     Case {
@@ -53,7 +56,10 @@ async fn assert_cases(cases: Vec<Case>) {
         );
         let advice = select_attrs(&page, "[data-advice]", "data-advice");
         for id in case.must_advise {
-            assert!(advice.iter().any(|a| a == id), "{context}: no {id} in {advice:?}");
+            assert!(
+                advice.iter().any(|a| a == id),
+                "{context}: no {id} in {advice:?}"
+            );
         }
         let mut forbidden = case.must_not_advise.to_vec();
         if ["call-999", "go-to-ae", "maternity-unit"].contains(&case.service) {
@@ -67,17 +73,38 @@ async fn assert_cases(cases: Vec<Case>) {
 
 #[tokio::test]
 async fn h01_burst_aortic_aneurysm_calls_999() {
-    let sudden_severe = [("onset=gradual", "onset=sudden"), ("severity=3", "severity=9")];
+    let sudden_severe = [
+        ("onset=gradual", "onset=sudden"),
+        ("severity=3", "severity=9"),
+    ];
     let mut at_70 = sudden_severe.to_vec();
     at_70.push(("age=35", "age=70"));
     let mut tummy_at_55 = sudden_severe.to_vec();
-    tummy_at_55.extend([("age=35", "age=55"), ("symptom=none", "symptom=abdominal-pain")]);
+    tummy_at_55.extend([
+        ("age=35", "age=55"),
+        ("symptom=none", "symptom=abdominal-pain"),
+    ]);
     let mut at_35 = sudden_severe.to_vec();
     at_35.push(("age=35", "age=35"));
     assert_cases(vec![
-        case("worst-ever lower back pain at 70, no tummy pain", &at_70, "call-999"),
-        case("sudden severe back and tummy pain at 55", &tummy_at_55, "call-999"),
-        case("faint and clammy at 30", &[("warning=none", "warning=faint-or-clammy"), ("age=35", "age=30")], "call-999"),
+        case(
+            "worst-ever lower back pain at 70, no tummy pain",
+            &at_70,
+            "call-999",
+        ),
+        case(
+            "sudden severe back and tummy pain at 55",
+            &tummy_at_55,
+            "call-999",
+        ),
+        case(
+            "faint and clammy at 30",
+            &[
+                ("warning=none", "warning=faint-or-clammy"),
+                ("age=35", "age=30"),
+            ],
+            "call-999",
+        ),
         // Over-triage guard: the same pain at 35 is not an aneurysm picture.
         case("sudden severe pain at 35", &at_35, "gp-or-physio"),
     ])
@@ -89,10 +116,22 @@ async fn h02_aortic_dissection_calls_999() {
     assert_cases(vec![
         case(
             "sudden severe upper back pain at 60",
-            &[("location=lower", "location=upper"), ("onset=gradual", "onset=sudden"), ("severity=3", "severity=9"), ("age=35", "age=60")],
+            &[
+                ("location=lower", "location=upper"),
+                ("onset=gradual", "onset=sudden"),
+                ("severity=3", "severity=9"),
+                ("age=35", "age=60"),
+            ],
             "call-999",
         ),
-        case("tearing pain at 40", &[("warning=none", "warning=tearing-pain"), ("age=35", "age=40")], "call-999"),
+        case(
+            "tearing pain at 40",
+            &[
+                ("warning=none", "warning=tearing-pain"),
+                ("age=35", "age=40"),
+            ],
+            "call-999",
+        ),
     ])
     .await;
 }
@@ -100,11 +139,20 @@ async fn h02_aortic_dissection_calls_999() {
 #[tokio::test]
 async fn h03_shock_and_sepsis_call_999() {
     assert_cases(vec![
-        case("confused or drowsy", &[("warning=none", "warning=confused-or-drowsy")], "call-999"),
+        case(
+            "confused or drowsy",
+            &[("warning=none", "warning=confused-or-drowsy")],
+            "call-999",
+        ),
         // The food-poisoning story: pain from the back round to the tummy, dizzy, clammy, sick.
         case(
             "food poisoning wrapping round to the tummy",
-            &[("warning=none", "warning=faint-or-clammy"), ("location=lower", "location=middle"), ("onset=gradual", "onset=sudden"), ("symptom=none", "symptom=abdominal-pain&symptom=vomiting")],
+            &[
+                ("warning=none", "warning=faint-or-clammy"),
+                ("location=lower", "location=middle"),
+                ("onset=gradual", "onset=sudden"),
+                ("symptom=none", "symptom=abdominal-pain&symptom=vomiting"),
+            ],
             "call-999",
         ),
     ])
@@ -114,24 +162,51 @@ async fn h03_shock_and_sepsis_call_999() {
 #[tokio::test]
 async fn h04_cauda_equina_goes_to_ae_without_driving() {
     let app = spawn_app().await;
-    for warning in ["saddle-numbness", "bladder-bowel", "both-legs", "sexual-problems"] {
+    for warning in [
+        "saddle-numbness",
+        "bladder-bowel",
+        "both-legs",
+        "sexual-problems",
+    ] {
         let form = CALM.replace("warning=none", &format!("warning={warning}"));
         let page = result(&app, &form).await;
-        assert_eq!(select_attrs(&page, "[data-service]", "data-service"), ["go-to-ae"], "{warning}");
+        assert_eq!(
+            select_attrs(&page, "[data-service]", "data-service"),
+            ["go-to-ae"],
+            "{warning}"
+        );
         let words = page.root_element().text().collect::<String>();
         assert!(words.contains("Do not drive yourself"), "{warning}");
-        assert!(words.contains("call 999"), "{warning}: 999 if they cannot get there safely");
-        assert!(!words.contains("ask someone else to drive you to A&E"), "{warning}");
+        assert!(
+            words.contains("call 999"),
+            "{warning}: 999 if they cannot get there safely"
+        );
+        assert!(
+            !words.contains("ask someone else to drive you to A&E"),
+            "{warning}"
+        );
     }
 }
 
 #[tokio::test]
 async fn h05_spinal_infection_goes_to_ae_and_fever_alone_is_same_day() {
     let mut cases = vec![
-        case("fever alone", &[("symptom=none", "symptom=fever")], "111-or-gp-today"),
-        case("fever with new leg weakness", &[("symptom=none", "symptom=fever&symptom=leg-weakness")], "go-to-ae"),
+        case(
+            "fever alone",
+            &[("symptom=none", "symptom=fever")],
+            "111-or-gp-today",
+        ),
+        case(
+            "fever with new leg weakness",
+            &[("symptom=none", "symptom=fever&symptom=leg-weakness")],
+            "go-to-ae",
+        ),
     ];
-    for risk in ["injects-drugs", "weak-immune-system", "recent-spine-surgery"] {
+    for risk in [
+        "injects-drugs",
+        "weak-immune-system",
+        "recent-spine-surgery",
+    ] {
         cases.push(Case {
             form: CALM
                 .replace("symptom=none", "symptom=fever")
@@ -146,30 +221,54 @@ async fn h05_spinal_infection_goes_to_ae_and_fever_alone_is_same_day() {
 async fn h06_pregnancy_goes_to_the_maternity_unit_and_never_gets_ibuprofen() {
     let pregnant = [("pregnant=no", "pregnant=yes")];
     let mut cases = Vec::new();
-    for sign in ["contractions", "waters-breaking", "vaginal-bleeding", "baby-moving-less", "headache-vision-swelling"] {
+    for sign in [
+        "contractions",
+        "waters-breaking",
+        "vaginal-bleeding",
+        "baby-moving-less",
+        "headache-vision-swelling",
+    ] {
         cases.push(Case {
-            form: format!("{}&pregnancy_sign={sign}", CALM.replace("pregnant=no", "pregnant=yes")),
+            form: format!(
+                "{}&pregnancy_sign={sign}",
+                CALM.replace("pregnant=no", "pregnant=yes")
+            ),
             ..case("a pregnancy warning sign", &[], "maternity-unit")
         });
     }
     let no_signs = Case {
-        form: format!("{}&pregnancy_sign=none", CALM.replace("pregnant=no", "pregnant=not-sure")),
+        form: format!(
+            "{}&pregnancy_sign=none",
+            CALM.replace("pregnant=no", "pregnant=not-sure")
+        ),
         must_not_advise: &["anti-inflammatories"],
         must_advise: &["pain-relief-in-pregnancy"],
         ..case("pregnant, no signs", &pregnant, "gp-or-physio")
     };
     cases.push(no_signs);
     cases.push(Case {
-        form: format!("{}&pregnancy_sign=none", CALM.replace("pregnant=no", "pregnant=yes").replace("symptom=none", "symptom=urinary")),
+        form: format!(
+            "{}&pregnancy_sign=none",
+            CALM.replace("pregnant=no", "pregnant=yes")
+                .replace("symptom=none", "symptom=urinary")
+        ),
         ..case("pregnant with pain peeing", &[], "111-or-gp-today")
     });
     cases.push(Case {
-        form: format!("{}&pregnancy_sign=none", CALM.replace("pregnant=no", "pregnant=yes").replace("symptom=none", "symptom=fever")),
+        form: format!(
+            "{}&pregnancy_sign=none",
+            CALM.replace("pregnant=no", "pregnant=yes")
+                .replace("symptom=none", "symptom=fever")
+        ),
         ..case("pregnant with a fever", &[], "111-or-gp-today")
     });
     // A 999 sign still names 999 in pregnancy.
     cases.push(Case {
-        form: format!("{}&pregnancy_sign=contractions", CALM.replace("pregnant=no", "pregnant=yes").replace("warning=none", "warning=chest-pain")),
+        form: format!(
+            "{}&pregnancy_sign=contractions",
+            CALM.replace("pregnant=no", "pregnant=yes")
+                .replace("warning=none", "warning=chest-pain")
+        ),
         ..case("chest pain in labour", &[], "call-999")
     });
     assert_cases(cases).await;
@@ -180,10 +279,25 @@ async fn h07_kidney_signs_are_same_day_without_anti_inflammatories() {
     assert_cases(vec![
         Case {
             must_not_advise: &["anti-inflammatories"],
-            ..case("pain peeing with lower back pain", &[("symptom=none", "symptom=urinary")], "111-or-gp-today")
+            ..case(
+                "pain peeing with lower back pain",
+                &[("symptom=none", "symptom=urinary")],
+                "111-or-gp-today",
+            )
         },
-        case("blood in pee", &[("symptom=none", "symptom=blood-in-pee")], "111-or-gp-today"),
-        case("kidney signs and confused", &[("warning=none", "warning=confused-or-drowsy"), ("symptom=none", "symptom=urinary&symptom=fever")], "call-999"),
+        case(
+            "blood in pee",
+            &[("symptom=none", "symptom=blood-in-pee")],
+            "111-or-gp-today",
+        ),
+        case(
+            "kidney signs and confused",
+            &[
+                ("warning=none", "warning=confused-or-drowsy"),
+                ("symptom=none", "symptom=urinary&symptom=fever"),
+            ],
+            "call-999",
+        ),
     ])
     .await;
 }
@@ -196,18 +310,31 @@ async fn h08_fracture_is_an_emergency_only_when_new_and_bad() {
         .replace("history=none", "history=steroids")
         + "&trigger=injury";
     let page = result(&app, &old_knock).await;
-    assert_eq!(select_attrs(&page, "[data-service]", "data-service"), ["111-or-gp-today"]);
-    assert_eq!(count(&page, "[data-advice=keep-still]"), 0, "no 'keep still' for a knock weeks ago");
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["111-or-gp-today"]
+    );
+    assert_eq!(
+        count(&page, "[data-advice=keep-still]"),
+        0,
+        "no 'keep still' for a knock weeks ago"
+    );
     let new_fall = CALM
         .replace("severity=3", "severity=8")
         .replace("age=35", "age=72")
         .replace("history=none", "history=osteoporosis")
         + "&trigger=injury";
     let page = result(&app, &new_fall).await;
-    assert_eq!(select_attrs(&page, "[data-service]", "data-service"), ["go-to-ae"]);
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["go-to-ae"]
+    );
     let crash = CALM.replace("warning=none", "warning=major-trauma");
     let page = result(&app, &crash).await;
-    assert_eq!(select_attrs(&page, "[data-service]", "data-service"), ["call-999"]);
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["call-999"]
+    );
     assert_eq!(count(&page, "[data-advice=keep-still]"), 1);
 }
 
@@ -215,14 +342,23 @@ async fn h08_fracture_is_an_emergency_only_when_new_and_bad() {
 async fn h09_children_are_never_self_care_and_the_words_speak_to_a_parent() {
     let app = spawn_app().await;
     let teen = result(&app, &CALM.replace("age=35", "age=13")).await;
-    assert_eq!(select_attrs(&teen, "[data-service]", "data-service"), ["gp-or-physio"]);
+    assert_eq!(
+        select_attrs(&teen, "[data-service]", "data-service"),
+        ["gp-or-physio"]
+    );
     assert_eq!(count(&teen, "[data-audience=parent]"), 1);
     assert!(select_texts(&teen, "[data-service] span")[0].contains("your child"));
     let toddler = result(&app, &CALM.replace("age=35", "age=3")).await;
-    assert_eq!(select_attrs(&toddler, "[data-service]", "data-service"), ["111-or-gp-today"]);
+    assert_eq!(
+        select_attrs(&toddler, "[data-service]", "data-service"),
+        ["111-or-gp-today"]
+    );
     let form = app.get_page("/symptom-checker").await;
     let note = select_texts(&form, "[data-audience-note]").concat();
-    assert!(note.contains("written for adults") && note.contains("under 5, call 111"), "{note}");
+    assert!(
+        note.contains("written for adults") && note.contains("under 5, call 111"),
+        "{note}"
+    );
 }
 
 #[tokio::test]
@@ -243,10 +379,16 @@ async fn h10_no_harmful_advice() {
     let app = spawn_app().await;
     let page = result(&app, CALM).await;
     let words = page.root_element().text().collect::<String>();
-    assert!(words.contains("Paracetamol on its own is not advised"), "NICE NG59: not paracetamol alone");
+    assert!(
+        words.contains("Paracetamol on its own is not advised"),
+        "NICE NG59: not paracetamol alone"
+    );
     let urgent = result(&app, &CALM.replace("symptom=none", "symptom=weight-loss")).await;
     let articles = select_attrs(&urgent, "section[aria-labelledby=read-heading] a", "href");
-    assert_eq!(articles.first().map(String::as_str), Some("/articles/when-to-get-help"));
+    assert_eq!(
+        articles.first().map(String::as_str),
+        Some("/articles/when-to-get-help")
+    );
 }
 
 #[tokio::test]
@@ -256,17 +398,51 @@ async fn h11_the_result_level_reasons_come_first() {
         .replace("warning=none", "warning=saddle-numbness")
         .replace("symptom=none", "symptom=worsening");
     let page = result(&app, &form).await;
-    assert_eq!(select_attrs(&page, "section > ul.reasons > li", "data-rule"), ["saddle-numbness"]);
-    assert_eq!(select_attrs(&page, "details.other-reasons li", "data-rule"), ["getting-worse"]);
+    assert_eq!(
+        select_attrs(&page, "section > ul.reasons > li", "data-rule"),
+        ["saddle-numbness"]
+    );
+    assert_eq!(
+        select_attrs(&page, "details.other-reasons li", "data-rule"),
+        ["getting-worse"]
+    );
 }
 
 #[tokio::test]
 async fn h12_cancer_history_with_nerve_signs_is_an_emergency() {
     assert_cases(vec![
-        case("cancer with new leg weakness", &[("symptom=none", "symptom=leg-weakness"), ("history=none", "history=cancer-history")], "go-to-ae"),
-        case("cancer with new leg numbness", &[("symptom=none", "symptom=leg-numbness"), ("history=none", "history=cancer-history")], "go-to-ae"),
-        case("cancer with upper back pain", &[("location=lower", "location=upper"), ("history=none", "history=cancer-history")], "111-or-gp-today"),
-        case("cancer with middle back pain", &[("location=lower", "location=middle"), ("history=none", "history=cancer-history")], "111-or-gp-today"),
+        case(
+            "cancer with new leg weakness",
+            &[
+                ("symptom=none", "symptom=leg-weakness"),
+                ("history=none", "history=cancer-history"),
+            ],
+            "go-to-ae",
+        ),
+        case(
+            "cancer with new leg numbness",
+            &[
+                ("symptom=none", "symptom=leg-numbness"),
+                ("history=none", "history=cancer-history"),
+            ],
+            "go-to-ae",
+        ),
+        case(
+            "cancer with upper back pain",
+            &[
+                ("location=lower", "location=upper"),
+                ("history=none", "history=cancer-history"),
+            ],
+            "111-or-gp-today",
+        ),
+        case(
+            "cancer with middle back pain",
+            &[
+                ("location=lower", "location=middle"),
+                ("history=none", "history=cancer-history"),
+            ],
+            "111-or-gp-today",
+        ),
     ])
     .await;
 }
@@ -274,19 +450,52 @@ async fn h12_cancer_history_with_nerve_signs_is_an_emergency() {
 #[tokio::test]
 async fn h13_every_result_says_what_to_do_if_it_gets_worse() {
     let app = spawn_app().await;
-    let soon = result(&app, &CALM.replace("duration=under-1-week", "duration=over-12-weeks")).await;
+    let soon = result(
+        &app,
+        &CALM.replace("duration=under-1-week", "duration=over-12-weeks"),
+    )
+    .await;
     let lines = select_texts(&soon, "section.safety-net li");
-    assert!(lines.iter().any(|l| l.contains("within 2 weeks")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("within 2 weeks")),
+        "{lines:?}"
+    );
     assert!(!lines.iter().any(|l| l.contains("if anything changes")));
-    let pregnant = result(&app, &format!("{}&pregnancy_sign=none", CALM.replace("pregnant=no", "pregnant=yes"))).await;
+    let pregnant = result(
+        &app,
+        &format!(
+            "{}&pregnancy_sign=none",
+            CALM.replace("pregnant=no", "pregnant=yes")
+        ),
+    )
+    .await;
     let lines = select_texts(&pregnant, "section.safety-net li").concat();
-    assert!(lines.contains("maternity unit") && lines.contains("waters break") && lines.contains("baby moves less"), "{lines}");
+    assert!(
+        lines.contains("maternity unit")
+            && lines.contains("waters break")
+            && lines.contains("baby moves less"),
+        "{lines}"
+    );
     let kidney = result(&app, &CALM.replace("symptom=none", "symptom=urinary")).await;
-    assert!(select_texts(&kidney, "section.safety-net li").concat().contains("confused"));
+    assert!(
+        select_texts(&kidney, "section.safety-net li")
+            .concat()
+            .contains("confused")
+    );
     let older = result(&app, &CALM.replace("age=35", "age=66")).await;
-    assert!(select_texts(&older, "section.safety-net li").concat().contains("feel faint, dizzy or clammy"));
-    for form in [CALM.to_owned(), CALM.replace("warning=none", "warning=chest-pain")] {
+    assert!(
+        select_texts(&older, "section.safety-net li")
+            .concat()
+            .contains("feel faint, dizzy or clammy")
+    );
+    for form in [
+        CALM.to_owned(),
+        CALM.replace("warning=none", "warning=chest-pain"),
+    ] {
         let page = result(&app, &form).await;
-        assert!(!select_texts(&page, "section.safety-net li").is_empty(), "{form}");
+        assert!(
+            !select_texts(&page, "section.safety-net li").is_empty(),
+            "{form}"
+        );
     }
 }
