@@ -133,7 +133,9 @@ impl Question {
 
     pub fn legend(self) -> &'static str {
         match self {
-            Self::Warning => "Do you have any of these right now?",
+            Self::Warning => {
+                "Do you have any of these now, or have you had them since the pain started?"
+            }
             Self::Location => "Where is the pain?",
             Self::Onset => "How did the pain start?",
             Self::Duration => "How long have you had the pain?",
@@ -330,8 +332,8 @@ form_choices! {
     /// The emergency screen, asked first: any one of these is enough for a result at once.
     pub enum Warning {
         SaddleNumbness = "saddle-numbness" => "Numbness or tingling around your genitals, bottom or inner thighs",
-        BladderBowel = "bladder-bowel" => "You cannot pee, or cannot control when you pee or poo",
-        BothLegs = "both-legs" => "Pain, numbness or weakness in both legs",
+        BladderBowel = "bladder-bowel" => "You cannot pee or find it hard to start, or cannot control when you pee or poo",
+        BothLegs = "both-legs" => "New pain, numbness or weakness in both legs",
         SexualProblems = "sexual-problems" => "New loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating",
         ChestPain = "chest-pain" => "Chest pain",
         Breathlessness = "breathlessness" => "Difficulty breathing",
@@ -347,7 +349,7 @@ impl Warning {
         match self {
             Self::SaddleNumbness => Some("The parts that would touch a saddle if you sat on one."),
             Self::BladderBowel => Some(
-                "For example, you try but no pee comes, you wet or soil yourself, or you do not feel when you need to go.",
+                "This is new for you. For example, you try but little or no pee comes, you wet or soil yourself, or you do not feel when you need to go.",
             ),
             Self::MajorTrauma => Some("Not a small knock or strain."),
             _ => None,
@@ -435,7 +437,7 @@ impl Symptom {
             // Someone who cannot pee at all might tick this milder option; point them at the
             // emergency one.
             Self::Urinary => Some(
-                "If you cannot pee at all, or cannot control when you pee, tick \"You cannot pee\" in the first question instead.",
+                "If you cannot pee, find it hard to start, or cannot control when you pee, tick \"You cannot pee\" in the first question instead.",
             ),
             _ => None,
         }

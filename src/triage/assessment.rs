@@ -6,11 +6,14 @@ use super::answers::{
     Answers, EasedBy, History, Incomplete, Question, RawAnswers, Screen, Symptom, Trigger, Warning,
 };
 use super::rules::{
-    NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, RULES, Rule, Service, Source, Urgency,
+    NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, NICE_CKS_BACK_PAIN, RULES, Rule, Service,
+    Source, Urgency,
 };
 
-/// What the checker says about one posted form.
+/// What the checker says about one posted form. A result is much larger than the other two
+/// outcomes, but only one outcome exists per request, so boxing it would buy nothing.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// The result. `answers` is `None` when an emergency sign was ticked on a form that was not
     /// finished: the emergency is never held behind a problem with another question.
@@ -163,7 +166,13 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
         Some(answers) if answers.is_child() => Audience::Parent,
         _ => Audience::Adult,
     };
-    let (headline, explanation) = words(service, audience);
+    let (headline, explanation) = match answers {
+        Some(a) if service == Service::GpOrPhysio && a.may_be_pregnant() => (
+            "See your midwife or GP within 2 weeks",
+            "Tell your midwife or GP about your back pain in the next 2 weeks. They can send you to a physio if you need one.",
+        ),
+        _ => words(service, audience),
+    };
     Assessment {
         service,
         audience,
@@ -315,7 +324,16 @@ static ADVICE: &[AdviceRule] = &[
         },
     },
     AdviceRule {
-        applies: |a, s| s == Service::GpOrPhysio && !a.is_child() && !a.may_be_pregnant(),
+        // Only where a physio is the right first step: under 50, low back, not getting worse.
+        applies: |a, s| {
+            s == Service::GpOrPhysio
+                && !a.is_child()
+                && !a.may_be_pregnant()
+                && a.age.get() < 50
+                && a.location == super::answers::Location::Lower
+                && !a.has_symptom(Symptom::Worsening)
+                && a.severity.get() < 8
+        },
         advice: Advice {
             id: "physio-self-referral",
             heading: "You may not need to see a GP first",
@@ -360,7 +378,20 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "anti-inflammatories",
             heading: "Painkillers that can help",
-            text: "Anti-inflammatory painkillers, such as ibuprofen, can ease back pain if they are safe for you. Do not take them if you have had a stomach ulcer, or asthma that got worse after taking them. Ask a pharmacist if you are not sure. Paracetamol on its own is not advised for back pain.",
+            text: "Painkillers such as ibuprofen can ease back pain if they are safe for you. Do not take them if you have had a stomach ulcer. Do not take them if they made your asthma worse. Ask a pharmacist first if you have heart, kidney or liver problems, or take other medicines. Paracetamol on its own is not advised for low back pain.",
+        },
+    },
+    AdviceRule {
+        applies: |a, s| {
+            looking_after_yourself(s)
+                && !a.may_be_pregnant()
+                && !a.is_child()
+                && (a.has_history(History::Steroids) || a.age.get() >= 65)
+        },
+        advice: Advice {
+            id: "pain-relief-ask-pharmacist",
+            heading: "Ask a pharmacist about pain relief",
+            text: "Ibuprofen is more likely to harm your stomach if you are 65 or over, or take steroid tablets. A pharmacist can tell you what is safe for you to take.",
         },
     },
     AdviceRule {
@@ -461,8 +492,8 @@ static ADVICE: &[AdviceRule] = &[
 /// CLINICAL_SAFETY.md, so a reviewer reads the reason and the source here.
 pub struct AdviceFilter {
     pub id: &'static str,
-    /// The `Advice::id` held back.
-    pub advice: &'static str,
+    /// The `Advice::id`s held back.
+    pub withholds: &'static [&'static str],
     pub withheld_when: fn(&Answers) -> bool,
     pub why: &'static str,
     pub source: &'static Source,
@@ -471,44 +502,58 @@ pub struct AdviceFilter {
 pub static ADVICE_FILTERS: &[AdviceFilter] = &[
     AdviceFilter {
         id: "no-heat-on-numb-skin",
-        advice: "heat",
+        withholds: &["heat", "period-pain"],
         withheld_when: has_numb_skin,
         why: "Heat on skin that cannot feel it can scald.",
         source: &NHS_SCIATICA,
     },
     AdviceFilter {
         id: "no-anti-inflammatories-in-pregnancy",
-        advice: "anti-inflammatories",
+        withholds: &["anti-inflammatories"],
         withheld_when: Answers::may_be_pregnant,
         why: "Ibuprofen and similar painkillers are not advised in pregnancy.",
         source: &NHS_IBUPROFEN,
     },
     AdviceFilter {
         id: "no-anti-inflammatories-with-kidney-signs",
-        advice: "anti-inflammatories",
+        withholds: &["anti-inflammatories"],
         withheld_when: has_kidney_signs,
         why: "Anti-inflammatory painkillers are not advised with a possible kidney infection, and can harm the kidneys.",
         source: &NHS_KIDNEY_INFECTION,
     },
     AdviceFilter {
         id: "no-adult-painkiller-doses-for-children",
-        advice: "anti-inflammatories",
+        withholds: &["anti-inflammatories"],
         withheld_when: Answers::is_child,
         why: "Children need a dose for their age; a pharmacist advises instead.",
         source: &NHS_IBUPROFEN,
+    },
+    AdviceFilter {
+        id: "no-anti-inflammatories-with-steroids-or-over-65",
+        withholds: &["anti-inflammatories"],
+        withheld_when: |a| a.has_history(History::Steroids) || a.age.get() >= 65,
+        why: "Ibuprofen with steroid tablets, or from 65, makes stomach bleeding more likely; a pharmacist advises instead.",
+        source: &NHS_IBUPROFEN,
+    },
+    AdviceFilter {
+        id: "no-exercise-advice-after-a-childs-injury",
+        withholds: &["exercise", "stay-active"],
+        withheld_when: |a| a.is_child() && a.has_trigger(Trigger::Injury),
+        why: "A child's back pain after an injury needs a doctor to rule out a break before exercise advice.",
+        source: &NICE_CKS_BACK_PAIN,
     },
 ];
 
 fn is_withheld(advice: &Advice, answers: &Answers) -> bool {
     ADVICE_FILTERS
         .iter()
-        .any(|filter| filter.advice == advice.id && (filter.withheld_when)(answers))
+        .any(|filter| filter.withholds.contains(&advice.id) && (filter.withheld_when)(answers))
 }
 
 fn advice(answers: Option<&Answers>, service: Service) -> Vec<Advice> {
     if service.urgency() == Urgency::Emergency {
         let mut chosen = Vec::new();
-        let after_accident = answers.map_or(false, |a| a.has_warning(Warning::MajorTrauma));
+        let after_accident = answers.is_some_and(|a| a.has_warning(Warning::MajorTrauma));
         if service == Service::Call999 && after_accident {
             chosen.push(KEEP_STILL);
         }
@@ -646,11 +691,11 @@ fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
 }
 
 /// The nerve signs that need A&E, on every result below an emergency: they can come on later.
-const CAUDA_EQUINA_LINE: &str = "Go to A&E now if your genitals or bottom go numb. Go now if you cannot pee, or cannot hold in pee or poo. Go now if both legs feel weak or numb.";
+const CAUDA_EQUINA_LINE: &str = "Go to A&E now if your genitals or bottom go numb. Go now if you cannot pee, find it hard to start, or cannot hold in pee or poo. Go now if both legs hurt or feel weak or numb, or you lose feeling in your genitals during sex.";
 const CHEST_999: &str =
     "Call 999 if you get chest pain, find it hard to breathe, or feel faint, sweaty or clammy.";
 const URGENT_SIGNS_111: &str = "Call 111 or your GP that day if you get a high temperature. Do the same if you lose weight without trying, or the pain gets much worse at night.";
-const PREGNANCY_LINE: &str = "If you are pregnant, call your maternity unit now if you bleed from your vagina, your waters break, or your baby moves less. Call them too if you get cramps that come and go.";
+const PREGNANCY_LINE: &str = "If you are pregnant, call your maternity unit now if you bleed from your vagina, your waters break, or your baby moves less. Call them if you get cramps that come and go, or tummy pain that does not stop. Call them if you get a bad headache or cannot see well. Call them if your face, hands or feet swell up fast.";
 const KIDNEY_LINE: &str = "Call 999 if you feel confused or very sleepy, or feel faint or clammy. These can be signs of a very bad infection.";
 const ANEURYSM_LINE: &str = "Call 999 if you get sudden, very bad pain in your tummy or back. Call 999 too if you feel faint, dizzy or clammy.";
 
@@ -732,10 +777,9 @@ pub fn all_reader_text() -> Vec<String> {
         .chain([&KEEP_STILL, &MEDICINES_LIST]);
     text.extend(advice.map(|advice| format!("{}. {}", advice.heading, advice.text)));
     text.extend(RULES.iter().map(|rule| rule.reason.to_owned()));
-    let every_service = Service::ALL.iter().filter_map(|&service| {
-        let answers = None;
-        Some(safety_net(answers, service))
-    });
+    let every_service = Service::ALL
+        .iter()
+        .map(|&service| safety_net(None, service));
     text.extend(every_service.flatten().map(str::to_owned));
     text.extend(
         [
@@ -938,7 +982,9 @@ mod tests {
             );
         }
         for filter in ADVICE_FILTERS {
-            assert!(advice_ids().contains(&filter.advice), "{}", filter.id);
+            for id in filter.withholds {
+                assert!(advice_ids().contains(id), "{}: {id}", filter.id);
+            }
         }
     }
 

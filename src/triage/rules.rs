@@ -183,6 +183,14 @@ pub static NHS_IBUPROFEN: Source = Source {
     title: "NHS: Ibuprofen for adults",
     url: "https://www.nhs.uk/medicines/ibuprofen-for-adults/",
 };
+pub static NHS_STOMACH_ACHE: Source = Source {
+    title: "NHS: Stomach ache",
+    url: "https://www.nhs.uk/conditions/stomach-ache/",
+};
+pub static NHS_HEART_ATTACK: Source = Source {
+    title: "NHS: Heart attack",
+    url: "https://www.nhs.uk/conditions/heart-attack/",
+};
 pub static NHS_111_CHILDREN: Source = Source {
     title: "NHS 111 online: help for a child under 5",
     url: "https://111.nhs.uk/",
@@ -206,6 +214,8 @@ pub static SOURCES: &[&Source] = &[
     &NHS_PRE_ECLAMPSIA,
     &NHS_111_CHILDREN,
     &NHS_IBUPROFEN,
+    &NHS_STOMACH_ACHE,
+    &NHS_HEART_ATTACK,
     &NICE_NG59,
     &NICE_CKS_BACK_PAIN,
     &NICE_NG234,
@@ -288,6 +298,16 @@ fn has_infection_risk(a: &Answers) -> bool {
         || a.has_history(History::RecentSpineSurgery)
 }
 
+/// Steroid tablets lower the body's defences as well as thinning the bones.
+fn has_infection_risk_or_steroids(a: &Answers) -> bool {
+    has_infection_risk(a) || a.has_history(History::Steroids)
+}
+
+/// Pain that began within the last 6 weeks.
+fn is_recent(a: &Answers) -> bool {
+    matches!(a.duration, Duration::UnderOneWeek | Duration::OneToSixWeeks)
+}
+
 /// Signs of a nerve being pressed on in one leg.
 fn has_nerve_signs(a: &Answers) -> bool {
     a.has_symptom(Symptom::LegWeakness)
@@ -367,12 +387,16 @@ pub static RULES: &[Rule] = &[
         id: "possible-aortic-aneurysm",
         service: Call999,
         reason: "Sudden, severe pain in your back or tummy from the age of 50 can mean a swelling in the main blood vessel has burst (aortic aneurysm). This can kill, and needs help straight away.",
-        sign: "sudden, severe pain in your lower back or tummy, if you are 50 or over",
+        sign: "sudden or severe pain in your tummy, or sudden severe pain in your lower back, if you are 50 or over",
         source: &NHS_AORTIC_ANEURYSM,
         when: When::Answers(|a| {
-            is_sudden_severe_from_50(a)
+            let tummy = a.has_symptom(Symptom::AbdominalPain);
+            let sudden_or_severe = a.onset == Onset::Sudden || is_severe(a);
+            a.age.get() >= 50
+                && a.duration == Duration::UnderOneWeek
                 && !a.has_trigger(Trigger::Injury)
-                && (a.location != Location::Upper || a.has_symptom(Symptom::AbdominalPain))
+                && ((is_sudden_severe_from_50(a) && a.location != Location::Upper)
+                    || (tummy && sudden_or_severe))
         }),
     },
     Rule {
@@ -383,6 +407,21 @@ pub static RULES: &[Rule] = &[
         source: &NHS_AORTIC_DISSECTION,
         when: When::Answers(|a| {
             is_sudden_severe_from_50(a) && matches!(a.location, Location::Upper | Location::Middle)
+        }),
+    },
+    // NHS: some people have back or jaw pain and feel sick, without chest pain.
+    Rule {
+        id: "possible-heart-attack",
+        service: Call999,
+        reason: "Sudden pain in the upper or middle back with feeling or being sick can be a heart attack, even without chest pain. You need help now.",
+        sign: "sudden pain in your upper or middle back with being sick, if you are 40 or over",
+        source: &NHS_HEART_ATTACK,
+        when: When::Answers(|a| {
+            a.onset == Onset::Sudden
+                && a.duration == Duration::UnderOneWeek
+                && a.age.get() >= 40
+                && matches!(a.location, Location::Upper | Location::Middle)
+                && a.has_symptom(Symptom::Vomiting)
         }),
     },
     // ---- Go to A&E ----
@@ -422,19 +461,20 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "possible-spinal-infection",
         service: GoToAe,
-        reason: "You have a high temperature. You also inject drugs, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital today.",
-        sign: "a high temperature, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
+        reason: "You have a high temperature. You also inject drugs, take steroids, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital today.",
+        sign: "a high temperature, if you inject drugs, have a weak immune system, take steroid tablets or had spine surgery in the last 3 months",
         source: &NICE_CKS_BACK_PAIN,
-        when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk(a)),
+        when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk_or_steroids(a)),
     },
     Rule {
         id: "fever-with-leg-weakness",
         service: GoToAe,
-        reason: "A high temperature with new weakness in a leg can mean an infection is pressing on the nerves in your spine. This needs to be checked in hospital today.",
-        sign: "a high temperature with new weakness in a leg",
+        reason: "You have a high temperature and a leg that is newly weak or numb. An infection may be pressing on a nerve in your spine. It needs to be checked in hospital today.",
+        sign: "a high temperature with new weakness or numbness in a leg",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
-            a.has_symptom(Symptom::Fever) && a.has_symptom(Symptom::LegWeakness)
+            a.has_symptom(Symptom::Fever)
+                && (a.has_symptom(Symptom::LegWeakness) || a.has_symptom(Symptom::LegNumbness))
         }),
     },
     Rule {
@@ -454,7 +494,9 @@ pub static RULES: &[Rule] = &[
         sign: "a fall or sudden bad pain in the last week, if you have weak bones or take steroid tablets",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
-            has_weak_bones(a) && is_new_injury_or_sudden(a) && a.severity.get() >= 5
+            has_weak_bones(a)
+                && is_new_injury_or_sudden(a)
+                && (is_severe(a) || (a.has_trigger(Trigger::Injury) && a.severity.get() >= 5))
         }),
     },
     // The aneurysm rule above leaves out pain after an injury; from 50 such pain still needs an
@@ -470,6 +512,33 @@ pub static RULES: &[Rule] = &[
                 && a.has_trigger(Trigger::Injury)
                 && a.duration == Duration::UnderOneWeek
                 && is_severe(a)
+        }),
+    },
+    Rule {
+        id: "sudden-or-severe-tummy-pain",
+        service: GoToAe,
+        reason: "Tummy pain that came on suddenly or is very bad needs to be checked in hospital now. It can come from a problem inside your tummy that cannot wait.",
+        sign: "tummy pain that came on suddenly or is very bad",
+        source: &NHS_STOMACH_ACHE,
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::AbdominalPain)
+                && a.duration == Duration::UnderOneWeek
+                && (a.onset == Onset::Sudden || is_severe(a))
+        }),
+    },
+    // An NHS trust's back pain page: pain after minor trauma in older people goes to the
+    // emergency department.
+    Rule {
+        id: "fall-aged-65-plus",
+        service: GoToAe,
+        reason: "From the age of 65 a bone in the spine can break after a small fall or knock. Pain after a fall in the last week needs an X-ray today.",
+        sign: "pain after a fall or knock in the last week, if you are 65 or over",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            a.age.get() >= 65
+                && a.has_trigger(Trigger::Injury)
+                && a.duration == Duration::UnderOneWeek
+                && a.severity.get() >= 4
         }),
     },
     // ---- Maternity unit ----
@@ -512,6 +581,14 @@ pub static RULES: &[Rule] = &[
         sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet",
         source: &NHS_PRE_ECLAMPSIA,
         when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling),
+    },
+    Rule {
+        id: "pregnancy-tummy-pain",
+        service: MaternityUnit,
+        reason: "If you are pregnant, tummy pain with back pain should be checked by your midwife today. Early in pregnancy, it can be a sign of a problem that needs help fast.",
+        sign: "tummy pain, if you are or may be pregnant",
+        source: &NHS_STOMACH_ACHE,
+        when: When::Answers(|a| a.may_be_pregnant() && a.has_symptom(Symptom::AbdominalPain)),
     },
     // ---- Get help today: 111 or a GP ----
     Rule {
@@ -565,7 +642,9 @@ pub static RULES: &[Rule] = &[
         reason: "You have had cancer. New back pain should be checked today, in case the cancer has spread to your spine.",
         sign: "new back pain, if you have had cancer",
         source: &NICE_NG234,
-        when: When::Answers(|a| a.has_history(History::CancerHistory)),
+        when: When::Answers(|a| {
+            a.has_history(History::CancerHistory) && a.duration != Duration::OverTwelveWeeks
+        }),
     },
     Rule {
         id: "infection-risk",
@@ -573,7 +652,7 @@ pub static RULES: &[Rule] = &[
         reason: "You inject drugs, have a weak immune system, or had spine surgery not long ago. So new back pain could be an infection. It should be checked today, even if you do not have a high temperature.",
         sign: "new back pain, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
         source: &NICE_CKS_BACK_PAIN,
-        when: When::Answers(has_infection_risk),
+        when: When::Answers(|a| has_infection_risk(a) && is_recent(a)),
     },
     Rule {
         id: "weak-bones-fracture-check",
@@ -582,16 +661,42 @@ pub static RULES: &[Rule] = &[
         sign: "a fall or sudden pain, if you have weak bones or take steroid tablets",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
-            has_weak_bones(a) && (a.has_trigger(Trigger::Injury) || a.onset == Onset::Sudden)
+            has_weak_bones(a)
+                && is_recent(a)
+                && (a.has_trigger(Trigger::Injury) || a.onset == Onset::Sudden)
         }),
     },
     Rule {
-        id: "injury-aged-65-plus",
+        id: "injury-aged-50-plus",
         service: SameDay,
-        reason: "From the age of 65 a bone in the spine can break after quite a small fall or knock. Back pain after an injury should be checked today.",
-        sign: "a fall or injury, if you are 65 or over",
+        reason: "From the age of 50 a bone in the spine can break after quite a small fall or knock. Back pain after an injury should be checked today.",
+        sign: "a fall or injury in the last 6 weeks, if you are 50 or over",
         source: &NICE_CKS_BACK_PAIN,
-        when: When::Answers(|a| a.has_trigger(Trigger::Injury) && a.age.get() >= 65),
+        when: When::Answers(|a| {
+            a.has_trigger(Trigger::Injury) && a.age.get() >= 50 && is_recent(a)
+        }),
+    },
+    // NICE CKS: sudden severe central pain, eased by lying down, can be a fracture even
+    // without a fall or known osteoporosis.
+    Rule {
+        id: "sudden-pain-aged-65-plus",
+        service: SameDay,
+        reason: "From the age of 65, back pain that starts suddenly can be a small break in a bone of the spine, even without a fall. It should be checked today.",
+        sign: "back pain that started suddenly in the last week, if you are 65 or over",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            a.age.get() >= 65 && a.onset == Onset::Sudden && a.duration == Duration::UnderOneWeek
+        }),
+    },
+    Rule {
+        id: "child-injury",
+        service: SameDay,
+        reason: "A child with bad back pain after a fall or knock should be checked today. A bone may be broken.",
+        sign: "bad back pain after a fall or knock, in a child under 16",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::Answers(|a| {
+            a.age.get() < 16 && a.has_trigger(Trigger::Injury) && is_recent(a) && is_severe(a)
+        }),
     },
     Rule {
         id: "leg-weakness",
@@ -604,7 +709,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "weight-loss",
         service: SameDay,
-        reason: "Losing weight without trying, as well as back pain, should be checked soon. A doctor will want to rule out a serious cause, such as cancer.",
+        reason: "Losing weight without trying, as well as back pain, should be checked today. A doctor will want to rule out a serious cause, such as cancer.",
         sign: "losing weight without trying",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::WeightLoss)),
@@ -612,7 +717,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "back-lump",
         service: SameDay,
-        reason: "A new lump or swelling on your back, or a change in its shape, should be checked soon.",
+        reason: "A new lump or swelling on your back, or a change in its shape, should be checked today.",
         sign: "a lump or swelling on your back, or a change in its shape",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::BackLump)),
@@ -653,7 +758,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "abdominal-pain",
         service: SameDay,
-        reason: "Tummy pain with back pain can come from something inside your tummy, such as your kidneys. It should be checked today.",
+        reason: "Tummy pain with back pain can come from something inside your tummy rather than your back. It should be checked today.",
         sign: "tummy pain",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::AbdominalPain)),
@@ -661,7 +766,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "vomiting",
         service: SameDay,
-        reason: "Being sick with back pain can be a sign of a kidney infection or a kidney stone. It should be checked today.",
+        reason: "Being sick with back pain can mean the pain comes from inside your body, not your back. It should be checked today.",
         sign: "being sick",
         source: &NHS_KIDNEY_INFECTION,
         when: When::Answers(|a| a.has_symptom(Symptom::Vomiting)),

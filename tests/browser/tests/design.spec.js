@@ -37,9 +37,9 @@ async function accessibleNode(page, selector) {
 }
 
 const URGENCY = {
-  emergency: 'Call 999 now',
+  emergency: 'Go to A&E now',
   urgent: 'Get help today',
-  soon: 'See a GP in the next few days',
+  soon: 'See a GP or physiotherapist within 2 weeks',
   'self-care': 'You can probably look after this yourself',
 };
 

@@ -34,6 +34,11 @@ for (const kind of PAGE_KINDS.filter((k) => k.name !== 'checker-errors')) {
 test('the whole checker can be filled in and sent with the keyboard', async ({ page }) => {
   await page.goto('/symptom-checker');
 
+  // The emergency screen comes first: "None of these" is its last box.
+  await tabTo(page, '#warning-none');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#warning-none')).toBeChecked();
+
   // Radios: Tab into the group (focus lands on the first choice), Space picks it, arrows move on.
   await tabTo(page, '#location-lower');
   await page.keyboard.press('Space');
@@ -55,6 +60,10 @@ test('the whole checker can be filled in and sent with the keyboard', async ({ p
   await tabTo(page, '#age');
   await page.keyboard.type('40');
 
+  await tabTo(page, '#pregnant-yes');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#pregnant-no')).toBeChecked();
+
   // Checkboxes: Tab to each, Space ticks it (and Space again would untick it).
   await tabTo(page, '#trigger-posture');
   await page.keyboard.press('Space');
@@ -62,6 +71,8 @@ test('the whole checker can be filled in and sent with the keyboard', async ({ p
   await tabTo(page, '#symptom-fever');
   await page.keyboard.press('Space');
   await expect(page.locator('#symptom-fever')).toBeChecked();
+  await tabTo(page, '#history-none');
+  await page.keyboard.press('Space');
   await tabTo(page, '#eased_by-rest');
   await page.keyboard.press('Space');
 

@@ -41,8 +41,22 @@ test('the checker gives a result, keeps answers on error and lets you change the
   ]);
   await expect(page.locator('#trigger-lifting')).toBeChecked();
   await expect(page.locator('#age')).toHaveValue('35');
-  await page.check('#symptom-saddle-numbness');
+  await page.uncheck('#warning-none');
+  await page.check('#warning-saddle-numbness');
   await submitChecker(page);
   await expect(page.locator('[data-urgency]')).toHaveAttribute('data-urgency', 'emergency');
-  await expect(page.locator('.disposition h2')).toContainText('Call 999 now');
+  await expect(page.locator('.disposition h2')).toContainText('Go to A&E now');
+});
+
+test('the pregnancy follow-up works without JavaScript and keeps the answers', async ({ page }) => {
+  await page.goto('/symptom-checker');
+  await fillChecker(page, { ...ANSWERS['self-care'], pregnant: 'yes' });
+  await submitChecker(page);
+  await expect(page.locator('[data-step="pregnancy"]')).toBeVisible();
+  await expect(page.locator('[data-urgency]')).toHaveCount(0);
+  expect(new URL(page.url()).search).toBe('');
+  await page.check('#pregnancy_sign-contractions');
+  await submitChecker(page);
+  await expect(page.locator('[data-service]')).toHaveAttribute('data-service', 'maternity-unit');
+  await expect(page.locator('.disposition h2')).toContainText('Call your maternity unit now');
 });

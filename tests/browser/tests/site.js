@@ -12,33 +12,38 @@ const test = base.test.extend({
 });
 
 // Checker answers, by field. Radios and checkboxes are `${field}-${value}` ids on the form.
+// The questions that need an explicit answer say "none" when nothing applies.
 const ANSWERS = {
   emergency: {
-    location: 'lower', onset: 'sudden', duration: 'under-1-week', severity: '8', age: '45',
-    trigger: [], symptom: ['saddle-numbness'], eased_by: [],
+    warning: ['saddle-numbness'], location: 'lower', onset: 'sudden', duration: 'under-1-week',
+    severity: '8', age: '45', pregnant: 'no',
+    trigger: [], symptom: ['none'], history: ['none'], eased_by: [],
   },
   urgent: {
-    location: 'middle', onset: 'gradual', duration: '1-6-weeks', severity: '6', age: '40',
-    trigger: [], symptom: ['fever'], eased_by: ['rest'],
+    warning: ['none'], location: 'middle', onset: 'gradual', duration: '1-6-weeks',
+    severity: '6', age: '40', pregnant: 'no',
+    trigger: [], symptom: ['fever'], history: ['none'], eased_by: ['rest'],
   },
   soon: {
-    location: 'lower', onset: 'gradual', duration: 'over-12-weeks', severity: '4', age: '38',
-    trigger: ['posture'], symptom: [], eased_by: ['movement'],
+    warning: ['none'], location: 'lower', onset: 'gradual', duration: 'over-12-weeks',
+    severity: '4', age: '38', pregnant: 'no',
+    trigger: ['posture'], symptom: ['none'], history: ['none'], eased_by: ['movement'],
   },
   'self-care': {
-    location: 'lower', onset: 'sudden', duration: 'under-1-week', severity: '3', age: '35',
-    trigger: ['lifting'], symptom: [], eased_by: ['movement', 'heat'],
+    warning: ['none'], location: 'lower', onset: 'sudden', duration: 'under-1-week',
+    severity: '3', age: '35', pregnant: 'no',
+    trigger: ['lifting'], symptom: ['none'], history: ['none'], eased_by: ['movement', 'heat'],
   },
 };
 
 /** Fills the checker form with mouse-free Playwright actions (works with JavaScript off too). */
 async function fillChecker(page, answers) {
-  for (const field of ['location', 'onset', 'duration']) {
+  for (const field of ['location', 'onset', 'duration', 'pregnant']) {
     await page.check(`#${field}-${answers[field]}`);
   }
   await page.fill('#severity', answers.severity);
   await page.fill('#age', answers.age);
-  for (const field of ['trigger', 'symptom', 'eased_by']) {
+  for (const field of ['warning', 'trigger', 'symptom', 'history', 'eased_by']) {
     for (const value of answers[field]) await page.check(`#${field}-${value}`);
   }
 }
@@ -84,6 +89,15 @@ const PAGE_KINDS = [
     },
   },
   { name: 'checker-how-it-works', open: visit('/symptom-checker/how-it-works') },
+  {
+    name: 'checker-follow-up',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await fillChecker(page, { ...ANSWERS['self-care'], pregnant: 'yes' });
+      await submitChecker(page);
+      await page.locator('[data-step="pregnancy"]').waitFor();
+    },
+  },
   ...Object.keys(ANSWERS).map((urgency) => ({
     name: `result-${urgency}`,
     open: (page) => openResult(page, urgency),
