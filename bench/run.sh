@@ -26,7 +26,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 PAGE="${BENCH_PAGE:-/articles/lifting-safely}"
 read -r -a MODES <<<"${BENCH_MODES:-moderated off}"
-FORM='location=lower&onset=sudden&duration=under-1-week&severity=3&age=30&trigger=lifting&trigger=exercise&eased_by=heat'
+FORM='warning=none&location=lower&onset=sudden&duration=under-1-week&severity=3&age=30&pregnant=no&trigger=lifting&trigger=exercise&symptom=none&history=none&eased_by=heat'
 
 say() { printf '==> %s\n' "$*" >&2; }
 
