@@ -176,3 +176,48 @@ fn reader_text_is_plain_english() {
         }
     }
 }
+
+/// The figures the README and the hazard log quote are the figures the cases give today.
+#[test]
+fn published_figures_match_the_vignette_report() {
+    let report = super::vignettes::vignette_report();
+    let readme = include_str!("../../README.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let claim = format!(
+        "Tested against {} cases written from NHS and NICE pages** (`src/triage/vignettes.toml`, each with its URL and the sentence that fixes the answer): {} under-triaged, {} exactly the expected service, {} over-triaged.",
+        report.total, report.under_triaged, report.exact, report.over_triaged
+    );
+    let not_exact: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| !r.is_exact())
+        .map(|r| {
+            format!(
+                "{} (expected {}, got {:?})",
+                r.name,
+                r.expected.value(),
+                r.got.map(super::rules::Service::value)
+            )
+        })
+        .collect();
+    assert!(
+        readme.contains(&claim),
+        "README should say: {claim}\nnot exact: {not_exact:#?}"
+    );
+    let log = HAZARD_LOG.split_whitespace().collect::<Vec<_>>().join(" ");
+    let claims = [
+        format!("**{} test cases written from sources**", report.total),
+        format!(
+            "**{} under-triaged**, {} of {} exactly the expected service, {} over-triaged",
+            report.under_triaged, report.exact, report.total, report.over_triaged
+        ),
+    ];
+    for claim in claims {
+        assert!(
+            log.contains(&claim),
+            "CLINICAL_SAFETY.md should say: {claim}"
+        );
+    }
+}
