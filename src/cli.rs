@@ -11,6 +11,7 @@ use crate::content::front_matter::is_valid_slug;
 use crate::discussion::DEFAULT_DATABASE_URL;
 use crate::rate_limit::RateLimit;
 use crate::web::BaseUrl;
+use crate::web::about::{ContactEmail, DEFAULT_CONTACT_EMAIL};
 
 /// backcare: a fast, accessible website about back cramps and back pain.
 #[derive(Debug, Parser)]
@@ -189,6 +190,10 @@ pub struct ServeArgs {
     #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
     pub base_url: Option<BaseUrl>,
 
+    /// The email address readers use to report a mistake, shown on /about and /accessibility
+    #[arg(long, env = "BACKCARE_CONTACT_EMAIL", value_name = "EMAIL", default_value = DEFAULT_CONTACT_EMAIL)]
+    pub contact_email: ContactEmail,
+
     /// Symptom checker answers each client may send per minute, after a first burst; 0 turns the limit off.
     #[arg(
         long,
@@ -350,6 +355,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("--base-url"), "{error}");
+    }
+
+    #[test]
+    fn contact_email_has_a_default_and_refuses_what_is_not_an_address() {
+        let args = Cli::try_parse_from(["backcare"]).unwrap().serve_args();
+        assert_eq!(args.contact_email.as_str(), DEFAULT_CONTACT_EMAIL);
+        let args = Cli::try_parse_from(["backcare", "--contact-email", "editor@nhs.example"])
+            .unwrap()
+            .serve_args();
+        assert_eq!(args.contact_email.as_str(), "editor@nhs.example");
+        let error = Cli::try_parse_from(["backcare", "--contact-email", "editor"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("write an email address like corrections@backcare.example"),
+            "{error}"
+        );
     }
 
     #[test]

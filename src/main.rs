@@ -54,6 +54,7 @@ async fn main() -> ExitCode {
         watch: args.watch,
         drafts: args.drafts,
         base_url: args.base_url,
+        contact_email: args.contact_email,
         checker_rate_limit,
         trusted_proxies: args.trusted_proxies,
         workers: args.workers.map(usize::from),

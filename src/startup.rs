@@ -12,6 +12,7 @@ use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::discussion::StoreError;
 use crate::live_reload::{self, LiveReload};
 use crate::rate_limit::RateLimit;
+use crate::web::about::ContactEmail;
 use crate::web::assets::Assets;
 use crate::web::discussion::{Discussion, DiscussionConfig};
 use crate::web::site::RenderError;
@@ -44,6 +45,8 @@ pub struct ServeConfig {
     /// The reader discussion under each article and its database (`--comments moderated`);
     /// `None` (`--comments off`) serves article pages fully pre-rendered.
     pub comments: Option<DiscussionConfig>,
+    /// Where readers report a mistake in a page (`--contact-email`).
+    pub contact_email: ContactEmail,
 }
 
 /// What the server allows any one client, and how it stops. Documented in README.md under
@@ -96,6 +99,7 @@ impl ServeConfig {
             precompress: Precompress::Background,
             workers: None,
             comments: None,
+            contact_email: ContactEmail::default(),
         }
     }
 }
@@ -176,6 +180,7 @@ pub struct SiteSource {
     pub live_preview: bool,
     /// Article pages leave room for the reader discussion.
     pub comments: bool,
+    pub contact_email: ContactEmail,
 }
 
 impl SiteSource {
@@ -189,6 +194,7 @@ impl SiteSource {
             live_preview: self.live_preview,
             author_problems,
             comments: self.comments,
+            contact_email: self.contact_email.clone(),
             ..SiteSettings::new(self.base_url.clone())
         };
         Ok(Generation {
@@ -263,6 +269,7 @@ impl Application {
                 .unwrap_or_else(|| BaseUrl::for_address(address)),
             live_preview: config.watch,
             comments: discussion.is_some(),
+            contact_email: config.contact_email.clone(),
         };
 
         let generation = source.render(&content, author_problems)?;

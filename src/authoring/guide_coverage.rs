@@ -15,6 +15,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/problem.rs",
     "src/content/shortcodes.rs",
     "src/content/lint.rs",
+    "src/content/lint/editorial.rs",
     "src/authoring/check.rs",
     "src/authoring/new_article.rs",
     "src/cli.rs",

@@ -109,7 +109,19 @@ Give clear steps the reader can take at home. Say how long each one takes to hel
 
 ## When to get help
 
-Say when to see a GP, call 111 or call 999. Then link to the full list: read more about [when to get help](when-to-get-help.md).
+Call 999 or go to A&E if you have back pain and:
+
+{{{{ red_flags(urgency="emergency") }}}}
+
+Call 111 or ask for an urgent GP appointment if you have back pain and:
+
+{{{{ red_flags(urgency="urgent") }}}}
+
+See a GP soon if you have back pain and:
+
+{{{{ red_flags(urgency="soon") }}}}
+
+Read more about [when to get help](when-to-get-help.md).
 "#,
             title = toml_string(&self.title()),
             summary = toml_string(PLACEHOLDER_SUMMARY),

@@ -11,6 +11,8 @@ use super::Article;
 use super::problem::LineProblem;
 use super::readability::Readability;
 
+pub mod editorial;
+
 /// The highest Flesch–Kincaid grade that meets the NHS reading age of 9 to 11.
 pub const READING_GRADE_TARGET: f64 = 6.0;
 
@@ -31,6 +33,7 @@ pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
     .into_iter()
     .flatten()
     .collect();
+    warnings.extend(editorial::lint(article));
     warnings.sort_by_key(|warning| warning.line);
     warnings
 }
@@ -115,19 +118,19 @@ mod tests {
     use crate::content::{front_matter, markdown};
 
     /// An article that passes every rule; each test spoils one thing.
-    const CLEAN_FRONT: &str = r#"title = "Heat for back pain"
+    pub(super) const CLEAN_FRONT: &str = r#"title = "Heat for back pain"
 summary = "How heat eases tight back muscles, and how to use it safely at home."
-category = "relief"
+category = "prevention"
 reviewed = 2026-01-31
 
 [[sources]]
 title = "NHS: Back pain"
 url = "https://www.nhs.uk/conditions/back-pain/"
 "#;
-    const CLEAN_BODY: &str = "\nHeat can ease a tight back. Use a warm pad for a short time.\n\n## What to do\n\nSee [when to get help](when-to-get-help.md) if it gets worse.\n";
-    const TODAY: Date = date!(2026 - 11 - 25);
+    pub(super) const CLEAN_BODY: &str = "\nHeat can ease a tight back. Use a warm pad for a short time.\n\n## What to do\n\nSee [when to get help](when-to-get-help.md) if it gets worse.\n";
+    pub(super) const TODAY: Date = date!(2026 - 11 - 25);
 
-    fn article(front: &str, body: &str) -> Article {
+    pub(super) fn article(front: &str, body: &str) -> Article {
         let front = front_matter::parse(front, 2).expect("valid front matter");
         let body_line = 12;
         let rendered = markdown::render(body, body_line);

@@ -61,6 +61,30 @@ const DIAGRAMS: &[(&str, &str)] = &[
         "neutral-sitting",
         include_str!("../../templates/diagrams/neutral-sitting.svg"),
     ),
+    (
+        "knee-rolls",
+        include_str!("../../templates/diagrams/knee-rolls.svg"),
+    ),
+    (
+        "knee-hugs",
+        include_str!("../../templates/diagrams/knee-hugs.svg"),
+    ),
+    (
+        "bottom-to-heels",
+        include_str!("../../templates/diagrams/bottom-to-heels.svg"),
+    ),
+    (
+        "back-extension",
+        include_str!("../../templates/diagrams/back-extension.svg"),
+    ),
+    (
+        "pelvic-tilt",
+        include_str!("../../templates/diagrams/pelvic-tilt.svg"),
+    ),
+    (
+        "hamstring-stretch",
+        include_str!("../../templates/diagrams/hamstring-stretch.svg"),
+    ),
 ];
 
 /// What stands in the sanitised HTML for trusted expansion number `index` until it is inserted.

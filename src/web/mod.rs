@@ -1,6 +1,7 @@
 //! HTTP: routes, thin handlers, request logging and error pages.
 //! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and nothing more.
 
+pub mod about;
 pub mod assets;
 pub mod base_url;
 pub mod checker;

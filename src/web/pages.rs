@@ -39,6 +39,9 @@ pub const NAV: &[NavLink] = &[
 
 pub const SITE_NAME: &str = "backcare";
 
+/// The question most readers arrive with ("What causes back cramps?"), featured on the home page.
+pub const FEATURED_ARTICLE: &str = "what-causes-back-cramps";
+
 /// What the base layout needs from every page.
 pub struct Layout<'a> {
     pub title: String,
@@ -143,6 +146,8 @@ impl From<Date> for DateView {
 #[template(path = "home.html")]
 pub struct HomePage<'a> {
     pub layout: Layout<'a>,
+    /// The page the home page features above the topics, if the library has it.
+    pub featured: Option<ArticleLink<'a>>,
     pub topics: Vec<TopicView<'a>>,
     pub has_checker: bool,
 }

@@ -8,12 +8,16 @@ use actix_web::http::header::HeaderValue;
 use askama::Template;
 use bytes::Bytes;
 
+use super::about::{ABOUT_PATH, ACCESSIBILITY_PATH, AboutPage, AccessibilityPage, ContactEmail};
 use super::assets::{Assets, stable_hash};
 use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
 use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
-use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TagPage, TopicPage, TopicView};
+use super::pages::{
+    ArticleLink, ArticlePage, ErrorPage, FEATURED_ARTICLE, HomePage, Layout, TagPage, TopicPage,
+    TopicView,
+};
 use super::syndication;
 use crate::content::{Category, Library};
 use crate::triage::{RawAnswers, vignette_report};
@@ -58,6 +62,8 @@ pub struct SiteSettings {
     pub favicon: String,
     /// `--comments moderated`: article pages are split around their discussion (`web::discussion`).
     pub comments: bool,
+    /// Where readers report a mistake (`--contact-email`), shown on `/about` and `/accessibility`.
+    pub contact_email: ContactEmail,
 }
 
 /// HTML and feeds: fresh for five minutes, then revalidated with the ETag (content changes only on
@@ -79,6 +85,7 @@ impl SiteSettings {
             stylesheet: STYLESHEET.to_owned(),
             favicon: FAVICON.to_owned(),
             comments: false,
+            contact_email: ContactEmail::default(),
         }
     }
 
@@ -287,6 +294,7 @@ impl Site {
                 &settings,
             )
             .canonical("/"),
+            featured: library.get(FEATURED_ARTICLE).map(ArticleLink::from),
             topics: Category::ALL
                 .iter()
                 .map(|&c| TopicView::new(library, c))
@@ -294,6 +302,15 @@ impl Site {
             has_checker: true,
         };
         pages.insert("/".to_owned(), html(render("home", &home)?));
+
+        pages.insert(
+            ABOUT_PATH.to_owned(),
+            html(render("about", &AboutPage::new(&settings))?),
+        );
+        pages.insert(
+            ACCESSIBILITY_PATH.to_owned(),
+            html(render("accessibility", &AccessibilityPage::new(&settings))?),
+        );
 
         for category in Category::ALL {
             let path = topic_path(category);

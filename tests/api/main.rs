@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on a free port and talks HTTP to it.
 //! One test binary (this file plus its modules) keeps link time down.
 
+mod about;
 mod authoring_site;
 mod checker;
 mod checker_hazards;

@@ -115,3 +115,25 @@ for (const [slug, expected] of [
     expect(unsafe).toEqual([]);
   });
 }
+
+// The exercises page teaches by picture: every numbered exercise has its diagram, and each diagram
+// is named and described for people who cannot see it, with a visible caption for everyone.
+test('every exercise diagram has a text alternative and a caption', async ({ page }) => {
+  await page.goto('/articles/exercises-for-back-pain');
+  const figures = page.locator('.prose figure.diagram');
+  const count = await figures.count();
+  expect(count).toBeGreaterThanOrEqual(6);
+  expect(count).toBe(await page.locator('.prose h3').filter({ hasText: /^\d+\. / }).count());
+  const names = new Set();
+  for (let i = 0; i < count; i += 1) {
+    const figure = figures.nth(i);
+    const svg = figure.locator('svg');
+    await expect(svg).toHaveAttribute('role', 'img');
+    await expect(svg).toHaveAccessibleName(/\S/);
+    await expect(svg).toHaveAccessibleDescription(/\S{3,}/);
+    await expect(figure.locator('figcaption')).toHaveText(/\S/);
+    names.add(await svg.locator('title').textContent());
+  }
+  expect(names.size, 'each exercise has its own diagram').toBe(count);
+  expect([...names].join(' ')).toMatch(/hamstring/i);
+});

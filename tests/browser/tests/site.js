@@ -78,6 +78,9 @@ const PAGE_KINDS = [
   { name: 'article', open: visit('/articles/lifting-safely') },
   { name: 'article-posture', open: visit('/articles/desk-setup-and-posture') },
   { name: 'article-red-flags', open: visit('/articles/when-to-get-help') },
+  { name: 'article-exercises', open: visit('/articles/exercises-for-back-pain') },
+  { name: 'about', open: visit('/about') },
+  { name: 'accessibility', open: visit('/accessibility') },
   { name: 'not-found', open: visit('/no-such-page') },
   { name: 'checker-form', open: visit('/symptom-checker') },
   {

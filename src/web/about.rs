@@ -1,0 +1,136 @@
+//! The site's own pages: `/about` (who it is for, how articles are written and reviewed, how to
+//! report a mistake) and `/accessibility` (the accessibility statement). Both are pre-rendered.
+
+use std::fmt;
+use std::str::FromStr;
+
+use askama::Template;
+
+use super::pages::Layout;
+use super::site::SiteSettings;
+
+pub const ABOUT_PATH: &str = "/about";
+pub const ACCESSIBILITY_PATH: &str = "/accessibility";
+
+/// Where readers report a mistake until the operator sets `--contact-email`. The `.example`
+/// domain is reserved, so an unconfigured site never sends mail to a stranger.
+pub const DEFAULT_CONTACT_EMAIL: &str = "corrections@backcare.example";
+
+/// An email address shown to readers as a `mailto:` link: one `@` with text either side, and
+/// nothing that could break out of the link or the page (no spaces, quotes, angle brackets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactEmail(String);
+
+impl ContactEmail {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ContactEmail {
+    fn default() -> Self {
+        ContactEmail(DEFAULT_CONTACT_EMAIL.to_owned())
+    }
+}
+
+impl FromStr for ContactEmail {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let valid = text.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        }) && text.matches('@').count() == 1
+            && text.chars().all(|c| {
+                c.is_ascii_graphic()
+                    && !matches!(
+                        c,
+                        '"' | '\'' | '<' | '>' | '(' | ')' | ',' | ';' | '?' | '&'
+                    )
+            });
+        if valid {
+            Ok(ContactEmail(text.to_owned()))
+        } else {
+            Err("write an email address like corrections@backcare.example".to_owned())
+        }
+    }
+}
+
+impl fmt::Display for ContactEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage<'a> {
+    pub layout: Layout<'a>,
+    pub contact_email: &'a str,
+}
+
+impl<'a> AboutPage<'a> {
+    pub fn new(settings: &'a SiteSettings) -> Self {
+        AboutPage {
+            layout: Layout::new(
+                "About backcare",
+                "Who backcare is for, how its articles are written and checked, which sources count, and how to report a mistake.",
+                ABOUT_PATH,
+                settings,
+            )
+            .canonical(ABOUT_PATH),
+            contact_email: settings.contact_email.as_str(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+pub struct AccessibilityPage<'a> {
+    pub layout: Layout<'a>,
+    pub contact_email: &'a str,
+}
+
+impl<'a> AccessibilityPage<'a> {
+    pub fn new(settings: &'a SiteSettings) -> Self {
+        AccessibilityPage {
+            layout: Layout::new(
+                "Accessibility statement",
+                "How accessible backcare is, how we test it, what we know is not yet right, and how to report a problem.",
+                ACCESSIBILITY_PATH,
+                settings,
+            )
+            .canonical(ACCESSIBILITY_PATH),
+            contact_email: settings.contact_email.as_str(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_email_accepts_addresses_and_refuses_anything_that_could_break_the_link() {
+        assert_eq!(
+            "  editor@nhs.example "
+                .parse::<ContactEmail>()
+                .unwrap()
+                .as_str(),
+            "editor@nhs.example"
+        );
+        for bad in [
+            "",
+            "editor",
+            "@nhs.example",
+            "editor@",
+            "editor@localhost",
+            "a@b@c.example",
+            "editor @nhs.example",
+            "editor@nhs.example\"><script>",
+            "editor@nhs.example?subject=x",
+        ] {
+            assert!(bad.parse::<ContactEmail>().is_err(), "{bad:?}");
+        }
+    }
+}
