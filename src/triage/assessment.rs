@@ -127,6 +127,16 @@ pub const ARTICLE_SLUGS: &[&str] = &[
     "gentle-stretches",
     "staying-active",
     "when-to-get-help",
+    "what-causes-back-cramps",
+    "sciatica",
+    "slipped-disc",
+    "kidney-or-back-pain",
+    "back-pain-in-older-people",
+    "back-pain-in-children",
+    "upper-back-pain",
+    "exercises-for-back-pain",
+    "what-will-my-gp-do",
+    "long-lasting-back-pain",
 ];
 
 const MAX_ARTICLES: usize = 4;
@@ -135,6 +145,10 @@ const MAX_ARTICLES: usize = 4;
 /// nothing else: heat, stretches, painkillers or lifting would contradict "get help now".
 const HELP_AND_CAUSE_ARTICLES: &[&str] = &[
     "when-to-get-help",
+    "kidney-or-back-pain",
+    "sciatica",
+    "back-pain-in-children",
+    "back-pain-in-older-people",
     "spine-problems",
     "back-pain-with-stomach-cramps",
     "back-pain-in-pregnancy",
@@ -591,6 +605,18 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
         slugs: &["back-pain-in-pregnancy"],
     },
     ArticleLink {
+        applies: Answers::is_child,
+        slugs: &["back-pain-in-children"],
+    },
+    ArticleLink {
+        applies: |a| {
+            a.has_symptom(Symptom::Urinary)
+                || a.has_symptom(Symptom::BloodInPee)
+                || a.has_symptom(Symptom::Fever)
+        },
+        slugs: &["kidney-or-back-pain"],
+    },
+    ArticleLink {
         applies: |a| {
             a.has_symptom(Symptom::AbdominalPain)
                 || a.has_symptom(Symptom::Vomiting)
@@ -598,6 +624,14 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
                 || a.has_symptom(Symptom::BloodInPee)
         },
         slugs: &["back-pain-with-stomach-cramps"],
+    },
+    ArticleLink {
+        applies: |a| a.age.get() >= 65,
+        slugs: &["back-pain-in-older-people"],
+    },
+    ArticleLink {
+        applies: |a| a.has_symptom(Symptom::Sciatica) || a.has_symptom(Symptom::LegNumbness),
+        slugs: &["sciatica"],
     },
     ArticleLink {
         applies: |a| a.has_trigger(Trigger::Menstruation),
@@ -626,6 +660,14 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
         slugs: &["warming-up", "muscle-strains"],
     },
     ArticleLink {
+        applies: |a| a.location == super::answers::Location::Upper,
+        slugs: &["upper-back-pain"],
+    },
+    ArticleLink {
+        applies: |a| a.duration == super::answers::Duration::OverTwelveWeeks,
+        slugs: &["long-lasting-back-pain"],
+    },
+    ArticleLink {
         applies: |a| !has_numb_skin(a),
         slugs: &["heat-therapy"],
     },
@@ -635,11 +677,15 @@ fn fallback_articles(service: Service) -> &'static [&'static str] {
     match service.urgency() {
         Urgency::Emergency => &[],
         Urgency::Urgent => &["spine-problems", "pain-medicines"],
-        Urgency::Soon => &["staying-active", "pain-medicines", "back-spasms"],
-        Urgency::SelfCare => &[
-            "back-spasms",
+        Urgency::Soon => &[
+            "what-will-my-gp-do",
+            "exercises-for-back-pain",
             "staying-active",
-            "gentle-stretches",
+        ],
+        Urgency::SelfCare => &[
+            "what-causes-back-cramps",
+            "exercises-for-back-pain",
+            "staying-active",
             "pain-medicines",
         ],
     }

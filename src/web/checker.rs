@@ -9,14 +9,14 @@ use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::pages::{ArticleLink, Layout};
+use super::pages::{ArticleLink, Layout, SignList, emergency_box};
 use super::site::{HTML, NO_STORE, Site, SiteSettings};
 use super::{AppState, error_response};
 use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
     Advice, Answers, Assessment, Audience, Control, FieldError, Outcome, Question, RawAnswers,
-    Rule, Service, Urgency, VignetteReport, check, rules_for, warning_sign_lists,
+    Rule, Service, VignetteReport, check,
 };
 
 pub const PATH: &str = "/symptom-checker";
@@ -134,29 +134,6 @@ fn carried_answers(raw: &RawAnswers, except: &[Question]) -> Vec<(&'static str, 
                 .posted(raw)
                 .iter()
                 .map(move |value| (question.field(), value.clone()))
-        })
-        .collect()
-}
-
-/// A list of warning signs under the heading of the service they lead to.
-pub struct SignList {
-    pub service: &'static str,
-    pub heading: &'static str,
-    pub signs: Vec<&'static str>,
-}
-
-/// The "do not use this checker if you need help now" box: the signs of the emergency screen,
-/// from the rules themselves, so the box cannot disagree with the result.
-fn emergency_box() -> Vec<SignList> {
-    warning_sign_lists(Service::GoToAe)
-        .into_iter()
-        .map(|(service, _)| SignList {
-            service: service.value(),
-            heading: service.list_heading(),
-            signs: rules_for(Urgency::Emergency)
-                .filter(|rule| rule.service == service && rule.is_on_screen())
-                .map(|rule| rule.sign)
-                .collect(),
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Template structs for the reading pages and the small view models they show.
 //! Pages carry ready-to-show data; templates only lay it out.
 
+use crate::triage::{Service, Urgency, rules_for, warning_sign_lists};
 use askama::Template;
 use time::Date;
 use time::macros::format_description;
@@ -150,6 +151,7 @@ pub struct HomePage<'a> {
     pub featured: Option<ArticleLink<'a>>,
     pub topics: Vec<TopicView<'a>>,
     pub has_checker: bool,
+    pub emergency_box: Vec<SignList>,
 }
 
 #[derive(Template)]
@@ -300,4 +302,27 @@ impl<'a> ErrorPage<'a> {
             message,
         }
     }
+}
+
+/// A list of warning signs under the heading of the service they lead to.
+pub struct SignList {
+    pub service: &'static str,
+    pub heading: &'static str,
+    pub signs: Vec<&'static str>,
+}
+
+/// The emergency signs box on the home page and the checker form: the signs of the checker's
+/// emergency screen, from the rules themselves, so the box cannot disagree with a result.
+pub fn emergency_box() -> Vec<SignList> {
+    warning_sign_lists(Service::GoToAe)
+        .into_iter()
+        .map(|(service, _)| SignList {
+            service: service.value(),
+            heading: service.list_heading(),
+            signs: rules_for(Urgency::Emergency)
+                .filter(|rule| rule.service == service && rule.is_on_screen())
+                .map(|rule| rule.sign)
+                .collect(),
+        })
+        .collect()
 }

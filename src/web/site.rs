@@ -295,6 +295,7 @@ impl Site {
             )
             .canonical("/"),
             featured: library.get(FEATURED_ARTICLE).map(ArticleLink::from),
+            emergency_box: super::pages::emergency_box(),
             topics: Category::ALL
                 .iter()
                 .map(|&c| TopicView::new(library, c))

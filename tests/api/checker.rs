@@ -1296,9 +1296,15 @@ fn any_mix_of_valid_values_gets_a_result_or_a_form_to_fix() {
 }
 
 #[tokio::test]
-async fn the_do_not_use_box_lists_the_emergency_screen_from_the_rules() {
+async fn the_emergency_boxes_on_the_home_page_and_form_list_the_screen_from_the_rules() {
     let app = spawn_app().await;
+    let home = app.get_page("/").await;
     let form = app.get_page(CHECKER).await;
+    assert_eq!(
+        select_texts(&home, "ul[data-service-list] > li"),
+        select_texts(&form, "[data-emergency-box] ul[data-service-list] > li"),
+        "the home page shows the same signs as the checker"
+    );
     for service in [Service::Call999, Service::GoToAe] {
         let signs: Vec<&str> = rules_for_service(service)
             .filter(|rule| rule.is_on_screen())
