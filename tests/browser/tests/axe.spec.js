@@ -33,6 +33,8 @@ for (const colorScheme of ['light', 'dark']) {
     }
 
     test('every article', async ({ page }) => {
+      // 30 articles at a few seconds each on 2 busy cores.
+      test.setTimeout(300_000);
       await page.goto('/');
       const hrefs = await page
         .locator('main a[href^="/articles/"]')
