@@ -70,6 +70,8 @@ struct Fields {
     summary: Field,
     tags: Field,
     body: Field,
+    /// The prose alone, stored (not searched) for snippets: headings in a snippet read like a list.
+    passage: Field,
     /// Every word of the article as written, lowercased, for spelling suggestions.
     spelling: Field,
 }
@@ -104,8 +106,8 @@ fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", stemmed.clone()),
         summary: builder.add_text_field("summary", stemmed.clone()),
         tags: builder.add_text_field("tags", stemmed.clone()),
-        // Stored so snippets can be cut from it.
-        body: builder.add_text_field("body", stemmed.set_stored()),
+        body: builder.add_text_field("body", stemmed),
+        passage: builder.add_text_field("passage", STORED),
         spelling: builder.add_text_field("spelling", plain),
     };
     (builder.build(), fields)
@@ -139,8 +141,20 @@ fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
 /// The text of an article that search reads: its headings and prose, without markup.
 fn body_text(article: &Article) -> String {
     let headings = article.toc.iter().map(|entry| entry.text.as_str());
-    let prose = article.prose.iter().map(|block| block.text.as_str());
-    headings.chain(prose).collect::<Vec<_>>().join("\n")
+    headings
+        .chain([prose_text(article).as_str()])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paragraphs and list items, one after another, for snippets.
+fn prose_text(article: &Article) -> String {
+    let blocks: Vec<&str> = article
+        .prose
+        .iter()
+        .map(|block| block.text.as_str())
+        .collect();
+    blocks.join(" ")
 }
 
 /// A synonym group with each term already stemmed, ready to compare with a stemmed query.
@@ -225,6 +239,7 @@ impl SearchIndex {
             document.add_text(fields.summary, &front.summary);
             document.add_text(fields.tags, &tags);
             document.add_text(fields.body, &body);
+            document.add_text(fields.passage, prose_text(article));
             for text in [&front.title, &front.summary, &tags, &body] {
                 document.add_text(fields.spelling, text);
             }
@@ -357,7 +372,7 @@ impl SearchIndex {
                     .and_then(|value| value.as_str().map(str::to_owned))
                     .unwrap_or_default()
             };
-            let body = text(self.fields.body);
+            let body = text(self.fields.passage);
             hits.push(Hit {
                 slug: text(self.fields.slug),
                 snippet: snippet_parts(&snippets.snippet(&body), body.len()),

@@ -310,8 +310,14 @@ impl Site {
         let mut discussion_pages = HashMap::new();
         let page_cache = settings.page_cache_control();
         let html = |body: String| Page::new(body, HTML, page_cache);
+        let indexing = std::time::Instant::now();
         let search = SearchIndex::build(library)
             .map_err(|source| RenderError::new("search index", source))?;
+        tracing::info!(
+            articles = library.len(),
+            elapsed_ms = indexing.elapsed().as_millis() as u64,
+            "search index built"
+        );
 
         let home = HomePage {
             layout: Layout::new(

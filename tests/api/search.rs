@@ -490,7 +490,7 @@ async fn the_a_to_z_lists_every_published_article_by_letter_and_no_drafts() {
     for href in select_attrs(&document, ".letter-links a", "href") {
         assert_eq!(count(&document, &format!("h2{href}")), 1, "{href}");
     }
-    assert!(count(&document, ".letter-links [aria-disabled]") > 0);
+    assert!(count(&document, ".letter-links .letter-empty") > 0);
 
     let articles = library_with_a_draft();
     let app = articles.spawn().await;
@@ -620,4 +620,35 @@ async fn opensearch_and_the_home_page_search_action_point_at_the_results_page() 
         data["potentialAction"]["query-input"],
         "required name=search_term_string"
     );
+}
+
+#[tokio::test]
+async fn with_watch_a_saved_article_is_searchable_without_a_restart() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let app = crate::helpers::spawn_app_with(backcare::startup::ServeConfig {
+        watch: true,
+        ..articles.config()
+    })
+    .await;
+    assert!(result_hrefs(&search(&app, "osteopathy").await).is_empty());
+
+    articles.add(
+        "osteopathy.md",
+        ArticleText::new("Osteopathy", "relief").render(),
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let hrefs = result_hrefs(&search(&app, "osteopathy").await);
+        if hrefs == [article_path("osteopathy")] {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the new article was not found within 10 s: {hrefs:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let document = app.get_page("/a-z").await;
+    assert!(select_attrs(&document, ".a-z-letter a", "href").contains(&article_path("osteopathy")));
 }
