@@ -11,8 +11,9 @@
 # with its own temporary configuration that serves, for each, the exact page backcare rendered
 # (fetched with curl) with the same security and cache headers. Then runs wrk against each in
 # turn on the same page with the same connections, alternating so no target gets the quieter
-# minute, and finally the symptom checker: POST of a typical form, with the rate limit off
-# (wrk is one client and would otherwise get 429s).
+# minute, then the symptom checker: POST of a typical form, with the rate limit off
+# (wrk is one client and would otherwise get 429s), and finally a search
+# (GET /search?q=sciatica, or BENCH_SEARCH), rendered per request from the search index.
 #
 # Prints requests/s, p50 and p99 per target and the ratio backcare/nginx. Installs Debian's
 # nginx, wrk and curl with apt-get when they are missing. For humans, not CI: on a shared
@@ -26,6 +27,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 PAGE="${BENCH_PAGE:-/articles/lifting-safely}"
 read -r -a MODES <<<"${BENCH_MODES:-moderated off}"
+SEARCH="${BENCH_SEARCH:-/search?q=sciatica}"
 FORM='warning=none&location=lower&onset=sudden&duration=under-1-week&severity=3&age=30&pregnant=no&trigger=lifting&trigger=exercise&symptom=none&history=none&eased_by=heat'
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -195,6 +197,11 @@ for round in $(seq "$ROUNDS"); do
   run checker-post "http://$FIRST/symptom-checker" -s "$WORK/post.lua"
 done
 
+say "GET $SEARCH, rendered per request"
+for round in $(seq "$ROUNDS"); do
+  run search "http://$FIRST$SEARCH"
+done
+
 # The median of the rounds per target, so one noisy round does not decide.
 median() { awk -v name="$1" -v col="$2" '$1 == name {print $col}' "$WORK/results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 row() { printf '%-36s %10s %8s %8s\n' "$1" "$(median "$2" 2)" "$(median "$2" 3)" "$(median "$2" 4)"; }
@@ -207,9 +214,11 @@ for mode in "${MODES[@]}"; do
   row "nginx, same $(wc -c <"$WORK/www-$mode$PAGE") bytes" "nginx-comments-$mode"
 done
 row "checker POST /symptom-checker" checker-post
+row "search GET $SEARCH" search
 echo
 for mode in "${MODES[@]}"; do
   echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.0"
 done
 echo "checker POST / article (--comments ${MODES[0]}): $(ratio "$(median checker-post 2)" "$(median "backcare-comments-${MODES[0]}" 2)")   target >= 0.5"
+echo "search / article (--comments ${MODES[0]}): $(ratio "$(median search 2)" "$(median "backcare-comments-${MODES[0]}" 2)")   target >= 0.3"
 echo "p99 target: < 10 ms; errors (non-2xx and socket errors) should be 0"

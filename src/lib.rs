@@ -7,6 +7,7 @@ pub mod content;
 pub mod discussion;
 pub mod live_reload;
 pub mod rate_limit;
+pub mod search;
 pub mod startup;
 pub mod telemetry;
 pub mod triage;

@@ -7,8 +7,10 @@ pub mod base_url;
 pub mod checker;
 pub mod compression;
 pub mod discussion;
+pub mod indexes;
 pub mod pages;
 pub mod proxy;
+pub mod search;
 pub mod security_headers;
 pub mod site;
 pub mod structured_data;
@@ -182,6 +184,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::head().to(serve_page))
                 .route(web::post().to(checker::submit))
                 .default_service(web::to(checker::method_not_allowed)),
+        )
+        .service(
+            web::resource(search::PATH)
+                .route(web::get().to(search::search))
+                .route(web::head().to(search::search))
+                .default_service(web::to(search::method_not_allowed)),
         )
         .service(
             web::resource(checker::CHANGE_PATH)

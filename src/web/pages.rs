@@ -152,6 +152,8 @@ pub struct HomePage<'a> {
     pub topics: Vec<TopicView<'a>>,
     pub has_checker: bool,
     pub emergency_box: Vec<SignList>,
+    /// schema.org `WebSite` with its `SearchAction`, already safe inside a `<script>`.
+    pub structured_data: JsonLd,
 }
 
 #[derive(Template)]
@@ -208,7 +210,12 @@ impl<'a> TagLink<'a> {
 pub const HELP_ARTICLE: &str = "when-to-get-help";
 
 impl<'a> ArticlePage<'a> {
-    pub fn new(library: &'a Library, article: &'a Article, settings: &'a SiteSettings) -> Self {
+    pub fn new(
+        library: &'a Library,
+        article: &'a Article,
+        related: Vec<&'a Article>,
+        settings: &'a SiteSettings,
+    ) -> Self {
         let front = &article.front;
         let category = front.category;
         let path = article_path(&article.slug);
@@ -244,11 +251,7 @@ impl<'a> ArticlePage<'a> {
             body_html: &article.html,
             show_help_callout: article.slug != HELP_ARTICLE,
             sources: &front.sources,
-            related: library
-                .related(article, 4)
-                .into_iter()
-                .map(ArticleLink::from)
-                .collect(),
+            related: related.into_iter().map(ArticleLink::from).collect(),
             tags: front.tags.iter().map(|tag| TagLink::new(tag)).collect(),
             previous: neighbours.previous.map(ArticleLink::from),
             next: neighbours.next.map(ArticleLink::from),

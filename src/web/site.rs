@@ -14,12 +14,15 @@ use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
 use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
+use super::indexes::{self, AToZPage, OpenSearchDescription, TagsPage};
 use super::pages::{
     ArticleLink, ArticlePage, ErrorPage, FEATURED_ARTICLE, HomePage, Layout, TagPage, TopicPage,
     TopicView,
 };
+use super::structured_data::JsonLd;
 use super::syndication;
-use crate::content::{Category, Library};
+use crate::content::{Article, Category, Library};
+use crate::search::SearchIndex;
 use crate::triage::{RawAnswers, vignette_report};
 
 pub const HTML: &str = "text/html; charset=utf-8";
@@ -244,6 +247,8 @@ pub struct Site {
     discussion_pages: HashMap<String, SplitPage>,
     /// Kept for the pages rendered per request (the checker's), so they match the rest.
     pub settings: SiteSettings,
+    /// The search index of this generation's articles, for `/search` and related articles.
+    pub search: Arc<SearchIndex>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -268,6 +273,33 @@ fn render(page: &str, template: &impl Template) -> Result<String, RenderError> {
         .map_err(|source| RenderError::new(page, source))
 }
 
+/// How many related articles each article page shows.
+const RELATED_ARTICLES: usize = 3;
+
+/// The articles most like `article`, as the search index judges them; when it finds too few (a
+/// tiny library), the library's own tag-and-topic choice fills the rest.
+fn related_articles<'a>(
+    library: &'a Library,
+    search: &SearchIndex,
+    article: &Article,
+) -> Result<Vec<&'a Article>, RenderError> {
+    let mut related: Vec<&Article> = search
+        .related(article, RELATED_ARTICLES)
+        .map_err(|source| RenderError::new(&article_path(&article.slug), source))?
+        .iter()
+        .filter_map(|slug| library.get(slug))
+        .collect();
+    for other in library.related(article, RELATED_ARTICLES) {
+        if related.len() >= RELATED_ARTICLES {
+            break;
+        }
+        if !related.iter().any(|chosen| chosen.slug == other.slug) {
+            related.push(other);
+        }
+    }
+    Ok(related)
+}
+
 impl Site {
     pub fn build(
         library: &Library,
@@ -285,6 +317,14 @@ impl Site {
         let mut discussion_pages = HashMap::new();
         let page_cache = settings.page_cache_control();
         let html = |body: String| Page::new(body, HTML, page_cache);
+        let indexing = std::time::Instant::now();
+        let search = SearchIndex::build(library)
+            .map_err(|source| RenderError::new("search index", source))?;
+        tracing::info!(
+            articles = library.len(),
+            elapsed_ms = indexing.elapsed().as_millis() as u64,
+            "search index built"
+        );
 
         let home = HomePage {
             layout: Layout::new(
@@ -301,6 +341,7 @@ impl Site {
                 .map(|&c| TopicView::new(library, c))
                 .collect(),
             has_checker: true,
+            structured_data: JsonLd::web_site(&settings.base_url),
         };
         pages.insert("/".to_owned(), html(render("home", &home)?));
 
@@ -325,7 +366,8 @@ impl Site {
 
         for article in library.articles() {
             let path = article_path(&article.slug);
-            let page = ArticlePage::new(library, article, &settings);
+            let related = related_articles(library, &search, article)?;
+            let page = ArticlePage::new(library, article, related, &settings);
             let body = render(&path, &page)?;
             // With comments the page is served in two halves with the discussion between them.
             if let Some(split) = settings.comments.then(|| SplitPage::split(&body)).flatten() {
@@ -340,6 +382,23 @@ impl Site {
             let page = TagPage::new(library, tag, &settings);
             pages.insert(path.clone(), html(render(&path, &page)?));
         }
+
+        let a_to_z = AToZPage::new(library, &settings);
+        pages.insert(
+            indexes::A_TO_Z_PATH.to_owned(),
+            html(render("A to Z", &a_to_z)?),
+        );
+        let tags = TagsPage::new(library, &settings);
+        pages.insert(indexes::TAGS_PATH.to_owned(), html(render("tags", &tags)?));
+        let opensearch = OpenSearchDescription::new(&settings);
+        pages.insert(
+            indexes::OPENSEARCH_PATH.to_owned(),
+            Page::new(
+                render("OpenSearch", &opensearch)?,
+                indexes::OPENSEARCH,
+                page_cache,
+            ),
+        );
 
         let form = FormPage::new(&RawAnswers::default(), &[], &settings);
         // The empty form is the same for everyone, so it is cached like any page.
@@ -446,6 +505,7 @@ impl Site {
             too_many_requests,
             discussion_pages,
             settings,
+            search: Arc::new(search),
         })
     }
 

@@ -60,6 +60,23 @@ impl JsonLd {
         }))
     }
 
+    /// The site as a `WebSite` whose `SearchAction` tells search engines where its results are.
+    pub fn web_site(base_url: &BaseUrl) -> JsonLd {
+        let results = format!("{}?q={{search_term_string}}", base_url.join("/search"));
+        JsonLd::from_value(&json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": SITE_NAME,
+            "url": base_url.join("/"),
+            "inLanguage": "en-GB",
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": { "@type": "EntryPoint", "urlTemplate": results },
+                "query-input": "required name=search_term_string",
+            },
+        }))
+    }
+
     fn from_value(value: &Value) -> JsonLd {
         // JSON allows `\u003c` wherever `<` appears (only inside strings), so this changes no
         // value, yet no `</script>` or `<!--` can end the script element early. `&` and `>`

@@ -370,7 +370,7 @@ async fn form_asks_every_question_in_a_labelled_fieldset_with_nothing_preselecte
     );
     assert_eq!(count(&document, ".error-summary, .error-message"), 0);
     assert_eq!(
-        select_texts(&document, "form button[type=submit]").len(),
+        select_texts(&document, "main form button[type=submit]").len(),
         1,
         "one submit button"
     );

@@ -12,5 +12,6 @@ mod helpers;
 mod live_reload;
 mod pages;
 mod production;
+mod search;
 mod security;
 mod stylesheet;

@@ -202,17 +202,16 @@ async fn article_pages_show_breadcrumb_review_date_contents_sources_and_related_
             assert_eq!(help_links, [HELP_ARTICLE], "{path}: help callout");
         }
 
-        let related: Vec<String> = library
-            .related(article, 4)
-            .iter()
-            .map(|other| article_path(&other.slug))
-            .collect();
-        assert_eq!(
-            article_list_hrefs(&document, "aside.related"),
-            related,
-            "{path}: related articles"
-        );
+        // Three, chosen by the search index (tests/api/search.rs checks how).
+        let related = article_list_hrefs(&document, "aside.related");
+        assert_eq!(related.len(), 3, "{path}: related articles {related:?}");
         assert!(!related.contains(&path), "{path} is not related to itself");
+        assert!(
+            related
+                .iter()
+                .all(|href| library.get(href.trim_start_matches("/articles/")).is_some()),
+            "{path}: {related:?}"
+        );
     }
     let with_related = library
         .articles()

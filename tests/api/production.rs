@@ -647,15 +647,15 @@ async fn healthz_is_a_tiny_uncached_ok_for_get_and_head() {
 }
 
 /// The real binary, started as an operator would, with its address read from what it prints.
-struct RunningBinary {
+pub(crate) struct RunningBinary {
     child: tokio::process::Child,
-    address: String,
+    pub(crate) address: String,
     /// Holds the discussion's database, so the run leaves nothing in the repository.
     _state: tempfile::TempDir,
 }
 
 impl RunningBinary {
-    async fn start(extra: &[&str]) -> RunningBinary {
+    pub(crate) async fn start(extra: &[&str]) -> RunningBinary {
         let state = tempfile::tempdir().expect("temp dir");
         let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
@@ -695,7 +695,7 @@ impl RunningBinary {
         }
     }
 
-    fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("still running").to_string();
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid])
@@ -705,7 +705,7 @@ impl RunningBinary {
     }
 
     /// Waits for the exit and returns the status code and everything written to stderr.
-    async fn exit(mut self) -> (Option<i32>, String) {
+    pub(crate) async fn exit(mut self) -> (Option<i32>, String) {
         let mut stderr = self.child.stderr.take().expect("stderr");
         let mut log = String::new();
         let status = tokio::time::timeout(Duration::from_secs(30), async {

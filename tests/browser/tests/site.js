@@ -101,6 +101,12 @@ const PAGE_KINDS = [
       await page.locator('[data-step="pregnancy"]').waitFor();
     },
   },
+  { name: 'search', open: visit('/search?q=sciatica') },
+  { name: 'search-red-flags', open: visit('/search?q=numb+bum') },
+  { name: 'search-no-results', open: visit('/search?q=xylophone') },
+  { name: 'search-too-long', open: visit(`/search?q=${'a'.repeat(201)}`) },
+  { name: 'a-z', open: visit('/a-z') },
+  { name: 'tags', open: visit('/tags') },
   ...Object.keys(ANSWERS).map((urgency) => ({
     name: `result-${urgency}`,
     open: (page) => openResult(page, urgency),

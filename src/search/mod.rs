@@ -1,0 +1,634 @@
+//! Full-text search over the article library: a tantivy index held in memory, built with each
+//! generation of the site. Knows nothing of HTTP: a reader's words in, ranked articles out.
+//!
+//! The reader's text is never handed to a query parser: it is split into words, and the query is
+//! built from those words, so `AND`, quotes, `*`, `field:value` or brackets are just more words.
+
+pub mod a_z;
+pub mod synonyms;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Value,
+};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::content::{Article, Library};
+pub use a_z::{Letter, a_to_z};
+use synonyms::SynonymGroup;
+
+/// The longest query the site accepts, in characters; the web layer refuses longer ones.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Words after this many are ignored: no real question needs more, and each word costs lookups.
+const MAX_QUERY_WORDS: usize = 24;
+/// Characters of body text around the matches shown under each result.
+const SNIPPET_CHARS: usize = 220;
+/// Words longer than this are not words (pasted hashes, URLs) and are left out of the index.
+const MAX_WORD_BYTES: usize = 40;
+/// How many similar words a misspelt word may stand for.
+const MAX_TYPO_EXPANSIONS: usize = 6;
+/// A word found only through typo tolerance counts for less than the word itself.
+const TYPO_WEIGHT: f32 = 0.6;
+/// A synonym counts for a little less than the reader's own word.
+const SYNONYM_WEIGHT: f32 = 0.8;
+
+/// Stems English words ("cramping" and "cramps" both become "cramp") for the searchable fields.
+const STEMMED: &str = "backcare_english";
+/// Only lowercases, for the dictionary behind "did you mean", which must suggest real words.
+const PLAIN: &str = "backcare_plain";
+
+/// How many typos a word of this length may have and still be recognised: none for short words
+/// (too many short words are one letter apart), one for most, two for long ones.
+pub fn typo_allowance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(#[from] tantivy::TantivyError);
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    slug: Field,
+    title: Field,
+    summary: Field,
+    tags: Field,
+    body: Field,
+    /// The prose alone, stored (not searched) for snippets: headings in a snippet read like a list.
+    passage: Field,
+    /// Every word of the article as written, lowercased, for spelling suggestions.
+    spelling: Field,
+}
+
+impl Fields {
+    /// Where a word is looked for and how much a match there counts: a word in the title says
+    /// far more about what the article is for than the same word in passing in the body.
+    fn weighted(self) -> [(Field, f32); 4] {
+        [
+            (self.title, 4.0),
+            (self.summary, 2.0),
+            (self.tags, 2.0),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(STEMMED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let plain = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PLAIN)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        slug: builder.add_text_field("slug", STRING | STORED),
+        title: builder.add_text_field("title", stemmed.clone()),
+        summary: builder.add_text_field("summary", stemmed.clone()),
+        tags: builder.add_text_field("tags", stemmed.clone()),
+        body: builder.add_text_field("body", stemmed),
+        passage: builder.add_text_field("passage", STORED),
+        spelling: builder.add_text_field("spelling", plain),
+    };
+    (builder.build(), fields)
+}
+
+fn stemming_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// The text of an article that search reads: its headings and prose, without markup.
+fn body_text(article: &Article) -> String {
+    let headings = article.toc.iter().map(|entry| entry.text.as_str());
+    headings
+        .chain([prose_text(article).as_str()])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paragraphs and list items, one after another, for snippets.
+fn prose_text(article: &Article) -> String {
+    let blocks: Vec<&str> = article
+        .prose
+        .iter()
+        .map(|block| block.text.as_str())
+        .collect();
+    blocks.join(" ")
+}
+
+/// A synonym group with each term already stemmed, ready to compare with a stemmed query.
+struct StemmedGroup {
+    terms: Vec<Vec<String>>,
+}
+
+/// The searchable index of one generation of the library.
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+    stemmer: TextAnalyzer,
+    plain: TextAnalyzer,
+    synonyms: Vec<StemmedGroup>,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("articles", &self.reader.searcher().num_docs())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a search found: the best `limit` articles, how many matched in all, and a corrected
+/// query when some words look misspelt.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SearchOutcome {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub suggestion: Option<String>,
+}
+
+/// One matching article, best first, with a passage of its text around the matched words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub slug: String,
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A run of snippet text; `marked` runs are the words that matched. Plain text: the page escapes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPart {
+    pub text: String,
+    pub marked: bool,
+}
+
+/// A word of the reader's query, as typed (lowercased) and as the index stores it.
+#[derive(Debug)]
+struct QueryWord {
+    plain: String,
+    stem: String,
+}
+
+impl SearchIndex {
+    /// Indexes every article of `library` with the bundled synonym list.
+    pub fn build(library: &Library) -> Result<SearchIndex, SearchError> {
+        Self::build_with(library, synonyms::bundled())
+    }
+
+    pub fn build_with(
+        library: &Library,
+        synonym_groups: &[SynonymGroup],
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        let stemmer = stemming_analyzer();
+        let plain = plain_analyzer();
+        index.tokenizers().register(STEMMED, stemmer.clone());
+        index.tokenizers().register(PLAIN, plain.clone());
+        // One thread: generations are built while the server is answering requests, and the
+        // library is small enough that one thread indexes it in well under a second.
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 32_000_000)?;
+        for article in library.articles() {
+            let front = &article.front;
+            let body = body_text(article);
+            // Tags are slugs ("manual-handling"); the tokenizer splits them into words.
+            let tags = front.tags.join(" ");
+            let mut document = TantivyDocument::default();
+            document.add_text(fields.slug, &article.slug);
+            document.add_text(fields.title, &front.title);
+            document.add_text(fields.summary, &front.summary);
+            document.add_text(fields.tags, &tags);
+            document.add_text(fields.body, &body);
+            document.add_text(fields.passage, prose_text(article));
+            for text in [&front.title, &front.summary, &tags, &body] {
+                document.add_text(fields.spelling, text);
+            }
+            writer.add_document(document)?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let synonyms = synonym_groups
+            .iter()
+            .map(|group| StemmedGroup {
+                terms: group
+                    .terms
+                    .iter()
+                    .map(|term| tokens(&stemmer, term))
+                    .filter(|stems| !stems.is_empty())
+                    .collect(),
+            })
+            .collect();
+        Ok(SearchIndex {
+            reader,
+            fields,
+            stemmer,
+            plain,
+            synonyms,
+        })
+    }
+
+    fn words(&self, text: &str) -> Vec<QueryWord> {
+        tokens(&self.plain, text)
+            .into_iter()
+            .take(MAX_QUERY_WORDS)
+            .map(|plain| {
+                let stem = tokens(&self.stemmer, &plain)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| plain.clone());
+                QueryWord { plain, stem }
+            })
+            .collect()
+    }
+
+    /// The articles that match `text`, best first, at most `limit` of them.
+    pub fn search(&self, text: &str, limit: usize) -> Result<SearchOutcome, SearchError> {
+        let searcher = self.reader.searcher();
+        let words = self.words(text);
+        let stems: Vec<&str> = words.iter().map(|word| word.stem.as_str()).collect();
+
+        // Synonyms first: a phrase such as "trapped nerve" is one idea, not two words.
+        let mut covered = vec![false; words.len()];
+        let mut ideas: Vec<Box<dyn Query>> = Vec::new();
+        // The body words the snippet marks: the reader's own words and one-word synonyms. The
+        // words of a synonym phrase the reader did not type ("nerve pain") are not marked, or
+        // every "pain" on a back-pain site would be.
+        let mut marked: Vec<String> = Vec::new();
+        for group in &self.synonyms {
+            let mut found = false;
+            for term in &group.terms {
+                for start in occurrences(&stems, term) {
+                    covered[start..start + term.len()].fill(true);
+                    marked.extend(term.iter().cloned());
+                    found = true;
+                }
+            }
+            if found {
+                marked.extend(
+                    group
+                        .terms
+                        .iter()
+                        .filter(|t| t.len() == 1)
+                        .flatten()
+                        .cloned(),
+                );
+                ideas.push(self.synonym_query(group, &stems));
+            }
+        }
+
+        let mut corrected = Vec::with_capacity(words.len());
+        let mut any_correction = false;
+        for (word, covered) in words.iter().zip(covered) {
+            let mut shown = word.plain.clone();
+            if !covered {
+                if let Some(query) = self.word_query(&searcher, &word.stem, &mut marked)? {
+                    ideas.push(query);
+                }
+                if let Some(better) = self.spelling_suggestion(&searcher, &word.plain)? {
+                    shown = better;
+                    any_correction = true;
+                }
+            }
+            corrected.push(shown);
+        }
+        let suggestion = any_correction.then(|| corrected.join(" "));
+
+        if ideas.is_empty() {
+            return Ok(SearchOutcome {
+                suggestion,
+                ..SearchOutcome::default()
+            });
+        }
+        let query = BooleanQuery::new(
+            ideas
+                .into_iter()
+                .map(|idea| (Occur::Should, idea))
+                .collect(),
+        );
+        let (top, total) = searcher.search(
+            &query,
+            &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+        )?;
+        marked.sort_unstable();
+        marked.dedup();
+        let marked_query = BooleanQuery::new_multiterms_query(
+            marked
+                .iter()
+                .map(|word| Term::from_field_text(self.fields.body, word))
+                .collect(),
+        );
+        let mut snippets = SnippetGenerator::create(&searcher, &marked_query, self.fields.body)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(top.len());
+        for (_score, address) in top.into_iter().take(limit) {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                document
+                    .get_first(field)
+                    .and_then(|value| value.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            };
+            let body = text(self.fields.passage);
+            hits.push(Hit {
+                slug: text(self.fields.slug),
+                snippet: snippet_parts(&snippets.snippet(&body), body.len()),
+            });
+        }
+        Ok(SearchOutcome {
+            total,
+            hits,
+            suggestion,
+        })
+    }
+
+    /// One word of the query, looked for in every field with that field's weight. A word the
+    /// index does not know stands for the similar words it does ("sciatia" for "sciatica").
+    /// The body terms it looks for are added to `marked`, for the snippet.
+    fn word_query(
+        &self,
+        searcher: &Searcher,
+        stem: &str,
+        marked: &mut Vec<String>,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, weight) in self.fields.weighted() {
+            let term = Term::from_field_text(field, stem);
+            if searcher.doc_freq(&term)? > 0 {
+                if field == self.fields.body {
+                    marked.push(stem.to_owned());
+                }
+                clauses.push((Occur::Should, term_query(term, weight)));
+                continue;
+            }
+            let distance = typo_allowance(stem);
+            if distance == 0 {
+                continue;
+            }
+            for (similar, _) in similar_words(searcher, field, stem, distance)? {
+                let term = Term::from_field_text(field, &similar);
+                if field == self.fields.body {
+                    marked.push(similar);
+                }
+                clauses.push((Occur::Should, term_query(term, weight * TYPO_WEIGHT)));
+            }
+        }
+        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    }
+
+    /// Any term of a synonym group, in any field; the reader's own wording counts most.
+    fn synonym_query(&self, group: &StemmedGroup, stems: &[&str]) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in &group.terms {
+            let typed = occurrences(stems, term).next().is_some();
+            let term_weight = if typed { 1.0 } else { SYNONYM_WEIGHT };
+            for (field, weight) in self.fields.weighted() {
+                let weight = weight * term_weight;
+                let query: Box<dyn Query> = match term.as_slice() {
+                    [single] => term_query(Term::from_field_text(field, single), weight),
+                    words => Box::new(BoostQuery::new(
+                        Box::new(PhraseQuery::new(
+                            words
+                                .iter()
+                                .map(|word| Term::from_field_text(field, word))
+                                .collect(),
+                        )),
+                        weight,
+                    )),
+                };
+                clauses.push((Occur::Should, query));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A real word from the articles close to `word`, when `word` itself appears nowhere.
+    fn spelling_suggestion(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let allowance = typo_allowance(word);
+        if allowance == 0 || !word.chars().all(char::is_alphabetic) {
+            return Ok(None);
+        }
+        let field = self.fields.spelling;
+        if searcher.doc_freq(&Term::from_field_text(field, word))? > 0 {
+            return Ok(None);
+        }
+        // The closest words first, and among equally close ones the most used.
+        for distance in 1..=allowance {
+            if let Some((best, _)) = similar_words(searcher, field, word, distance)?
+                .into_iter()
+                .next()
+            {
+                return Ok(Some(best));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Up to `limit` other articles most like `article` by title, tags and summary, best first.
+    pub fn related(&self, article: &Article, limit: usize) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let documents = searcher.num_docs();
+        let front = &article.front;
+        let text = |text: &str| vec![OwnedValue::Str(text.to_owned())];
+        let query = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            // Words in most articles ("back", "pain") say nothing about what is alike.
+            .with_max_doc_frequency((documents / 2).max(2))
+            .with_min_term_frequency(1)
+            .with_min_word_length(3)
+            .with_max_query_terms(24)
+            .with_document_fields(vec![
+                (self.fields.title, text(&front.title)),
+                (self.fields.tags, text(&front.tags.join(" "))),
+                (self.fields.summary, text(&front.summary)),
+            ]);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let mut slugs = Vec::with_capacity(limit);
+        for (_score, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let Some(slug) = document
+                .get_first(self.fields.slug)
+                .and_then(|value| value.as_str().map(str::to_owned))
+            else {
+                continue;
+            };
+            if slug != article.slug && slugs.len() < limit {
+                slugs.push(slug);
+            }
+        }
+        Ok(slugs)
+    }
+}
+
+fn term_query(term: Term, weight: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        weight,
+    ))
+}
+
+/// Where the word sequence `phrase` starts in `words`.
+fn occurrences<'a>(words: &'a [&str], phrase: &'a [String]) -> impl Iterator<Item = usize> + 'a {
+    let length = phrase.len();
+    (0..words.len().saturating_sub(length.saturating_sub(1))).filter(move |&start| {
+        length > 0
+            && words[start..start + length]
+                .iter()
+                .zip(phrase)
+                .all(|(word, term)| *word == term)
+    })
+}
+
+/// Words in `field` within `distance` edits of `word` (a swap of two letters counts as one),
+/// most used first, through tantivy's Levenshtein automaton over the term dictionary.
+fn similar_words(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    distance: u8,
+) -> Result<Vec<(String, u64)>, SearchError> {
+    let mut found: HashMap<String, u64> = HashMap::new();
+    let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+    for segment in searcher.segment_readers() {
+        let inverted_index = segment.inverted_index(field)?;
+        let mut stream = inverted_index
+            .terms()
+            .search(query.automaton()?)
+            .into_stream()
+            .map_err(|error| SearchError(error.into()))?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if term != word {
+                *found.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let mut found: Vec<(String, u64)> = found.into_iter().collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found.truncate(MAX_TYPO_EXPANSIONS);
+    Ok(found)
+}
+
+/// The snippet as plain and marked runs, with an ellipsis where it starts or stops mid-text.
+fn snippet_parts(snippet: &Snippet, body_len: usize) -> Vec<SnippetPart> {
+    let fragment = snippet.fragment();
+    if fragment.trim().is_empty() {
+        return Vec::new();
+    }
+    let range = snippet.fragment_range();
+    let mut parts = Vec::new();
+    let plain = |text: &str, parts: &mut Vec<SnippetPart>| {
+        if !text.is_empty() {
+            parts.push(SnippetPart {
+                text: text.to_owned(),
+                marked: false,
+            });
+        }
+    };
+    if range.start > 0 {
+        plain("… ", &mut parts);
+    }
+    let mut at = 0;
+    for highlight in snippet.highlighted() {
+        let (Some(before), Some(marked)) = (
+            fragment.get(at..highlight.start),
+            fragment.get(highlight.clone()),
+        ) else {
+            continue;
+        };
+        plain(before, &mut parts);
+        parts.push(SnippetPart {
+            text: marked.to_owned(),
+            marked: true,
+        });
+        at = highlight.end;
+    }
+    plain(fragment.get(at..).unwrap_or_default(), &mut parts);
+    if range.end < body_len {
+        plain(" …", &mut parts);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_must_be_exact_and_long_ones_may_have_two_typos() {
+        assert_eq!(typo_allowance("leg"), 0);
+        assert_eq!(typo_allowance("lumbr"), 1);
+        assert_eq!(typo_allowance("sciatia"), 2);
+    }
+
+    #[test]
+    fn phrases_are_found_only_as_whole_word_runs() {
+        let phrase = vec!["trap".to_owned(), "nerv".to_owned()];
+        assert_eq!(
+            occurrences(&["a", "trap", "nerv"], &phrase).collect::<Vec<_>>(),
+            [1]
+        );
+        assert_eq!(occurrences(&["nerv", "trap"], &phrase).count(), 0);
+        assert_eq!(occurrences(&["trap"], &phrase).count(), 0);
+        assert_eq!(occurrences(&[], &phrase).count(), 0);
+    }
+
+    #[test]
+    fn the_analyzer_stems_english_and_splits_on_anything_but_letters_and_digits() {
+        assert_eq!(tokens(&stemming_analyzer(), "Cramping"), ["cramp"]);
+        assert_eq!(tokens(&stemming_analyzer(), "cramps"), ["cramp"]);
+        assert_eq!(
+            tokens(&plain_analyzer(), "title:\"AND\" (back*\0pain"),
+            ["title", "and", "back", "pain"]
+        );
+    }
+}
