@@ -139,7 +139,7 @@ async fn results_show_title_topic_summary_count_and_a_marked_snippet() {
         select_texts(&document, ".result-count"),
         [format!("{} articles match “sciatica”.", hrefs.len())]
     );
-    let first = library.get("spine-problems").expect("article");
+    let first = library.get("sciatica").expect("the sciatica article");
     assert_eq!(
         select_texts(&document, ".search-results > li:first-child > a"),
         std::slice::from_ref(&first.front.title)
