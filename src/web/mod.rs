@@ -12,6 +12,7 @@ pub mod security_headers;
 pub mod site;
 pub mod structured_data;
 pub mod syndication;
+pub mod unread_body;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -192,7 +193,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 /// Builds the application with its middleware, so every entry point serves the same thing.
 ///
-/// Outermost first: security headers (so they are on everything, the replaced 500 page included),
+/// Outermost first: unread request bodies (so the connection closes after any response sent before
+/// its body arrived), security headers (so they are on everything, the replaced 500 page included),
 /// the request log, then the 500 page.
 pub fn app(
     state: AppState,
@@ -231,6 +233,18 @@ pub fn app(
                 let mut response = response.await?;
                 security_headers::apply(response.headers_mut(), https);
                 Ok(response)
+            }
+        })
+        .wrap_fn(|mut request, service| {
+            let method = request.method().clone();
+            let shared_body = unread_body::share_body(&mut request);
+            let response = service.call(request);
+            async move {
+                let response = response.await?;
+                Ok(match shared_body {
+                    Some(shared) => unread_body::hold_until_sent(&method, shared, response),
+                    None => response,
+                })
             }
         })
         .configure(move |config| {

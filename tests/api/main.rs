@@ -10,5 +10,6 @@ mod helpers;
 mod live_reload;
 mod pages;
 mod production;
+mod request_bodies;
 mod security;
 mod stylesheet;
