@@ -145,6 +145,8 @@ impl TestDb {
 struct Discussion {
     app: TestApp,
     session: Option<String>,
+    /// Sent as `X-Forwarded-For`, to act as that client behind a trusted proxy.
+    client: Option<&'static str>,
 }
 
 async fn spawn_with(config: DiscussionConfig) -> Discussion {
@@ -155,6 +157,7 @@ async fn spawn_with(config: DiscussionConfig) -> Discussion {
         })
         .await,
         session: None,
+        client: None,
     }
 }
 
@@ -180,6 +183,9 @@ impl Discussion {
         let mut request = self.app.client.get(self.app.url(path));
         if let Some(cookie) = &self.session {
             request = request.header(COOKIE, cookie);
+        }
+        if let Some(client) = self.client {
+            request = request.header("x-forwarded-for", client);
         }
         let response = request.send().await.expect("request reaches the server");
         let status = response.status();
@@ -209,6 +215,9 @@ impl Discussion {
             .body(body);
         if let Some(cookie) = &self.session {
             request = request.header(COOKIE, cookie);
+        }
+        if let Some(client) = self.client {
+            request = request.header("x-forwarded-for", client);
         }
         request.send().await.expect("request reaches the server")
     }
@@ -353,7 +362,7 @@ on_both_databases!(
     posting_is_rate_limited_per_client,
     red_flag_words_tell_the_poster_not_to_wait,
     moderator_sign_in_wrong_password_and_sign_out,
-    sign_in_is_rate_limited_per_name,
+    sign_in_is_locked_per_name_and_client_never_per_name,
     moderation_needs_a_session_and_its_token,
     a_restart_keeps_every_post,
     fifty_parallel_posts_are_all_stored_exactly_once,
@@ -897,6 +906,7 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
     let mut secure = Discussion {
         app: https,
         session: None,
+        client: None,
     };
     let response = secure.login(MODERATOR, PASSWORD).await;
     let cookie = response
@@ -908,20 +918,39 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
-async fn sign_in_is_rate_limited_per_name(db: &TestDb) {
+async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
-    let mut site = spawn_with(db.config()).await;
+    let app = spawn_app_with(ServeConfig {
+        comments: Some(db.config()),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..bundled_config()
+    })
+    .await;
+    let mut attacker = Discussion {
+        app,
+        session: None,
+        client: Some("192.0.2.66"),
+    };
     for _ in 0..5 {
-        let response = site.login(MODERATOR, "a wrong password").await;
+        let response = attacker.login(MODERATOR, "a wrong password").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    // Even the right password waits now.
-    let response = site.login(MODERATOR, PASSWORD).await;
+    // The guessing client now waits, even with the right password...
+    let response = attacker.login(MODERATOR, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().get("retry-after").is_some());
     assert!(response.headers().get(SET_COOKIE).is_none());
 
-    // Per client too.
+    // ...but the moderator, from her own address, signs in at once.
+    let mut moderator = Discussion {
+        client: Some("198.51.100.7"),
+        ..attacker
+    };
+    let response = moderator.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers().get(SET_COOKIE).is_some());
+
+    // Per client too, whatever the name.
     let db_config = DiscussionConfig {
         login_limit: RateLimit {
             per_minute: 1,
@@ -936,6 +965,15 @@ async fn sign_in_is_rate_limited_per_name(db: &TestDb) {
     }
     let response = site.login("someone-else", "a wrong password").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response
+        .headers()
+        .get("retry-after")
+        .expect("every 429 says when to come back")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
 }
 
 async fn moderation_needs_a_session_and_its_token(db: &TestDb) {
@@ -1069,6 +1107,7 @@ async fn fifty_parallel_posts_are_all_stored_exactly_once(db: &TestDb) {
         })
         .await,
         session: None,
+        client: None,
     };
     moderator.login(MODERATOR, PASSWORD).await;
     let moderator = Arc::new(moderator);

@@ -802,3 +802,47 @@ async fn sigint_with_watch_exits_0_promptly() {
         stopped_at.elapsed()
     );
 }
+
+/// Security telemetry: an operator can see who is being guessed at, and from where, without the
+/// password ever reaching the log, and a name cannot forge a log line.
+#[tokio::test]
+async fn a_failed_sign_in_is_logged_with_the_name_and_the_client() {
+    let server = RunningBinary::start(&["--comments", "moderated"]).await;
+    let http = reqwest::Client::new();
+    let login = format!("http://{}/moderate/login", server.address);
+    let form = http.get(&login).send().await.expect("sign-in form");
+    let form = html(&form.text().await.expect("text"));
+    let token = select_attrs(&form, "input[name=csrf-token]", "value").remove(0);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf-token", token.as_str()),
+            ("name", "mallory\nforged line"),
+            ("password", "hunter2-guess"),
+        ])
+        .finish();
+    let response = http
+        .post(&login)
+        .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .body(body)
+        .send()
+        .await
+        .expect("sign-in answered");
+    assert_eq!(response.status(), 401);
+
+    server.signal("TERM");
+    let (_, log) = server.exit().await;
+    let line = log
+        .lines()
+        .find(|line| line.contains("a moderator sign-in failed"))
+        .unwrap_or_else(|| panic!("no sign-in failure in the log: {log}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(
+        line.contains(r#"moderator="mallory\nforged line""#),
+        "{line}"
+    );
+    assert!(line.contains("client=127.0.0.1"), "{line}");
+    assert!(
+        !log.contains("hunter2"),
+        "the password is never logged: {log}"
+    );
+}

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 
 use self::csrf::Csrf;
 use self::form::{Form, read_body};
-use self::moderate::NameFailures;
+use self::moderate::SignInFailures;
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path};
 use super::checker::BodyRefusal;
@@ -46,7 +46,7 @@ pub struct DiscussionConfig {
     pub post_limit: RateLimit,
     /// Sign-in attempts per client.
     pub login_limit: RateLimit,
-    /// Wrong passwords allowed per moderator name in `NAME_FAILURE_WINDOW`.
+    /// Wrong passwords allowed per (moderator name, client) in `NAME_FAILURE_WINDOW`.
     pub login_failures_per_name: u32,
     /// How long an article's posts are served from memory before the database is asked again.
     pub page_ttl: Duration,
@@ -96,7 +96,7 @@ pub struct Discussion {
     csrf: Csrf,
     post_limiter: RateLimiter,
     login_limiter: RateLimiter,
-    name_failures: NameFailures,
+    name_failures: SignInFailures,
     pages: PageCache,
 }
 
@@ -117,7 +117,7 @@ impl Discussion {
             csrf: Csrf::new(config.secret.clone().unwrap_or_else(random_key)),
             post_limiter: RateLimiter::new(config.post_limit),
             login_limiter: RateLimiter::new(config.login_limit),
-            name_failures: NameFailures::new(config.login_failures_per_name),
+            name_failures: SignInFailures::new(config.login_failures_per_name),
             pages: PageCache::new(config.page_ttl),
         })
     }

@@ -4,6 +4,7 @@
 //! the session (or, for signing in, to the login form).
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,7 @@ use super::{
 };
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
-use crate::rate_limit::Decision;
+use crate::rate_limit::{Decision, bucket_key};
 use crate::web::AppState;
 use crate::web::retry_after;
 use crate::web::site::{Site, article_path};
@@ -32,29 +33,35 @@ pub const LOGOUT_PATH: &str = "/moderate/logout";
 pub const COOKIE: &str = "backcare_moderator";
 /// How long a moderator stays signed in.
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
-/// Wrong passwords for one name are counted over this long.
+/// Wrong passwords for one name from one client are counted over this long.
 pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOGIN_PURPOSE: &str = "login";
 
-/// Wrong passwords per moderator name, so guessing one account's password from many
-/// addresses is slow too. Bounded: the oldest names are forgotten first.
-pub struct NameFailures {
+/// Wrong passwords per (moderator name, client), so one client cannot keep guessing one
+/// account's password, while a stranger's wrong guesses never lock the moderator out: the lock
+/// is on the pair, never on the name alone. Bounded: the oldest entries are forgotten first.
+pub struct SignInFailures {
     max: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    failures: Mutex<HashMap<NameAndClient, VecDeque<Instant>>>,
 }
+
+/// The typed name (trimmed, lower case) and the client's rate-limit key.
+type NameAndClient = (String, Option<IpAddr>);
 
 const REMEMBERED_NAMES: usize = 10_000;
 
-impl NameFailures {
+impl SignInFailures {
     pub fn new(max: u32) -> Self {
-        NameFailures {
+        SignInFailures {
             max: max.max(1) as usize,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn key(name: &str) -> String {
-        name.trim().to_lowercase()
+    /// Names are compared as typed, ignoring case and surrounding space; an IPv6 client is its
+    /// /64, as for every other per-client limit.
+    fn key(name: &str, client: Option<IpAddr>) -> NameAndClient {
+        (name.trim().to_lowercase(), client.map(bucket_key))
     }
 
     fn recent(times: &mut VecDeque<Instant>, now: Instant) {
@@ -66,10 +73,10 @@ impl NameFailures {
         }
     }
 
-    /// How long until `name` may try again, if it has had too many wrong passwords.
-    pub fn blocked(&self, name: &str, now: Instant) -> Option<Duration> {
+    /// How long until `client` may try `name` again, if it has had too many wrong passwords.
+    pub fn blocked(&self, name: &str, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let times = failures.get_mut(&Self::key(name))?;
+        let times = failures.get_mut(&Self::key(name, client))?;
         Self::recent(times, now);
         (times.len() >= self.max).then(|| {
             let oldest = times.front().copied().unwrap_or(now);
@@ -77,7 +84,7 @@ impl NameFailures {
         })
     }
 
-    pub fn record(&self, name: &str, now: Instant) {
+    pub fn record(&self, name: &str, client: Option<IpAddr>, now: Instant) {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         if failures.len() >= REMEMBERED_NAMES {
             failures.retain(|_, times| {
@@ -88,17 +95,23 @@ impl NameFailures {
                 failures.clear();
             }
         }
-        let times = failures.entry(Self::key(name)).or_default();
+        let times = failures.entry(Self::key(name, client)).or_default();
         Self::recent(times, now);
         times.push_back(now);
     }
 
-    pub fn clear(&self, name: &str) {
+    pub fn clear(&self, name: &str, client: Option<IpAddr>) {
         self.failures
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(&Self::key(name));
+            .remove(&Self::key(name, client));
     }
+}
+
+/// A typed sign-in name as it may appear in the log: at most 64 characters, and written with
+/// `?` (Debug) so control characters are escaped and cannot forge log lines.
+fn name_for_log(name: &str) -> String {
+    name.chars().take(64).collect()
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -307,13 +320,20 @@ async fn login(
         retry_after(&mut response, wait);
         response
     };
-    if let Some(client) = state.client_ip(&request)
+    // Every attempt costs the client a token, so a failing client is slowed down.
+    let client = state.client_ip(&request);
+    if let Some(client) = client
         && let Decision::Limited { retry_after: wait } =
             discussion.login_limiter.check(client, Instant::now())
     {
         return limited(wait);
     }
-    if let Some(wait) = discussion.name_failures.blocked(&name, Instant::now()) {
+    // Only this client's own failures for this name lock it out: a stranger guessing the
+    // moderator's password from elsewhere never stops the right password from working.
+    if let Some(wait) = discussion
+        .name_failures
+        .blocked(&name, client, Instant::now())
+    {
         return limited(wait);
     }
     if name.is_empty() || password.is_empty() {
@@ -340,8 +360,16 @@ async fn login(
     .await
     .unwrap_or(false);
     if !matches {
-        discussion.name_failures.record(&name, Instant::now());
-        tracing::warn!("a moderator sign-in failed");
+        discussion
+            .name_failures
+            .record(&name, client, Instant::now());
+        // Security telemetry, documented in the README: the name typed and the client address,
+        // never the password.
+        tracing::warn!(
+            moderator = ?name_for_log(&name),
+            client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+            "a moderator sign-in failed"
+        );
         return login_page(
             site,
             &discussion,
@@ -351,7 +379,7 @@ async fn login(
             None,
         );
     }
-    discussion.name_failures.clear(&name);
+    discussion.name_failures.clear(&name, client);
     let token = new_session_token();
     if let Err(error) = discussion
         .storage
@@ -581,21 +609,27 @@ mod tests {
     use actix_web::test::TestRequest;
 
     #[test]
-    fn wrong_passwords_per_name_block_for_a_while() {
-        let failures = NameFailures::new(3);
+    fn wrong_passwords_lock_one_name_for_one_client_for_a_while() {
+        let failures = SignInFailures::new(3);
         let start = Instant::now();
+        let attacker = Some("192.0.2.1".parse().unwrap());
+        let moderator = Some("198.51.100.7".parse().unwrap());
         for _ in 0..2 {
-            failures.record("Alex", start);
+            failures.record("Alex", attacker, start);
         }
-        assert_eq!(failures.blocked("alex", start), None);
-        failures.record(" ALEX ", start);
-        assert_eq!(failures.blocked("alex", start), Some(NAME_FAILURE_WINDOW));
-        assert!(failures.blocked("sam", start).is_none());
+        assert_eq!(failures.blocked("alex", attacker, start), None);
+        failures.record(" ALEX ", attacker, start);
+        assert_eq!(
+            failures.blocked("alex", attacker, start),
+            Some(NAME_FAILURE_WINDOW)
+        );
+        assert!(failures.blocked("alex", moderator, start).is_none());
+        assert!(failures.blocked("sam", attacker, start).is_none());
         let later = start + NAME_FAILURE_WINDOW;
-        assert_eq!(failures.blocked("alex", later), None);
-        failures.record("alex", later);
-        failures.clear("alex");
-        assert_eq!(failures.blocked("alex", later), None);
+        assert_eq!(failures.blocked("alex", attacker, later), None);
+        failures.record("alex", attacker, later);
+        failures.clear("alex", attacker);
+        assert_eq!(failures.blocked("alex", attacker, later), None);
     }
 
     #[test]
