@@ -693,24 +693,54 @@ async fn missing_or_wrong_form_tokens_are_refused_with_the_text_kept(db: &TestDb
         assert_ne!(fresh, token);
     }
 
-    // A good token from another site's page is still refused: the browser says where it came from.
-    let token = site.post_token(ARTICLE).await;
+    // A good token from another site's page is still refused: the browser says where it came
+    // from. The opaque origin `null` (a sandboxed frame, a data: page) counts as another site.
+    for origin in ["https://evil.example", "null"] {
+        let token = site.post_token(ARTICLE).await;
+        let response = site
+            .app
+            .client
+            .post(site.app.url(&discussion_path(ARTICLE)))
+            .header("content-type", FORM_CONTENT_TYPE)
+            .header("origin", origin)
+            .body(encode(&[
+                ("csrf-token", &token),
+                ("display-name", "Jo"),
+                ("text", "My back hurts after lifting."),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "Origin: {origin}");
+        let page = html(&response.text().await.unwrap());
+        assert_eq!(
+            select_texts(&page, "#discussion-text"),
+            ["My back hurts after lifting."],
+            "the text is kept"
+        );
+    }
+    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+
+    // Signing in with `Origin: null` gets no session either, whatever the token.
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let (_, form) = site.page("/moderate/login").await;
+    let token = input_value(&form, "input[name=csrf-token]");
     let response = site
         .app
         .client
-        .post(site.app.url(&discussion_path(ARTICLE)))
+        .post(site.app.url("/moderate/login"))
         .header("content-type", FORM_CONTENT_TYPE)
-        .header("origin", "https://evil.example")
+        .header("origin", "null")
         .body(encode(&[
             ("csrf-token", &token),
-            ("display-name", "Jo"),
-            ("text", "My back hurts after lifting."),
+            ("name", MODERATOR),
+            ("password", PASSWORD),
         ]))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+    assert!(response.headers().get(SET_COOKIE).is_none());
 }
 
 async fn the_honeypot_pretends_success_and_stores_nothing(db: &TestDb) {
@@ -789,12 +819,12 @@ async fn red_flag_words_tell_the_poster_not_to_wait(db: &TestDb) {
         let response = site.post(ARTICLE, "Jo", text).await;
         let location = response.headers().get(LOCATION).unwrap().to_str().unwrap();
         assert_eq!(
-            location, "/articles/back-spasms/discussion/thanks?urgent=1",
+            location, "/articles/back-spasms/discussion/thanks/warning-signs",
             "{text}"
         );
         assert!(
-            !location.contains("pee"),
-            "the text never goes in the address"
+            !location.contains('?') && !location.contains("pee"),
+            "neither the text nor a health hint goes in a query string"
         );
         let (_, page) = site.page(location).await;
         assert_eq!(
@@ -805,6 +835,12 @@ async fn red_flag_words_tell_the_poster_not_to_wait(db: &TestDb) {
         assert!(links.contains(&"/symptom-checker".to_owned()));
         assert!(links.contains(&"/articles/when-to-get-help".to_owned()));
     }
+    // The old query string no longer changes the plain thank-you page.
+    let (status, page) = site
+        .page("/articles/back-spasms/discussion/thanks?urgent=1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count(&page, ".callout-emergency"), 0);
 }
 
 async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {

@@ -4,7 +4,8 @@
 //! window is six hours, so a token is good for six to twelve hours and needs nothing stored.
 //! The purpose binds a token to one form: the post form of one article, the login form, or one
 //! moderator's session. Browsers also say where a form came from (`Origin`, `Sec-Fetch-Site`):
-//! a post that says it came from another site is refused whatever its token.
+//! a post that says it came from another site, or from the opaque origin `null`, is refused
+//! whatever its token.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderName};
@@ -96,9 +97,10 @@ pub fn is_cross_site(request: &HttpRequest, base_url: &BaseUrl) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    // "null" comes from privacy settings and sandboxes: it says nothing, so the token decides.
-    if origin == "null" {
-        return false;
+    // "null" comes from sandboxed frames, `data:` pages and some redirects: an attacker can
+    // produce it at will, and our own forms never send it, so it counts as another site.
+    if origin.eq_ignore_ascii_case("null") {
+        return true;
     }
     let origin = origin.trim_end_matches('/');
     let matches_base = origin.eq_ignore_ascii_case(base_url.as_str().trim_end_matches('/'));
@@ -168,7 +170,7 @@ mod tests {
             &request(&[("origin", "http://127.0.0.1:8080")]),
             &base
         ));
-        assert!(!is_cross_site(&request(&[("origin", "null")]), &base));
+        assert!(is_cross_site(&request(&[("origin", "null")]), &base));
         assert!(is_cross_site(
             &request(&[("origin", "https://evil.example")]),
             &base

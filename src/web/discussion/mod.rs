@@ -24,7 +24,9 @@ use self::csrf::Csrf;
 use self::form::{Form, read_body};
 use self::moderate::SignInFailures;
 use self::page::{PageCache, PageKey, SplitPage};
-use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path};
+use self::views::{
+    DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path, warning_signs_thanks_path,
+};
 use super::checker::BodyRefusal;
 use super::pages::{ErrorPage, Layout};
 use super::site::{HTML, NO_STORE, Page, Site, article_path};
@@ -200,6 +202,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::resource("/articles/{slug}/discussion/thanks")
                 .route(web::get().to(thanks))
                 .route(web::head().to(thanks))
+                .default_service(not_allowed("GET, HEAD")),
+        )
+        .service(
+            web::resource("/articles/{slug}/discussion/thanks/warning-signs")
+                .route(web::get().to(warning_signs_thanks))
+                .route(web::head().to(warning_signs_thanks))
                 .default_service(not_allowed("GET, HEAD")),
         );
     moderate::routes(config);
@@ -422,11 +430,10 @@ async fn submit(
         Ok(id) => {
             tracing::info!(id, slug, "stored a post for moderation");
             let urgent = !red_flags(post.text.as_str()).is_empty();
-            let location = thanks_path(&slug);
             see_other(&if urgent {
-                format!("{location}?urgent=1")
+                warning_signs_thanks_path(&slug)
             } else {
-                location
+                thanks_path(&slug)
             })
         }
         Err(error) => {
@@ -444,18 +451,24 @@ async fn submit(
     }
 }
 
-/// `GET /articles/{slug}/discussion/thanks[?urgent=1]`.
+/// `GET /articles/{slug}/discussion/thanks`.
 async fn thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    thanks_page(request, state, false)
+}
+
+/// `GET /articles/{slug}/discussion/thanks/warning-signs`: the thank-you page that also says not
+/// to wait for replies.
+async fn warning_signs_thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    thanks_page(request, state, true)
+}
+
+fn thanks_page(request: HttpRequest, state: web::Data<AppState>, urgent: bool) -> HttpResponse {
     let generation = current(&state);
     let site = &generation.site;
     let slug = slug(&request);
     let Some(article) = generation.library.get(slug) else {
         return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
     };
-    let urgent = request
-        .query_string()
-        .split('&')
-        .any(|pair| pair == "urgent=1");
     let mut layout = Layout::new(
         "Thanks for your post",
         &article.front.summary,

@@ -16,6 +16,12 @@ pub fn thanks_path(slug: &str) -> String {
     format!("/articles/{slug}/discussion/thanks")
 }
 
+/// The thank-you page for a post that mentions warning signs. Its own path rather than a flag in
+/// the query string, which browser history and proxy logs would keep next to the article.
+pub fn warning_signs_thanks_path(slug: &str) -> String {
+    format!("/articles/{slug}/discussion/thanks/warning-signs")
+}
+
 pub struct DateView {
     pub iso: String,
     pub long: String,
