@@ -3,6 +3,7 @@
 //! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
 
 pub mod commands;
+pub mod hygiene;
 pub mod moderators;
 pub mod post;
 pub mod red_flags;

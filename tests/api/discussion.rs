@@ -356,6 +356,8 @@ on_both_databases!(
     rejected_posts_never_show,
     mentions_link_the_earlier_post_of_that_name,
     markup_in_any_field_is_shown_as_text,
+    chinese_arabic_and_emoji_posts_count_characters_not_bytes,
+    invisible_and_direction_changing_characters_are_removed,
     bad_fields_show_the_form_again_with_every_problem_and_the_text_kept,
     missing_or_wrong_form_tokens_are_refused_with_the_text_kept,
     the_honeypot_pretends_success_and_stores_nothing,
@@ -567,6 +569,86 @@ async fn markup_in_any_field_is_shown_as_text(db: &TestDb) {
     );
 }
 
+async fn chinese_arabic_and_emoji_posts_count_characters_not_bytes(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    // 5,000 characters exactly: Chinese (3 bytes each in UTF-8, 9 percent-encoded) and emoji
+    // (4 bytes, 12 percent-encoded) are accepted; one more character is refused by count.
+    let chinese = "我的背很痛".repeat(1000);
+    let emoji = "😣".repeat(5000);
+    let arabic = "ظهري يؤلمني بعد رفع الصندوق";
+    for (name, text) in [
+        ("李明", chinese.as_str()),
+        ("سارة", arabic),
+        ("🙂🙂", emoji.as_str()),
+    ] {
+        site.post_ok(ARTICLE, name, text).await;
+    }
+    let too_long = format!("{emoji}😣");
+    let response = site.post(ARTICLE, "Jo", &too_long).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&response.text().await.unwrap());
+    assert_eq!(
+        select_texts(&page, ".error-summary li a"),
+        ["Your post must be 5,000 characters or fewer: it has 5,001"]
+    );
+    assert_eq!(select_texts(&page, "#discussion-text"), [too_long.as_str()]);
+
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+    let shown = site.shown(ARTICLE).await;
+    let texts: Vec<&str> = shown.iter().map(|(_, _, text)| text.as_str()).collect();
+    assert_eq!(texts, [emoji.as_str(), arabic, chinese.as_str()]);
+    let authors: Vec<&str> = shown.iter().map(|(_, author, _)| author.as_str()).collect();
+    assert_eq!(authors, ["🙂🙂", "سارة", "李明"]);
+    // Right-to-left text sets its own direction without turning the page around it.
+    let article = site.article(ARTICLE).await;
+    assert_eq!(count(&article, ".post-text[dir=auto]"), 3);
+    assert_eq!(count(&article, ".post-author bdi"), 3);
+}
+
+async fn invisible_and_direction_changing_characters_are_removed(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    // A name of zero-width spaces, or one visible letter padded with them, is no name.
+    for (name, problem) in [
+        ("\u{200B}\u{200B}\u{200B}", "Enter a display name"),
+        (
+            "J\u{200B}\u{2060}\u{3164}",
+            "Display name must be 2 characters or more",
+        ),
+    ] {
+        let response = site
+            .post(ARTICLE, name, "My back hurts after lifting.")
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?}"
+        );
+        let page = html(&response.text().await.unwrap());
+        assert_eq!(select_texts(&page, ".error-summary li a"), [problem]);
+    }
+    // Direction overrides and isolates, paired or not, are taken out of names and posts;
+    // the joiner inside an emoji sequence stays.
+    site.post_ok(
+        ARTICLE,
+        "Eve\u{202E}",
+        "Worse at night \u{2067}\u{202E}reversed\u{202C}\u{2069} 👩\u{200D}⚕️ said rest.",
+    )
+    .await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+    assert_eq!(
+        site.shown(ARTICLE).await,
+        [(
+            "post-1".to_owned(),
+            "Eve".to_owned(),
+            "Worse at night reversed 👩\u{200D}⚕️ said rest.".to_owned()
+        )]
+    );
+}
+
 async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db: &TestDb) {
     let site = spawn_with(db.config()).await;
     let token = site.post_token(ARTICLE).await;
@@ -645,7 +727,7 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let response = site.app.post(&path, None, "text=hello").await;
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let huge = format!("text={}", "a".repeat(17 * 1024));
+    let huge = format!("text={}", "a".repeat(64 * 1024 + 1));
     let response = site.app.post(&path, Some(FORM_CONTENT_TYPE), huge).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let page = html(&response.text().await.unwrap());

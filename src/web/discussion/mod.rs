@@ -318,7 +318,7 @@ pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
         BodyRefusal::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "Your post is too long",
-            "The form sent more than 16 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
+            "The form sent more than 64 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
         ),
         BodyRefusal::Unreadable => (
             StatusCode::BAD_REQUEST,
