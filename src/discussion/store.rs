@@ -130,6 +130,15 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
 }
 
+/// What storing a post did.
+#[derive(Debug, Clone)]
+pub enum Added {
+    /// Stored as pending, with this id.
+    Stored(i64),
+    /// Its form had already sent this post; nothing new was stored.
+    AlreadySent(StoredPost),
+}
+
 /// The database, whichever kind it is.
 #[derive(Debug, Clone)]
 pub struct Storage {
@@ -175,28 +184,49 @@ impl Storage {
         self.backend
     }
 
-    /// Stores `post` as pending and returns its id; it is committed when this returns `Ok`.
+    /// Stores `post` as pending, sent by the form `form_id`, and returns its id; it is committed
+    /// when this returns `Ok`. A form already used returns what it sent instead, unchanged.
     pub async fn add_post(
         &self,
         article_slug: &str,
         post: &NewPost,
+        form_id: &str,
         now: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Added, StoreError> {
         let mut transaction = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at, form_id) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (form_id) DO NOTHING RETURNING id",
         )
         .bind(article_slug)
         .bind(post.display_name.as_str())
         .bind(post.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(post.text.as_str())
         .bind(unix(now))
-        .fetch_one(&mut *transaction)
+        .bind(form_id)
+        .fetch_optional(&mut *transaction)
         .await?;
-        let id: i64 = row.try_get("id")?;
         transaction.commit().await?;
-        Ok(id)
+        match row {
+            Some(row) => Ok(Added::Stored(row.try_get("id")?)),
+            None => match self.post_by_form(form_id).await? {
+                Some(earlier) => Ok(Added::AlreadySent(earlier)),
+                // The earlier post was purged between the insert and this read.
+                None => Err(StoreError::Query(sqlx::Error::RowNotFound)),
+            },
+        }
+    }
+
+    /// The post the form `form_id` sent, if it sent one.
+    pub async fn post_by_form(&self, form_id: &str) -> Result<Option<StoredPost>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
+             moderated_by, moderated_at FROM posts WHERE form_id = $1",
+        )
+        .bind(form_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(stored_post).transpose()
     }
 
     /// An article's approved posts, newest (highest number) first, at most `limit` of them.

@@ -1,5 +1,11 @@
 //! Cross-site request forgery defences for the discussion and moderation forms.
 //!
+//! Post and sign-in tokens are bound to the browser (double submit): a random visitor value
+//! lives in a `HttpOnly; SameSite=Strict` session cookie and goes into the token's purpose, so a
+//! token fetched by one browser is worthless in another. Each rendered post form also has its own
+//! random form id in the purpose, which the database keeps with the post it sent: the same form
+//! cannot send a second, different post, and sending the same post again changes nothing.
+//!
 //! Tokens are stateless: `window.hmac` where `hmac = HMAC-SHA256(secret, purpose, window)` and a
 //! window is six hours, so a token is good for six to twelve hours and needs nothing stored.
 //! The purpose binds a token to one form: the post form of one article, the login form, or one
@@ -13,8 +19,59 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::discussion::moderators::hex;
+use crate::discussion::moderators::{hex, random_key};
 use crate::web::BaseUrl;
+
+/// The browser's random value. A session cookie: gone when the browser closes, and never used
+/// for anything but checking that a form came back to the browser it was given to.
+pub const VISITOR_COOKIE: &str = "backcare_visitor";
+
+/// 128 random bits as 32 hex digits: a visitor value or a form id.
+pub fn new_random_id() -> String {
+    hex(&random_key()[..16])
+}
+
+fn is_random_id(text: &str) -> bool {
+    text.len() == 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The visitor value the browser sent back, if it is one of ours.
+pub fn visitor(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == VISITOR_COOKIE && is_random_id(value))
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A form id as posted, if it is well formed.
+pub fn form_id(text: &str) -> Option<&str> {
+    is_random_id(text).then_some(text)
+}
+
+/// `Set-Cookie` for a new visitor value; `Secure` when the site is served over https.
+pub fn visitor_cookie(value: &str, secure: bool) -> String {
+    format!(
+        "{VISITOR_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The purpose of an article's post form, for one browser and one rendering of the form.
+pub fn post_purpose(slug: &str, visitor: &str, form_id: &str) -> String {
+    format!("post:{slug}\0{visitor}\0{form_id}")
+}
+
+/// The purpose of the sign-in form, for one browser.
+pub fn login_purpose(visitor: &str) -> String {
+    format!("login\0{visitor}")
+}
 
 /// Six hours in seconds.
 const WINDOW_SECONDS: i64 = 6 * 60 * 60;
@@ -149,6 +206,22 @@ mod tests {
         }
         let forged_window = format!("{}{}", window(now) + 1, &token[token.find('.').unwrap()..]);
         assert!(!csrf.verify("post:/articles/a", &forged_window, now));
+    }
+
+    #[test]
+    fn tokens_are_bound_to_one_browser_and_one_form() {
+        let csrf = Csrf::new(b"secret".to_vec());
+        let now = at(1_800_000_000);
+        let (visitor, form) = (new_random_id(), new_random_id());
+        let token = csrf.token(&post_purpose("a", &visitor, &form), now);
+        assert!(csrf.verify(&post_purpose("a", &visitor, &form), &token, now));
+        let other = new_random_id();
+        assert!(!csrf.verify(&post_purpose("a", &other, &form), &token, now));
+        assert!(!csrf.verify(&post_purpose("a", &visitor, &other), &token, now));
+        assert!(!csrf.verify(&login_purpose(&visitor), &token, now));
+        assert!(is_random_id(&visitor) && visitor != form);
+        assert!(form_id("0123456789abcdef0123456789ABCDEF").is_none());
+        assert!(form_id("<script>").is_none());
     }
 
     #[test]

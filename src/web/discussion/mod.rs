@@ -25,15 +25,17 @@ use self::form::{Form, read_body};
 use self::moderate::SignInFailures;
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{
-    DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path, warning_signs_thanks_path,
+    DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, form_fields,
+    thanks_path, warning_signs_thanks_path,
 };
 use super::checker::BodyRefusal;
 use super::pages::{ErrorPage, Layout};
 use super::site::{HTML, NO_STORE, Page, Site, article_path};
-use super::{AppState, Generation, retry_after, send_page, serve_page};
+use super::{AppState, Generation, retry_after, serve_page};
 use crate::discussion::moderators::random_key;
+use crate::discussion::store::Added;
 use crate::discussion::{
-    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags, thread,
+    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, StoredPost, red_flags, thread,
 };
 use crate::rate_limit::{Decision, RateLimit, RateLimiter};
 
@@ -124,8 +126,13 @@ impl Discussion {
         })
     }
 
-    fn post_purpose(slug: &str) -> String {
-        format!("post:{slug}")
+    /// A new post form's hidden fields for this browser: a fresh form id and its token.
+    fn new_form_fields(&self, slug: &str, visitor: &str, now: OffsetDateTime) -> String {
+        let form_id = csrf::new_random_id();
+        let token = self
+            .csrf
+            .token(&csrf::post_purpose(slug, visitor, &form_id), now);
+        form_fields(&form_id, &token)
     }
 
     /// The article at `split` with its discussion, from the cache when it is fresh.
@@ -167,7 +174,7 @@ impl Discussion {
             shown_limit: more.then_some(SHOWN_POSTS),
             form: FormView::new(
                 slug,
-                self.csrf.token(&Self::post_purpose(slug), utc),
+                FORM_FIELDS_MARKER.to_owned(),
                 &RawPost::default(),
                 &[],
             ),
@@ -234,7 +241,9 @@ fn slug(request: &HttpRequest) -> &str {
     request.match_info().get("slug").unwrap_or_default()
 }
 
-/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in.
+/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, and the post
+/// form's hidden fields made for this browser. Such a page is one reader's own: never stored,
+/// and compressed per response with fast gzip.
 async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let generation = current(&state);
     let (Some(discussion), Some(split)) = (
@@ -243,9 +252,48 @@ async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     ) else {
         return serve_page(request).await;
     };
-    let page = discussion.article_page(slug(&request), split).await;
-    send_page(&request, &page)
+    let slug = slug(&request);
+    let page = discussion.article_page(slug, split).await;
+    let visitor = Visitor::of(&request, &state);
+    let fields = discussion.new_form_fields(slug, &visitor.value, OffsetDateTime::now_utc());
+    let body = page::fill_form_fields(page.body(), &fields);
+    let mut response = page::personal_page(&request, body);
+    visitor.set_cookie(&mut response);
+    response
 }
+
+/// The browser's visitor value (see `csrf`), or a new one to set with the response.
+pub(crate) struct Visitor {
+    pub value: String,
+    /// The browser sent none (a first visit, or cookies blocked): the response sets one.
+    pub is_new: bool,
+    secure: bool,
+}
+
+impl Visitor {
+    pub fn of(request: &HttpRequest, state: &AppState) -> Visitor {
+        let sent = csrf::visitor(request);
+        Visitor {
+            is_new: sent.is_none(),
+            value: sent.unwrap_or_else(csrf::new_random_id),
+            secure: moderate::is_https(request, state),
+        }
+    }
+
+    /// Adds the `Set-Cookie` a new visitor value needs.
+    pub fn set_cookie(&self, response: &mut HttpResponse) {
+        if !self.is_new {
+            return;
+        }
+        let cookie = csrf::visitor_cookie(&self.value, self.secure);
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Said when a form comes back without the visitor cookie it was given with.
+pub(crate) const COOKIES_BLOCKED: &str = "Your browser did not send back the cookie this form needs. Allow cookies for this site, then send the form again. The cookie is only used to check that the form came back from your browser, and it goes when you close your browser.";
 
 /// Any other method on an article: 405 as for every page, 404 if there is no such article.
 async fn article_method_not_allowed(
@@ -378,7 +426,9 @@ async fn submit(
         }
     }
     let now = OffsetDateTime::now_utc();
-    let purpose = Discussion::post_purpose(&slug);
+    let visitor = Visitor::of(&request, &state);
+    // Every form shown again is a new one, bound to this browser.
+    let fresh_fields = discussion.new_form_fields(&slug, &visitor.value, now);
     let form_page =
         |status: StatusCode, problem: Option<&str>, errors: &[crate::discussion::PostError]| {
             let title = if problem.is_some() || !errors.is_empty() {
@@ -393,27 +443,73 @@ async fn submit(
                 article_title: &article.front.title,
                 article_href: article_path(&slug),
                 problem,
-                form: FormView::new(&slug, discussion.csrf.token(&purpose, now), &raw, errors),
+                form: FormView::new(&slug, fresh_fields.clone(), &raw, errors),
             };
-            private_page(site, status, &page)
+            let mut response = private_page(site, status, &page);
+            visitor.set_cookie(&mut response);
+            response
         };
 
-    let token = form.text("csrf-token");
-    if csrf::is_cross_site(&request, &site.settings.base_url)
-        || !discussion.csrf.verify(&purpose, &token, now)
-    {
+    if csrf::is_cross_site(&request, &site.settings.base_url) {
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+    }
+    if visitor.is_new {
         return form_page(
             StatusCode::FORBIDDEN,
-            Some(
-                "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.",
-            ),
+            Some(&format!(
+                "Your post was not sent, but it is below. {COOKIES_BLOCKED}"
+            )),
             &[],
         );
+    }
+    let form_id = form.text("form-id");
+    let Some(form_id) = csrf::form_id(&form_id) else {
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+    };
+    let token = form.text("csrf-token");
+    if !discussion.csrf.verify(
+        &csrf::post_purpose(&slug, &visitor.value, form_id),
+        &token,
+        now,
+    ) {
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
     }
     let post = match NewPost::parse(&raw) {
         Ok(post) => post,
         Err(errors) => return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
     };
+    let unavailable = || {
+        let mut response = form_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(
+                "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
+            ),
+            &[],
+        );
+        retry_after(&mut response, Duration::from_secs(60));
+        response
+    };
+    // The same form again: the writer never saw the answer (a lost connection, a restart), or
+    // someone is replaying it. Before the rate limit, so a retry is never refused.
+    let answer_to_resend = |earlier: &StoredPost| {
+        if earlier.article_slug == slug
+            && earlier.display_name == post.display_name.as_str()
+            && earlier.text == post.text.as_str()
+        {
+            tracing::info!(id = earlier.id, slug, "the same post was sent again");
+            thanks_redirect(&slug, &earlier.text)
+        } else {
+            form_page(StatusCode::CONFLICT, Some(USED_FORM), &[])
+        }
+    };
+    match discussion.storage.post_by_form(form_id).await {
+        Ok(Some(earlier)) => return answer_to_resend(&earlier),
+        Ok(None) => {}
+        Err(error) => {
+            tracing::error!(%error, slug, "could not look up a post form");
+            return unavailable();
+        }
+    }
     if let Some(client) = state.client_ip(&request)
         && let Decision::Limited { retry_after: wait } =
             discussion.post_limiter.check(client, Instant::now())
@@ -426,29 +522,33 @@ async fn submit(
         retry_after(&mut response, wait);
         return response;
     }
-    match discussion.storage.add_post(&slug, &post, now).await {
-        Ok(id) => {
+    match discussion
+        .storage
+        .add_post(&slug, &post, form_id, now)
+        .await
+    {
+        Ok(Added::Stored(id)) => {
             tracing::info!(id, slug, "stored a post for moderation");
-            let urgent = !red_flags(post.text.as_str()).is_empty();
-            see_other(&if urgent {
-                warning_signs_thanks_path(&slug)
-            } else {
-                thanks_path(&slug)
-            })
+            thanks_redirect(&slug, post.text.as_str())
         }
+        Ok(Added::AlreadySent(earlier)) => answer_to_resend(&earlier),
         Err(error) => {
             tracing::error!(%error, slug, "could not store a post");
-            let mut response = form_page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some(
-                    "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
-                ),
-                &[],
-            );
-            retry_after(&mut response, Duration::from_secs(60));
-            response
+            unavailable()
         }
     }
+}
+
+const EXPIRED_FORM: &str = "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.";
+const USED_FORM: &str = "This form has already sent a different post, so this one was not sent. Check it below and send it again.";
+
+/// After a post: the thank-you page, the one that says not to wait if it mentions warning signs.
+fn thanks_redirect(slug: &str, text: &str) -> HttpResponse {
+    see_other(&if red_flags(text).is_empty() {
+        thanks_path(slug)
+    } else {
+        warning_signs_thanks_path(slug)
+    })
 }
 
 /// `GET /articles/{slug}/discussion/thanks`.

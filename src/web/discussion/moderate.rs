@@ -17,8 +17,8 @@ use super::csrf;
 use super::form::{Form, read_body};
 use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
 use super::{
-    Discussion, current, discussion, message_page, not_allowed, private_page, refusal_page,
-    see_other,
+    COOKIES_BLOCKED, Discussion, Visitor, current, discussion, message_page, not_allowed,
+    private_page, refusal_page, see_other,
 };
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
@@ -35,7 +35,6 @@ pub const COOKIE: &str = "backcare_moderator";
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
 /// Wrong passwords for one name from one client are counted over this long.
 pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-const LOGIN_PURPOSE: &str = "login";
 
 /// Wrong passwords per (moderator name, client), so one client cannot keep guessing one
 /// account's password, while a stranger's wrong guesses never lock the moderator out: the lock
@@ -182,7 +181,7 @@ fn moderate_purpose(token_hash: &str) -> String {
 }
 
 /// Whether the browser talks to us over https (directly, or through a trusted proxy).
-fn is_https(request: &HttpRequest, state: &AppState) -> bool {
+pub(super) fn is_https(request: &HttpRequest, state: &AppState) -> bool {
     let protection = &state.protection;
     protection.https
         || (!protection.trusted_proxies.is_empty()
@@ -213,6 +212,7 @@ fn unavailable(site: &Site) -> HttpResponse {
 fn login_page(
     site: &Site,
     discussion: &Discussion,
+    visitor: &Visitor,
     status: StatusCode,
     name: &str,
     error: Option<&str>,
@@ -232,9 +232,10 @@ fn login_page(
     layout.noindex = true;
     let page = LoginPage {
         layout,
-        csrf_token: discussion
-            .csrf
-            .token(LOGIN_PURPOSE, OffsetDateTime::now_utc()),
+        csrf_token: discussion.csrf.token(
+            &csrf::login_purpose(&visitor.value),
+            OffsetDateTime::now_utc(),
+        ),
         name: name.to_owned(),
         errors: error
             .map(|message| ErrorLink {
@@ -245,7 +246,9 @@ fn login_page(
             .collect(),
         notice,
     };
-    private_page(site, status, &page)
+    let mut response = private_page(site, status, &page);
+    visitor.set_cookie(&mut response);
+    response
 }
 
 /// `GET /moderate/login`.
@@ -264,6 +267,7 @@ async fn login_form(request: HttpRequest, state: web::Data<AppState>) -> HttpRes
     login_page(
         site,
         &discussion,
+        &Visitor::of(&request, &state),
         StatusCode::OK,
         "",
         None,
@@ -290,14 +294,29 @@ async fn login(
     let name = form.text("name").trim().to_owned();
     let password = form.text("password");
     let now = OffsetDateTime::now_utc();
+    let visitor = Visitor::of(&request, &state);
+    if visitor.is_new {
+        return login_page(
+            site,
+            &discussion,
+            &visitor,
+            StatusCode::FORBIDDEN,
+            &name,
+            Some(COOKIES_BLOCKED),
+            None,
+        );
+    }
     if csrf::is_cross_site(&request, &site.settings.base_url)
-        || !discussion
-            .csrf
-            .verify(LOGIN_PURPOSE, &form.text("csrf-token"), now)
+        || !discussion.csrf.verify(
+            &csrf::login_purpose(&visitor.value),
+            &form.text("csrf-token"),
+            now,
+        )
     {
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::FORBIDDEN,
             &name,
             Some("The sign-in form expired. Enter your name and password again"),
@@ -312,6 +331,7 @@ async fn login(
         let mut response = login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::TOO_MANY_REQUESTS,
             &name,
             Some(&message),
@@ -340,6 +360,7 @@ async fn login(
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::UNPROCESSABLE_ENTITY,
             &name,
             Some("Enter your name and password"),
@@ -373,6 +394,7 @@ async fn login(
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::UNAUTHORIZED,
             &name,
             Some("Enter a correct name and password"),
