@@ -127,6 +127,8 @@ pub struct Moderated {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub moderator: String,
+    /// When the moderator signed in.
+    pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
 
@@ -418,22 +420,28 @@ impl Storage {
         Ok(())
     }
 
-    /// The moderator signed in with the token hashing to `token_hash`, if it has not expired.
+    /// The moderator signed in with the token hashing to `token_hash`, if the session has not
+    /// expired and was used within `idle`; using it now keeps it alive for another `idle`.
     pub async fn session(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
+        idle: time::Duration,
     ) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query(
-            "SELECT moderator, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            "UPDATE sessions SET last_seen_at = $2 \
+             WHERE token_hash = $1 AND expires_at > $2 AND COALESCE(last_seen_at, created_at) > $3 \
+             RETURNING moderator, created_at, expires_at",
         )
         .bind(token_hash)
         .bind(unix(now))
+        .bind(unix(now - idle))
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
             Ok(Session {
                 moderator: row.try_get("moderator")?,
+                created_at: from_unix(row.try_get("created_at")?),
                 expires_at: from_unix(row.try_get("expires_at")?),
             })
         })

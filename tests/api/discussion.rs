@@ -408,6 +408,7 @@ on_both_databases!(
     moderator_sign_in_wrong_password_and_sign_out,
     sign_in_is_locked_per_name_and_client_never_per_name,
     moderation_needs_a_session_and_its_token,
+    an_unused_session_ends_and_the_queue_says_since_when_and_how_many,
     a_restart_keeps_every_post,
     fifty_parallel_posts_are_all_stored_exactly_once,
     export_writes_every_post_as_json_lines,
@@ -1287,6 +1288,54 @@ async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+}
+
+async fn an_unused_session_ends_and_the_queue_says_since_when_and_how_many(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(DiscussionConfig {
+        session_idle: time::Duration::seconds(3),
+        ..db.config()
+    })
+    .await;
+    site.post_ok(ARTICLE, "Jo", "Waiting for a moderator.")
+        .await;
+    site.post_ok(ARTICLE, "Sam", "Also waiting for a moderator.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (status, page) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select_texts(&page, "title"),
+        ["Posts waiting for a moderator (2) - backcare"]
+    );
+    let bar = select_texts(&page, ".moderator-bar p").join(" ");
+    let today = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[day padding:none] [month repr:long] [year]"
+        ))
+        .unwrap();
+    assert!(
+        bar.starts_with("Signed in as alex since ") && bar.ends_with(&format!("UTC on {today}")),
+        "{bar}"
+    );
+
+    // Each use keeps the session alive...
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(site.page("/moderate").await.0, StatusCode::OK);
+    }
+    // ...and a pause longer than the idle limit ends it.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let response = site
+        .app
+        .client
+        .get(site.app.url("/moderate"))
+        .header(COOKIE, site.session.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/moderate/login");
 }
 
 async fn moderation_needs_a_session_and_its_token(db: &TestDb) {

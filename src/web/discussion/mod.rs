@@ -54,6 +54,8 @@ pub struct DiscussionConfig {
     pub login_failures_per_name: u32,
     /// How long an article's posts are served from memory before the database is asked again.
     pub page_ttl: Duration,
+    /// A moderator session unused for this long ends (on top of the 12-hour limit).
+    pub session_idle: time::Duration,
 }
 
 impl DiscussionConfig {
@@ -74,6 +76,7 @@ impl DiscussionConfig {
             login_limit: Self::LOGIN_LIMIT,
             login_failures_per_name: 5,
             page_ttl: Duration::from_secs(2),
+            session_idle: moderate::SESSION_IDLE,
         }
     }
 }
@@ -102,6 +105,7 @@ pub struct Discussion {
     login_limiter: RateLimiter,
     name_failures: SignInFailures,
     pages: PageCache,
+    session_idle: time::Duration,
 }
 
 impl std::fmt::Debug for Discussion {
@@ -123,6 +127,7 @@ impl Discussion {
             login_limiter: RateLimiter::new(config.login_limit),
             name_failures: SignInFailures::new(config.login_failures_per_name),
             pages: PageCache::new(config.page_ttl),
+            session_idle: config.session_idle,
         })
     }
 

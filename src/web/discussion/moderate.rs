@@ -31,8 +31,10 @@ pub const QUEUE_PATH: &str = "/moderate";
 pub const LOGIN_PATH: &str = "/moderate/login";
 pub const LOGOUT_PATH: &str = "/moderate/logout";
 pub const COOKIE: &str = "backcare_moderator";
-/// How long a moderator stays signed in.
+/// How long a moderator stays signed in at most.
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
+/// A session unused for this long ends too (`DiscussionConfig::session_idle`).
+pub const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 /// Wrong passwords for one name from one client are counted over this long.
 pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -144,6 +146,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 struct SignedIn {
     moderator: String,
     token_hash: String,
+    since: OffsetDateTime,
 }
 
 fn session_cookie(request: &HttpRequest) -> Option<String> {
@@ -168,12 +171,26 @@ async fn signed_in(
     let token_hash = token_hash(&token);
     let session = discussion
         .storage
-        .session(&token_hash, OffsetDateTime::now_utc())
+        .session(
+            &token_hash,
+            OffsetDateTime::now_utc(),
+            discussion.session_idle,
+        )
         .await?;
     Ok(session.map(|session| SignedIn {
         moderator: session.moderator,
         token_hash,
+        since: session.created_at,
     }))
+}
+
+/// "14:05 UTC on 29 November 2026": when the session began, so a moderator notices a session
+/// they did not start.
+fn signed_in_since(time: OffsetDateTime) -> String {
+    time.format(time::macros::format_description!(
+        "[hour]:[minute] UTC on [day padding:none] [month repr:long] [year]"
+    ))
+    .unwrap_or_default()
 }
 
 fn moderate_purpose(token_hash: &str) -> String {
@@ -517,7 +534,7 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             return unavailable(site);
         }
     };
-    let posts = pending
+    let posts: Vec<PendingView> = pending
         .into_iter()
         .map(|post| {
             let article = generation.library.get(&post.article_slug);
@@ -547,8 +564,10 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         "done=gone" => Some("That post had already been moderated, so nothing was changed."),
         _ => None,
     };
+    // The count in the title shows on the browser tab, so a moderator sees work is waiting.
+    let title = format!("Posts waiting for a moderator ({})", posts.len());
     let mut layout = super::Layout::new(
-        "Posts waiting for a moderator",
+        &title,
         "Reader posts waiting for a moderator.",
         "",
         &site.settings,
@@ -556,6 +575,7 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     layout.noindex = true;
     let page = QueuePage {
         layout,
+        signed_in_since: signed_in_since(signed_in.since),
         csrf_token: discussion.csrf.token(
             &moderate_purpose(&signed_in.token_hash),
             OffsetDateTime::now_utc(),

@@ -199,6 +199,8 @@ pub struct PendingView {
 pub struct QueuePage<'a> {
     pub layout: Layout<'a>,
     pub moderator: String,
+    /// When this session began, in words.
+    pub signed_in_since: String,
     pub csrf_token: String,
     pub posts: Vec<PendingView>,
     pub notice: Option<&'static str>,
