@@ -30,6 +30,8 @@ pub struct ThreadPost {
     pub display_name: String,
     pub created_at: OffsetDateTime,
     pub paragraphs: Vec<Paragraph>,
+    /// Taken down by a moderator: only its number is shown.
+    pub removed: bool,
 }
 
 /// Turns an article's approved posts (in any order) into the thread shown under it, newest
@@ -40,6 +42,16 @@ pub fn thread(mut posts: Vec<ApprovedPost>) -> Vec<ThreadPost> {
     let mut thread: Vec<ThreadPost> = posts
         .into_iter()
         .map(|post| {
+            if post.removed {
+                // Nothing of a removed post is shown, and mentions never link to it.
+                return ThreadPost {
+                    number: post.number,
+                    display_name: String::new(),
+                    created_at: post.created_at,
+                    paragraphs: Vec::new(),
+                    removed: true,
+                };
+            }
             let paragraphs = render_text(&post.text, &earlier);
             earlier.add(&post.display_name, post.number);
             ThreadPost {
@@ -47,6 +59,7 @@ pub fn thread(mut posts: Vec<ApprovedPost>) -> Vec<ThreadPost> {
                 display_name: post.display_name,
                 created_at: post.created_at,
                 paragraphs,
+                removed: false,
             }
         })
         .collect();
@@ -65,6 +78,7 @@ mod tests {
             display_name: name.to_owned(),
             text: text.to_owned(),
             created_at: OffsetDateTime::UNIX_EPOCH,
+            removed: false,
         }
     }
 

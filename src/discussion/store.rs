@@ -77,6 +77,8 @@ impl Status {
 pub enum Decision {
     Approve,
     Reject,
+    /// Take down a post that was approved: it keeps its number, its text is no longer shown.
+    Remove,
 }
 
 /// A post as the article page shows it.
@@ -87,6 +89,8 @@ pub struct ApprovedPost {
     pub display_name: String,
     pub text: String,
     pub created_at: OffsetDateTime,
+    /// Taken down by a moderator: shown only as "Post N was removed by a moderator".
+    pub removed: bool,
 }
 
 /// A post as the moderation queue shows it.
@@ -113,6 +117,8 @@ pub struct StoredPost {
     pub created_at: OffsetDateTime,
     pub moderated_by: Option<String>,
     pub moderated_at: Option<OffsetDateTime>,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<OffsetDateTime>,
 }
 
 /// The outcome of moderating a post that was still pending.
@@ -138,7 +144,7 @@ pub enum Added {
     /// Stored as pending, with this id.
     Stored(i64),
     /// Its form had already sent this post; nothing new was stored.
-    AlreadySent(StoredPost),
+    AlreadySent(Box<StoredPost>),
 }
 
 /// The database, whichever kind it is.
@@ -212,7 +218,7 @@ impl Storage {
         match row {
             Some(row) => Ok(Added::Stored(row.try_get("id")?)),
             None => match self.post_by_form(form_id).await? {
-                Some(earlier) => Ok(Added::AlreadySent(earlier)),
+                Some(earlier) => Ok(Added::AlreadySent(Box::new(earlier))),
                 // The earlier post was purged between the insert and this read.
                 None => Err(StoreError::Query(sqlx::Error::RowNotFound)),
             },
@@ -223,7 +229,7 @@ impl Storage {
     pub async fn post_by_form(&self, form_id: &str) -> Result<Option<StoredPost>, StoreError> {
         let row = sqlx::query(
             "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
-             moderated_by, moderated_at FROM posts WHERE form_id = $1",
+             moderated_by, moderated_at, removed_by, removed_at FROM posts WHERE form_id = $1",
         )
         .bind(form_id)
         .fetch_optional(&self.pool)
@@ -238,7 +244,7 @@ impl Storage {
         limit: i64,
     ) -> Result<Vec<ApprovedPost>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, number, display_name, body, created_at FROM posts \
+            "SELECT id, number, display_name, body, created_at, removed_at FROM posts \
              WHERE article_slug = $1 AND status = 'approved' \
              ORDER BY number DESC LIMIT $2",
         )
@@ -254,6 +260,7 @@ impl Storage {
                     display_name: row.try_get("display_name")?,
                     text: row.try_get("body")?,
                     created_at: from_unix(row.try_get("created_at")?),
+                    removed: row.try_get::<Option<i64>, _>("removed_at")?.is_some(),
                 })
             })
             .collect()
@@ -267,18 +274,7 @@ impl Storage {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingPost {
-                    id: row.try_get("id")?,
-                    article_slug: row.try_get("article_slug")?,
-                    display_name: row.try_get("display_name")?,
-                    email: row.try_get("email")?,
-                    text: row.try_get("body")?,
-                    created_at: from_unix(row.try_get("created_at")?),
-                })
-            })
-            .collect()
+        rows.iter().map(pending_post).collect()
     }
 
     /// Approves or rejects post `id` if it is still pending, recording who and when; an
@@ -294,6 +290,7 @@ impl Storage {
         let status = match decision {
             Decision::Approve => Status::Approved,
             Decision::Reject => Status::Rejected,
+            Decision::Remove => return self.remove(id, moderator, now).await,
         };
         let mut transaction = self.pool.begin().await?;
         // A write first, so SQLite takes its write lock at once and two moderators never
@@ -339,11 +336,51 @@ impl Storage {
         }))
     }
 
+    /// Takes down approved post `id`, recording who and when; `None` if it is not an approved
+    /// post still shown.
+    async fn remove(
+        &self,
+        id: i64,
+        moderator: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Moderated>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE posts SET removed_by = $1, removed_at = $2 \
+             WHERE id = $3 AND status = 'approved' AND removed_at IS NULL \
+             RETURNING article_slug, number",
+        )
+        .bind(moderator)
+        .bind(unix(now))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Moderated {
+                article_slug: row.try_get("article_slug")?,
+                number: row.try_get("number")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The most recently approved posts still shown, newest first, for taking one down.
+    pub async fn recently_approved(&self, limit: i64) -> Result<Vec<PendingPost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, created_at FROM posts \
+             WHERE status = 'approved' AND removed_at IS NULL \
+             ORDER BY moderated_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(pending_post).collect()
+    }
+
     /// Every post ever stored, oldest first.
     pub async fn all_posts(&self) -> Result<Vec<StoredPost>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
-             moderated_by, moderated_at FROM posts ORDER BY id",
+             moderated_by, moderated_at, removed_by, removed_at FROM posts ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -462,6 +499,17 @@ impl Storage {
     }
 }
 
+fn pending_post(row: &AnyRow) -> Result<PendingPost, StoreError> {
+    Ok(PendingPost {
+        id: row.try_get("id")?,
+        article_slug: row.try_get("article_slug")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        text: row.try_get("body")?,
+        created_at: from_unix(row.try_get("created_at")?),
+    })
+}
+
 fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
     let status: String = row.try_get("status")?;
     let moderated_at: Option<i64> = row.try_get("moderated_at")?;
@@ -476,6 +524,8 @@ fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
         created_at: from_unix(row.try_get("created_at")?),
         moderated_by: row.try_get("moderated_by")?,
         moderated_at: moderated_at.map(from_unix),
+        removed_by: row.try_get("removed_by")?,
+        removed_at: row.try_get::<Option<i64>, _>("removed_at")?.map(from_unix),
     })
 }
 

@@ -393,6 +393,7 @@ macro_rules! on_both_databases {
 on_both_databases!(
     a_post_waits_for_approval_then_shows_newest_first_with_its_number,
     rejected_posts_never_show,
+    a_moderator_can_take_down_an_approved_post_and_its_number_stays,
     mentions_link_the_earlier_post_of_that_name,
     markup_in_any_field_is_shown_as_text,
     chinese_arabic_and_emoji_posts_count_characters_not_bytes,
@@ -560,6 +561,57 @@ async fn rejected_posts_never_show(db: &TestDb) {
         "/moderate?done=gone"
     );
     assert_eq!(site.shown(ARTICLE).await.len(), 1);
+}
+
+async fn a_moderator_can_take_down_an_approved_post_and_its_number_stays(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "A post that should never have gone up.")
+        .await;
+    site.post_ok(ARTICLE, "Sam", "A good post that stays.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+
+    let (_, queue) = site.page("/moderate").await;
+    let offered = select_attrs(&queue, ".recently-approved > li", "id");
+    assert_eq!(offered.len(), 2, "both approved posts can be taken down");
+    let jo = db
+        .storage()
+        .await
+        .all_posts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|post| post.display_name == "Jo")
+        .unwrap();
+    let response = site.decide(jo.id, "remove").await;
+    assert_eq!(response.headers()[LOCATION], "/moderate?done=removed");
+
+    let article = site.article(ARTICLE).await;
+    assert_eq!(
+        select_texts(&article, "#post-1"),
+        ["Post 1 was removed by a moderator."]
+    );
+    assert!(!html_text(&article).contains("should never have gone up"));
+    assert_eq!(select_texts(&article, "#post-2 .post-author"), ["by Sam"]);
+    let stored = db.storage().await.all_posts().await.unwrap();
+    let removed = stored.iter().find(|post| post.id == jo.id).unwrap();
+    assert_eq!(removed.removed_by.as_deref(), Some(MODERATOR));
+    assert!(removed.removed_at.is_some());
+
+    // Taking it down twice changes nothing; numbering carries on after it.
+    let response = site.decide(jo.id, "remove").await;
+    assert_eq!(response.headers()[LOCATION], "/moderate?done=gone");
+    site.post_ok(ARTICLE, "Kim", "A third post after the removal.")
+        .await;
+    site.approve_all().await;
+    let article = site.article(ARTICLE).await;
+    assert_eq!(select_texts(&article, "#post-3 .post-author"), ["by Kim"]);
+}
+
+fn html_text(document: &scraper::Html) -> String {
+    document.root_element().text().collect()
 }
 
 async fn mentions_link_the_earlier_post_of_that_name(db: &TestDb) {

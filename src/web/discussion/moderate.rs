@@ -21,7 +21,9 @@ use super::{
     private_page, refusal_page, see_other,
 };
 use crate::discussion::moderators::{self, new_session_token, token_hash};
-use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
+use crate::discussion::{
+    Decision as Moderation, EarlierPosters, PendingPost, red_flags, render_text,
+};
 use crate::rate_limit::{Decision, bucket_key};
 use crate::web::AppState;
 use crate::web::retry_after;
@@ -512,7 +514,10 @@ async fn logout(
     response
 }
 
-/// `GET /moderate`: pending posts, oldest first.
+/// How many recently approved posts `/moderate` offers to take down.
+const RECENTLY_APPROVED: i64 = 20;
+
+/// `GET /moderate`: pending posts, oldest first, then recently approved ones.
 async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let generation = current(&state);
     let site = &generation.site;
@@ -534,33 +539,45 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             return unavailable(site);
         }
     };
-    let posts: Vec<PendingView> = pending
-        .into_iter()
-        .map(|post| {
-            let article = generation.library.get(&post.article_slug);
-            PendingView {
-                id: post.id,
-                article_title: article.map_or_else(
-                    || post.article_slug.clone(),
-                    |article| article.front.title.clone(),
-                ),
-                article_href: article_path(&post.article_slug),
-                red_flags: red_flags(&post.text)
-                    .iter()
-                    .map(|flag| flag.label)
-                    .collect(),
-                paragraphs: render_text(&post.text, &EarlierPosters::new()),
-                display_name: post.display_name,
-                email: post.email,
-                date: DateView::from(post.created_at),
-                approve_action: format!("/moderate/posts/{}/approve", post.id),
-                reject_action: format!("/moderate/posts/{}/reject", post.id),
-            }
-        })
-        .collect();
+    let recently_approved = match discussion
+        .storage
+        .recently_approved(RECENTLY_APPROVED)
+        .await
+    {
+        Ok(posts) => posts,
+        Err(error) => {
+            tracing::error!(%error, "could not read the recently approved posts");
+            return unavailable(site);
+        }
+    };
+    let view = |post: PendingPost| {
+        let article = generation.library.get(&post.article_slug);
+        PendingView {
+            id: post.id,
+            article_title: article.map_or_else(
+                || post.article_slug.clone(),
+                |article| article.front.title.clone(),
+            ),
+            article_href: article_path(&post.article_slug),
+            red_flags: red_flags(&post.text)
+                .iter()
+                .map(|flag| flag.label)
+                .collect(),
+            paragraphs: render_text(&post.text, &EarlierPosters::new()),
+            display_name: post.display_name,
+            email: post.email,
+            date: DateView::from(post.created_at),
+            approve_action: format!("/moderate/posts/{}/approve", post.id),
+            reject_action: format!("/moderate/posts/{}/reject", post.id),
+            remove_action: format!("/moderate/posts/{}/remove", post.id),
+        }
+    };
+    let posts: Vec<PendingView> = pending.into_iter().map(view).collect();
+    let recently_approved: Vec<PendingView> = recently_approved.into_iter().map(view).collect();
     let notice = match request.query_string() {
         "done=approved" => Some("Post approved. It now shows under its article."),
         "done=rejected" => Some("Post rejected. It will not be shown."),
+        "done=removed" => Some("Post removed. Its number now says it was removed by a moderator."),
         "done=gone" => Some("That post had already been moderated, so nothing was changed."),
         _ => None,
     };
@@ -576,6 +593,7 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     let page = QueuePage {
         layout,
         signed_in_since: signed_in_since(signed_in.since),
+        recently_approved,
         csrf_token: discussion.csrf.token(
             &moderate_purpose(&signed_in.token_hash),
             OffsetDateTime::now_utc(),
@@ -587,7 +605,7 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     private_page(site, StatusCode::OK, &page)
 }
 
-/// `POST /moderate/posts/{id}/approve` or `.../reject`.
+/// `POST /moderate/posts/{id}/approve`, `.../reject` or `.../remove`.
 async fn decide(
     request: HttpRequest,
     payload: web::Payload,
@@ -605,6 +623,7 @@ async fn decide(
     let decision = match request.match_info().get("decision") {
         Some("approve") => Some(Moderation::Approve),
         Some("reject") => Some(Moderation::Reject),
+        Some("remove") => Some(Moderation::Remove),
         _ => None,
     };
     let (Some(id), Some(decision)) = (id, decision) else {
@@ -635,6 +654,7 @@ async fn decide(
             see_other(match decision {
                 Moderation::Approve => "/moderate?done=approved",
                 Moderation::Reject => "/moderate?done=rejected",
+                Moderation::Remove => "/moderate?done=removed",
             })
         }
         Ok(None) => see_other("/moderate?done=gone"),

@@ -49,6 +49,7 @@ pub struct PostView {
     pub display_name: String,
     pub date: DateView,
     pub paragraphs: Vec<Paragraph>,
+    pub removed: bool,
 }
 
 impl From<ThreadPost> for PostView {
@@ -58,6 +59,7 @@ impl From<ThreadPost> for PostView {
             display_name: post.display_name,
             date: post.created_at.into(),
             paragraphs: post.paragraphs,
+            removed: post.removed,
         }
     }
 }
@@ -192,12 +194,15 @@ pub struct PendingView {
     pub red_flags: Vec<&'static str>,
     pub approve_action: String,
     pub reject_action: String,
+    pub remove_action: String,
 }
 
 #[derive(Template)]
 #[template(path = "moderate.html")]
 pub struct QueuePage<'a> {
     pub layout: Layout<'a>,
+    /// Approved posts still shown, newest first, each with a button to take it down.
+    pub recently_approved: Vec<PendingView>,
     pub moderator: String,
     /// When this session began, in words.
     pub signed_in_since: String,
