@@ -88,6 +88,18 @@ pub struct CommentsArgs {
 pub enum CommentsAction {
     /// Write every post (pending, approved and rejected) to standard output as JSON lines, for backups.
     Export(DatabaseArgs),
+    /// Delete rejected posts and remove email addresses from posts older than a period.
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Age beyond which rejected posts are deleted and email addresses removed, e.g. 30d.
+    #[arg(long, value_name = "DAYS", value_parser = crate::discussion::parse_retention)]
+    pub older_than: time::Duration,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Whether articles have a reader discussion.
@@ -238,6 +250,17 @@ pub struct ServeArgs {
     /// [default: random at each start]
     #[arg(long, env = "BACKCARE_SECRET_FILE", value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
+
+    /// How long rejected posts and email addresses are kept; the server purges older ones at
+    /// start-up and then daily (as `comments purge --older-than` does).
+    #[arg(
+        long,
+        env = "BACKCARE_COMMENTS_RETENTION",
+        default_value = "90d",
+        value_name = "DAYS",
+        value_parser = crate::discussion::parse_retention
+    )]
+    pub comments_retention: time::Duration,
 }
 
 impl ServeArgs {

@@ -106,3 +106,13 @@ pub async fn export(storage: &Storage, out: &mut impl Write) -> Result<usize, Co
     out.flush()?;
     Ok(posts.len())
 }
+
+/// `backcare comments purge --older-than 30d`: deletes rejected posts written more than
+/// `older_than` before `now` and removes the email address of every older post.
+pub async fn purge(
+    storage: &Storage,
+    older_than: time::Duration,
+    now: OffsetDateTime,
+) -> Result<super::Purged, CommandError> {
+    Ok(storage.purge(now - older_than).await?)
+}

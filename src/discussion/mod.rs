@@ -16,9 +16,26 @@ pub use post::{Field, NewPost, PostError, RawPost};
 pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
 pub use render::{EarlierPosters, Paragraph, Segment, render_text};
 pub use store::{
-    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Status, Storage,
+    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Purged, Status, Storage,
     StoreError, StoredPost,
 };
+
+/// How long rejected posts and email addresses are kept by default (`--comments-retention`).
+pub const DEFAULT_RETENTION: time::Duration = time::Duration::days(90);
+
+/// How often a running server purges what is past the retention period.
+pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Reads a retention period: `30d` or `30` days, at least one day.
+pub fn parse_retention(text: &str) -> Result<time::Duration, String> {
+    let days = text.trim().strip_suffix('d').unwrap_or(text.trim());
+    match days.parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(time::Duration::days(i64::from(days))),
+        _ => Err(format!(
+            "expected a number of days such as 30d or 90d, got {text:?}"
+        )),
+    }
+}
 
 /// How many of an article's newest posts its page shows.
 pub const SHOWN_POSTS: i64 = 500;

@@ -138,6 +138,13 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
 }
 
+/// What a purge removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub rejected_posts: u64,
+    pub emails: u64,
+}
+
 /// What storing a post did.
 #[derive(Debug, Clone)]
 pub enum Added {
@@ -374,6 +381,30 @@ impl Storage {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(pending_post).collect()
+    }
+
+    /// Keeps less: deletes rejected posts written before `cutoff` and forgets the email address
+    /// of every other post written before it. Returns how many of each.
+    pub async fn purge(&self, cutoff: OffsetDateTime) -> Result<Purged, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let deleted =
+            sqlx::query("DELETE FROM posts WHERE status = 'rejected' AND created_at < $1")
+                .bind(unix(cutoff))
+                .execute(&mut *transaction)
+                .await?
+                .rows_affected();
+        let emails = sqlx::query(
+            "UPDATE posts SET email = NULL WHERE email IS NOT NULL AND created_at < $1",
+        )
+        .bind(unix(cutoff))
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        transaction.commit().await?;
+        Ok(Purged {
+            rejected_posts: deleted,
+            emails,
+        })
     }
 
     /// Every post ever stored, oldest first.

@@ -413,6 +413,7 @@ on_both_databases!(
     a_restart_keeps_every_post,
     fifty_parallel_posts_are_all_stored_exactly_once,
     export_writes_every_post_as_json_lines,
+    purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it,
     a_database_failure_is_a_friendly_503_and_acknowledges_nothing,
     article_pages_revalidate_and_change_when_posts_are_approved,
 );
@@ -1626,6 +1627,131 @@ async fn export_writes_every_post_as_json_lines(db: &TestDb) {
         "Pending post with \"quotes\"\nand a line break."
     );
     assert!(lines[1]["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+/// Stores a post as if it had been written `days_ago`, and returns its id.
+async fn old_post(storage: &Storage, days_ago: i64, email: &str, text: &str) -> i64 {
+    let post = backcare::discussion::NewPost::parse(&backcare::discussion::RawPost {
+        display_name: "Jo".to_owned(),
+        email: email.to_owned(),
+        text: text.to_owned(),
+        unreadable: Vec::new(),
+    })
+    .expect("a valid post");
+    let written = time::OffsetDateTime::now_utc() - time::Duration::days(days_ago);
+    let form_id = format!("{:032x}", rand_id());
+    match storage
+        .add_post(ARTICLE, &post, &form_id, written)
+        .await
+        .unwrap()
+    {
+        backcare::discussion::store::Added::Stored(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn rand_id() -> u128 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    u128::from(std::process::id()) << 64 | NEXT.fetch_add(1, Ordering::Relaxed) as u128
+}
+
+async fn purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let storage = db.storage().await;
+    let now = time::OffsetDateTime::now_utc();
+    let old_pending = old_post(&storage, 40, "jo@example.com", "Old, still pending.").await;
+    let old_rejected = old_post(&storage, 40, "jo@example.com", "Old and rejected.").await;
+    storage
+        .moderate(
+            old_rejected,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+    let recent = old_post(&storage, 5, "sam@example.com", "Recent, with an email.").await;
+    let recent_rejected = old_post(&storage, 5, "", "Recent and rejected.").await;
+    storage
+        .moderate(
+            recent_rejected,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+
+    let purge = run_backcare(
+        &[
+            "comments",
+            "purge",
+            "--older-than",
+            "30d",
+            "--database-url",
+            &db.url,
+        ],
+        "",
+    )
+    .await;
+    assert!(
+        purge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&purge.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&purge.stdout).trim(),
+        "deleted 1 rejected posts and removed 1 email addresses older than 30 days"
+    );
+    let posts = storage.all_posts().await.unwrap();
+    let ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+    assert_eq!(ids, [old_pending, recent, recent_rejected]);
+    assert_eq!(posts[0].email, None, "the old email is gone");
+    assert_eq!(posts[1].email.as_deref(), Some("sam@example.com"));
+
+    let wrong = run_backcare(
+        &[
+            "comments",
+            "purge",
+            "--older-than",
+            "soon",
+            "--database-url",
+            &db.url,
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("expected a number of days such as 30d")
+    );
+
+    // The server purges at start-up (then daily) with its retention period, 90 days by default.
+    let ancient = old_post(&storage, 100, "", "Ancient and rejected.").await;
+    storage
+        .moderate(
+            ancient,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+    let _site = spawn_with(db.config()).await;
+    let purged = async {
+        loop {
+            let posts = storage.all_posts().await.unwrap();
+            if posts.iter().all(|post| post.id != ancient) {
+                return posts.len();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let left = tokio::time::timeout(Duration::from_secs(10), purged)
+        .await
+        .expect("the server purged the 100-day-old rejected post");
+    assert_eq!(left, 3, "nothing younger than 90 days was touched");
+    storage.close().await;
 }
 
 async fn run_backcare(args: &[&str], stdin: &str) -> std::process::Output {

@@ -56,6 +56,8 @@ pub struct DiscussionConfig {
     pub page_ttl: Duration,
     /// A moderator session unused for this long ends (on top of the 12-hour limit).
     pub session_idle: time::Duration,
+    /// Rejected posts and email addresses older than this are purged at start-up and daily.
+    pub retention: time::Duration,
 }
 
 impl DiscussionConfig {
@@ -77,6 +79,7 @@ impl DiscussionConfig {
             login_failures_per_name: 5,
             page_ttl: Duration::from_secs(2),
             session_idle: moderate::SESSION_IDLE,
+            retention: crate::discussion::DEFAULT_RETENTION,
         }
     }
 }
@@ -120,6 +123,7 @@ impl Discussion {
     /// Opens and migrates the database.
     pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
         let storage = Storage::connect(&config.database_url).await?;
+        spawn_daily_purge(storage.clone(), config.retention);
         Ok(Discussion {
             storage,
             csrf: Csrf::new(config.secret.clone().unwrap_or_else(random_key)),
@@ -192,6 +196,26 @@ impl Discussion {
         self.pages
             .insert(slug, key, split.assemble(&fragment), healthy, now)
     }
+}
+
+/// Purges what is past `retention` now and then every day, for as long as the runtime runs.
+/// Several instances on one database each do it; a purge is idempotent.
+fn spawn_daily_purge(storage: Storage, retention: time::Duration) {
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(crate::discussion::PURGE_INTERVAL);
+        loop {
+            daily.tick().await;
+            match storage.purge(OffsetDateTime::now_utc() - retention).await {
+                Ok(purged) => tracing::info!(
+                    rejected_posts = purged.rejected_posts,
+                    emails = purged.emails,
+                    retention_days = retention.whole_days(),
+                    "purged old discussion data"
+                ),
+                Err(error) => tracing::error!(%error, "could not purge old discussion data"),
+            }
+        }
+    });
 }
 
 /// The discussion's routes, added only with `--comments moderated`.
