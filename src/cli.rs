@@ -201,6 +201,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
     pub base_url: Option<BaseUrl>,
 
+    /// Make Strict-Transport-Security cover every subdomain and allow browsers' preload lists
+    /// (`includeSubDomains; preload`). Only for a domain whose subdomains all serve https.
+    #[arg(long, env = "BACKCARE_HSTS_PRELOAD")]
+    pub hsts_preload: bool,
+
     /// Symptom checker answers each client may send per minute, after a first burst; 0 turns the limit off.
     #[arg(
         long,

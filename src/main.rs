@@ -58,6 +58,7 @@ async fn main() -> ExitCode {
         watch: args.watch,
         drafts: args.drafts,
         base_url: args.base_url,
+        hsts_preload: args.hsts_preload,
         checker_rate_limit,
         trusted_proxies: args.trusted_proxies,
         workers: args.workers.map(usize::from),

@@ -32,6 +32,8 @@ pub struct ServeConfig {
     /// Where the site is published; `None` means the address the server is bound to.
     /// An https address also turns on `Strict-Transport-Security`.
     pub base_url: Option<BaseUrl>,
+    /// `--hsts-preload`: `Strict-Transport-Security` adds `includeSubDomains; preload`.
+    pub hsts_preload: bool,
     /// Answers to the symptom checker each client may send (`--checker-rate-limit`); `None` turns
     /// the limit off.
     pub checker_rate_limit: Option<RateLimit>,
@@ -91,6 +93,7 @@ impl ServeConfig {
             watch: false,
             drafts: false,
             base_url: None,
+            hsts_preload: false,
             checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
             trusted_proxies: Vec::new(),
             precompress: Precompress::Background,
@@ -273,11 +276,14 @@ impl Application {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "site loaded and rendered"
         );
-        let protection = Protection::new(
-            TrustedProxies::new(config.trusted_proxies.iter().copied()),
-            source.base_url.is_https(),
-            config.checker_rate_limit,
-        );
+        let protection = Protection {
+            hsts_preload: config.hsts_preload,
+            ..Protection::new(
+                TrustedProxies::new(config.trusted_proxies.iter().copied()),
+                source.base_url.is_https(),
+                config.checker_rate_limit,
+            )
+        };
         let mut state = AppState::new(generation, config.precompress, protection);
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);

@@ -173,6 +173,9 @@ impl Storage {
     /// Opens (creating a SQLite file if `?mode=rwc` says so) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Storage, StoreError> {
         let backend = Backend::for_url(url).ok_or(StoreError::UnsupportedUrl)?;
+        if backend == Backend::Sqlite {
+            create_private_sqlite_file(url).map_err(|error| StoreError::Connect(error.into()))?;
+        }
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()
             .max_connections(8)
@@ -527,6 +530,35 @@ impl Storage {
     /// Closes every connection; pending writes have all been committed by then.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Creates a missing SQLite file readable and writable by its owner only (0600): it holds email
+/// addresses and session hashes. SQLite gives its `-wal` and `-shm` files the same mode. An
+/// existing file keeps the mode its operator chose.
+fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::str::FromStr;
+    let Ok(options) = sqlx::sqlite::SqliteConnectOptions::from_str(url) else {
+        return Ok(()); // sqlx reports a bad URL itself, with its own words.
+    };
+    let path = options.get_filename();
+    // Only where the URL asks for the file to be created; otherwise a missing file is an error.
+    if !url.contains("mode=rwc")
+        || path.as_os_str().is_empty()
+        || path == std::path::Path::new(":memory:")
+        || path.exists()
+    {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => Err(error),
+        _ => Ok(()),
     }
 }
 

@@ -50,6 +50,8 @@ pub struct Protection {
     pub trusted_proxies: TrustedProxies,
     /// The public address is https, so every response asks browsers to stay on https.
     pub https: bool,
+    /// `--hsts-preload`: HSTS covers subdomains and consents to browsers' preload lists.
+    pub hsts_preload: bool,
     /// Limits answers to the symptom checker per client; `None` turns the limit off.
     pub checker_limiter: Option<RateLimiter>,
 }
@@ -63,6 +65,7 @@ impl Protection {
         Protection {
             trusted_proxies,
             https,
+            hsts_preload: false,
             checker_limiter: checker_limit.map(RateLimiter::new),
         }
     }
@@ -228,10 +231,11 @@ pub fn app(
                         request.peer_addr().map(|address| address.ip()),
                         request.headers(),
                     ));
+            let preload = protection.hsts_preload;
             let response = service.call(request);
             async move {
                 let mut response = response.await?;
-                security_headers::apply(response.headers_mut(), https);
+                security_headers::apply(response.headers_mut(), https, preload);
                 Ok(response)
             }
         })

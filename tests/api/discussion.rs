@@ -1867,6 +1867,28 @@ async fn article_pages_revalidate_and_change_when_posts_are_approved(db: &TestDb
 }
 
 #[tokio::test]
+async fn the_sqlite_file_is_created_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::sqlite();
+    let path = db
+        .url
+        .trim_start_matches("sqlite://")
+        .trim_end_matches("?mode=rwc")
+        .to_owned();
+    assert!(!std::path::Path::new(&path).exists());
+    let site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "A post with an email in the file.")
+        .await;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{path}: {mode:o}");
+    for extra in ["-wal", "-shm"] {
+        if let Ok(metadata) = std::fs::metadata(format!("{path}{extra}")) {
+            assert_eq!(metadata.permissions().mode() & 0o777, 0o600, "{extra}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn with_comments_off_articles_have_no_discussion_and_posts_are_404() {
     let app = spawn_app().await;
     let (status, body) = app.get_text(&article_path(ARTICLE)).await;

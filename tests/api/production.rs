@@ -476,6 +476,24 @@ async fn hsts_is_sent_only_when_the_site_is_served_over_https() {
     let untrusted = crate::helpers::spawn_app().await;
     let spoofed = get_with(&untrusted, ARTICLE, &[(forwarded, "https")]).await;
     assert_security_headers(&spoofed, false, "X-Forwarded-Proto from an untrusted peer");
+
+    // Subdomains and preload lists only when the operator opts in.
+    let preload = spawn_app_with(ServeConfig {
+        base_url: Some("https://backcare.example".parse().expect("url")),
+        hsts_preload: true,
+        ..bundled_config()
+    })
+    .await;
+    let response = preload.get(ARTICLE).await;
+    assert_eq!(
+        header_text(&response, reqwest::header::STRICT_TRANSPORT_SECURITY),
+        "max-age=63072000; includeSubDomains; preload"
+    );
+    let plain = https.get(ARTICLE).await;
+    assert_eq!(
+        header_text(&plain, reqwest::header::STRICT_TRANSPORT_SECURITY),
+        "max-age=63072000"
+    );
 }
 
 fn limited_config(trusted_proxies: Vec<IpAddr>) -> ServeConfig {
