@@ -206,6 +206,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BACKCARE_HSTS_PRELOAD")]
     pub hsts_preload: bool,
 
+    /// Serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9464;
+    /// never on the site's own address [default: no metrics]
+    #[arg(long, env = "BACKCARE_METRICS_BIND", value_name = "HOST:PORT")]
+    pub metrics_bind: Option<String>,
+
     /// Symptom checker answers each client may send per minute, after a first burst; 0 turns the limit off.
     #[arg(
         long,

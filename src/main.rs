@@ -59,6 +59,7 @@ async fn main() -> ExitCode {
         drafts: args.drafts,
         base_url: args.base_url,
         hsts_preload: args.hsts_preload,
+        metrics_bind: args.metrics_bind,
         checker_rate_limit,
         trusted_proxies: args.trusted_proxies,
         workers: args.workers.map(usize::from),

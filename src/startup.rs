@@ -46,6 +46,8 @@ pub struct ServeConfig {
     /// The reader discussion under each article and its database (`--comments moderated`);
     /// `None` (`--comments off`) serves article pages fully pre-rendered.
     pub comments: Option<DiscussionConfig>,
+    /// Where to serve Prometheus metrics (`--metrics-bind`); `None` records none.
+    pub metrics_bind: Option<String>,
 }
 
 /// What the server allows any one client, and how it stops. Documented in README.md under
@@ -99,6 +101,7 @@ impl ServeConfig {
             precompress: Precompress::Background,
             workers: None,
             comments: None,
+            metrics_bind: None,
         }
     }
 }
@@ -123,6 +126,11 @@ pub enum StartError {
     Watch(#[from] notify::Error),
     #[error("{0}")]
     Database(#[from] StoreError),
+    #[error("cannot serve metrics on {address}: {source}")]
+    Metrics {
+        address: String,
+        source: std::io::Error,
+    },
 }
 
 /// Where the content lives and how to read it; read at start-up and again by every reload.
@@ -205,6 +213,8 @@ impl SiteSource {
 pub struct Application {
     server: Server,
     address: SocketAddr,
+    /// Where `/metrics` is served, with `--metrics-bind`.
+    metrics_address: Option<SocketAddr>,
     base_url: BaseUrl,
     article_count: usize,
     /// Present with `--watch`; dropping it (when the server stops) stops watching.
@@ -217,6 +227,11 @@ impl Application {
     /// fixes itself when they save.
     pub async fn build(config: &ServeConfig) -> Result<Application, StartError> {
         let started = std::time::Instant::now();
+        // Before anything is recorded, so the start-up's own figures are kept.
+        let metrics_handle = match &config.metrics_bind {
+            Some(_) => crate::web::metrics::install(),
+            None => None,
+        };
         let content_source = ContentSource {
             articles: config.articles.clone(),
             static_dir: config.static_dir.clone(),
@@ -270,6 +285,7 @@ impl Application {
 
         let generation = source.render(&content, author_problems)?;
         let article_count = generation.library.len();
+        metrics::gauge!("backcare_site_build_seconds").set(started.elapsed().as_secs_f64());
         tracing::info!(
             articles = article_count,
             addresses = generation.site.page_count(),
@@ -284,6 +300,9 @@ impl Application {
                 config.checker_rate_limit,
             )
         };
+        let storage = discussion
+            .as_ref()
+            .map(|discussion| discussion.storage.clone());
         let mut state = AppState::new(generation, config.precompress, protection);
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);
@@ -306,9 +325,25 @@ impl Application {
             server = server.workers(workers.max(1));
         }
         let server = server.listen(listener).map_err(bind_error)?.run();
+        let metrics_address = match (&config.metrics_bind, metrics_handle) {
+            (Some(bind), Some(handle)) => {
+                let metrics_error = |source| StartError::Metrics {
+                    address: bind.clone(),
+                    source,
+                };
+                let listener = TcpListener::bind(bind).map_err(metrics_error)?;
+                let (metrics_server, address) =
+                    crate::web::metrics::serve(listener, handle, storage).map_err(metrics_error)?;
+                tokio::spawn(metrics_server);
+                tracing::info!(%address, "serving metrics");
+                Some(address)
+            }
+            _ => None,
+        };
         Ok(Application {
             server,
             address,
+            metrics_address,
             base_url: source.base_url,
             article_count,
             _live_reload: live_reload,
@@ -317,6 +352,11 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Where `/metrics` is served, if `--metrics-bind` was given.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_address
     }
 
     /// The address used in canonical links, the feed and the sitemap.

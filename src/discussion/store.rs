@@ -202,6 +202,11 @@ impl Storage {
         self.backend
     }
 
+    /// Open connections and how many of them are idle, for the metrics.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Stores `post` as pending, sent by the form `form_id`, and returns its id; it is committed
     /// when this returns `Ok`. A form already used returns what it sent instead, unchanged.
     pub async fn add_post(

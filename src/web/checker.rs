@@ -237,6 +237,9 @@ impl<'a> ResultPage<'a> {
     ) -> Self {
         let assessment = assess(answers);
         let urgency = assessment.urgency;
+        // Counts per urgency only: never the answers.
+        ::metrics::counter!("backcare_checker_results_total", "urgency" => urgency.value())
+            .increment(1);
         let raw = answers.to_raw();
         let hidden_fields = QUESTIONS
             .iter()

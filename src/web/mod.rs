@@ -6,6 +6,7 @@ pub mod base_url;
 pub mod checker;
 pub mod compression;
 pub mod discussion;
+pub mod metrics;
 pub mod pages;
 pub mod proxy;
 pub mod security_headers;
@@ -110,6 +111,7 @@ impl AppState {
 
     /// Makes `generation` the one every new request sees.
     pub fn replace(&self, generation: Generation) {
+        ::metrics::counter!("backcare_generation_reloads_total").increment(1);
         let generation = Arc::new(generation);
         if self.precompress == Precompress::Blocking {
             self.precompress(Arc::clone(&generation));
@@ -162,7 +164,11 @@ impl AppState {
         let Some(client) = self.client_ip(request) else {
             return Decision::Allowed;
         };
-        limiter.check(client, Instant::now())
+        let decision = limiter.check(client, Instant::now());
+        if decision != Decision::Allowed {
+            metrics::record_rate_limited("checker");
+        }
+        decision
     }
 }
 
@@ -266,7 +272,9 @@ fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let path = request.path();
     let method = request.method().as_str();
     let status = response.status().as_u16();
-    let latency_us = started.elapsed().as_micros() as u64;
+    let elapsed = started.elapsed();
+    let latency_us = elapsed.as_micros() as u64;
+    metrics::record_request(path, response.status(), elapsed.as_secs_f64());
     if path == site::HEALTH_PATH {
         tracing::debug!(method, path, status, latency_us, "request");
     } else {

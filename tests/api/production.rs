@@ -864,3 +864,70 @@ async fn a_failed_sign_in_is_logged_with_the_name_and_the_client() {
         "the password is never logged: {log}"
     );
 }
+
+/// Metrics live on their own address, in the Prometheus text format, with counts only.
+#[tokio::test]
+async fn metrics_are_served_only_on_their_own_address() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
+    let config = ServeConfig {
+        metrics_bind: Some("127.0.0.1:0".to_owned()),
+        comments: Some(backcare::web::discussion::DiscussionConfig::new(database)),
+        ..bundled_config()
+    };
+    let application = backcare::startup::Application::build(&config)
+        .await
+        .expect("the site builds");
+    let site = format!("http://{}", application.address());
+    let metrics = format!(
+        "http://{}/metrics",
+        application.metrics_address().expect("metrics are on")
+    );
+    tokio::spawn(application.run_until_stopped());
+    let http = reqwest::Client::new();
+
+    assert_eq!(
+        http.get(format!("{site}/")).send().await.unwrap().status(),
+        200
+    );
+    let checker = http
+        .post(format!("{site}/symptom-checker"))
+        .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .body(VALID_FORM)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checker.status(), 200);
+    assert_eq!(
+        http.get(format!("{site}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "never on the site's own address"
+    );
+
+    let response = http.get(&metrics).send().await.expect("metrics answer");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header_text(&response, CONTENT_TYPE),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"backcare_http_requests_total{kind="page",status="2xx"}"#,
+        r#"backcare_http_requests_total{kind="checker",status="2xx"}"#,
+        r#"backcare_http_request_duration_seconds_bucket{kind="page",le="0.005"}"#,
+        r#"backcare_checker_results_total{urgency="#,
+        "backcare_site_build_seconds ",
+        r#"backcare_db_pool_connections{state="idle"}"#,
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    // Counts only: nothing a reader typed or where they came from.
+    assert!(
+        !text.contains("lower") && !text.contains("127.0.0.1"),
+        "{text}"
+    );
+}

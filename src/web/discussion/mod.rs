@@ -31,7 +31,7 @@ use self::views::{
 use super::checker::BodyRefusal;
 use super::pages::{ErrorPage, Layout};
 use super::site::{HTML, NO_STORE, Page, Site, article_path};
-use super::{AppState, Generation, retry_after, serve_page};
+use super::{AppState, Generation, metrics, retry_after, serve_page};
 use crate::discussion::moderators::random_key;
 use crate::discussion::store::Added;
 use crate::discussion::{
@@ -440,6 +440,7 @@ async fn submit(
     if !form.text("website").trim().is_empty() {
         // Only bots fill the hidden field: tell them it worked and keep nothing.
         tracing::info!(slug, "discarded a post that filled the honeypot field");
+        metrics::record_post("honeypot");
         return see_other(&thanks_path(&slug));
     }
     let mut raw = RawPost::default();
@@ -480,9 +481,11 @@ async fn submit(
         };
 
     if csrf::is_cross_site(&request, &site.settings.base_url) {
+        metrics::record_post("refused_form");
         return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
     }
     if visitor.is_new {
+        metrics::record_post("refused_no_cookie");
         return form_page(
             StatusCode::FORBIDDEN,
             Some(&format!(
@@ -493,6 +496,7 @@ async fn submit(
     }
     let form_id = form.text("form-id");
     let Some(form_id) = csrf::form_id(&form_id) else {
+        metrics::record_post("refused_form");
         return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
     };
     let token = form.text("csrf-token");
@@ -501,13 +505,18 @@ async fn submit(
         &token,
         now,
     ) {
+        metrics::record_post("refused_form");
         return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
     }
     let post = match NewPost::parse(&raw) {
         Ok(post) => post,
-        Err(errors) => return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
+        Err(errors) => {
+            metrics::record_post("invalid");
+            return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
+        }
     };
     let unavailable = || {
+        metrics::record_post("failed");
         let mut response = form_page(
             StatusCode::SERVICE_UNAVAILABLE,
             Some(
@@ -526,8 +535,10 @@ async fn submit(
             && earlier.text == post.text.as_str()
         {
             tracing::info!(id = earlier.id, slug, "the same post was sent again");
+            metrics::record_post("resent");
             thanks_redirect(&slug, &earlier.text)
         } else {
+            metrics::record_post("refused_used_form");
             form_page(StatusCode::CONFLICT, Some(USED_FORM), &[])
         }
     };
@@ -547,6 +558,8 @@ async fn submit(
             "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
             minutes(wait)
         );
+        metrics::record_post("rate_limited");
+        metrics::record_rate_limited("post");
         let mut response = form_page(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[]);
         retry_after(&mut response, wait);
         return response;
@@ -558,6 +571,7 @@ async fn submit(
     {
         Ok(Added::Stored(id)) => {
             tracing::info!(id, slug, "stored a post for moderation");
+            metrics::record_post("stored");
             thanks_redirect(&slug, post.text.as_str())
         }
         Ok(Added::AlreadySent(earlier)) => answer_to_resend(&earlier),

@@ -365,6 +365,7 @@ async fn login(
         && let Decision::Limited { retry_after: wait } =
             discussion.login_limiter.check(client, Instant::now())
     {
+        crate::web::metrics::record_rate_limited("sign_in");
         return limited(wait);
     }
     // Only this client's own failures for this name lock it out: a stranger guessing the
@@ -373,6 +374,7 @@ async fn login(
         .name_failures
         .blocked(&name, client, Instant::now())
     {
+        crate::web::metrics::record_rate_limited("sign_in");
         return limited(wait);
     }
     if name.is_empty() || password.is_empty() {
@@ -403,6 +405,7 @@ async fn login(
         discussion
             .name_failures
             .record(&name, client, Instant::now());
+        ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
         // Security telemetry, documented in the README: the name typed and the client address,
         // never the password.
         tracing::warn!(
