@@ -829,6 +829,12 @@ async fn a_failed_sign_in_is_logged_with_the_name_and_the_client() {
     let http = reqwest::Client::new();
     let login = format!("http://{}/moderate/login", server.address);
     let form = http.get(&login).send().await.expect("sign-in form");
+    // The form belongs to this browser: send its visitor cookie back, as a browser would.
+    let visitor = header_text(&form, reqwest::header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let form = html(&form.text().await.expect("text"));
     let token = select_attrs(&form, "input[name=csrf-token]", "value").remove(0);
     let body = url::form_urlencoded::Serializer::new(String::new())
@@ -841,6 +847,7 @@ async fn a_failed_sign_in_is_logged_with_the_name_and_the_client() {
     let response = http
         .post(&login)
         .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .header(reqwest::header::COOKIE, visitor)
         .body(body)
         .send()
         .await
