@@ -89,6 +89,18 @@ pub struct CommentsArgs {
 pub enum CommentsAction {
     /// Write every post (pending, approved and rejected) to standard output as JSON lines, for backups.
     Export(DatabaseArgs),
+    /// Delete rejected posts and remove email addresses from posts older than a period.
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Age beyond which rejected posts are deleted and email addresses removed, e.g. 30d.
+    #[arg(long, value_name = "DAYS", value_parser = crate::discussion::parse_retention)]
+    pub older_than: time::Duration,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Whether articles have a reader discussion.
@@ -193,6 +205,15 @@ pub struct ServeArgs {
     /// The email address readers use to report a mistake, shown on /about and /accessibility
     #[arg(long, env = "BACKCARE_CONTACT_EMAIL", value_name = "EMAIL", default_value = DEFAULT_CONTACT_EMAIL)]
     pub contact_email: ContactEmail,
+    /// Make Strict-Transport-Security cover every subdomain and allow browsers' preload lists
+    /// (`includeSubDomains; preload`). Only for a domain whose subdomains all serve https.
+    #[arg(long, env = "BACKCARE_HSTS_PRELOAD")]
+    pub hsts_preload: bool,
+
+    /// Serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9464;
+    /// never on the site's own address [default: no metrics]
+    #[arg(long, env = "BACKCARE_METRICS_BIND", value_name = "HOST:PORT")]
+    pub metrics_bind: Option<String>,
 
     /// Symptom checker answers each client may send per minute, after a first burst; 0 turns the limit off.
     #[arg(
@@ -243,6 +264,17 @@ pub struct ServeArgs {
     /// [default: random at each start]
     #[arg(long, env = "BACKCARE_SECRET_FILE", value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
+
+    /// How long rejected posts and email addresses are kept; the server purges older ones at
+    /// start-up and then daily (as `comments purge --older-than` does).
+    #[arg(
+        long,
+        env = "BACKCARE_COMMENTS_RETENTION",
+        default_value = "90d",
+        value_name = "DAYS",
+        value_parser = crate::discussion::parse_retention
+    )]
+    pub comments_retention: time::Duration,
 }
 
 impl ServeArgs {

@@ -23,6 +23,9 @@ async fn main() -> ExitCode {
             ModeratorAction::Add(args) => return add_moderator(args).await,
         },
         Some(Command::Comments(args)) => match args.action {
+            CommentsAction::Purge(purge) => {
+                return purge_comments(&purge.database.database_url, purge.older_than).await;
+            }
             CommentsAction::Export(database) => {
                 return export_comments(&database.database_url).await;
             }
@@ -41,6 +44,7 @@ async fn main() -> ExitCode {
             match read_secret(args.secret_file.as_deref(), secret) {
                 Ok(secret) => Some(DiscussionConfig {
                     secret,
+                    retention: args.comments_retention,
                     ..DiscussionConfig::new(args.database.database_url.clone())
                 }),
                 Err(error) => {
@@ -55,6 +59,8 @@ async fn main() -> ExitCode {
         drafts: args.drafts,
         base_url: args.base_url,
         contact_email: args.contact_email,
+        hsts_preload: args.hsts_preload,
+        metrics_bind: args.metrics_bind,
         checker_rate_limit,
         trusted_proxies: args.trusted_proxies,
         workers: args.workers.map(usize::from),
@@ -170,6 +176,30 @@ async fn add_moderator(args: ModeratorAddArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("backcare moderator add: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare comments purge --older-than 30d`: what was removed, on stdout.
+async fn purge_comments(url: &str, older_than: time::Duration) -> ExitCode {
+    let Some(storage) = open_database(url).await else {
+        return ExitCode::FAILURE;
+    };
+    let result = commands::purge(&storage, older_than, time::OffsetDateTime::now_utc()).await;
+    storage.close().await;
+    match result {
+        Ok(purged) => {
+            println!(
+                "deleted {} rejected posts and removed {} email addresses older than {} days",
+                purged.rejected_posts,
+                purged.emails,
+                older_than.whole_days()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare comments purge: {error}");
             ExitCode::FAILURE
         }
     }

@@ -33,6 +33,8 @@ pub struct ServeConfig {
     /// Where the site is published; `None` means the address the server is bound to.
     /// An https address also turns on `Strict-Transport-Security`.
     pub base_url: Option<BaseUrl>,
+    /// `--hsts-preload`: `Strict-Transport-Security` adds `includeSubDomains; preload`.
+    pub hsts_preload: bool,
     /// Answers to the symptom checker each client may send (`--checker-rate-limit`); `None` turns
     /// the limit off.
     pub checker_rate_limit: Option<RateLimit>,
@@ -47,6 +49,8 @@ pub struct ServeConfig {
     pub comments: Option<DiscussionConfig>,
     /// Where readers report a mistake in a page (`--contact-email`).
     pub contact_email: ContactEmail,
+    /// Where to serve Prometheus metrics (`--metrics-bind`); `None` records none.
+    pub metrics_bind: Option<String>,
 }
 
 /// What the server allows any one client, and how it stops. Documented in README.md under
@@ -94,12 +98,14 @@ impl ServeConfig {
             watch: false,
             drafts: false,
             base_url: None,
+            hsts_preload: false,
             checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
             trusted_proxies: Vec::new(),
             precompress: Precompress::Background,
             workers: None,
             comments: None,
             contact_email: ContactEmail::default(),
+            metrics_bind: None,
         }
     }
 }
@@ -124,6 +130,11 @@ pub enum StartError {
     Watch(#[from] notify::Error),
     #[error("{0}")]
     Database(#[from] StoreError),
+    #[error("cannot serve metrics on {address}: {source}")]
+    Metrics {
+        address: String,
+        source: std::io::Error,
+    },
 }
 
 /// Where the content lives and how to read it; read at start-up and again by every reload.
@@ -208,6 +219,8 @@ impl SiteSource {
 pub struct Application {
     server: Server,
     address: SocketAddr,
+    /// Where `/metrics` is served, with `--metrics-bind`.
+    metrics_address: Option<SocketAddr>,
     base_url: BaseUrl,
     article_count: usize,
     /// Present with `--watch`; dropping it (when the server stops) stops watching.
@@ -220,6 +233,11 @@ impl Application {
     /// fixes itself when they save.
     pub async fn build(config: &ServeConfig) -> Result<Application, StartError> {
         let started = std::time::Instant::now();
+        // Before anything is recorded, so the start-up's own figures are kept.
+        let metrics_handle = match &config.metrics_bind {
+            Some(_) => crate::web::metrics::install(),
+            None => None,
+        };
         let content_source = ContentSource {
             articles: config.articles.clone(),
             static_dir: config.static_dir.clone(),
@@ -274,17 +292,24 @@ impl Application {
 
         let generation = source.render(&content, author_problems)?;
         let article_count = generation.library.len();
+        metrics::gauge!("backcare_site_build_seconds").set(started.elapsed().as_secs_f64());
         tracing::info!(
             articles = article_count,
             addresses = generation.site.page_count(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "site loaded and rendered"
         );
-        let protection = Protection::new(
-            TrustedProxies::new(config.trusted_proxies.iter().copied()),
-            source.base_url.is_https(),
-            config.checker_rate_limit,
-        );
+        let protection = Protection {
+            hsts_preload: config.hsts_preload,
+            ..Protection::new(
+                TrustedProxies::new(config.trusted_proxies.iter().copied()),
+                source.base_url.is_https(),
+                config.checker_rate_limit,
+            )
+        };
+        let storage = discussion
+            .as_ref()
+            .map(|discussion| discussion.storage.clone());
         let mut state = AppState::new(generation, config.precompress, protection);
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);
@@ -307,9 +332,25 @@ impl Application {
             server = server.workers(workers.max(1));
         }
         let server = server.listen(listener).map_err(bind_error)?.run();
+        let metrics_address = match (&config.metrics_bind, metrics_handle) {
+            (Some(bind), Some(handle)) => {
+                let metrics_error = |source| StartError::Metrics {
+                    address: bind.clone(),
+                    source,
+                };
+                let listener = TcpListener::bind(bind).map_err(metrics_error)?;
+                let (metrics_server, address) =
+                    crate::web::metrics::serve(listener, handle, storage).map_err(metrics_error)?;
+                tokio::spawn(metrics_server);
+                tracing::info!(%address, "serving metrics");
+                Some(address)
+            }
+            _ => None,
+        };
         Ok(Application {
             server,
             address,
+            metrics_address,
             base_url: source.base_url,
             article_count,
             _live_reload: live_reload,
@@ -318,6 +359,11 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Where `/metrics` is served, if `--metrics-bind` was given.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_address
     }
 
     /// The address used in canonical links, the feed and the sitemap.

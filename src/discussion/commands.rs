@@ -73,6 +73,9 @@ struct ExportLine<'a> {
     created_at: String,
     moderated_by: Option<&'a str>,
     moderated_at: Option<String>,
+    /// Set when a moderator took the approved post down.
+    removed_by: Option<&'a str>,
+    removed_at: Option<String>,
 }
 
 fn rfc3339(time: OffsetDateTime) -> String {
@@ -94,10 +97,22 @@ pub async fn export(storage: &Storage, out: &mut impl Write) -> Result<usize, Co
             created_at: rfc3339(post.created_at),
             moderated_by: post.moderated_by.as_deref(),
             moderated_at: post.moderated_at.map(rfc3339),
+            removed_by: post.removed_by.as_deref(),
+            removed_at: post.removed_at.map(rfc3339),
         };
         serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
     Ok(posts.len())
+}
+
+/// `backcare comments purge --older-than 30d`: deletes rejected posts written more than
+/// `older_than` before `now` and removes the email address of every older post.
+pub async fn purge(
+    storage: &Storage,
+    older_than: time::Duration,
+    now: OffsetDateTime,
+) -> Result<super::Purged, CommandError> {
+    Ok(storage.purge(now - older_than).await?)
 }

@@ -3,6 +3,7 @@
 //! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
 
 pub mod commands;
+pub mod hygiene;
 pub mod moderators;
 pub mod post;
 pub mod red_flags;
@@ -15,9 +16,26 @@ pub use post::{Field, NewPost, PostError, RawPost};
 pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
 pub use render::{EarlierPosters, Paragraph, Segment, render_text};
 pub use store::{
-    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Status, Storage,
+    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Purged, Status, Storage,
     StoreError, StoredPost,
 };
+
+/// How long rejected posts and email addresses are kept by default (`--comments-retention`).
+pub const DEFAULT_RETENTION: time::Duration = time::Duration::days(90);
+
+/// How often a running server purges what is past the retention period.
+pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Reads a retention period: `30d` or `30` days, at least one day.
+pub fn parse_retention(text: &str) -> Result<time::Duration, String> {
+    let days = text.trim().strip_suffix('d').unwrap_or(text.trim());
+    match days.parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(time::Duration::days(i64::from(days))),
+        _ => Err(format!(
+            "expected a number of days such as 30d or 90d, got {text:?}"
+        )),
+    }
+}
 
 /// How many of an article's newest posts its page shows.
 pub const SHOWN_POSTS: i64 = 500;
@@ -29,6 +47,8 @@ pub struct ThreadPost {
     pub display_name: String,
     pub created_at: OffsetDateTime,
     pub paragraphs: Vec<Paragraph>,
+    /// Taken down by a moderator: only its number is shown.
+    pub removed: bool,
 }
 
 /// Turns an article's approved posts (in any order) into the thread shown under it, newest
@@ -39,6 +59,16 @@ pub fn thread(mut posts: Vec<ApprovedPost>) -> Vec<ThreadPost> {
     let mut thread: Vec<ThreadPost> = posts
         .into_iter()
         .map(|post| {
+            if post.removed {
+                // Nothing of a removed post is shown, and mentions never link to it.
+                return ThreadPost {
+                    number: post.number,
+                    display_name: String::new(),
+                    created_at: post.created_at,
+                    paragraphs: Vec::new(),
+                    removed: true,
+                };
+            }
             let paragraphs = render_text(&post.text, &earlier);
             earlier.add(&post.display_name, post.number);
             ThreadPost {
@@ -46,6 +76,7 @@ pub fn thread(mut posts: Vec<ApprovedPost>) -> Vec<ThreadPost> {
                 display_name: post.display_name,
                 created_at: post.created_at,
                 paragraphs,
+                removed: false,
             }
         })
         .collect();
@@ -64,6 +95,7 @@ mod tests {
             display_name: name.to_owned(),
             text: text.to_owned(),
             created_at: OffsetDateTime::UNIX_EPOCH,
+            removed: false,
         }
     }
 

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::hygiene::{remove_format_characters, visible_count};
+
 pub const NAME_MIN: usize = 2;
 pub const NAME_MAX: usize = 40;
 pub const TEXT_MIN: usize = 10;
@@ -66,7 +68,8 @@ impl RawPost {
     }
 }
 
-/// 2 to 40 characters, no line breaks or control characters, single spaces.
+/// 2 to 40 characters, at least 2 of them visible; no line breaks, control or format characters;
+/// single spaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayName(String);
 
@@ -120,10 +123,11 @@ impl NewPost {
 
         let name = normalise_name(&raw.display_name);
         let name_length = name.chars().count();
+        let name_visible = visible_count(&name);
         if !unreadable(Field::DisplayName) {
-            if name_length == 0 {
+            if name_visible == 0 {
                 fail(Field::DisplayName, "Enter a display name".to_owned());
-            } else if name_length < NAME_MIN {
+            } else if name_visible < NAME_MIN {
                 fail(
                     Field::DisplayName,
                     format!("Display name must be {NAME_MIN} characters or more"),
@@ -147,7 +151,7 @@ impl NewPost {
         let text = normalise_text(&raw.text);
         let text_length = text.chars().count();
         if !unreadable(Field::Text) {
-            if text_length == 0 {
+            if visible_count(&text) == 0 {
                 fail(Field::Text, "Enter your post".to_owned());
             } else if text_length < TEXT_MIN {
                 fail(
@@ -190,9 +194,10 @@ fn thousands(n: usize) -> String {
     out
 }
 
-/// Whitespace runs (line breaks included) become one space; other control characters go.
+/// Whitespace runs (line breaks included) become one space; control and format characters go.
 fn normalise_name(name: &str) -> String {
-    name.split(char::is_whitespace)
+    remove_format_characters(name)
+        .split(char::is_whitespace)
         .filter(|word| !word.is_empty())
         .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
         .filter(|word| !word.is_empty())
@@ -200,9 +205,12 @@ fn normalise_name(name: &str) -> String {
         .join(" ")
 }
 
-/// Line endings become `\n`, tabs spaces, other control characters go; outer blank space is trimmed.
+/// Line endings become `\n`, tabs spaces, other control and format characters go; outer blank
+/// space is trimmed.
 fn normalise_text(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let unified = remove_format_characters(text)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let cleaned: String = unified
         .chars()
         .filter_map(|c| match c {

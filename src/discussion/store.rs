@@ -77,6 +77,8 @@ impl Status {
 pub enum Decision {
     Approve,
     Reject,
+    /// Take down a post that was approved: it keeps its number, its text is no longer shown.
+    Remove,
 }
 
 /// A post as the article page shows it.
@@ -87,6 +89,8 @@ pub struct ApprovedPost {
     pub display_name: String,
     pub text: String,
     pub created_at: OffsetDateTime,
+    /// Taken down by a moderator: shown only as "Post N was removed by a moderator".
+    pub removed: bool,
 }
 
 /// A post as the moderation queue shows it.
@@ -113,6 +117,8 @@ pub struct StoredPost {
     pub created_at: OffsetDateTime,
     pub moderated_by: Option<String>,
     pub moderated_at: Option<OffsetDateTime>,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<OffsetDateTime>,
 }
 
 /// The outcome of moderating a post that was still pending.
@@ -127,7 +133,25 @@ pub struct Moderated {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub moderator: String,
+    /// When the moderator signed in.
+    pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub rejected_posts: u64,
+    pub emails: u64,
+}
+
+/// What storing a post did.
+#[derive(Debug, Clone)]
+pub enum Added {
+    /// Stored as pending, with this id.
+    Stored(i64),
+    /// Its form had already sent this post; nothing new was stored.
+    AlreadySent(Box<StoredPost>),
 }
 
 /// The database, whichever kind it is.
@@ -149,6 +173,9 @@ impl Storage {
     /// Opens (creating a SQLite file if `?mode=rwc` says so) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Storage, StoreError> {
         let backend = Backend::for_url(url).ok_or(StoreError::UnsupportedUrl)?;
+        if backend == Backend::Sqlite {
+            create_private_sqlite_file(url).map_err(|error| StoreError::Connect(error.into()))?;
+        }
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()
             .max_connections(8)
@@ -175,28 +202,54 @@ impl Storage {
         self.backend
     }
 
-    /// Stores `post` as pending and returns its id; it is committed when this returns `Ok`.
+    /// Open connections and how many of them are idle, for the metrics.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// Stores `post` as pending, sent by the form `form_id`, and returns its id; it is committed
+    /// when this returns `Ok`. A form already used returns what it sent instead, unchanged.
     pub async fn add_post(
         &self,
         article_slug: &str,
         post: &NewPost,
+        form_id: &str,
         now: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Added, StoreError> {
         let mut transaction = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at, form_id) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (form_id) DO NOTHING RETURNING id",
         )
         .bind(article_slug)
         .bind(post.display_name.as_str())
         .bind(post.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(post.text.as_str())
         .bind(unix(now))
-        .fetch_one(&mut *transaction)
+        .bind(form_id)
+        .fetch_optional(&mut *transaction)
         .await?;
-        let id: i64 = row.try_get("id")?;
         transaction.commit().await?;
-        Ok(id)
+        match row {
+            Some(row) => Ok(Added::Stored(row.try_get("id")?)),
+            None => match self.post_by_form(form_id).await? {
+                Some(earlier) => Ok(Added::AlreadySent(Box::new(earlier))),
+                // The earlier post was purged between the insert and this read.
+                None => Err(StoreError::Query(sqlx::Error::RowNotFound)),
+            },
+        }
+    }
+
+    /// The post the form `form_id` sent, if it sent one.
+    pub async fn post_by_form(&self, form_id: &str) -> Result<Option<StoredPost>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
+             moderated_by, moderated_at, removed_by, removed_at FROM posts WHERE form_id = $1",
+        )
+        .bind(form_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(stored_post).transpose()
     }
 
     /// An article's approved posts, newest (highest number) first, at most `limit` of them.
@@ -206,7 +259,7 @@ impl Storage {
         limit: i64,
     ) -> Result<Vec<ApprovedPost>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, number, display_name, body, created_at FROM posts \
+            "SELECT id, number, display_name, body, created_at, removed_at FROM posts \
              WHERE article_slug = $1 AND status = 'approved' \
              ORDER BY number DESC LIMIT $2",
         )
@@ -222,6 +275,7 @@ impl Storage {
                     display_name: row.try_get("display_name")?,
                     text: row.try_get("body")?,
                     created_at: from_unix(row.try_get("created_at")?),
+                    removed: row.try_get::<Option<i64>, _>("removed_at")?.is_some(),
                 })
             })
             .collect()
@@ -235,18 +289,7 @@ impl Storage {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingPost {
-                    id: row.try_get("id")?,
-                    article_slug: row.try_get("article_slug")?,
-                    display_name: row.try_get("display_name")?,
-                    email: row.try_get("email")?,
-                    text: row.try_get("body")?,
-                    created_at: from_unix(row.try_get("created_at")?),
-                })
-            })
-            .collect()
+        rows.iter().map(pending_post).collect()
     }
 
     /// Approves or rejects post `id` if it is still pending, recording who and when; an
@@ -262,6 +305,7 @@ impl Storage {
         let status = match decision {
             Decision::Approve => Status::Approved,
             Decision::Reject => Status::Rejected,
+            Decision::Remove => return self.remove(id, moderator, now).await,
         };
         let mut transaction = self.pool.begin().await?;
         // A write first, so SQLite takes its write lock at once and two moderators never
@@ -307,11 +351,75 @@ impl Storage {
         }))
     }
 
+    /// Takes down approved post `id`, recording who and when; `None` if it is not an approved
+    /// post still shown.
+    async fn remove(
+        &self,
+        id: i64,
+        moderator: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Moderated>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE posts SET removed_by = $1, removed_at = $2 \
+             WHERE id = $3 AND status = 'approved' AND removed_at IS NULL \
+             RETURNING article_slug, number",
+        )
+        .bind(moderator)
+        .bind(unix(now))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Moderated {
+                article_slug: row.try_get("article_slug")?,
+                number: row.try_get("number")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The most recently approved posts still shown, newest first, for taking one down.
+    pub async fn recently_approved(&self, limit: i64) -> Result<Vec<PendingPost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, article_slug, display_name, email, body, created_at FROM posts \
+             WHERE status = 'approved' AND removed_at IS NULL \
+             ORDER BY moderated_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(pending_post).collect()
+    }
+
+    /// Keeps less: deletes rejected posts written before `cutoff` and forgets the email address
+    /// of every other post written before it. Returns how many of each.
+    pub async fn purge(&self, cutoff: OffsetDateTime) -> Result<Purged, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let deleted =
+            sqlx::query("DELETE FROM posts WHERE status = 'rejected' AND created_at < $1")
+                .bind(unix(cutoff))
+                .execute(&mut *transaction)
+                .await?
+                .rows_affected();
+        let emails = sqlx::query(
+            "UPDATE posts SET email = NULL WHERE email IS NOT NULL AND created_at < $1",
+        )
+        .bind(unix(cutoff))
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        transaction.commit().await?;
+        Ok(Purged {
+            rejected_posts: deleted,
+            emails,
+        })
+    }
+
     /// Every post ever stored, oldest first.
     pub async fn all_posts(&self) -> Result<Vec<StoredPost>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
-             moderated_by, moderated_at FROM posts ORDER BY id",
+             moderated_by, moderated_at, removed_by, removed_at FROM posts ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -388,22 +496,28 @@ impl Storage {
         Ok(())
     }
 
-    /// The moderator signed in with the token hashing to `token_hash`, if it has not expired.
+    /// The moderator signed in with the token hashing to `token_hash`, if the session has not
+    /// expired and was used within `idle`; using it now keeps it alive for another `idle`.
     pub async fn session(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
+        idle: time::Duration,
     ) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query(
-            "SELECT moderator, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            "UPDATE sessions SET last_seen_at = $2 \
+             WHERE token_hash = $1 AND expires_at > $2 AND COALESCE(last_seen_at, created_at) > $3 \
+             RETURNING moderator, created_at, expires_at",
         )
         .bind(token_hash)
         .bind(unix(now))
+        .bind(unix(now - idle))
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
             Ok(Session {
                 moderator: row.try_get("moderator")?,
+                created_at: from_unix(row.try_get("created_at")?),
                 expires_at: from_unix(row.try_get("expires_at")?),
             })
         })
@@ -424,6 +538,46 @@ impl Storage {
     }
 }
 
+/// Creates a missing SQLite file readable and writable by its owner only (0600): it holds email
+/// addresses and session hashes. SQLite gives its `-wal` and `-shm` files the same mode. An
+/// existing file keeps the mode its operator chose.
+fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::str::FromStr;
+    let Ok(options) = sqlx::sqlite::SqliteConnectOptions::from_str(url) else {
+        return Ok(()); // sqlx reports a bad URL itself, with its own words.
+    };
+    let path = options.get_filename();
+    // Only where the URL asks for the file to be created; otherwise a missing file is an error.
+    if !url.contains("mode=rwc")
+        || path.as_os_str().is_empty()
+        || path == std::path::Path::new(":memory:")
+        || path.exists()
+    {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => Err(error),
+        _ => Ok(()),
+    }
+}
+
+fn pending_post(row: &AnyRow) -> Result<PendingPost, StoreError> {
+    Ok(PendingPost {
+        id: row.try_get("id")?,
+        article_slug: row.try_get("article_slug")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        text: row.try_get("body")?,
+        created_at: from_unix(row.try_get("created_at")?),
+    })
+}
+
 fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
     let status: String = row.try_get("status")?;
     let moderated_at: Option<i64> = row.try_get("moderated_at")?;
@@ -438,6 +592,8 @@ fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
         created_at: from_unix(row.try_get("created_at")?),
         moderated_by: row.try_get("moderated_by")?,
         moderated_at: moderated_at.map(from_unix),
+        removed_by: row.try_get("removed_by")?,
+        removed_at: row.try_get::<Option<i64>, _>("removed_at")?.map(from_unix),
     })
 }
 

@@ -268,6 +268,9 @@ impl<'a> ResultPage<'a> {
             Some(answers) => carried_answers(&answers.to_raw(), &[]),
             None => carried_answers(raw, &[]),
         };
+        // Counts per urgency only: never the answers.
+        ::metrics::counter!("backcare_checker_results_total", "urgency" => assessment.urgency().value())
+            .increment(1);
         ResultPage {
             layout: Layout::new(
                 &format!("Your result: {}", assessment.headline),
@@ -374,6 +377,15 @@ fn is_form_content_type(request: &HttpRequest) -> bool {
 /// The body of a form post, or why it was refused: the wrong content type, more than
 /// `MAX_BODY_BYTES`, or slower than `BODY_TIMEOUT`. The discussion's forms are read through this too.
 pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyRefusal> {
+    read_body_up_to(request, payload, MAX_BODY_BYTES).await
+}
+
+/// `read_body` with another size limit, for forms that carry more than the checker's answers.
+pub async fn read_body_up_to(
+    request: &HttpRequest,
+    payload: web::Payload,
+    max_bytes: usize,
+) -> Result<Bytes, BodyRefusal> {
     if !is_form_content_type(request) {
         return Err(BodyRefusal::NotAForm);
     }
@@ -382,10 +394,10 @@ pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<B
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
+    if declared_length.is_some_and(|length| length > max_bytes) {
         return Err(BodyRefusal::TooLarge);
     }
-    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(MAX_BODY_BYTES)).await {
+    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(max_bytes)).await {
         Ok(Ok(Ok(body))) => Ok(body),
         Ok(Ok(Err(_))) => Err(BodyRefusal::Unreadable),
         Ok(Err(_)) => Err(BodyRefusal::TooLarge),

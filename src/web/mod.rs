@@ -8,6 +8,7 @@ pub mod checker;
 pub mod compression;
 pub mod discussion;
 pub mod indexes;
+pub mod metrics;
 pub mod pages;
 pub mod proxy;
 pub mod search;
@@ -15,6 +16,7 @@ pub mod security_headers;
 pub mod site;
 pub mod structured_data;
 pub mod syndication;
+pub mod unread_body;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -52,6 +54,8 @@ pub struct Protection {
     pub trusted_proxies: TrustedProxies,
     /// The public address is https, so every response asks browsers to stay on https.
     pub https: bool,
+    /// `--hsts-preload`: HSTS covers subdomains and consents to browsers' preload lists.
+    pub hsts_preload: bool,
     /// Limits answers to the symptom checker per client; `None` turns the limit off.
     pub checker_limiter: Option<RateLimiter>,
 }
@@ -65,6 +69,7 @@ impl Protection {
         Protection {
             trusted_proxies,
             https,
+            hsts_preload: false,
             checker_limiter: checker_limit.map(RateLimiter::new),
         }
     }
@@ -109,6 +114,7 @@ impl AppState {
 
     /// Makes `generation` the one every new request sees.
     pub fn replace(&self, generation: Generation) {
+        ::metrics::counter!("backcare_generation_reloads_total").increment(1);
         let generation = Arc::new(generation);
         if self.precompress == Precompress::Blocking {
             self.precompress(Arc::clone(&generation));
@@ -161,7 +167,11 @@ impl AppState {
         let Some(client) = self.client_ip(request) else {
             return Decision::Allowed;
         };
-        limiter.check(client, Instant::now())
+        let decision = limiter.check(client, Instant::now());
+        if decision != Decision::Allowed {
+            metrics::record_rate_limited("checker");
+        }
+        decision
     }
 }
 
@@ -201,7 +211,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 /// Builds the application with its middleware, so every entry point serves the same thing.
 ///
-/// Outermost first: security headers (so they are on everything, the replaced 500 page included),
+/// Outermost first: unread request bodies (so the connection closes after any response sent before
+/// its body arrived), security headers (so they are on everything, the replaced 500 page included),
 /// the request log, then the 500 page.
 pub fn app(
     state: AppState,
@@ -235,11 +246,24 @@ pub fn app(
                         request.peer_addr().map(|address| address.ip()),
                         request.headers(),
                     ));
+            let preload = protection.hsts_preload;
             let response = service.call(request);
             async move {
                 let mut response = response.await?;
-                security_headers::apply(response.headers_mut(), https);
+                security_headers::apply(response.headers_mut(), https, preload);
                 Ok(response)
+            }
+        })
+        .wrap_fn(|mut request, service| {
+            let method = request.method().clone();
+            let shared_body = unread_body::share_body(&mut request);
+            let response = service.call(request);
+            async move {
+                let response = response.await?;
+                Ok(match shared_body {
+                    Some(shared) => unread_body::hold_until_sent(&method, shared, response),
+                    None => response,
+                })
             }
         })
         .configure(move |config| {
@@ -257,7 +281,9 @@ fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let path = request.path();
     let method = request.method().as_str();
     let status = response.status().as_u16();
-    let latency_us = started.elapsed().as_micros() as u64;
+    let elapsed = started.elapsed();
+    let latency_us = elapsed.as_micros() as u64;
+    metrics::record_request(path, response.status(), elapsed.as_secs_f64());
     if path == site::HEALTH_PATH {
         tracing::debug!(method, path, status, latency_us, "request");
     } else {

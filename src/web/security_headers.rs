@@ -12,6 +12,9 @@ pub const PERMISSIONS_POLICY: &str =
 pub const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
 /// Two years, the preload list's minimum; sent only when the site is served over https.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000";
+/// With `--hsts-preload`: every subdomain too, and consent to browsers' preload lists. An
+/// operator's choice, as it binds every subdomain of the site to https for two years.
+pub const STRICT_TRANSPORT_SECURITY_PRELOAD: &str = "max-age=63072000; includeSubDomains; preload";
 
 /// Validated at compile time: `from_static` in a const costs nothing per request.
 const ALWAYS: [(HeaderName, HeaderValue); 5] = [
@@ -37,14 +40,19 @@ const ALWAYS: [(HeaderName, HeaderValue); 5] = [
     ),
 ];
 const HSTS: HeaderValue = HeaderValue::from_static(STRICT_TRANSPORT_SECURITY);
+const HSTS_PRELOAD: HeaderValue = HeaderValue::from_static(STRICT_TRANSPORT_SECURITY_PRELOAD);
 
-/// Adds the security headers to a finished response; `https` adds `Strict-Transport-Security`.
-pub fn apply(headers: &mut HeaderMap, https: bool) {
+/// Adds the security headers to a finished response; `https` adds `Strict-Transport-Security`,
+/// with `includeSubDomains; preload` when `preload`.
+pub fn apply(headers: &mut HeaderMap, https: bool, preload: bool) {
     for (name, value) in ALWAYS {
         headers.insert(name, value);
     }
     if https {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HSTS);
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            if preload { HSTS_PRELOAD } else { HSTS },
+        );
     }
 }
 
@@ -55,18 +63,27 @@ mod tests {
     #[test]
     fn every_header_is_added_and_hsts_only_for_https() {
         let mut headers = HeaderMap::new();
-        apply(&mut headers, false);
+        apply(&mut headers, false, true);
         assert_eq!(headers.len(), 5);
         assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
         assert_eq!(
             headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
             "nosniff"
         );
-        apply(&mut headers, true);
+        apply(&mut headers, true, false);
         assert_eq!(
             headers.len(),
             6,
             "inserting again replaces, never duplicates"
+        );
+        assert_eq!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+            STRICT_TRANSPORT_SECURITY
+        );
+        apply(&mut headers, true, true);
+        assert_eq!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+            "max-age=63072000; includeSubDomains; preload"
         );
     }
 

@@ -16,7 +16,7 @@ use backcare::rate_limit::RateLimit;
 use backcare::startup::ServeConfig;
 use backcare::web::discussion::DiscussionConfig;
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, COOKIE, ETAG, IF_NONE_MATCH, LOCATION, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, COOKIE, ETAG, LOCATION, SET_COOKIE};
 use sqlx::Connection;
 
 use crate::helpers::{
@@ -145,6 +145,29 @@ impl TestDb {
 struct Discussion {
     app: TestApp,
     session: Option<String>,
+    /// Sent as `X-Forwarded-For`, to act as that client behind a trusted proxy.
+    client: Option<&'static str>,
+    /// The visitor cookie the site gave this browser, sent back as a browser would.
+    visitor: std::sync::Mutex<Option<String>>,
+}
+
+/// A post form as one page gave it: its own id and its token.
+#[derive(Debug, Clone)]
+struct PostForm {
+    form_id: String,
+    token: String,
+}
+
+/// The `name=value` of a `Set-Cookie` for `name`, if the response sets one.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
 }
 
 async fn spawn_with(config: DiscussionConfig) -> Discussion {
@@ -155,6 +178,8 @@ async fn spawn_with(config: DiscussionConfig) -> Discussion {
         })
         .await,
         session: None,
+        client: None,
+        visitor: Default::default(),
     }
 }
 
@@ -178,10 +203,14 @@ fn input_value(document: &scraper::Html, css: &str) -> String {
 impl Discussion {
     async fn page(&self, path: &str) -> (StatusCode, scraper::Html) {
         let mut request = self.app.client.get(self.app.url(path));
-        if let Some(cookie) = &self.session {
-            request = request.header(COOKIE, cookie);
+        if let Some(cookies) = self.cookies() {
+            request = request.header(COOKIE, cookies);
+        }
+        if let Some(client) = self.client {
+            request = request.header("x-forwarded-for", client);
         }
         let response = request.send().await.expect("request reaches the server");
+        self.keep_visitor(&response);
         let status = response.status();
         (status, html(&response.text().await.expect("text")))
     }
@@ -192,12 +221,13 @@ impl Discussion {
         page
     }
 
-    /// The form token an article page carries.
-    async fn post_token(&self, slug: &str) -> String {
-        input_value(
-            &self.article(slug).await,
-            "#discussion form input[name=csrf-token]",
-        )
+    /// The post form an article page carries: its id and token, for this browser.
+    async fn post_token(&self, slug: &str) -> PostForm {
+        let page = self.article(slug).await;
+        PostForm {
+            form_id: input_value(&page, "#discussion form input[name=form-id]"),
+            token: input_value(&page, "#discussion form input[name=csrf-token]"),
+        }
     }
 
     async fn send(&self, path: &str, body: String) -> reqwest::Response {
@@ -207,19 +237,38 @@ impl Discussion {
             .post(self.app.url(path))
             .header("content-type", FORM_CONTENT_TYPE)
             .body(body);
-        if let Some(cookie) = &self.session {
-            request = request.header(COOKIE, cookie);
+        if let Some(cookies) = self.cookies() {
+            request = request.header(COOKIE, cookies);
         }
-        request.send().await.expect("request reaches the server")
+        if let Some(client) = self.client {
+            request = request.header("x-forwarded-for", client);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        self.keep_visitor(&response);
+        response
+    }
+
+    /// The `Cookie` header a browser would send: the session and the visitor value.
+    fn cookies(&self) -> Option<String> {
+        let visitor = self.visitor.lock().unwrap().clone();
+        let cookies: Vec<String> = self.session.iter().cloned().chain(visitor).collect();
+        (!cookies.is_empty()).then(|| cookies.join("; "))
+    }
+
+    fn keep_visitor(&self, response: &reqwest::Response) {
+        if let Some(cookie) = set_cookie(response, "backcare_visitor") {
+            *self.visitor.lock().unwrap() = Some(cookie);
+        }
     }
 
     /// Posts as a reader would: the form of the article page, filled in.
     async fn post(&self, slug: &str, name: &str, text: &str) -> reqwest::Response {
-        let token = self.post_token(slug).await;
+        let form = self.post_token(slug).await;
         self.send(
             &discussion_path(slug),
             encode(&[
-                ("csrf-token", &token),
+                ("csrf-token", &form.token),
+                ("form-id", &form.form_id),
                 ("display-name", name),
                 ("email", ""),
                 ("text", text),
@@ -248,9 +297,8 @@ impl Discussion {
                 ]),
             )
             .await;
-        if let Some(cookie) = response.headers().get(SET_COOKIE) {
-            let pair = cookie.to_str().expect("cookie").split(';').next().unwrap();
-            self.session = Some(pair.to_owned());
+        if let Some(cookie) = set_cookie(&response, "backcare_moderator") {
+            self.session = Some(cookie);
         }
         response
     }
@@ -345,19 +393,27 @@ macro_rules! on_both_databases {
 on_both_databases!(
     a_post_waits_for_approval_then_shows_newest_first_with_its_number,
     rejected_posts_never_show,
+    a_moderator_can_take_down_an_approved_post_and_its_number_stays,
     mentions_link_the_earlier_post_of_that_name,
     markup_in_any_field_is_shown_as_text,
+    chinese_arabic_and_emoji_posts_count_characters_not_bytes,
+    invisible_and_direction_changing_characters_are_removed,
     bad_fields_show_the_form_again_with_every_problem_and_the_text_kept,
     missing_or_wrong_form_tokens_are_refused_with_the_text_kept,
+    a_form_belongs_to_the_browser_it_was_given_to,
+    a_post_sent_twice_is_stored_once_and_a_used_form_sends_nothing_else,
+    a_post_resent_after_a_restart_is_stored_once,
     the_honeypot_pretends_success_and_stores_nothing,
     posting_is_rate_limited_per_client,
     red_flag_words_tell_the_poster_not_to_wait,
     moderator_sign_in_wrong_password_and_sign_out,
-    sign_in_is_rate_limited_per_name,
+    sign_in_is_locked_per_name_and_client_never_per_name,
     moderation_needs_a_session_and_its_token,
+    an_unused_session_ends_and_the_queue_says_since_when_and_how_many,
     a_restart_keeps_every_post,
     fifty_parallel_posts_are_all_stored_exactly_once,
     export_writes_every_post_as_json_lines,
+    purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it,
     a_database_failure_is_a_friendly_503_and_acknowledges_nothing,
     article_pages_revalidate_and_change_when_posts_are_approved,
 );
@@ -508,6 +564,57 @@ async fn rejected_posts_never_show(db: &TestDb) {
     assert_eq!(site.shown(ARTICLE).await.len(), 1);
 }
 
+async fn a_moderator_can_take_down_an_approved_post_and_its_number_stays(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "A post that should never have gone up.")
+        .await;
+    site.post_ok(ARTICLE, "Sam", "A good post that stays.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+
+    let (_, queue) = site.page("/moderate").await;
+    let offered = select_attrs(&queue, ".recently-approved > li", "id");
+    assert_eq!(offered.len(), 2, "both approved posts can be taken down");
+    let jo = db
+        .storage()
+        .await
+        .all_posts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|post| post.display_name == "Jo")
+        .unwrap();
+    let response = site.decide(jo.id, "remove").await;
+    assert_eq!(response.headers()[LOCATION], "/moderate?done=removed");
+
+    let article = site.article(ARTICLE).await;
+    assert_eq!(
+        select_texts(&article, "#post-1"),
+        ["Post 1 was removed by a moderator."]
+    );
+    assert!(!html_text(&article).contains("should never have gone up"));
+    assert_eq!(select_texts(&article, "#post-2 .post-author"), ["by Sam"]);
+    let stored = db.storage().await.all_posts().await.unwrap();
+    let removed = stored.iter().find(|post| post.id == jo.id).unwrap();
+    assert_eq!(removed.removed_by.as_deref(), Some(MODERATOR));
+    assert!(removed.removed_at.is_some());
+
+    // Taking it down twice changes nothing; numbering carries on after it.
+    let response = site.decide(jo.id, "remove").await;
+    assert_eq!(response.headers()[LOCATION], "/moderate?done=gone");
+    site.post_ok(ARTICLE, "Kim", "A third post after the removal.")
+        .await;
+    site.approve_all().await;
+    let article = site.article(ARTICLE).await;
+    assert_eq!(select_texts(&article, "#post-3 .post-author"), ["by Kim"]);
+}
+
+fn html_text(document: &scraper::Html) -> String {
+    document.root_element().text().collect()
+}
+
 async fn mentions_link_the_earlier_post_of_that_name(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
     let mut site = spawn_with(db.config()).await;
@@ -558,6 +665,86 @@ async fn markup_in_any_field_is_shown_as_text(db: &TestDb) {
     );
 }
 
+async fn chinese_arabic_and_emoji_posts_count_characters_not_bytes(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    // 5,000 characters exactly: Chinese (3 bytes each in UTF-8, 9 percent-encoded) and emoji
+    // (4 bytes, 12 percent-encoded) are accepted; one more character is refused by count.
+    let chinese = "我的背很痛".repeat(1000);
+    let emoji = "😣".repeat(5000);
+    let arabic = "ظهري يؤلمني بعد رفع الصندوق";
+    for (name, text) in [
+        ("李明", chinese.as_str()),
+        ("سارة", arabic),
+        ("🙂🙂", emoji.as_str()),
+    ] {
+        site.post_ok(ARTICLE, name, text).await;
+    }
+    let too_long = format!("{emoji}😣");
+    let response = site.post(ARTICLE, "Jo", &too_long).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&response.text().await.unwrap());
+    assert_eq!(
+        select_texts(&page, ".error-summary li a"),
+        ["Your post must be 5,000 characters or fewer: it has 5,001"]
+    );
+    assert_eq!(select_texts(&page, "#discussion-text"), [too_long.as_str()]);
+
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+    let shown = site.shown(ARTICLE).await;
+    let texts: Vec<&str> = shown.iter().map(|(_, _, text)| text.as_str()).collect();
+    assert_eq!(texts, [emoji.as_str(), arabic, chinese.as_str()]);
+    let authors: Vec<&str> = shown.iter().map(|(_, author, _)| author.as_str()).collect();
+    assert_eq!(authors, ["🙂🙂", "سارة", "李明"]);
+    // Right-to-left text sets its own direction without turning the page around it.
+    let article = site.article(ARTICLE).await;
+    assert_eq!(count(&article, ".post-text[dir=auto]"), 3);
+    assert_eq!(count(&article, ".post-author bdi"), 3);
+}
+
+async fn invisible_and_direction_changing_characters_are_removed(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    // A name of zero-width spaces, or one visible letter padded with them, is no name.
+    for (name, problem) in [
+        ("\u{200B}\u{200B}\u{200B}", "Enter a display name"),
+        (
+            "J\u{200B}\u{2060}\u{3164}",
+            "Display name must be 2 characters or more",
+        ),
+    ] {
+        let response = site
+            .post(ARTICLE, name, "My back hurts after lifting.")
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?}"
+        );
+        let page = html(&response.text().await.unwrap());
+        assert_eq!(select_texts(&page, ".error-summary li a"), [problem]);
+    }
+    // Direction overrides and isolates, paired or not, are taken out of names and posts;
+    // the joiner inside an emoji sequence stays.
+    site.post_ok(
+        ARTICLE,
+        "Eve\u{202E}",
+        "Worse at night \u{2067}\u{202E}reversed\u{202C}\u{2069} 👩\u{200D}⚕️ said rest.",
+    )
+    .await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.approve_all().await;
+    assert_eq!(
+        site.shown(ARTICLE).await,
+        [(
+            "post-1".to_owned(),
+            "Eve".to_owned(),
+            "Worse at night reversed 👩\u{200D}⚕️ said rest.".to_owned()
+        )]
+    );
+}
+
 async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db: &TestDb) {
     let site = spawn_with(db.config()).await;
     let token = site.post_token(ARTICLE).await;
@@ -587,7 +774,8 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
             .send(
                 &discussion_path(ARTICLE),
                 encode(&[
-                    ("csrf-token", &token),
+                    ("csrf-token", &token.token),
+                    ("form-id", &token.form_id),
                     ("display-name", name),
                     ("email", email),
                     ("text", text),
@@ -613,12 +801,14 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
     }
 
     // Invalid UTF-8 keeps what could be read and says what to do.
-    let mut body = format!("csrf-token={token}&display-name=Jo&text=").into_bytes();
+    let mut body = format!(
+        "csrf-token={}&form-id={}&display-name=Jo&text=",
+        token.token, token.form_id
+    )
+    .into_bytes();
     body.extend_from_slice(b"My back %FF hurts a lot");
-    let response = site
-        .app
-        .post(&discussion_path(ARTICLE), Some(FORM_CONTENT_TYPE), body)
-        .await;
+    let body = String::from_utf8(body).expect("percent-encoded, so ASCII");
+    let response = site.send(&discussion_path(ARTICLE), body).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = html(&response.text().await.unwrap());
     assert_eq!(
@@ -636,7 +826,7 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let response = site.app.post(&path, None, "text=hello").await;
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let huge = format!("text={}", "a".repeat(17 * 1024));
+    let huge = format!("text={}", "a".repeat(64 * 1024 + 1));
     let response = site.app.post(&path, Some(FORM_CONTENT_TYPE), huge).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let page = html(&response.text().await.unwrap());
@@ -645,7 +835,10 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
     // Posts to articles that do not exist.
     for slug in ["no-such-article", "..%2fCargo.toml"] {
         let response = site
-            .send(&discussion_path(slug), encode(&[("csrf-token", &token)]))
+            .send(
+                &discussion_path(slug),
+                encode(&[("csrf-token", &token.token)]),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{slug}");
     }
@@ -659,7 +852,7 @@ async fn bad_fields_show_the_form_again_with_every_problem_and_the_text_kept(db:
 async fn missing_or_wrong_form_tokens_are_refused_with_the_text_kept(db: &TestDb) {
     let site = spawn_with(db.config()).await;
     let other_article_token = site.post_token(OTHER_ARTICLE).await;
-    for token in ["", "1.abc", other_article_token.as_str()] {
+    for token in ["", "1.abc", other_article_token.token.as_str()] {
         let response = site
             .send(
                 &discussion_path(ARTICLE),
@@ -684,24 +877,198 @@ async fn missing_or_wrong_form_tokens_are_refused_with_the_text_kept(db: &TestDb
         assert_ne!(fresh, token);
     }
 
-    // A good token from another site's page is still refused: the browser says where it came from.
-    let token = site.post_token(ARTICLE).await;
+    // A good token from another site's page is still refused: the browser says where it came
+    // from. The opaque origin `null` (a sandboxed frame, a data: page) counts as another site.
+    for origin in ["https://evil.example", "null"] {
+        let token = site.post_token(ARTICLE).await;
+        let response = site
+            .app
+            .client
+            .post(site.app.url(&discussion_path(ARTICLE)))
+            .header("content-type", FORM_CONTENT_TYPE)
+            .header("origin", origin)
+            .body(encode(&[
+                ("csrf-token", &token.token),
+                ("display-name", "Jo"),
+                ("text", "My back hurts after lifting."),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "Origin: {origin}");
+        let page = html(&response.text().await.unwrap());
+        assert_eq!(
+            select_texts(&page, "#discussion-text"),
+            ["My back hurts after lifting."],
+            "the text is kept"
+        );
+    }
+    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+
+    // Signing in with `Origin: null` gets no session either, whatever the token.
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let (_, form) = site.page("/moderate/login").await;
+    let token = input_value(&form, "input[name=csrf-token]");
     let response = site
         .app
         .client
-        .post(site.app.url(&discussion_path(ARTICLE)))
+        .post(site.app.url("/moderate/login"))
         .header("content-type", FORM_CONTENT_TYPE)
-        .header("origin", "https://evil.example")
+        .header("origin", "null")
         .body(encode(&[
             ("csrf-token", &token),
-            ("display-name", "Jo"),
-            ("text", "My back hurts after lifting."),
+            ("name", MODERATOR),
+            ("password", PASSWORD),
         ]))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(db.storage().await.all_posts().await.unwrap().is_empty());
+    assert!(set_cookie(&response, "backcare_moderator").is_none());
+}
+
+/// The fields of a post as the form sends them.
+fn post_body(form: &PostForm, name: &str, text: &str) -> String {
+    encode(&[
+        ("csrf-token", &form.token),
+        ("form-id", &form.form_id),
+        ("display-name", name),
+        ("email", ""),
+        ("text", text),
+        ("website", ""),
+    ])
+}
+
+async fn a_form_belongs_to_the_browser_it_was_given_to(db: &TestDb) {
+    let alice = spawn_with(db.config()).await;
+    let form = alice.post_token(ARTICLE).await;
+    let text = "My back hurts after lifting.";
+
+    // Another browser, with its own visitor cookie from the same site, cannot use Alice's form.
+    let mallory = Discussion {
+        app: TestApp {
+            base_url: alice.app.base_url.clone(),
+            address: alice.app.address,
+            client: alice.app.client.clone(),
+        },
+        session: None,
+        client: None,
+        visitor: Default::default(),
+    };
+    mallory.article(ARTICLE).await;
+    let response = mallory
+        .send(&discussion_path(ARTICLE), post_body(&form, "Jo", text))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = html(&response.text().await.unwrap());
+    assert!(select_texts(&page, ".error-summary p")[0].contains("This form has expired"));
+    assert_eq!(select_texts(&page, "#discussion-text"), [text]);
+
+    // A browser that blocks cookies is told so, and keeps its text.
+    let response = alice
+        .app
+        .post_form(&discussion_path(ARTICLE), &post_body(&form, "Jo", text))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let cookie = set_cookie(&response, "backcare_visitor").expect("a cookie is offered again");
+    let full = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|value| value.starts_with(&cookie))
+        .unwrap();
+    assert!(
+        full.contains("HttpOnly") && full.contains("SameSite=Strict"),
+        "{full}"
+    );
+    let page = html(&response.text().await.unwrap());
+    let problem = select_texts(&page, ".error-summary p").join(" ");
+    assert!(problem.contains("Allow cookies for this site"), "{problem}");
+    assert_eq!(select_texts(&page, "#discussion-text"), [text]);
+    // The sign-in form says the same.
+    let (_, login) = alice.page("/moderate/login").await;
+    let token = input_value(&login, "input[name=csrf-token]");
+    let response = alice
+        .app
+        .post_form(
+            "/moderate/login",
+            &encode(&[("csrf-token", &token), ("name", "alex"), ("password", "x")]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = html(&response.text().await.unwrap());
+    assert!(select_texts(&page, ".error-summary a")[0].contains("Allow cookies for this site"));
+
+    // Alice's own browser posts with it.
+    let response = alice
+        .send(&discussion_path(ARTICLE), post_body(&form, "Jo", text))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 1);
+}
+
+async fn a_post_sent_twice_is_stored_once_and_a_used_form_sends_nothing_else(db: &TestDb) {
+    let site = spawn_with(db.config()).await;
+    let form = site.post_token(ARTICLE).await;
+    let text = "I can't pee and my back is numb.";
+    let mut locations = Vec::new();
+    for _ in 0..3 {
+        let response = site
+            .send(&discussion_path(ARTICLE), post_body(&form, "Jo", text))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        locations.push(response.headers()[LOCATION].to_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        locations, ["/articles/back-spasms/discussion/thanks/warning-signs"; 3],
+        "the same thank-you page every time"
+    );
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 1);
+
+    // The used form cannot send a different post: refused, the text kept, a new form given.
+    let other = "Something else entirely, sent with the old form.";
+    let response = site
+        .send(&discussion_path(ARTICLE), post_body(&form, "Jo", other))
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = html(&response.text().await.unwrap());
+    let problem = select_texts(&page, ".error-summary p").join(" ");
+    assert!(
+        problem.contains("already sent a different post"),
+        "{problem}"
+    );
+    assert_eq!(select_texts(&page, "#discussion-text"), [other]);
+    let fresh = input_value(&page, "input[name=form-id]");
+    assert_ne!(fresh, form.form_id);
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 1);
+}
+
+/// The crash case: the post was committed but the answer never reached the writer, who sends
+/// the same form again to a restarted server.
+async fn a_post_resent_after_a_restart_is_stored_once(db: &TestDb) {
+    let config = DiscussionConfig {
+        secret: Some(b"shared-secret-for-both-runs".to_vec()),
+        ..db.config()
+    };
+    let first = spawn_with(config.clone()).await;
+    let form = first.post_token(ARTICLE).await;
+    let body = post_body(&form, "Jo", "Sent just before the crash.");
+    first.send(&discussion_path(ARTICLE), body.clone()).await;
+
+    // The same browser, so the same visitor cookie.
+    let visitor = first.visitor.lock().unwrap().clone();
+    let second = Discussion {
+        visitor: std::sync::Mutex::new(visitor),
+        ..spawn_with(config).await
+    };
+    let response = second.send(&discussion_path(ARTICLE), body).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/articles/back-spasms/discussion/thanks"
+    );
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 1);
 }
 
 async fn the_honeypot_pretends_success_and_stores_nothing(db: &TestDb) {
@@ -711,7 +1078,7 @@ async fn the_honeypot_pretends_success_and_stores_nothing(db: &TestDb) {
         .send(
             &discussion_path(ARTICLE),
             encode(&[
-                ("csrf-token", &token),
+                ("csrf-token", &token.token),
                 ("display-name", "Bot"),
                 ("text", "Visit my site for cheap stuff"),
                 ("website", "https://spam.example"),
@@ -780,12 +1147,12 @@ async fn red_flag_words_tell_the_poster_not_to_wait(db: &TestDb) {
         let response = site.post(ARTICLE, "Jo", text).await;
         let location = response.headers().get(LOCATION).unwrap().to_str().unwrap();
         assert_eq!(
-            location, "/articles/back-spasms/discussion/thanks?urgent=1",
+            location, "/articles/back-spasms/discussion/thanks/warning-signs",
             "{text}"
         );
         assert!(
-            !location.contains("pee"),
-            "the text never goes in the address"
+            !location.contains('?') && !location.contains("pee"),
+            "neither the text nor a health hint goes in a query string"
         );
         let (_, page) = site.page(location).await;
         assert_eq!(
@@ -796,6 +1163,12 @@ async fn red_flag_words_tell_the_poster_not_to_wait(db: &TestDb) {
         assert!(links.contains(&"/symptom-checker".to_owned()));
         assert!(links.contains(&"/articles/when-to-get-help".to_owned()));
     }
+    // The old query string no longer changes the plain thank-you page.
+    let (status, page) = site
+        .page("/articles/back-spasms/discussion/thanks?urgent=1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count(&page, ".callout-emergency"), 0);
 }
 
 async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
@@ -897,6 +1270,8 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
     let mut secure = Discussion {
         app: https,
         session: None,
+        client: None,
+        visitor: Default::default(),
     };
     let response = secure.login(MODERATOR, PASSWORD).await;
     let cookie = response
@@ -908,20 +1283,41 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
-async fn sign_in_is_rate_limited_per_name(db: &TestDb) {
+async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
-    let mut site = spawn_with(db.config()).await;
+    let app = spawn_app_with(ServeConfig {
+        comments: Some(db.config()),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..bundled_config()
+    })
+    .await;
+    let mut attacker = Discussion {
+        app,
+        session: None,
+        client: Some("192.0.2.66"),
+        visitor: Default::default(),
+    };
     for _ in 0..5 {
-        let response = site.login(MODERATOR, "a wrong password").await;
+        let response = attacker.login(MODERATOR, "a wrong password").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    // Even the right password waits now.
-    let response = site.login(MODERATOR, PASSWORD).await;
+    // The guessing client now waits, even with the right password...
+    let response = attacker.login(MODERATOR, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().get("retry-after").is_some());
     assert!(response.headers().get(SET_COOKIE).is_none());
 
-    // Per client too.
+    // ...but the moderator, from her own address, signs in at once.
+    let mut moderator = Discussion {
+        client: Some("198.51.100.7"),
+        visitor: Default::default(),
+        ..attacker
+    };
+    let response = moderator.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers().get(SET_COOKIE).is_some());
+
+    // Per client too, whatever the name.
     let db_config = DiscussionConfig {
         login_limit: RateLimit {
             per_minute: 1,
@@ -936,6 +1332,63 @@ async fn sign_in_is_rate_limited_per_name(db: &TestDb) {
     }
     let response = site.login("someone-else", "a wrong password").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response
+        .headers()
+        .get("retry-after")
+        .expect("every 429 says when to come back")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+}
+
+async fn an_unused_session_ends_and_the_queue_says_since_when_and_how_many(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(DiscussionConfig {
+        session_idle: time::Duration::seconds(3),
+        ..db.config()
+    })
+    .await;
+    site.post_ok(ARTICLE, "Jo", "Waiting for a moderator.")
+        .await;
+    site.post_ok(ARTICLE, "Sam", "Also waiting for a moderator.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (status, page) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select_texts(&page, "title"),
+        ["Posts waiting for a moderator (2) - backcare"]
+    );
+    let bar = select_texts(&page, ".moderator-bar p").join(" ");
+    let today = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[day padding:none] [month repr:long] [year]"
+        ))
+        .unwrap();
+    assert!(
+        bar.starts_with("Signed in as alex since ") && bar.ends_with(&format!("UTC on {today}")),
+        "{bar}"
+    );
+
+    // Each use keeps the session alive...
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(site.page("/moderate").await.0, StatusCode::OK);
+    }
+    // ...and a pause longer than the idle limit ends it.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let response = site
+        .app
+        .client
+        .get(site.app.url("/moderate"))
+        .header(COOKIE, site.session.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/moderate/login");
 }
 
 async fn moderation_needs_a_session_and_its_token(db: &TestDb) {
@@ -957,7 +1410,7 @@ async fn moderation_needs_a_session_and_its_token(db: &TestDb) {
         .send(
             "/moderate/login",
             encode(&[
-                ("csrf-token", &token),
+                ("csrf-token", &token.token),
                 ("name", MODERATOR),
                 ("password", PASSWORD),
             ]),
@@ -968,7 +1421,7 @@ async fn moderation_needs_a_session_and_its_token(db: &TestDb) {
     site.login(MODERATOR, PASSWORD).await;
     let (pending, _) = site.queue().await;
     let id = pending[0].0;
-    for token in ["", "1.00", &token] {
+    for token in ["", "1.00", &token.token] {
         let response = site
             .send(
                 &format!("/moderate/posts/{id}/approve"),
@@ -1024,17 +1477,20 @@ async fn a_restart_keeps_every_post(db: &TestDb) {
 async fn fifty_parallel_posts_are_all_stored_exactly_once(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
     let site = Arc::new(spawn_with(db.config()).await);
-    let token = site.post_token(ARTICLE).await;
+    // One browser: its visitor cookie first, as the page a reader reads gives it.
+    site.article(ARTICLE).await;
     let posts = (0..50).map(|n| {
         let site = Arc::clone(&site);
-        let token = token.clone();
         tokio::spawn(async move {
+            // Fifty forms, each sent once.
+            let form = site.post_token(ARTICLE).await;
             let text = format!("Parallel post number {n}");
             let response = site
                 .send(
                     &discussion_path(ARTICLE),
                     encode(&[
-                        ("csrf-token", &token),
+                        ("csrf-token", &form.token),
+                        ("form-id", &form.form_id),
                         ("display-name", "Jo"),
                         ("text", &text),
                     ]),
@@ -1069,6 +1525,8 @@ async fn fifty_parallel_posts_are_all_stored_exactly_once(db: &TestDb) {
         })
         .await,
         session: None,
+        client: None,
+        visitor: Default::default(),
     };
     moderator.login(MODERATOR, PASSWORD).await;
     let moderator = Arc::new(moderator);
@@ -1171,6 +1629,131 @@ async fn export_writes_every_post_as_json_lines(db: &TestDb) {
     assert!(lines[1]["created_at"].as_str().unwrap().ends_with('Z'));
 }
 
+/// Stores a post as if it had been written `days_ago`, and returns its id.
+async fn old_post(storage: &Storage, days_ago: i64, email: &str, text: &str) -> i64 {
+    let post = backcare::discussion::NewPost::parse(&backcare::discussion::RawPost {
+        display_name: "Jo".to_owned(),
+        email: email.to_owned(),
+        text: text.to_owned(),
+        unreadable: Vec::new(),
+    })
+    .expect("a valid post");
+    let written = time::OffsetDateTime::now_utc() - time::Duration::days(days_ago);
+    let form_id = format!("{:032x}", rand_id());
+    match storage
+        .add_post(ARTICLE, &post, &form_id, written)
+        .await
+        .unwrap()
+    {
+        backcare::discussion::store::Added::Stored(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn rand_id() -> u128 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    u128::from(std::process::id()) << 64 | NEXT.fetch_add(1, Ordering::Relaxed) as u128
+}
+
+async fn purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let storage = db.storage().await;
+    let now = time::OffsetDateTime::now_utc();
+    let old_pending = old_post(&storage, 40, "jo@example.com", "Old, still pending.").await;
+    let old_rejected = old_post(&storage, 40, "jo@example.com", "Old and rejected.").await;
+    storage
+        .moderate(
+            old_rejected,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+    let recent = old_post(&storage, 5, "sam@example.com", "Recent, with an email.").await;
+    let recent_rejected = old_post(&storage, 5, "", "Recent and rejected.").await;
+    storage
+        .moderate(
+            recent_rejected,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+
+    let purge = run_backcare(
+        &[
+            "comments",
+            "purge",
+            "--older-than",
+            "30d",
+            "--database-url",
+            &db.url,
+        ],
+        "",
+    )
+    .await;
+    assert!(
+        purge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&purge.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&purge.stdout).trim(),
+        "deleted 1 rejected posts and removed 1 email addresses older than 30 days"
+    );
+    let posts = storage.all_posts().await.unwrap();
+    let ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+    assert_eq!(ids, [old_pending, recent, recent_rejected]);
+    assert_eq!(posts[0].email, None, "the old email is gone");
+    assert_eq!(posts[1].email.as_deref(), Some("sam@example.com"));
+
+    let wrong = run_backcare(
+        &[
+            "comments",
+            "purge",
+            "--older-than",
+            "soon",
+            "--database-url",
+            &db.url,
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("expected a number of days such as 30d")
+    );
+
+    // The server purges at start-up (then daily) with its retention period, 90 days by default.
+    let ancient = old_post(&storage, 100, "", "Ancient and rejected.").await;
+    storage
+        .moderate(
+            ancient,
+            backcare::discussion::Decision::Reject,
+            MODERATOR,
+            now,
+        )
+        .await
+        .unwrap();
+    let _site = spawn_with(db.config()).await;
+    let purged = async {
+        loop {
+            let posts = storage.all_posts().await.unwrap();
+            if posts.iter().all(|post| post.id != ancient) {
+                return posts.len();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let left = tokio::time::timeout(Duration::from_secs(10), purged)
+        .await
+        .expect("the server purged the 100-day-old rejected post");
+    assert_eq!(left, 3, "nothing younger than 90 days was touched");
+    storage.close().await;
+}
+
 async fn run_backcare(args: &[&str], stdin: &str) -> std::process::Output {
     use tokio::io::AsyncWriteExt;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
@@ -1205,7 +1788,8 @@ async fn a_database_failure_is_a_friendly_503_and_acknowledges_nothing(db: &Test
         .send(
             &discussion_path(ARTICLE),
             encode(&[
-                ("csrf-token", &token),
+                ("csrf-token", &token.token),
+                ("form-id", &token.form_id),
                 ("display-name", "Jo"),
                 ("text", "This post cannot be saved."),
             ]),
@@ -1246,31 +1830,24 @@ async fn break_database(db: &TestDb) {
 async fn article_pages_revalidate_and_change_when_posts_are_approved(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
     let mut site = spawn_with(db.config()).await;
+    // Each response carries a form made for one browser, so no cache may keep or share it.
     let first = site.app.get(&article_path(ARTICLE)).await;
-    assert_eq!(first.headers().get(CACHE_CONTROL).unwrap(), "no-cache");
-    let etag = first.headers().get(ETAG).unwrap().clone();
-    let again = site
-        .app
-        .client
-        .get(site.app.url(&article_path(ARTICLE)))
-        .header(IF_NONE_MATCH, etag.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(first.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+    assert!(first.headers().get(ETAG).is_none());
+    let first = html(&first.text().await.unwrap());
+    let again = html(&site.app.get_text(&article_path(ARTICLE)).await.1);
+    let form_id = |page: &scraper::Html| input_value(page, "input[name=form-id]");
+    assert_ne!(
+        form_id(&first),
+        form_id(&again),
+        "every page has its own form"
+    );
 
     site.post_ok(ARTICLE, "Jo", "A post that changes the page.")
         .await;
     site.login(MODERATOR, PASSWORD).await;
     site.approve_all().await;
-    let changed = site
-        .app
-        .client
-        .get(site.app.url(&article_path(ARTICLE)))
-        .header(IF_NONE_MATCH, etag)
-        .send()
-        .await
-        .unwrap();
+    let changed = site.app.get(&article_path(ARTICLE)).await;
     assert_eq!(changed.status(), StatusCode::OK, "approval shows at once");
     let page = html(&changed.text().await.unwrap());
     assert_eq!(count(&page, "#post-1"), 1);
@@ -1287,6 +1864,28 @@ async fn article_pages_revalidate_and_change_when_posts_are_approved(db: &TestDb
         .request(reqwest::Method::DELETE, &article_path(ARTICLE))
         .await;
     assert_eq!(delete.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn the_sqlite_file_is_created_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::sqlite();
+    let path = db
+        .url
+        .trim_start_matches("sqlite://")
+        .trim_end_matches("?mode=rwc")
+        .to_owned();
+    assert!(!std::path::Path::new(&path).exists());
+    let site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "A post with an email in the file.")
+        .await;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{path}: {mode:o}");
+    for extra in ["-wal", "-shm"] {
+        if let Ok(metadata) = std::fs::metadata(format!("{path}{extra}")) {
+            assert_eq!(metadata.permissions().mode() & 0o777, 0o600, "{extra}");
+        }
+    }
 }
 
 #[tokio::test]

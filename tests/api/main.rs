@@ -13,5 +13,6 @@ mod live_reload;
 mod pages;
 mod production;
 mod search;
+mod request_bodies;
 mod security;
 mod stylesheet;

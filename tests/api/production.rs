@@ -476,6 +476,24 @@ async fn hsts_is_sent_only_when_the_site_is_served_over_https() {
     let untrusted = crate::helpers::spawn_app().await;
     let spoofed = get_with(&untrusted, ARTICLE, &[(forwarded, "https")]).await;
     assert_security_headers(&spoofed, false, "X-Forwarded-Proto from an untrusted peer");
+
+    // Subdomains and preload lists only when the operator opts in.
+    let preload = spawn_app_with(ServeConfig {
+        base_url: Some("https://backcare.example".parse().expect("url")),
+        hsts_preload: true,
+        ..bundled_config()
+    })
+    .await;
+    let response = preload.get(ARTICLE).await;
+    assert_eq!(
+        header_text(&response, reqwest::header::STRICT_TRANSPORT_SECURITY),
+        "max-age=63072000; includeSubDomains; preload"
+    );
+    let plain = https.get(ARTICLE).await;
+    assert_eq!(
+        header_text(&plain, reqwest::header::STRICT_TRANSPORT_SECURITY),
+        "max-age=63072000"
+    );
 }
 
 fn limited_config(trusted_proxies: Vec<IpAddr>) -> ServeConfig {
@@ -800,5 +818,123 @@ async fn sigint_with_watch_exits_0_promptly() {
         stopped_at.elapsed() < Duration::from_secs(5),
         "the file watcher does not hold up the exit: {:?}",
         stopped_at.elapsed()
+    );
+}
+
+/// Security telemetry: an operator can see who is being guessed at, and from where, without the
+/// password ever reaching the log, and a name cannot forge a log line.
+#[tokio::test]
+async fn a_failed_sign_in_is_logged_with_the_name_and_the_client() {
+    let server = RunningBinary::start(&["--comments", "moderated"]).await;
+    let http = reqwest::Client::new();
+    let login = format!("http://{}/moderate/login", server.address);
+    let form = http.get(&login).send().await.expect("sign-in form");
+    // The form belongs to this browser: send its visitor cookie back, as a browser would.
+    let visitor = header_text(&form, reqwest::header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let form = html(&form.text().await.expect("text"));
+    let token = select_attrs(&form, "input[name=csrf-token]", "value").remove(0);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf-token", token.as_str()),
+            ("name", "mallory\nforged line"),
+            ("password", "hunter2-guess"),
+        ])
+        .finish();
+    let response = http
+        .post(&login)
+        .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .header(reqwest::header::COOKIE, visitor)
+        .body(body)
+        .send()
+        .await
+        .expect("sign-in answered");
+    assert_eq!(response.status(), 401);
+
+    server.signal("TERM");
+    let (_, log) = server.exit().await;
+    let line = log
+        .lines()
+        .find(|line| line.contains("a moderator sign-in failed"))
+        .unwrap_or_else(|| panic!("no sign-in failure in the log: {log}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(
+        line.contains(r#"moderator="mallory\nforged line""#),
+        "{line}"
+    );
+    assert!(line.contains("client=127.0.0.1"), "{line}");
+    assert!(
+        !log.contains("hunter2"),
+        "the password is never logged: {log}"
+    );
+}
+
+/// Metrics live on their own address, in the Prometheus text format, with counts only.
+#[tokio::test]
+async fn metrics_are_served_only_on_their_own_address() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
+    let config = ServeConfig {
+        metrics_bind: Some("127.0.0.1:0".to_owned()),
+        comments: Some(backcare::web::discussion::DiscussionConfig::new(database)),
+        ..bundled_config()
+    };
+    let application = backcare::startup::Application::build(&config)
+        .await
+        .expect("the site builds");
+    let site = format!("http://{}", application.address());
+    let metrics = format!(
+        "http://{}/metrics",
+        application.metrics_address().expect("metrics are on")
+    );
+    tokio::spawn(application.run_until_stopped());
+    let http = reqwest::Client::new();
+
+    assert_eq!(
+        http.get(format!("{site}/")).send().await.unwrap().status(),
+        200
+    );
+    let checker = http
+        .post(format!("{site}/symptom-checker"))
+        .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .body(VALID_FORM)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checker.status(), 200);
+    assert_eq!(
+        http.get(format!("{site}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "never on the site's own address"
+    );
+
+    let response = http.get(&metrics).send().await.expect("metrics answer");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header_text(&response, CONTENT_TYPE),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"backcare_http_requests_total{kind="page",status="2xx"}"#,
+        r#"backcare_http_requests_total{kind="checker",status="2xx"}"#,
+        r#"backcare_http_request_duration_seconds_bucket{kind="page",le="0.005"}"#,
+        r#"backcare_checker_results_total{urgency="#,
+        "backcare_site_build_seconds ",
+        r#"backcare_db_pool_connections{state="idle"}"#,
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    // Counts only: nothing a reader typed or where they came from.
+    assert!(
+        !text.contains("lower") && !text.contains("127.0.0.1"),
+        "{text}"
     );
 }

@@ -1,10 +1,17 @@
 //! Cross-site request forgery defences for the discussion and moderation forms.
 //!
+//! Post and sign-in tokens are bound to the browser (double submit): a random visitor value
+//! lives in a `HttpOnly; SameSite=Strict` session cookie and goes into the token's purpose, so a
+//! token fetched by one browser is worthless in another. Each rendered post form also has its own
+//! random form id in the purpose, which the database keeps with the post it sent: the same form
+//! cannot send a second, different post, and sending the same post again changes nothing.
+//!
 //! Tokens are stateless: `window.hmac` where `hmac = HMAC-SHA256(secret, purpose, window)` and a
 //! window is six hours, so a token is good for six to twelve hours and needs nothing stored.
 //! The purpose binds a token to one form: the post form of one article, the login form, or one
 //! moderator's session. Browsers also say where a form came from (`Origin`, `Sec-Fetch-Site`):
-//! a post that says it came from another site is refused whatever its token.
+//! a post that says it came from another site, or from the opaque origin `null`, is refused
+//! whatever its token.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderName};
@@ -12,8 +19,59 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::discussion::moderators::hex;
+use crate::discussion::moderators::{hex, random_key};
 use crate::web::BaseUrl;
+
+/// The browser's random value. A session cookie: gone when the browser closes, and never used
+/// for anything but checking that a form came back to the browser it was given to.
+pub const VISITOR_COOKIE: &str = "backcare_visitor";
+
+/// 128 random bits as 32 hex digits: a visitor value or a form id.
+pub fn new_random_id() -> String {
+    hex(&random_key()[..16])
+}
+
+fn is_random_id(text: &str) -> bool {
+    text.len() == 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The visitor value the browser sent back, if it is one of ours.
+pub fn visitor(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == VISITOR_COOKIE && is_random_id(value))
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A form id as posted, if it is well formed.
+pub fn form_id(text: &str) -> Option<&str> {
+    is_random_id(text).then_some(text)
+}
+
+/// `Set-Cookie` for a new visitor value; `Secure` when the site is served over https.
+pub fn visitor_cookie(value: &str, secure: bool) -> String {
+    format!(
+        "{VISITOR_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The purpose of an article's post form, for one browser and one rendering of the form.
+pub fn post_purpose(slug: &str, visitor: &str, form_id: &str) -> String {
+    format!("post:{slug}\0{visitor}\0{form_id}")
+}
+
+/// The purpose of the sign-in form, for one browser.
+pub fn login_purpose(visitor: &str) -> String {
+    format!("login\0{visitor}")
+}
 
 /// Six hours in seconds.
 const WINDOW_SECONDS: i64 = 6 * 60 * 60;
@@ -96,9 +154,10 @@ pub fn is_cross_site(request: &HttpRequest, base_url: &BaseUrl) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    // "null" comes from privacy settings and sandboxes: it says nothing, so the token decides.
-    if origin == "null" {
-        return false;
+    // "null" comes from sandboxed frames, `data:` pages and some redirects: an attacker can
+    // produce it at will, and our own forms never send it, so it counts as another site.
+    if origin.eq_ignore_ascii_case("null") {
+        return true;
     }
     let origin = origin.trim_end_matches('/');
     let matches_base = origin.eq_ignore_ascii_case(base_url.as_str().trim_end_matches('/'));
@@ -150,6 +209,22 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_bound_to_one_browser_and_one_form() {
+        let csrf = Csrf::new(b"secret".to_vec());
+        let now = at(1_800_000_000);
+        let (visitor, form) = (new_random_id(), new_random_id());
+        let token = csrf.token(&post_purpose("a", &visitor, &form), now);
+        assert!(csrf.verify(&post_purpose("a", &visitor, &form), &token, now));
+        let other = new_random_id();
+        assert!(!csrf.verify(&post_purpose("a", &other, &form), &token, now));
+        assert!(!csrf.verify(&post_purpose("a", &visitor, &other), &token, now));
+        assert!(!csrf.verify(&login_purpose(&visitor), &token, now));
+        assert!(is_random_id(&visitor) && visitor != form);
+        assert!(form_id("0123456789abcdef0123456789ABCDEF").is_none());
+        assert!(form_id("<script>").is_none());
+    }
+
+    #[test]
     fn requests_from_other_sites_are_recognised() {
         let base: BaseUrl = "https://backcare.example".parse().unwrap();
         let request = |headers: &[(&str, &str)]| {
@@ -168,7 +243,7 @@ mod tests {
             &request(&[("origin", "http://127.0.0.1:8080")]),
             &base
         ));
-        assert!(!is_cross_site(&request(&[("origin", "null")]), &base));
+        assert!(is_cross_site(&request(&[("origin", "null")]), &base));
         assert!(is_cross_site(
             &request(&[("origin", "https://evil.example")]),
             &base

@@ -4,8 +4,24 @@
 
 use percent_encoding::percent_decode;
 
-/// The body is read exactly as the checker reads its own, with the same refusals.
-pub use crate::web::checker::read_body;
+use actix_web::HttpRequest;
+use actix_web::web::{Bytes, Payload};
+
+use crate::discussion::post::{EMAIL_MAX, NAME_MAX, TEXT_MAX};
+use crate::web::checker::{BodyRefusal, read_body_up_to};
+
+/// The largest form body: a post of `TEXT_MAX` four-byte characters (emoji, many CJK
+/// extensions), each percent-encoded as 12 bytes, plus the longest name and email the same way
+/// and room for the other fields. Counted in characters, the 5,000 limit is then the one a
+/// writer meets in every script. 64 KiB in all.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+const _: () = assert!(MAX_BODY_BYTES >= (TEXT_MAX + NAME_MAX + EMAIL_MAX) * 12 + 1024);
+
+/// The body is read as the checker reads its own, with the same refusals and time limit, up to
+/// `MAX_BODY_BYTES`.
+pub async fn read_body(request: &HttpRequest, payload: Payload) -> Result<Bytes, BodyRefusal> {
+    read_body_up_to(request, payload, MAX_BODY_BYTES).await
+}
 
 /// One decoded value: its text (lossy if need be) and whether its bytes were valid UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

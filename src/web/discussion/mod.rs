@@ -22,16 +22,20 @@ use time::OffsetDateTime;
 
 use self::csrf::Csrf;
 use self::form::{Form, read_body};
-use self::moderate::NameFailures;
+use self::moderate::SignInFailures;
 use self::page::{PageCache, PageKey, SplitPage};
-use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, thanks_path};
+use self::views::{
+    DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, form_fields,
+    thanks_path, warning_signs_thanks_path,
+};
 use super::checker::BodyRefusal;
 use super::pages::{ErrorPage, Layout};
 use super::site::{HTML, NO_STORE, Page, Site, article_path};
-use super::{AppState, Generation, retry_after, send_page, serve_page};
+use super::{AppState, Generation, metrics, retry_after, serve_page};
 use crate::discussion::moderators::random_key;
+use crate::discussion::store::Added;
 use crate::discussion::{
-    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags, thread,
+    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, StoredPost, red_flags, thread,
 };
 use crate::rate_limit::{Decision, RateLimit, RateLimiter};
 
@@ -46,10 +50,14 @@ pub struct DiscussionConfig {
     pub post_limit: RateLimit,
     /// Sign-in attempts per client.
     pub login_limit: RateLimit,
-    /// Wrong passwords allowed per moderator name in `NAME_FAILURE_WINDOW`.
+    /// Wrong passwords allowed per (moderator name, client) in `NAME_FAILURE_WINDOW`.
     pub login_failures_per_name: u32,
     /// How long an article's posts are served from memory before the database is asked again.
     pub page_ttl: Duration,
+    /// A moderator session unused for this long ends (on top of the 12-hour limit).
+    pub session_idle: time::Duration,
+    /// Rejected posts and email addresses older than this are purged at start-up and daily.
+    pub retention: time::Duration,
 }
 
 impl DiscussionConfig {
@@ -70,6 +78,8 @@ impl DiscussionConfig {
             login_limit: Self::LOGIN_LIMIT,
             login_failures_per_name: 5,
             page_ttl: Duration::from_secs(2),
+            session_idle: moderate::SESSION_IDLE,
+            retention: crate::discussion::DEFAULT_RETENTION,
         }
     }
 }
@@ -96,8 +106,9 @@ pub struct Discussion {
     csrf: Csrf,
     post_limiter: RateLimiter,
     login_limiter: RateLimiter,
-    name_failures: NameFailures,
+    name_failures: SignInFailures,
     pages: PageCache,
+    session_idle: time::Duration,
 }
 
 impl std::fmt::Debug for Discussion {
@@ -112,18 +123,25 @@ impl Discussion {
     /// Opens and migrates the database.
     pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
         let storage = Storage::connect(&config.database_url).await?;
+        spawn_daily_purge(storage.clone(), config.retention);
         Ok(Discussion {
             storage,
             csrf: Csrf::new(config.secret.clone().unwrap_or_else(random_key)),
             post_limiter: RateLimiter::new(config.post_limit),
             login_limiter: RateLimiter::new(config.login_limit),
-            name_failures: NameFailures::new(config.login_failures_per_name),
+            name_failures: SignInFailures::new(config.login_failures_per_name),
             pages: PageCache::new(config.page_ttl),
+            session_idle: config.session_idle,
         })
     }
 
-    fn post_purpose(slug: &str) -> String {
-        format!("post:{slug}")
+    /// A new post form's hidden fields for this browser: a fresh form id and its token.
+    fn new_form_fields(&self, slug: &str, visitor: &str, now: OffsetDateTime) -> String {
+        let form_id = csrf::new_random_id();
+        let token = self
+            .csrf
+            .token(&csrf::post_purpose(slug, visitor, &form_id), now);
+        form_fields(&form_id, &token)
     }
 
     /// The article at `split` with its discussion, from the cache when it is fresh.
@@ -165,7 +183,7 @@ impl Discussion {
             shown_limit: more.then_some(SHOWN_POSTS),
             form: FormView::new(
                 slug,
-                self.csrf.token(&Self::post_purpose(slug), utc),
+                FORM_FIELDS_MARKER.to_owned(),
                 &RawPost::default(),
                 &[],
             ),
@@ -178,6 +196,26 @@ impl Discussion {
         self.pages
             .insert(slug, key, split.assemble(&fragment), healthy, now)
     }
+}
+
+/// Purges what is past `retention` now and then every day, for as long as the runtime runs.
+/// Several instances on one database each do it; a purge is idempotent.
+fn spawn_daily_purge(storage: Storage, retention: time::Duration) {
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(crate::discussion::PURGE_INTERVAL);
+        loop {
+            daily.tick().await;
+            match storage.purge(OffsetDateTime::now_utc() - retention).await {
+                Ok(purged) => tracing::info!(
+                    rejected_posts = purged.rejected_posts,
+                    emails = purged.emails,
+                    retention_days = retention.whole_days(),
+                    "purged old discussion data"
+                ),
+                Err(error) => tracing::error!(%error, "could not purge old discussion data"),
+            }
+        }
+    });
 }
 
 /// The discussion's routes, added only with `--comments moderated`.
@@ -200,6 +238,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::resource("/articles/{slug}/discussion/thanks")
                 .route(web::get().to(thanks))
                 .route(web::head().to(thanks))
+                .default_service(not_allowed("GET, HEAD")),
+        )
+        .service(
+            web::resource("/articles/{slug}/discussion/thanks/warning-signs")
+                .route(web::get().to(warning_signs_thanks))
+                .route(web::head().to(warning_signs_thanks))
                 .default_service(not_allowed("GET, HEAD")),
         );
     moderate::routes(config);
@@ -226,7 +270,9 @@ fn slug(request: &HttpRequest) -> &str {
     request.match_info().get("slug").unwrap_or_default()
 }
 
-/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in.
+/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, and the post
+/// form's hidden fields made for this browser. Such a page is one reader's own: never stored,
+/// and compressed per response with fast gzip.
 async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let generation = current(&state);
     let (Some(discussion), Some(split)) = (
@@ -235,9 +281,48 @@ async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     ) else {
         return serve_page(request).await;
     };
-    let page = discussion.article_page(slug(&request), split).await;
-    send_page(&request, &page)
+    let slug = slug(&request);
+    let page = discussion.article_page(slug, split).await;
+    let visitor = Visitor::of(&request, &state);
+    let fields = discussion.new_form_fields(slug, &visitor.value, OffsetDateTime::now_utc());
+    let body = page::fill_form_fields(page.body(), &fields);
+    let mut response = page::personal_page(&request, body);
+    visitor.set_cookie(&mut response);
+    response
 }
+
+/// The browser's visitor value (see `csrf`), or a new one to set with the response.
+pub(crate) struct Visitor {
+    pub value: String,
+    /// The browser sent none (a first visit, or cookies blocked): the response sets one.
+    pub is_new: bool,
+    secure: bool,
+}
+
+impl Visitor {
+    pub fn of(request: &HttpRequest, state: &AppState) -> Visitor {
+        let sent = csrf::visitor(request);
+        Visitor {
+            is_new: sent.is_none(),
+            value: sent.unwrap_or_else(csrf::new_random_id),
+            secure: moderate::is_https(request, state),
+        }
+    }
+
+    /// Adds the `Set-Cookie` a new visitor value needs.
+    pub fn set_cookie(&self, response: &mut HttpResponse) {
+        if !self.is_new {
+            return;
+        }
+        let cookie = csrf::visitor_cookie(&self.value, self.secure);
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Said when a form comes back without the visitor cookie it was given with.
+pub(crate) const COOKIES_BLOCKED: &str = "Your browser did not send back the cookie this form needs. Allow cookies for this site, then send the form again. The cookie is only used to check that the form came back from your browser, and it goes when you close your browser.";
 
 /// Any other method on an article: 405 as for every page, 404 if there is no such article.
 async fn article_method_not_allowed(
@@ -310,7 +395,7 @@ pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
         BodyRefusal::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "Your post is too long",
-            "The form sent more than 16 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
+            "The form sent more than 64 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
         ),
         BodyRefusal::Unreadable => (
             StatusCode::BAD_REQUEST,
@@ -355,6 +440,7 @@ async fn submit(
     if !form.text("website").trim().is_empty() {
         // Only bots fill the hidden field: tell them it worked and keep nothing.
         tracing::info!(slug, "discarded a post that filled the honeypot field");
+        metrics::record_post("honeypot");
         return see_other(&thanks_path(&slug));
     }
     let mut raw = RawPost::default();
@@ -370,7 +456,9 @@ async fn submit(
         }
     }
     let now = OffsetDateTime::now_utc();
-    let purpose = Discussion::post_purpose(&slug);
+    let visitor = Visitor::of(&request, &state);
+    // Every form shown again is a new one, bound to this browser.
+    let fresh_fields = discussion.new_form_fields(&slug, &visitor.value, now);
     let form_page =
         |status: StatusCode, problem: Option<&str>, errors: &[crate::discussion::PostError]| {
             let title = if problem.is_some() || !errors.is_empty() {
@@ -385,27 +473,83 @@ async fn submit(
                 article_title: &article.front.title,
                 article_href: article_path(&slug),
                 problem,
-                form: FormView::new(&slug, discussion.csrf.token(&purpose, now), &raw, errors),
+                form: FormView::new(&slug, fresh_fields.clone(), &raw, errors),
             };
-            private_page(site, status, &page)
+            let mut response = private_page(site, status, &page);
+            visitor.set_cookie(&mut response);
+            response
         };
 
-    let token = form.text("csrf-token");
-    if csrf::is_cross_site(&request, &site.settings.base_url)
-        || !discussion.csrf.verify(&purpose, &token, now)
-    {
+    if csrf::is_cross_site(&request, &site.settings.base_url) {
+        metrics::record_post("refused_form");
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+    }
+    if visitor.is_new {
+        metrics::record_post("refused_no_cookie");
         return form_page(
             StatusCode::FORBIDDEN,
-            Some(
-                "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.",
-            ),
+            Some(&format!(
+                "Your post was not sent, but it is below. {COOKIES_BLOCKED}"
+            )),
             &[],
         );
     }
+    let form_id = form.text("form-id");
+    let Some(form_id) = csrf::form_id(&form_id) else {
+        metrics::record_post("refused_form");
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+    };
+    let token = form.text("csrf-token");
+    if !discussion.csrf.verify(
+        &csrf::post_purpose(&slug, &visitor.value, form_id),
+        &token,
+        now,
+    ) {
+        metrics::record_post("refused_form");
+        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+    }
     let post = match NewPost::parse(&raw) {
         Ok(post) => post,
-        Err(errors) => return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
+        Err(errors) => {
+            metrics::record_post("invalid");
+            return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
+        }
     };
+    let unavailable = || {
+        metrics::record_post("failed");
+        let mut response = form_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(
+                "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
+            ),
+            &[],
+        );
+        retry_after(&mut response, Duration::from_secs(60));
+        response
+    };
+    // The same form again: the writer never saw the answer (a lost connection, a restart), or
+    // someone is replaying it. Before the rate limit, so a retry is never refused.
+    let answer_to_resend = |earlier: &StoredPost| {
+        if earlier.article_slug == slug
+            && earlier.display_name == post.display_name.as_str()
+            && earlier.text == post.text.as_str()
+        {
+            tracing::info!(id = earlier.id, slug, "the same post was sent again");
+            metrics::record_post("resent");
+            thanks_redirect(&slug, &earlier.text)
+        } else {
+            metrics::record_post("refused_used_form");
+            form_page(StatusCode::CONFLICT, Some(USED_FORM), &[])
+        }
+    };
+    match discussion.storage.post_by_form(form_id).await {
+        Ok(Some(earlier)) => return answer_to_resend(&earlier),
+        Ok(None) => {}
+        Err(error) => {
+            tracing::error!(%error, slug, "could not look up a post form");
+            return unavailable();
+        }
+    }
     if let Some(client) = state.client_ip(&request)
         && let Decision::Limited { retry_after: wait } =
             discussion.post_limiter.check(client, Instant::now())
@@ -414,48 +558,60 @@ async fn submit(
             "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
             minutes(wait)
         );
+        metrics::record_post("rate_limited");
+        metrics::record_rate_limited("post");
         let mut response = form_page(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[]);
         retry_after(&mut response, wait);
         return response;
     }
-    match discussion.storage.add_post(&slug, &post, now).await {
-        Ok(id) => {
+    match discussion
+        .storage
+        .add_post(&slug, &post, form_id, now)
+        .await
+    {
+        Ok(Added::Stored(id)) => {
             tracing::info!(id, slug, "stored a post for moderation");
-            let urgent = !red_flags(post.text.as_str()).is_empty();
-            let location = thanks_path(&slug);
-            see_other(&if urgent {
-                format!("{location}?urgent=1")
-            } else {
-                location
-            })
+            metrics::record_post("stored");
+            thanks_redirect(&slug, post.text.as_str())
         }
+        Ok(Added::AlreadySent(earlier)) => answer_to_resend(&earlier),
         Err(error) => {
             tracing::error!(%error, slug, "could not store a post");
-            let mut response = form_page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some(
-                    "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
-                ),
-                &[],
-            );
-            retry_after(&mut response, Duration::from_secs(60));
-            response
+            unavailable()
         }
     }
 }
 
-/// `GET /articles/{slug}/discussion/thanks[?urgent=1]`.
+const EXPIRED_FORM: &str = "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.";
+const USED_FORM: &str = "This form has already sent a different post, so this one was not sent. Check it below and send it again.";
+
+/// After a post: the thank-you page, the one that says not to wait if it mentions warning signs.
+fn thanks_redirect(slug: &str, text: &str) -> HttpResponse {
+    see_other(&if red_flags(text).is_empty() {
+        thanks_path(slug)
+    } else {
+        warning_signs_thanks_path(slug)
+    })
+}
+
+/// `GET /articles/{slug}/discussion/thanks`.
 async fn thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    thanks_page(request, state, false)
+}
+
+/// `GET /articles/{slug}/discussion/thanks/warning-signs`: the thank-you page that also says not
+/// to wait for replies.
+async fn warning_signs_thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    thanks_page(request, state, true)
+}
+
+fn thanks_page(request: HttpRequest, state: web::Data<AppState>, urgent: bool) -> HttpResponse {
     let generation = current(&state);
     let site = &generation.site;
     let slug = slug(&request);
     let Some(article) = generation.library.get(slug) else {
         return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
     };
-    let urgent = request
-        .query_string()
-        .split('&')
-        .any(|pair| pair == "urgent=1");
     let mut layout = Layout::new(
         "Thanks for your post",
         &article.front.summary,

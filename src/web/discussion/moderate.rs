@@ -4,6 +4,7 @@
 //! the session (or, for signing in, to the login form).
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -16,12 +17,14 @@ use super::csrf;
 use super::form::{Form, read_body};
 use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
 use super::{
-    Discussion, current, discussion, message_page, not_allowed, private_page, refusal_page,
-    see_other,
+    COOKIES_BLOCKED, Discussion, Visitor, current, discussion, message_page, not_allowed,
+    private_page, refusal_page, see_other,
 };
 use crate::discussion::moderators::{self, new_session_token, token_hash};
-use crate::discussion::{Decision as Moderation, EarlierPosters, red_flags, render_text};
-use crate::rate_limit::Decision;
+use crate::discussion::{
+    Decision as Moderation, EarlierPosters, PendingPost, red_flags, render_text,
+};
+use crate::rate_limit::{Decision, bucket_key};
 use crate::web::AppState;
 use crate::web::retry_after;
 use crate::web::site::{Site, article_path};
@@ -30,31 +33,38 @@ pub const QUEUE_PATH: &str = "/moderate";
 pub const LOGIN_PATH: &str = "/moderate/login";
 pub const LOGOUT_PATH: &str = "/moderate/logout";
 pub const COOKIE: &str = "backcare_moderator";
-/// How long a moderator stays signed in.
+/// How long a moderator stays signed in at most.
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
-/// Wrong passwords for one name are counted over this long.
+/// A session unused for this long ends too (`DiscussionConfig::session_idle`).
+pub const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
+/// Wrong passwords for one name from one client are counted over this long.
 pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-const LOGIN_PURPOSE: &str = "login";
 
-/// Wrong passwords per moderator name, so guessing one account's password from many
-/// addresses is slow too. Bounded: the oldest names are forgotten first.
-pub struct NameFailures {
+/// Wrong passwords per (moderator name, client), so one client cannot keep guessing one
+/// account's password, while a stranger's wrong guesses never lock the moderator out: the lock
+/// is on the pair, never on the name alone. Bounded: the oldest entries are forgotten first.
+pub struct SignInFailures {
     max: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    failures: Mutex<HashMap<NameAndClient, VecDeque<Instant>>>,
 }
+
+/// The typed name (trimmed, lower case) and the client's rate-limit key.
+type NameAndClient = (String, Option<IpAddr>);
 
 const REMEMBERED_NAMES: usize = 10_000;
 
-impl NameFailures {
+impl SignInFailures {
     pub fn new(max: u32) -> Self {
-        NameFailures {
+        SignInFailures {
             max: max.max(1) as usize,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn key(name: &str) -> String {
-        name.trim().to_lowercase()
+    /// Names are compared as typed, ignoring case and surrounding space; an IPv6 client is its
+    /// /64, as for every other per-client limit.
+    fn key(name: &str, client: Option<IpAddr>) -> NameAndClient {
+        (name.trim().to_lowercase(), client.map(bucket_key))
     }
 
     fn recent(times: &mut VecDeque<Instant>, now: Instant) {
@@ -66,10 +76,10 @@ impl NameFailures {
         }
     }
 
-    /// How long until `name` may try again, if it has had too many wrong passwords.
-    pub fn blocked(&self, name: &str, now: Instant) -> Option<Duration> {
+    /// How long until `client` may try `name` again, if it has had too many wrong passwords.
+    pub fn blocked(&self, name: &str, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let times = failures.get_mut(&Self::key(name))?;
+        let times = failures.get_mut(&Self::key(name, client))?;
         Self::recent(times, now);
         (times.len() >= self.max).then(|| {
             let oldest = times.front().copied().unwrap_or(now);
@@ -77,7 +87,7 @@ impl NameFailures {
         })
     }
 
-    pub fn record(&self, name: &str, now: Instant) {
+    pub fn record(&self, name: &str, client: Option<IpAddr>, now: Instant) {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         if failures.len() >= REMEMBERED_NAMES {
             failures.retain(|_, times| {
@@ -88,17 +98,23 @@ impl NameFailures {
                 failures.clear();
             }
         }
-        let times = failures.entry(Self::key(name)).or_default();
+        let times = failures.entry(Self::key(name, client)).or_default();
         Self::recent(times, now);
         times.push_back(now);
     }
 
-    pub fn clear(&self, name: &str) {
+    pub fn clear(&self, name: &str, client: Option<IpAddr>) {
         self.failures
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(&Self::key(name));
+            .remove(&Self::key(name, client));
     }
+}
+
+/// A typed sign-in name as it may appear in the log: at most 64 characters, and written with
+/// `?` (Debug) so control characters are escaped and cannot forge log lines.
+fn name_for_log(name: &str) -> String {
+    name.chars().take(64).collect()
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -132,6 +148,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 struct SignedIn {
     moderator: String,
     token_hash: String,
+    since: OffsetDateTime,
 }
 
 fn session_cookie(request: &HttpRequest) -> Option<String> {
@@ -156,12 +173,26 @@ async fn signed_in(
     let token_hash = token_hash(&token);
     let session = discussion
         .storage
-        .session(&token_hash, OffsetDateTime::now_utc())
+        .session(
+            &token_hash,
+            OffsetDateTime::now_utc(),
+            discussion.session_idle,
+        )
         .await?;
     Ok(session.map(|session| SignedIn {
         moderator: session.moderator,
         token_hash,
+        since: session.created_at,
     }))
+}
+
+/// "14:05 UTC on 29 November 2026": when the session began, so a moderator notices a session
+/// they did not start.
+fn signed_in_since(time: OffsetDateTime) -> String {
+    time.format(time::macros::format_description!(
+        "[hour]:[minute] UTC on [day padding:none] [month repr:long] [year]"
+    ))
+    .unwrap_or_default()
 }
 
 fn moderate_purpose(token_hash: &str) -> String {
@@ -169,7 +200,7 @@ fn moderate_purpose(token_hash: &str) -> String {
 }
 
 /// Whether the browser talks to us over https (directly, or through a trusted proxy).
-fn is_https(request: &HttpRequest, state: &AppState) -> bool {
+pub(super) fn is_https(request: &HttpRequest, state: &AppState) -> bool {
     let protection = &state.protection;
     protection.https
         || (!protection.trusted_proxies.is_empty()
@@ -200,6 +231,7 @@ fn unavailable(site: &Site) -> HttpResponse {
 fn login_page(
     site: &Site,
     discussion: &Discussion,
+    visitor: &Visitor,
     status: StatusCode,
     name: &str,
     error: Option<&str>,
@@ -219,9 +251,10 @@ fn login_page(
     layout.noindex = true;
     let page = LoginPage {
         layout,
-        csrf_token: discussion
-            .csrf
-            .token(LOGIN_PURPOSE, OffsetDateTime::now_utc()),
+        csrf_token: discussion.csrf.token(
+            &csrf::login_purpose(&visitor.value),
+            OffsetDateTime::now_utc(),
+        ),
         name: name.to_owned(),
         errors: error
             .map(|message| ErrorLink {
@@ -232,7 +265,9 @@ fn login_page(
             .collect(),
         notice,
     };
-    private_page(site, status, &page)
+    let mut response = private_page(site, status, &page);
+    visitor.set_cookie(&mut response);
+    response
 }
 
 /// `GET /moderate/login`.
@@ -251,6 +286,7 @@ async fn login_form(request: HttpRequest, state: web::Data<AppState>) -> HttpRes
     login_page(
         site,
         &discussion,
+        &Visitor::of(&request, &state),
         StatusCode::OK,
         "",
         None,
@@ -277,14 +313,29 @@ async fn login(
     let name = form.text("name").trim().to_owned();
     let password = form.text("password");
     let now = OffsetDateTime::now_utc();
+    let visitor = Visitor::of(&request, &state);
+    if visitor.is_new {
+        return login_page(
+            site,
+            &discussion,
+            &visitor,
+            StatusCode::FORBIDDEN,
+            &name,
+            Some(COOKIES_BLOCKED),
+            None,
+        );
+    }
     if csrf::is_cross_site(&request, &site.settings.base_url)
-        || !discussion
-            .csrf
-            .verify(LOGIN_PURPOSE, &form.text("csrf-token"), now)
+        || !discussion.csrf.verify(
+            &csrf::login_purpose(&visitor.value),
+            &form.text("csrf-token"),
+            now,
+        )
     {
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::FORBIDDEN,
             &name,
             Some("The sign-in form expired. Enter your name and password again"),
@@ -299,6 +350,7 @@ async fn login(
         let mut response = login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::TOO_MANY_REQUESTS,
             &name,
             Some(&message),
@@ -307,19 +359,29 @@ async fn login(
         retry_after(&mut response, wait);
         response
     };
-    if let Some(client) = state.client_ip(&request)
+    // Every attempt costs the client a token, so a failing client is slowed down.
+    let client = state.client_ip(&request);
+    if let Some(client) = client
         && let Decision::Limited { retry_after: wait } =
             discussion.login_limiter.check(client, Instant::now())
     {
+        crate::web::metrics::record_rate_limited("sign_in");
         return limited(wait);
     }
-    if let Some(wait) = discussion.name_failures.blocked(&name, Instant::now()) {
+    // Only this client's own failures for this name lock it out: a stranger guessing the
+    // moderator's password from elsewhere never stops the right password from working.
+    if let Some(wait) = discussion
+        .name_failures
+        .blocked(&name, client, Instant::now())
+    {
+        crate::web::metrics::record_rate_limited("sign_in");
         return limited(wait);
     }
     if name.is_empty() || password.is_empty() {
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::UNPROCESSABLE_ENTITY,
             &name,
             Some("Enter your name and password"),
@@ -340,18 +402,28 @@ async fn login(
     .await
     .unwrap_or(false);
     if !matches {
-        discussion.name_failures.record(&name, Instant::now());
-        tracing::warn!("a moderator sign-in failed");
+        discussion
+            .name_failures
+            .record(&name, client, Instant::now());
+        ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
+        // Security telemetry, documented in the README: the name typed and the client address,
+        // never the password.
+        tracing::warn!(
+            moderator = ?name_for_log(&name),
+            client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+            "a moderator sign-in failed"
+        );
         return login_page(
             site,
             &discussion,
+            &visitor,
             StatusCode::UNAUTHORIZED,
             &name,
             Some("Enter a correct name and password"),
             None,
         );
     }
-    discussion.name_failures.clear(&name);
+    discussion.name_failures.clear(&name, client);
     let token = new_session_token();
     if let Err(error) = discussion
         .storage
@@ -445,7 +517,10 @@ async fn logout(
     response
 }
 
-/// `GET /moderate`: pending posts, oldest first.
+/// How many recently approved posts `/moderate` offers to take down.
+const RECENTLY_APPROVED: i64 = 20;
+
+/// `GET /moderate`: pending posts, oldest first, then recently approved ones.
 async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let generation = current(&state);
     let site = &generation.site;
@@ -467,38 +542,52 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             return unavailable(site);
         }
     };
-    let posts = pending
-        .into_iter()
-        .map(|post| {
-            let article = generation.library.get(&post.article_slug);
-            PendingView {
-                id: post.id,
-                article_title: article.map_or_else(
-                    || post.article_slug.clone(),
-                    |article| article.front.title.clone(),
-                ),
-                article_href: article_path(&post.article_slug),
-                red_flags: red_flags(&post.text)
-                    .iter()
-                    .map(|flag| flag.label)
-                    .collect(),
-                paragraphs: render_text(&post.text, &EarlierPosters::new()),
-                display_name: post.display_name,
-                email: post.email,
-                date: DateView::from(post.created_at),
-                approve_action: format!("/moderate/posts/{}/approve", post.id),
-                reject_action: format!("/moderate/posts/{}/reject", post.id),
-            }
-        })
-        .collect();
+    let recently_approved = match discussion
+        .storage
+        .recently_approved(RECENTLY_APPROVED)
+        .await
+    {
+        Ok(posts) => posts,
+        Err(error) => {
+            tracing::error!(%error, "could not read the recently approved posts");
+            return unavailable(site);
+        }
+    };
+    let view = |post: PendingPost| {
+        let article = generation.library.get(&post.article_slug);
+        PendingView {
+            id: post.id,
+            article_title: article.map_or_else(
+                || post.article_slug.clone(),
+                |article| article.front.title.clone(),
+            ),
+            article_href: article_path(&post.article_slug),
+            red_flags: red_flags(&post.text)
+                .iter()
+                .map(|flag| flag.label)
+                .collect(),
+            paragraphs: render_text(&post.text, &EarlierPosters::new()),
+            display_name: post.display_name,
+            email: post.email,
+            date: DateView::from(post.created_at),
+            approve_action: format!("/moderate/posts/{}/approve", post.id),
+            reject_action: format!("/moderate/posts/{}/reject", post.id),
+            remove_action: format!("/moderate/posts/{}/remove", post.id),
+        }
+    };
+    let posts: Vec<PendingView> = pending.into_iter().map(view).collect();
+    let recently_approved: Vec<PendingView> = recently_approved.into_iter().map(view).collect();
     let notice = match request.query_string() {
         "done=approved" => Some("Post approved. It now shows under its article."),
         "done=rejected" => Some("Post rejected. It will not be shown."),
+        "done=removed" => Some("Post removed. Its number now says it was removed by a moderator."),
         "done=gone" => Some("That post had already been moderated, so nothing was changed."),
         _ => None,
     };
+    // The count in the title shows on the browser tab, so a moderator sees work is waiting.
+    let title = format!("Posts waiting for a moderator ({})", posts.len());
     let mut layout = super::Layout::new(
-        "Posts waiting for a moderator",
+        &title,
         "Reader posts waiting for a moderator.",
         "",
         &site.settings,
@@ -506,6 +595,8 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     layout.noindex = true;
     let page = QueuePage {
         layout,
+        signed_in_since: signed_in_since(signed_in.since),
+        recently_approved,
         csrf_token: discussion.csrf.token(
             &moderate_purpose(&signed_in.token_hash),
             OffsetDateTime::now_utc(),
@@ -517,7 +608,7 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     private_page(site, StatusCode::OK, &page)
 }
 
-/// `POST /moderate/posts/{id}/approve` or `.../reject`.
+/// `POST /moderate/posts/{id}/approve`, `.../reject` or `.../remove`.
 async fn decide(
     request: HttpRequest,
     payload: web::Payload,
@@ -535,6 +626,7 @@ async fn decide(
     let decision = match request.match_info().get("decision") {
         Some("approve") => Some(Moderation::Approve),
         Some("reject") => Some(Moderation::Reject),
+        Some("remove") => Some(Moderation::Remove),
         _ => None,
     };
     let (Some(id), Some(decision)) = (id, decision) else {
@@ -565,6 +657,7 @@ async fn decide(
             see_other(match decision {
                 Moderation::Approve => "/moderate?done=approved",
                 Moderation::Reject => "/moderate?done=rejected",
+                Moderation::Remove => "/moderate?done=removed",
             })
         }
         Ok(None) => see_other("/moderate?done=gone"),
@@ -581,21 +674,27 @@ mod tests {
     use actix_web::test::TestRequest;
 
     #[test]
-    fn wrong_passwords_per_name_block_for_a_while() {
-        let failures = NameFailures::new(3);
+    fn wrong_passwords_lock_one_name_for_one_client_for_a_while() {
+        let failures = SignInFailures::new(3);
         let start = Instant::now();
+        let attacker = Some("192.0.2.1".parse().unwrap());
+        let moderator = Some("198.51.100.7".parse().unwrap());
         for _ in 0..2 {
-            failures.record("Alex", start);
+            failures.record("Alex", attacker, start);
         }
-        assert_eq!(failures.blocked("alex", start), None);
-        failures.record(" ALEX ", start);
-        assert_eq!(failures.blocked("alex", start), Some(NAME_FAILURE_WINDOW));
-        assert!(failures.blocked("sam", start).is_none());
+        assert_eq!(failures.blocked("alex", attacker, start), None);
+        failures.record(" ALEX ", attacker, start);
+        assert_eq!(
+            failures.blocked("alex", attacker, start),
+            Some(NAME_FAILURE_WINDOW)
+        );
+        assert!(failures.blocked("alex", moderator, start).is_none());
+        assert!(failures.blocked("sam", attacker, start).is_none());
         let later = start + NAME_FAILURE_WINDOW;
-        assert_eq!(failures.blocked("alex", later), None);
-        failures.record("alex", later);
-        failures.clear("alex");
-        assert_eq!(failures.blocked("alex", later), None);
+        assert_eq!(failures.blocked("alex", attacker, later), None);
+        failures.record("alex", attacker, later);
+        failures.clear("alex", attacker);
+        assert_eq!(failures.blocked("alex", attacker, later), None);
     }
 
     #[test]

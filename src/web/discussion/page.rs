@@ -1,18 +1,65 @@
 //! The article page with its discussion: the pre-rendered article split around a marker at
-//! build time, and per request the discussion fragment put in between. The assembled page is
-//! cached per article for a couple of seconds (so instances sharing PostgreSQL see each
-//! other's approvals quickly) and kept, with its gzip and brotli bodies, for as long as the
-//! posts and the form token stay the same.
+//! build time, and the discussion fragment put in between. The assembled page is cached per
+//! article for a couple of seconds (so instances sharing PostgreSQL see each other's approvals
+//! quickly) and kept for as long as its posts stay the same. Each response then fills in the
+//! post form's hidden fields for its own browser, so it is sent `no-store`, gzipped on the fly.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::HeaderValue;
+use std::io::Write;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
 
+use super::views::FORM_FIELDS_MARKER;
+use crate::web::compression::{self, Encoding};
 use crate::web::site::{HTML, Page, Representation};
+
+/// `page` with its form-fields marker replaced by `fields`.
+pub fn fill_form_fields(page: &Bytes, fields: &str) -> Bytes {
+    let marker = FORM_FIELDS_MARKER.as_bytes();
+    let Some(at) = page
+        .windows(marker.len())
+        .position(|window| window == marker)
+    else {
+        return page.clone();
+    };
+    let mut body = BytesMut::with_capacity(page.len() + fields.len());
+    body.extend_from_slice(&page[..at]);
+    body.extend_from_slice(fields.as_bytes());
+    body.extend_from_slice(&page[at + marker.len()..]);
+    body.freeze()
+}
+
+/// A page made for one reader: `no-store`, and gzipped at the fastest level when the browser
+/// takes gzip (a fraction of a millisecond for an article; brotli's best takes far longer).
+pub fn personal_page(request: &HttpRequest, body: Bytes) -> HttpResponse {
+    let accept = request.headers().get(header::ACCEPT_ENCODING);
+    let gzip = body.len() >= 256 && compression::negotiate(accept, true, false) == Encoding::Gzip;
+    let mut response = HttpResponse::build(StatusCode::OK);
+    response
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, NO_STORE))
+        .insert_header((header::VARY, "accept-encoding"));
+    if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(body.len() / 3),
+            flate2::Compression::fast(),
+        );
+        if encoder.write_all(&body).is_ok()
+            && let Ok(compressed) = encoder.finish()
+        {
+            response.insert_header((header::CONTENT_ENCODING, "gzip"));
+            return response.body(compressed);
+        }
+    }
+    response.body(body)
+}
 
 /// Where the article template leaves room for the discussion (`templates/article.html`).
 pub const MARKER: &str = "<!--backcare:discussion-->";
@@ -120,12 +167,8 @@ impl PageCache {
         healthy: bool,
         now: Instant,
     ) -> Page {
+        // Never sent as it is (each response fills in its form), so never precompressed.
         let content = Arc::new(Representation::new(body, HTML));
-        if healthy && content.compressible {
-            let content = Arc::clone(&content);
-            // Brotli at its best takes a while; readers get the plain page until it is ready.
-            tokio::task::spawn_blocking(move || content.precompress());
-        }
         let page = Page {
             content,
             cache_control: HeaderValue::from_static(if healthy { CACHE_CONTROL } else { NO_STORE }),

@@ -16,6 +16,12 @@ pub fn thanks_path(slug: &str) -> String {
     format!("/articles/{slug}/discussion/thanks")
 }
 
+/// The thank-you page for a post that mentions warning signs. Its own path rather than a flag in
+/// the query string, which browser history and proxy logs would keep next to the article.
+pub fn warning_signs_thanks_path(slug: &str) -> String {
+    format!("/articles/{slug}/discussion/thanks/warning-signs")
+}
+
 pub struct DateView {
     pub iso: String,
     pub long: String,
@@ -43,6 +49,7 @@ pub struct PostView {
     pub display_name: String,
     pub date: DateView,
     pub paragraphs: Vec<Paragraph>,
+    pub removed: bool,
 }
 
 impl From<ThreadPost> for PostView {
@@ -52,6 +59,7 @@ impl From<ThreadPost> for PostView {
             display_name: post.display_name,
             date: post.created_at.into(),
             paragraphs: post.paragraphs,
+            removed: post.removed,
         }
     }
 }
@@ -83,10 +91,28 @@ impl InputView {
     }
 }
 
+/// Where the per-browser hidden fields go in the cached article page; each response fills it in.
+pub const FORM_FIELDS_MARKER: &str = "<!--backcare:form-fields-->";
+
+/// The post form's hidden fields: its own random id and the token binding it to the browser.
+/// Both are hex digits we made, so the HTML needs no escaping.
+pub fn form_fields(form_id: &str, token: &str) -> String {
+    debug_assert!(
+        (form_id.to_owned() + token)
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b'-')
+    );
+    format!(
+        "<input type=\"hidden\" name=\"form-id\" value=\"{form_id}\">\n  \
+         <input type=\"hidden\" name=\"csrf-token\" value=\"{token}\">"
+    )
+}
+
 /// The post form, empty or filled in again after a problem.
 pub struct FormView {
     pub action: String,
-    pub csrf_token: String,
+    /// `form_fields(..)`, or `FORM_FIELDS_MARKER` in the cached article page.
+    pub hidden_fields: String,
     pub name: InputView,
     pub email: InputView,
     pub text: InputView,
@@ -94,10 +120,10 @@ pub struct FormView {
 }
 
 impl FormView {
-    pub fn new(slug: &str, csrf_token: String, raw: &RawPost, errors: &[PostError]) -> Self {
+    pub fn new(slug: &str, hidden_fields: String, raw: &RawPost, errors: &[PostError]) -> Self {
         FormView {
             action: discussion_path(slug),
-            csrf_token,
+            hidden_fields,
             name: InputView::new(Field::DisplayName, raw, errors),
             email: InputView::new(Field::Email, raw, errors),
             text: InputView::new(Field::Text, raw, errors),
@@ -168,13 +194,18 @@ pub struct PendingView {
     pub red_flags: Vec<&'static str>,
     pub approve_action: String,
     pub reject_action: String,
+    pub remove_action: String,
 }
 
 #[derive(Template)]
 #[template(path = "moderate.html")]
 pub struct QueuePage<'a> {
     pub layout: Layout<'a>,
+    /// Approved posts still shown, newest first, each with a button to take it down.
+    pub recently_approved: Vec<PendingView>,
     pub moderator: String,
+    /// When this session began, in words.
+    pub signed_in_since: String,
     pub csrf_token: String,
     pub posts: Vec<PendingView>,
     pub notice: Option<&'static str>,

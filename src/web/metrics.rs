@@ -1,0 +1,150 @@
+//! Prometheus metrics on their own address (`--metrics-bind`), off by default so they are never
+//! public by accident. Counts and latencies only: never an answer, a query, a name or an address.
+//!
+//! The `metrics` crate's macros record into one process-wide recorder; until `install` runs (no
+//! `--metrics-bind`) they cost next to nothing. `metrics-exporter-prometheus` renders the text
+//! format, so no exposition format is written by hand here.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::OnceLock;
+
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::discussion::Storage;
+
+pub const PATH: &str = "/metrics";
+
+/// Request latency buckets in seconds: pages take microseconds, a sign-in's argon2 a fraction
+/// of a second, a stalled form up to the 10 s body limit.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// Installs the recorder once per process and returns its handle; later calls (another server
+/// in the same test process) share it.
+pub fn install() -> Option<PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let installed = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("seconds".to_owned()), LATENCY_BUCKETS)
+                .and_then(PrometheusBuilder::install_recorder);
+            match installed {
+                Ok(handle) => Some(handle),
+                Err(error) => {
+                    tracing::error!(%error, "could not start the metrics recorder");
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
+/// What a request was for, as a label with a handful of values (never the path itself).
+pub fn route_kind(path: &str) -> &'static str {
+    if path == super::site::HEALTH_PATH {
+        "health"
+    } else if path.starts_with("/static/") {
+        "static"
+    } else if path.starts_with(super::checker::PATH) {
+        "checker"
+    } else if path.starts_with("/moderate") {
+        "moderate"
+    } else if path.contains("/discussion") {
+        "discussion"
+    } else {
+        "page"
+    }
+}
+
+/// "2xx", "3xx", "4xx" or "5xx".
+pub fn status_class(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
+/// One request answered.
+pub fn record_request(path: &str, status: StatusCode, seconds: f64) {
+    let kind = route_kind(path);
+    metrics::counter!("backcare_http_requests_total", "kind" => kind, "status" => status_class(status))
+        .increment(1);
+    metrics::histogram!("backcare_http_request_duration_seconds", "kind" => kind).record(seconds);
+}
+
+/// A request refused by one of the per-client limits (`checker`, `post` or `sign_in`).
+pub fn record_rate_limited(limit: &'static str) {
+    metrics::counter!("backcare_rate_limited_total", "limit" => limit).increment(1);
+}
+
+/// What happened to a post sent with the discussion form.
+pub fn record_post(outcome: &'static str) {
+    metrics::counter!("backcare_posts_total", "outcome" => outcome).increment(1);
+}
+
+/// Starts the metrics server on `listener` with one worker; it answers `GET /metrics` only.
+/// The database pool's use is read at each scrape.
+pub fn serve(
+    listener: TcpListener,
+    handle: PrometheusHandle,
+    storage: Option<Storage>,
+) -> std::io::Result<(Server, SocketAddr)> {
+    let address = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        let handle = handle.clone();
+        let storage = storage.clone();
+        App::new().route(
+            PATH,
+            web::get().to(move || {
+                let handle = handle.clone();
+                let storage = storage.clone();
+                async move {
+                    if let Some(storage) = &storage {
+                        let (size, idle) = storage.pool_use();
+                        metrics::gauge!("backcare_db_pool_connections", "state" => "idle")
+                            .set(idle as f64);
+                        metrics::gauge!("backcare_db_pool_connections", "state" => "in_use")
+                            .set((size as usize).saturating_sub(idle) as f64);
+                    }
+                    HttpResponse::Ok()
+                        .content_type("text/plain; version=0.0.4; charset=utf-8")
+                        .insert_header(("cache-control", "no-store"))
+                        .body(handle.render())
+                }
+            }),
+        )
+    })
+    .workers(1)
+    // The main server handles SIGTERM; this one simply ends with the process.
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok((server, address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_a_small_closed_set() {
+        assert_eq!(route_kind("/articles/heat-therapy"), "page");
+        assert_eq!(
+            route_kind("/articles/heat-therapy/discussion"),
+            "discussion"
+        );
+        assert_eq!(route_kind("/symptom-checker/change"), "checker");
+        assert_eq!(route_kind("/moderate/login"), "moderate");
+        assert_eq!(route_kind("/static/site.css"), "static");
+        assert_eq!(route_kind("/healthz"), "health");
+        assert_eq!(status_class(StatusCode::NOT_MODIFIED), "3xx");
+        assert_eq!(status_class(StatusCode::TOO_MANY_REQUESTS), "4xx");
+    }
+}
