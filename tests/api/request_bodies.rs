@@ -119,7 +119,7 @@ async fn a_form_whose_chunked_body_never_finishes_gets_408_and_the_connection_cl
 async fn a_finished_chunked_form_keeps_the_connection_for_the_next_request() {
     let app = spawn_app().await;
     let mut stream = connect(&app).await;
-    let form = "location=lower&onset=gradual&duration=under-1-week&severity=3&age=40";
+    let form = "warning=none&location=lower&onset=gradual&duration=under-1-week&severity=3&age=40&pregnant=no&symptom=none&history=none";
     let request = format!(
         "POST /symptom-checker HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM_CONTENT_TYPE}\r\n\
          Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{form}\r\n0\r\n\r\n\
