@@ -10,7 +10,7 @@ use actix_web::dev::Server;
 
 use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::discussion::StoreError;
-use crate::live_reload::{self, LiveReload};
+use crate::live_reload::{self, AuthorProblems, LiveReload};
 use crate::rate_limit::RateLimit;
 use crate::web::assets::Assets;
 use crate::web::discussion::{Discussion, DiscussionConfig};
@@ -149,22 +149,28 @@ impl ContentSource {
         })
     }
 
-    /// Loads everything, or says what is wrong as `file:line: message` lines for the author.
-    pub fn load(&self) -> Result<Content, Vec<String>> {
-        match (self.load_library(), self.load_assets()) {
-            (Ok(library), Ok(assets)) => Ok(Content {
-                library: Arc::new(library),
-                assets,
-            }),
-            (library, assets) => {
-                let mut problems: Vec<String> = library
-                    .err()
-                    .map(|errors| errors.0.iter().map(ToString::to_string).collect())
-                    .unwrap_or_default();
-                problems.extend(assets.err().map(|error| error.to_string()));
-                Err(problems)
+    /// `serve --watch`: loads everything that has no problems. Each article with problems is left
+    /// out or keeps its version in `previous`; a folder that cannot be read keeps all of `previous`.
+    pub fn load_isolating(&self, previous: &Content) -> (Content, AuthorProblems) {
+        let loaded =
+            Library::load_isolating(&self.articles, self.load_options.clone(), &previous.library);
+        let (library, mut problems) = match loaded {
+            Ok(isolated) => (
+                Arc::new(isolated.library),
+                AuthorProblems::for_articles(&isolated.broken),
+            ),
+            Err(errors) => {
+                let mut problems = AuthorProblems::default();
+                let lines = errors.0.iter().map(ToString::to_string).collect();
+                problems.push_beyond_articles(live_reload::ALL_ARTICLES_KEPT, lines);
+                (Arc::clone(&previous.library), problems)
             }
-        }
+        };
+        let assets = self.load_assets().unwrap_or_else(|error| {
+            problems.push_beyond_articles(live_reload::STATIC_FILES_KEPT, vec![error.to_string()]);
+            previous.assets.clone()
+        });
+        (Content { library, assets }, problems)
     }
 }
 
@@ -183,7 +189,7 @@ impl SiteSource {
     pub fn render(
         &self,
         content: &Content,
-        author_problems: Vec<String>,
+        author_problems: AuthorProblems,
     ) -> Result<Generation, RenderError> {
         let settings = SiteSettings {
             live_preview: self.live_preview,
@@ -223,24 +229,18 @@ impl Application {
             },
         };
         let (content, author_problems) = if config.watch {
-            match content_source.load() {
-                Ok(content) => (content, Vec::new()),
-                Err(problems) => {
-                    live_reload::report_problems(&problems);
-                    // Styles still load if only the articles are broken, so the banner is readable.
-                    let content = Content {
-                        library: Arc::default(),
-                        assets: content_source.load_assets().unwrap_or_default(),
-                    };
-                    (content, problems)
-                }
+            // Styles still load if only the articles are broken, so the banner is readable.
+            let (content, problems) = content_source.load_isolating(&Content::default());
+            if !problems.is_empty() {
+                live_reload::report_problems(&problems);
             }
+            (content, problems)
         } else {
             let content = Content {
                 library: Arc::new(content_source.load_library()?),
                 assets: content_source.load_assets()?,
             };
-            (content, Vec::new())
+            (content, AuthorProblems::default())
         };
 
         // The database is opened (and migrated) before listening, so a bad URL stops the start.

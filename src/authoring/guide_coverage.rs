@@ -18,6 +18,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/authoring/check.rs",
     "src/authoring/new_article.rs",
     "src/cli.rs",
+    "src/live_reload.rs",
 ];
 
 /// The string literals of Rust source, unescaped, skipping comments and char literals.

@@ -66,100 +66,57 @@ pub struct Library {
 impl Library {
     /// Loads every article in `dir`, collecting every problem in every file.
     pub fn load(dir: &Path, options: LoadOptions) -> Result<Library, LoadErrors> {
-        let paths = article_files(dir).map_err(|error| {
-            LoadErrors(vec![Problem {
-                path: dir.to_path_buf(),
-                line: None,
-                message: format!("cannot read the articles directory: {error}"),
-            }])
-        })?;
-
-        let mut problems = Vec::new();
-        let mut parsed = Vec::new();
-        // Files with problems: their slugs, so links to them are not reported as missing,
-        // and their own links, so those are checked in this same run.
-        let mut broken_slugs = Vec::new();
-        let mut broken_links = Vec::new();
-        for path in paths {
-            let outcome = match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(text)) => parse_article(&path, &text, options.static_dir.as_deref()),
-                Ok(Err(_)) => Err(Broken::unreadable(Problem {
-                    path: path.clone(),
-                    line: Some(1),
-                    message: "the file is not valid UTF-8 text; save it with UTF-8 encoding"
-                        .to_owned(),
-                })),
-                Err(error) => Err(Broken::unreadable(Problem {
-                    path: path.clone(),
-                    line: None,
-                    message: format!("cannot read the file: {error}"),
-                })),
-            };
-            match outcome {
-                Ok(article) => parsed.push(article),
-                Err(broken) => {
-                    problems.extend(broken.problems);
-                    broken_slugs.push(slug_of(&path));
-                    broken_links.push((path, broken.links));
-                }
-            }
-        }
-
-        let (articles, drafts): (Vec<_>, Vec<_>) = parsed
-            .into_iter()
-            .partition(|article| options.include_drafts || !article.front.draft);
-        let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
-        let by_slug: HashMap<String, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(index, article)| (article.slug.clone(), index))
-            .collect();
-
-        let published_links = articles
-            .iter()
-            .map(|article| (&article.path, &article.internal_links));
-        let broken_links = broken_links.iter().map(|(path, links)| (path, links));
-        for (path, links) in published_links.chain(broken_links) {
-            for link in links {
-                let problem = match by_slug.get(&link.slug) {
-                    // That file's own problems are already reported; links into it are checked once it loads.
-                    None if broken_slugs.contains(&link.slug) => None,
-                    None if draft_slugs.contains(&link.slug) => Some(format!(
-                        "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
-                        link.slug
-                    )),
-                    None => Some(format!(
-                        "link to \"{}.md\", but there is no article with that name; check the spelling or create {}",
-                        link.slug,
-                        dir.join(format!("{}.md", link.slug)).display()
-                    )),
-                    Some(&index) => link.fragment.as_ref().and_then(|fragment| {
-                        let target = &articles[index];
-                        (!target.has_section(fragment)).then(|| {
-                            format!(
-                                "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
-                                link.slug,
-                                target.heading_ids.join(", ")
-                            )
-                        })
-                    }),
-                };
-                if let Some(message) = problem {
-                    problems.push(Problem {
-                        path: path.clone(),
-                        line: Some(link.line),
-                        message,
-                    });
-                }
-            }
-        }
-
+        let checked = check_files(dir, &options)?;
+        let mut problems: Vec<Problem> = checked.broken.into_values().flatten().collect();
         if !problems.is_empty() {
             // File by file, top to bottom, whichever pass found them.
             problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             return Err(LoadErrors(problems));
         }
-        let mut articles = articles;
+        Ok(Library::from_articles(checked.articles))
+    }
+
+    /// `serve --watch`: loads every article that has no problems and leaves out, alone, each one
+    /// that has. A left-out article that `previous` served keeps that last good version, so one bad
+    /// save never takes a page (or the links to it) off the author's preview.
+    /// Fails only when the folder itself cannot be read.
+    pub fn load_isolating(
+        dir: &Path,
+        options: LoadOptions,
+        previous: &Library,
+    ) -> Result<IsolatedLoad, LoadErrors> {
+        let checked = check_files(dir, &options)?;
+        let mut articles = checked.articles;
+        let mut broken = Vec::new();
+        for (path, mut problems) in checked.broken {
+            problems.sort_by_key(|problem| problem.line);
+            let slug = slug_of(&path);
+            let last_good = previous
+                .get(&slug)
+                .filter(|article| article.path == path)
+                // A draft's last good version only while drafts are served.
+                .filter(|article| options.include_drafts || !article.front.draft);
+            let outcome = match last_good {
+                Some(article) => {
+                    articles.push(article.clone());
+                    Isolation::KeptLastGood
+                }
+                None => Isolation::LeftOut,
+            };
+            broken.push(BrokenArticle {
+                path,
+                problems,
+                outcome,
+            });
+        }
+        Ok(IsolatedLoad {
+            library: Library::from_articles(articles),
+            broken,
+        })
+    }
+
+    /// Puts `articles` in topic order, then weight, then title, and indexes them by slug.
+    fn from_articles(mut articles: Vec<Article>) -> Library {
         articles.sort_by(|a, b| {
             (a.front.category, a.front.weight, &a.front.title).cmp(&(
                 b.front.category,
@@ -172,7 +129,7 @@ impl Library {
             .enumerate()
             .map(|(index, article)| (article.slug.clone(), index))
             .collect();
-        Ok(Library { articles, by_slug })
+        Library { articles, by_slug }
     }
 
     pub fn articles(&self) -> &[Article] {
@@ -273,6 +230,156 @@ pub fn article_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect();
     paths.sort();
     Ok(paths)
+}
+
+/// What `Library::load_isolating` made of the folder.
+#[derive(Debug, Clone, Default)]
+pub struct IsolatedLoad {
+    /// Every article without problems, plus the last good version of those kept.
+    pub library: Library,
+    /// Each file with problems, in file order, and what was done with it.
+    pub broken: Vec<BrokenArticle>,
+}
+
+/// One article file with problems, as watch mode reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenArticle {
+    pub path: PathBuf,
+    /// Its problems, top to bottom.
+    pub problems: Vec<Problem>,
+    pub outcome: Isolation,
+}
+
+/// What watch mode serves for an article with problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// It loaded before: readers of the preview still see that version.
+    KeptLastGood,
+    /// It never loaded (new, or broken since the server started): it is not on the site.
+    LeftOut,
+}
+
+/// Every file read and checked, links included: the articles to publish and, file by file,
+/// the problems of the rest.
+struct CheckedFiles {
+    articles: Vec<Article>,
+    broken: std::collections::BTreeMap<PathBuf, Vec<Problem>>,
+}
+
+fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadErrors> {
+    let paths = article_files(dir).map_err(|error| {
+        LoadErrors(vec![Problem {
+            path: dir.to_path_buf(),
+            line: None,
+            message: format!("cannot read the articles directory: {error}"),
+        }])
+    })?;
+
+    let mut broken: std::collections::BTreeMap<PathBuf, Vec<Problem>> = Default::default();
+    let mut parsed = Vec::new();
+    // Files with problems hand back their own links, so those are checked in this same run.
+    let mut broken_links = Vec::new();
+    for path in paths {
+        let outcome = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => parse_article(&path, &text, options.static_dir.as_deref()),
+            Ok(Err(_)) => Err(Broken::unreadable(Problem {
+                path: path.clone(),
+                line: Some(1),
+                message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
+            })),
+            Err(error) => Err(Broken::unreadable(Problem {
+                path: path.clone(),
+                line: None,
+                message: format!("cannot read the file: {error}"),
+            })),
+        };
+        match outcome {
+            Ok(article) => parsed.push(article),
+            Err(failed) => {
+                broken.insert(path.clone(), failed.problems);
+                broken_links.push((path, failed.links));
+            }
+        }
+    }
+    let broken_slugs: Vec<String> = broken.keys().map(|path| slug_of(path)).collect();
+
+    let (articles, drafts): (Vec<_>, Vec<_>) = parsed
+        .into_iter()
+        .partition(|article| options.include_drafts || !article.front.draft);
+    let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
+    let by_slug: HashMap<&str, &Article> = articles
+        .iter()
+        .map(|article| (article.slug.as_str(), article))
+        .collect();
+
+    let targets = LinkTargets {
+        dir,
+        by_slug: &by_slug,
+        draft_slugs: &draft_slugs,
+        broken_slugs: &broken_slugs,
+    };
+    let published_links = articles
+        .iter()
+        .map(|article| (&article.path, &article.internal_links));
+    let broken_links = broken_links.iter().map(|(path, links)| (path, links));
+    let mut link_problems: Vec<Problem> = Vec::new();
+    for (path, links) in published_links.chain(broken_links) {
+        for link in links {
+            if let Some(message) = targets.problem(link) {
+                link_problems.push(Problem {
+                    path: path.clone(),
+                    line: Some(link.line),
+                    message,
+                });
+            }
+        }
+    }
+    for problem in link_problems {
+        broken
+            .entry(problem.path.clone())
+            .or_default()
+            .push(problem);
+    }
+    let articles = articles
+        .into_iter()
+        .filter(|article| !broken.contains_key(&article.path))
+        .collect();
+    Ok(CheckedFiles { articles, broken })
+}
+
+/// What a link may point at in this load.
+struct LinkTargets<'a> {
+    dir: &'a Path,
+    by_slug: &'a HashMap<&'a str, &'a Article>,
+    draft_slugs: &'a [String],
+    broken_slugs: &'a [String],
+}
+
+impl LinkTargets<'_> {
+    fn problem(&self, link: &InternalLink) -> Option<String> {
+        match self.by_slug.get(link.slug.as_str()) {
+            // That file's own problems are already reported; links into it are checked once it loads.
+            None if self.broken_slugs.contains(&link.slug) => None,
+            None if self.draft_slugs.contains(&link.slug) => Some(format!(
+                "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
+                link.slug
+            )),
+            None => Some(format!(
+                "link to \"{}.md\", but there is no article with that name; check the spelling or create {}",
+                link.slug,
+                self.dir.join(format!("{}.md", link.slug)).display()
+            )),
+            Some(target) => link.fragment.as_ref().and_then(|fragment| {
+                (!target.has_section(fragment)).then(|| {
+                    format!(
+                        "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
+                        link.slug,
+                        target.heading_ids.join(", ")
+                    )
+                })
+            }),
+        }
+    }
 }
 
 /// A file that failed its checks. It still hands back its links so they are checked in the same run.

@@ -54,7 +54,7 @@ pub struct Layout<'a> {
     /// Asks search engines to leave the page out: drafts shown by `--drafts`.
     pub noindex: bool,
     /// Problems in the author's latest edit (`serve --watch` only), shown at the top of every page.
-    pub author_problems: &'a [String],
+    pub author_problems: &'a crate::live_reload::AuthorProblems,
     settings: &'a SiteSettings,
 }
 

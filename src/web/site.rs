@@ -49,9 +49,9 @@ pub struct SiteSettings {
     pub base_url: BaseUrl,
     /// `serve --watch`: pages change whenever the author saves, so browsers must always revalidate.
     pub live_preview: bool,
-    /// What is wrong with the author's latest edit, as `file:line: message`, shown in a banner on
-    /// every page while the last good version is served. Empty when the latest edit loaded cleanly.
-    pub author_problems: Vec<String>,
+    /// What is wrong with the author's latest edit and what is served instead, shown in a banner
+    /// on every page (`serve --watch`). Empty when the latest edit loaded cleanly.
+    pub author_problems: crate::live_reload::AuthorProblems,
     /// Where pages link the stylesheet and the icon: their content-hashed addresses once the
     /// static files are known (set by `Site::build`), so browsers may cache them forever.
     pub stylesheet: String,
@@ -75,7 +75,7 @@ impl SiteSettings {
         SiteSettings {
             base_url,
             live_preview: false,
-            author_problems: Vec::new(),
+            author_problems: Default::default(),
             stylesheet: STYLESHEET.to_owned(),
             favicon: FAVICON.to_owned(),
             comments: false,
