@@ -116,6 +116,11 @@ pub struct CheckArgs {
     /// Check review dates as if today were this date, e.g. 2027-01-31 [default: today]
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<time::Date>,
+
+    /// Where the site is published, e.g. https://backcare.example: links that start with it are
+    /// checked like the site's own links.
+    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
 }
 
 #[derive(Debug, Clone, Args)]

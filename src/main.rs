@@ -11,6 +11,7 @@ use backcare::discussion::Storage;
 use backcare::discussion::commands;
 use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::telemetry;
+use backcare::web::BaseUrl;
 use backcare::web::discussion::{DiscussionConfig, read_secret};
 
 #[actix_web::main]
@@ -96,7 +97,8 @@ async fn main() -> ExitCode {
 /// `backcare check`: the report goes to stdout; status 1 when there are errors (or, with --strict, warnings).
 fn check(args: CheckArgs) -> ExitCode {
     let today = args.today.unwrap_or_else(authoring::today);
-    let mut report = authoring::check(&args.articles, &args.static_dir, today);
+    let base_url = args.base_url.as_ref().map(BaseUrl::as_str);
+    let mut report = authoring::check(&args.articles, &args.static_dir, base_url, today);
     if args.strict {
         report = report.into_strict();
     }

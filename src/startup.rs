@@ -226,6 +226,8 @@ impl Application {
             load_options: LoadOptions {
                 include_drafts: config.drafts,
                 static_dir: Some(config.static_dir.clone()),
+                base_url: config.base_url.as_ref().map(ToString::to_string),
+                page_anchors: crate::web::site::page_anchors(),
             },
         };
         let (content, author_problems) = if config.watch {

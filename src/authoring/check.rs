@@ -17,13 +17,21 @@ pub struct CheckReport {
 }
 
 /// Checks the articles in `articles` against the images in `static_dir`, with reviews due by `today`.
-pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
+/// Links that start with `base_url` (where the site is published) are checked as internal links.
+pub fn check(
+    articles: &Path,
+    static_dir: &Path,
+    base_url: Option<&str>,
+    today: Date,
+) -> CheckReport {
     let load = |include_drafts| {
         Library::load(
             articles,
             LoadOptions {
                 include_drafts,
                 static_dir: Some(static_dir.to_path_buf()),
+                base_url: base_url.map(str::to_owned),
+                page_anchors: crate::web::site::page_anchors(),
             },
         )
     };

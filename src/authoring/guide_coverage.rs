@@ -12,6 +12,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/front_matter.rs",
     "src/content/markdown.rs",
     "src/content/mod.rs",
+    "src/content/links.rs",
     "src/content/problem.rs",
     "src/content/shortcodes.rs",
     "src/content/lint.rs",

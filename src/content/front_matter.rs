@@ -320,14 +320,21 @@ fn unknown_field_message(unknown: &str) -> String {
     }
 }
 
-/// Suggests the known field an author most likely meant, for typos like `sumary`.
+/// Suggests the known field an author most likely meant, for typos like `sumary` or `Title`.
 fn closest_field(unknown: &str) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .map(|field| (edit_distance(unknown, field), *field))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, field)| field)
+    closest(unknown, FIELDS.iter().copied())
+}
+
+/// The candidate an author most likely meant: the same word in other letter case, or the one
+/// fewest edits away (at most two, or a third of the word's length for long words).
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .map(|candidate| (edit_distance(&word, &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by(|a, b| a.cmp(b))
+        .map(|(_, candidate)| candidate)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -141,6 +141,8 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             word_count: rendered.word_count,
             prose: rendered.prose,
             internal_links: rendered.internal_links,
+            site_links: rendered.site_links,
+            external_links: rendered.external_links,
             body_line,
             heading_ids: rendered.heading_ids,
         }

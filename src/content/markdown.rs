@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use super::links::{self, Destination, ExternalLink, SiteLink};
 use super::problem::LineProblem;
 use super::shortcodes::{self, Expansion};
 
@@ -20,6 +21,8 @@ pub struct TocEntry {
 /// A link to another article, checked once every article is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
+    /// The address as written, without its `#section`, for messages.
+    pub written: String,
     pub slug: String,
     pub fragment: Option<String>,
     pub line: usize,
@@ -76,6 +79,10 @@ pub struct Rendered {
     /// Ids of every h2 and h3, for checking `other.md#section` links.
     pub heading_ids: Vec<String>,
     pub internal_links: Vec<InternalLink>,
+    /// Links to other addresses on this site: topics, tags, static files, fixed pages.
+    pub site_links: Vec<SiteLink>,
+    /// Links to other sites, or to this one by its full address.
+    pub external_links: Vec<ExternalLink>,
     pub images: Vec<Image>,
     /// Paragraphs and list items as plain text, in reading order.
     pub prose: Vec<ProseBlock>,
@@ -383,26 +390,37 @@ fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rend
     if matches!(link_type, LinkType::Email) {
         return Href::External(format!("mailto:{dest}"));
     }
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '#', '?']));
-    if has_scheme || dest.starts_with("//") {
-        return Href::External(dest.to_owned());
+    let destination = links::classify(dest);
+    let href = destination.href();
+    let written = dest
+        .split_once('#')
+        .map_or(dest, |(path, _)| path)
+        .to_owned();
+    match destination {
+        Destination::External => {
+            rendered.external_links.push(ExternalLink {
+                url: dest.to_owned(),
+                line,
+            });
+            return Href::External(dest.to_owned());
+        }
+        Destination::SamePage => return Href::Plain(dest.to_owned()),
+        Destination::Article { slug, fragment } => {
+            rendered.internal_links.push(InternalLink {
+                written,
+                slug,
+                fragment,
+                line,
+            });
+        }
+        Destination::Site { path, fragment } => rendered.site_links.push(SiteLink {
+            written: dest.to_owned(),
+            path,
+            fragment,
+            line,
+        }),
     }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (dest, None),
-    };
-    let Some(slug) = path.trim_start_matches("./").strip_suffix(".md") else {
-        return Href::Plain(dest.to_owned());
-    };
-    rendered.internal_links.push(InternalLink {
-        slug: slug.to_owned(),
-        fragment: fragment.filter(|f| !f.is_empty()).map(str::to_owned),
-        line,
-    });
-    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-    Href::Internal(format!("/articles/{slug}{fragment}"))
+    Href::Internal(href.unwrap_or_else(|| dest.to_owned()))
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -485,11 +503,13 @@ mod tests {
             rendered.internal_links,
             [
                 InternalLink {
+                    written: "heat-therapy.md".into(),
                     slug: "heat-therapy".into(),
                     fragment: Some("how-to-use-heat".into()),
                     line: 7
                 },
                 InternalLink {
+                    written: "./lifting-safely.md".into(),
                     slug: "lifting-safely".into(),
                     fragment: None,
                     line: 7

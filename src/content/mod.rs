@@ -4,6 +4,7 @@
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
+pub mod links;
 pub mod lint;
 pub mod markdown;
 pub mod problem;
@@ -13,7 +14,10 @@ pub mod shortcodes;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use links::LinkTargets;
+
 pub use front_matter::{Category, FrontMatter, Source};
+pub use links::{ExternalLink, PageAnchors, SiteLink};
 pub use markdown::{InternalLink, ProseBlock, TocEntry};
 pub use problem::{LineProblem, LoadErrors, Problem};
 
@@ -31,6 +35,10 @@ pub struct Article {
     pub prose: Vec<ProseBlock>,
     /// Links to other articles: the loader checks each resolves, the "no internal link" warning counts them.
     pub internal_links: Vec<InternalLink>,
+    /// Links to topics, tags, static files and fixed pages, checked by the loader.
+    pub site_links: Vec<SiteLink>,
+    /// Links to other sites, and to this one by its full address (checked against `--base-url`).
+    pub external_links: Vec<ExternalLink>,
     /// The file line the Markdown body starts on.
     pub body_line: usize,
     heading_ids: Vec<String>,
@@ -54,6 +62,10 @@ pub struct LoadOptions {
     /// Where images must live (`![alt](/static/img/x.svg)` is `<static_dir>/img/x.svg`).
     /// Without it, images are still checked for alt text and a `/static/` address, not for the file.
     pub static_dir: Option<PathBuf>,
+    /// Where the site is published (`--base-url`): links that start with it are checked as internal.
+    pub base_url: Option<String>,
+    /// The ids of fixed pages such as the symptom checker, so `#anchor` links to them are checked.
+    pub page_anchors: Vec<PageAnchors>,
 }
 
 /// Every article, in topic order, then weight, then title.
@@ -312,26 +324,60 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         .map(|article| (article.slug.as_str(), article))
         .collect();
 
+    let tags = {
+        let mut tags: Vec<&str> = articles
+            .iter()
+            .flat_map(|article| article.front.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    };
     let targets = LinkTargets {
         dir,
         by_slug: &by_slug,
         draft_slugs: &draft_slugs,
         broken_slugs: &broken_slugs,
+        tags,
+        static_dir: options.static_dir.as_deref(),
+        page_anchors: &options.page_anchors,
     };
-    let published_links = articles
+    let published_links = articles.iter().map(|article| {
+        (
+            &article.path,
+            &article.internal_links,
+            &article.site_links,
+            &article.external_links,
+        )
+    });
+    let broken_links = broken_links
         .iter()
-        .map(|article| (&article.path, &article.internal_links));
-    let broken_links = broken_links.iter().map(|(path, links)| (path, links));
+        .map(|(path, links)| (path, &links.articles, &links.site, &links.external));
     let mut link_problems: Vec<Problem> = Vec::new();
-    for (path, links) in published_links.chain(broken_links) {
-        for link in links {
-            if let Some(message) = targets.problem(link) {
+    for (path, articles, site, external) in published_links.chain(broken_links) {
+        let on_this_site = external
+            .iter()
+            .filter_map(|link| own_address(link, options.base_url.as_deref()));
+        let mut found = |line, message: Option<String>| {
+            if let Some(message) = message {
                 link_problems.push(Problem {
                     path: path.clone(),
-                    line: Some(link.line),
+                    line: Some(line),
                     message,
                 });
             }
+        };
+        for (line, destination) in on_this_site {
+            match destination {
+                OwnAddress::Article(link) => found(line, targets.article_problem(&link)),
+                OwnAddress::Site(link) => found(line, targets.site_problem(&link)),
+            }
+        }
+        for link in articles {
+            found(link.line, targets.article_problem(link));
+        }
+        for link in site {
+            found(link.line, targets.site_problem(link));
         }
     }
     for problem in link_problems {
@@ -347,54 +393,63 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
     Ok(CheckedFiles { articles, broken })
 }
 
-/// What a link may point at in this load.
-struct LinkTargets<'a> {
-    dir: &'a Path,
-    by_slug: &'a HashMap<&'a str, &'a Article>,
-    draft_slugs: &'a [String],
-    broken_slugs: &'a [String],
+/// A full address on this site (it starts with `--base-url`), read as the link it stands for.
+enum OwnAddress {
+    Article(InternalLink),
+    Site(SiteLink),
 }
 
-impl LinkTargets<'_> {
-    fn problem(&self, link: &InternalLink) -> Option<String> {
-        match self.by_slug.get(link.slug.as_str()) {
-            // That file's own problems are already reported; links into it are checked once it loads.
-            None if self.broken_slugs.contains(&link.slug) => None,
-            None if self.draft_slugs.contains(&link.slug) => Some(format!(
-                "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
-                link.slug
-            )),
-            None => Some(format!(
-                "link to \"{}.md\", but there is no article with that name; check the spelling or create {}",
-                link.slug,
-                self.dir.join(format!("{}.md", link.slug)).display()
-            )),
-            Some(target) => link.fragment.as_ref().and_then(|fragment| {
-                (!target.has_section(fragment)).then(|| {
-                    format!(
-                        "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
-                        link.slug,
-                        target.heading_ids.join(", ")
-                    )
-                })
-            }),
-        }
+fn own_address(link: &ExternalLink, base_url: Option<&str>) -> Option<(usize, OwnAddress)> {
+    let base = base_url?.trim_end_matches('/');
+    let rest = link.url.strip_prefix(base)?;
+    if !(rest.is_empty() || rest.starts_with(['/', '#', '?'])) {
+        return None;
     }
+    let path = if rest.starts_with('/') {
+        rest.to_owned()
+    } else {
+        format!("/{rest}")
+    };
+    let written = link.url.split_once('#').map_or(&*link.url, |(url, _)| url);
+    let own = match links::classify(&path) {
+        links::Destination::Article { slug, fragment } => OwnAddress::Article(InternalLink {
+            written: written.to_owned(),
+            slug,
+            fragment,
+            line: link.line,
+        }),
+        links::Destination::Site { path, fragment } => OwnAddress::Site(SiteLink {
+            written: link.url.clone(),
+            path,
+            fragment,
+            line: link.line,
+        }),
+        links::Destination::SamePage | links::Destination::External => return None,
+    };
+    Some((link.line, own))
 }
 
 /// A file that failed its checks. It still hands back its links so they are checked in the same run.
 struct Broken {
     problems: Vec<Problem>,
-    links: Vec<markdown::InternalLink>,
+    links: Links,
 }
 
 impl Broken {
     fn unreadable(problem: Problem) -> Self {
         Broken {
             problems: vec![problem],
-            links: Vec::new(),
+            links: Links::default(),
         }
     }
+}
+
+/// Every link of one file, by kind.
+#[derive(Default)]
+struct Links {
+    articles: Vec<InternalLink>,
+    site: Vec<SiteLink>,
+    external: Vec<ExternalLink>,
 }
 
 fn slug_of(path: &Path) -> String {
@@ -421,7 +476,7 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             problems.push(problem);
             return Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
-                links: Vec::new(),
+                links: Links::default(),
             });
         }
     };
@@ -444,6 +499,8 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             word_count: rendered.word_count,
             prose: rendered.prose,
             internal_links: rendered.internal_links,
+            site_links: rendered.site_links,
+            external_links: rendered.external_links,
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
         }),
@@ -452,7 +509,11 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             problems.sort_by_key(|p| p.line);
             Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
-                links: rendered.internal_links,
+                links: Links {
+                    articles: rendered.internal_links,
+                    site: rendered.site_links,
+                    external: rendered.external_links,
+                },
             })
         }
     }

@@ -15,7 +15,7 @@ use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
 use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TagPage, TopicPage, TopicView};
 use super::syndication;
-use crate::content::{Category, Library};
+use crate::content::{Category, Library, PageAnchors};
 use crate::triage::{RawAnswers, vignette_report};
 
 pub const HTML: &str = "text/html; charset=utf-8";
@@ -259,6 +259,32 @@ fn render(page: &str, template: &impl Template) -> Result<String, RenderError> {
     template
         .render()
         .map_err(|source| RenderError::new(page, source))
+}
+
+/// The ids on the fixed pages that articles may link into (`/symptom-checker#...`), read from
+/// the pages themselves so the link check follows every change to their templates.
+pub fn page_anchors() -> Vec<PageAnchors> {
+    let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+    let form = FormPage::new(&RawAnswers::default(), &[], &settings);
+    let how = HowItWorksPage::new(vignette_report(), &settings);
+    [
+        (checker::PATH, form.render()),
+        (checker::HOW_IT_WORKS_PATH, how.render()),
+    ]
+    .into_iter()
+    .filter_map(|(path, html)| {
+        let html = html.ok()?;
+        let ids = html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned()))
+            .collect();
+        Some(PageAnchors {
+            path: path.to_owned(),
+            ids,
+        })
+    })
+    .collect()
 }
 
 impl Site {

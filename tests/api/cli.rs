@@ -116,6 +116,8 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
             LoadOptions {
                 include_drafts: false,
                 static_dir: Some(PathBuf::from("static")),
+                page_anchors: backcare::web::site::page_anchors(),
+                ..LoadOptions::default()
             },
         )
         .expect_err("a broken fixture does not load")
@@ -217,6 +219,60 @@ fn malformed_source_urls_are_errors_at_their_source() {
     for (line, start) in run.problems().iter().zip(&starts) {
         assert!(line.starts_with(start.as_str()), "{line}\nwanted {start}");
     }
+}
+
+#[test]
+fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
+    let dir = "tests/fixtures/broken/every-link-kind";
+    let run = check(dir, &["--base-url", "https://backcare.example"]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    let file = format!("{dir}/heat-therapy.md");
+    let expected = [
+        format!(
+            "{file}:17: link to \"/articles/ice-pakcs\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pakcs.md"
+        ),
+        format!(
+            "{file}:19: link to \"ice-pack\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pack.md"
+        ),
+        format!(
+            "{file}:21: link to \"https://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"? If not, check the spelling or create {dir}/heat-therpy.md"
+        ),
+        format!(
+            "{file}:23: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+        ),
+        format!(
+            "{file}:25: link to \"/tags/cold\", but no published article has the tag \"cold\"; add the tag to an article or link to one of: heat"
+        ),
+        format!(
+            "{file}:27: link to \"/static/leaflet.pdf\", but there is no such file; put it at static/leaflet.pdf or fix the address"
+        ),
+        format!(
+            "{file}:29: link to \"/symptom-checker#nope\", but the page /symptom-checker has no anchor \"nope\"; its anchors include: main, "
+        ),
+        format!(
+            "{file}:31: link to \"/contact\", but the site has no page at \"/contact\"; link to an article as other-article.md, or to a topic as /topics/relief"
+        ),
+        format!(
+            "{file}:33: link to \"/articles/ice-packs#nowhere\", but that article has no section \"nowhere\"; its sections are: using-ice"
+        ),
+    ];
+    assert_eq!(run.problems().len(), expected.len(), "{:#?}", run.stdout);
+    for (line, want) in run.problems().iter().zip(&expected) {
+        assert!(line.starts_with(want.as_str()), "{line}\nwanted {want}");
+    }
+    assert_eq!(run.summary(), "checked 2 articles: 9 errors, 0 warnings");
+
+    // Without --base-url, a full address is another site's and is not checked.
+    let without = check(dir, &[]);
+    assert!(
+        without
+            .problems()
+            .iter()
+            .all(|line| !line.contains("backcare.example")),
+        "{:#?}",
+        without.stdout
+    );
+    assert_eq!(without.problems().len(), expected.len() - 1);
 }
 
 /// Each warnings fixture: the article with the problem, and a clean page it links to.

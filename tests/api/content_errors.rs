@@ -339,6 +339,7 @@ pub(crate) fn run_backcare(args: &[&str]) -> Output {
         .args(args)
         .current_dir(repo_path(""))
         .env_remove("BACKCARE_BIND")
+        .env_remove("BACKCARE_BASE_URL")
         .env_remove("BACKCARE_LOG")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
