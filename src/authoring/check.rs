@@ -55,6 +55,7 @@ pub fn check(
         errors.push(Problem {
             path: static_dir.to_path_buf(),
             line: None,
+            column: None,
             message: format!(
                 "cannot read the static directory: {error}; pass the folder that holds site.css and the images with --static DIR"
             ),
@@ -86,7 +87,7 @@ pub fn check(
 }
 
 fn sort_by_place(problems: &mut [Problem]) {
-    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 
 impl CheckReport {
@@ -147,6 +148,7 @@ mod tests {
         Problem {
             path: PathBuf::from(path),
             line: Some(line),
+            column: None,
             message: message.to_owned(),
         }
     }

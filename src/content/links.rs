@@ -52,6 +52,7 @@ pub struct SiteLink {
     pub path: String,
     pub fragment: Option<String>,
     pub line: usize,
+    pub column: usize,
 }
 
 /// A link to another site (or, if it starts with `--base-url`, to this one).
@@ -59,6 +60,7 @@ pub struct SiteLink {
 pub struct ExternalLink {
     pub url: String,
     pub line: usize,
+    pub column: usize,
 }
 
 /// Reads a Markdown link destination. Relative addresses resolve as a browser would from an

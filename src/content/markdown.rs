@@ -26,6 +26,8 @@ pub struct InternalLink {
     pub slug: String,
     pub fragment: Option<String>,
     pub line: usize,
+    /// Where the link's `[` is on its line, counting characters from 1.
+    pub column: usize,
 }
 
 /// An image written as `![alt](src)`, checked against the static directory once the loader knows it.
@@ -209,8 +211,16 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_at =
-        |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
+    let line_index = |offset: usize| line_starts.partition_point(|&start| start <= offset) - 1;
+    let line_at = |offset: usize| first_line + line_index(offset);
+    // Characters, not bytes, so the column matches what an editor shows.
+    let column_at = |offset: usize| {
+        let start = line_starts[line_index(offset)];
+        body.get(start..offset)
+            .map_or(1, |text| text.chars().count() + 1)
+    };
+    // Where `{{` may appear without being a misplaced shortcode: code, and shortcode paragraphs.
+    let mut shortcode_free: Vec<std::ops::Range<usize>> = Vec::new();
 
     let mut rendered = Rendered::default();
     let mut used_ids = HashSet::new();
@@ -225,9 +235,13 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
             continue;
         }
+        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            shortcode_free.push(range.clone());
+        }
         if matches!(event, Event::Start(Tag::Paragraph))
             && shortcodes::is_shortcode(&body[range.clone()])
         {
+            shortcode_free.push(range.clone());
             match shortcodes::expand(&body[range.clone()]) {
                 Ok(Expansion::Html(html)) => events.push(Event::Html(CowStr::from(html))),
                 // Inserted after sanitising (the sanitiser strips SVG); see `shortcodes`.
@@ -236,9 +250,11 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                     events.push(Event::Html(CowStr::from(placeholder)));
                     trusted.push(html);
                 }
-                Err(message) => rendered
-                    .problems
-                    .push(LineProblem::new(line_at(range.start), message)),
+                Err(message) => rendered.problems.push(LineProblem::at(
+                    line_at(range.start),
+                    column_at(range.start),
+                    message,
+                )),
             }
             inside_shortcode = true;
             continue;
@@ -267,8 +283,9 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 if level == HeadingLevel::H1 {
-                    rendered.problems.push(LineProblem::new(
+                    rendered.problems.push(LineProblem::at(
                         line_at(range.start),
+                        column_at(range.start),
                         "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
                     ));
                 }
@@ -280,12 +297,31 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                 title,
                 ..
             }) => {
-                let href = link_target(&dest_url, link_type, line_at(range.start), &mut rendered);
+                let place = (line_at(range.start), column_at(range.start));
+                let href = link_target(&dest_url, link_type, place, &mut rendered);
                 events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
             }
             Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
             other => events.push(other),
         }
+    }
+
+    for (offset, _) in body.match_indices("{{") {
+        if shortcode_free.iter().any(|range| range.contains(&offset)) {
+            continue;
+        }
+        let rest = &body[offset..];
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let call = rest[..line_end]
+            .find("}}")
+            .map_or(&rest[..line_end], |end| &rest[..end + 2]);
+        rendered.problems.push(LineProblem::at(
+            line_at(offset),
+            column_at(offset),
+            format!(
+                "shortcode \"{call}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+            ),
+        ));
     }
 
     let mut unsafe_html = String::with_capacity(body.len() * 3 / 2);
@@ -386,7 +422,12 @@ impl Href {
     }
 }
 
-fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rendered) -> Href {
+fn link_target(
+    dest: &str,
+    link_type: LinkType,
+    (line, column): (usize, usize),
+    rendered: &mut Rendered,
+) -> Href {
     if matches!(link_type, LinkType::Email) {
         return Href::External(format!("mailto:{dest}"));
     }
@@ -401,6 +442,7 @@ fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rend
             rendered.external_links.push(ExternalLink {
                 url: dest.to_owned(),
                 line,
+                column,
             });
             return Href::External(dest.to_owned());
         }
@@ -411,6 +453,7 @@ fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rend
                 slug,
                 fragment,
                 line,
+                column,
             });
         }
         Destination::Site { path, fragment } => rendered.site_links.push(SiteLink {
@@ -418,6 +461,7 @@ fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rend
             path,
             fragment,
             line,
+            column,
         }),
     }
     Href::Internal(href.unwrap_or_else(|| dest.to_owned()))
@@ -482,6 +526,33 @@ mod tests {
     }
 
     #[test]
+    fn a_shortcode_inside_a_sentence_is_a_problem_at_its_line_and_column() {
+        let body = "Intro.\n\nCall 999: {{ red_flags(urgency=\"emergency\") }} now.\n\n- {{ red_flags(urgency=\"soon\") }}\n\nWrite `{{ red_flags(urgency=\"soon\") }}` on its own line.\n\n```\n{{ diagram(name=\"x\") }}\n```\n\n{{ red_flags(urgency=\"soon\") }}\n";
+        let rendered = render(body, 10);
+        let places: Vec<(usize, Option<usize>, &str)> = rendered
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (
+                    12,
+                    Some(11),
+                    "shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+                ),
+                (
+                    14,
+                    Some(3),
+                    "shortcode \"{{ red_flags(urgency=\"soon\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+                ),
+            ],
+            "code spans, code blocks and a shortcode on its own line are fine"
+        );
+    }
+
+    #[test]
     fn internal_links_are_rewritten_and_recorded_with_their_line() {
         let rendered = render(
             "Intro.\n\nSee [heat](heat-therapy.md#how-to-use-heat) and [lifting](./lifting-safely.md).\n",
@@ -506,13 +577,15 @@ mod tests {
                     written: "heat-therapy.md".into(),
                     slug: "heat-therapy".into(),
                     fragment: Some("how-to-use-heat".into()),
-                    line: 7
+                    line: 7,
+                    column: 5
                 },
                 InternalLink {
                     written: "./lifting-safely.md".into(),
                     slug: "lifting-safely".into(),
                     fragment: None,
-                    line: 7
+                    line: 7,
+                    column: 49
                 },
             ]
         );

@@ -82,7 +82,7 @@ impl Library {
         let mut problems: Vec<Problem> = checked.broken.into_values().flatten().collect();
         if !problems.is_empty() {
             // File by file, top to bottom, whichever pass found them.
-            problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
             return Err(LoadErrors(problems));
         }
         Ok(Library::from_articles(checked.articles))
@@ -101,7 +101,7 @@ impl Library {
         let mut articles = checked.articles;
         let mut broken = Vec::new();
         for (path, mut problems) in checked.broken {
-            problems.sort_by_key(|problem| problem.line);
+            problems.sort_by_key(|problem| (problem.line, problem.column));
             let slug = slug_of(&path);
             let last_good = previous
                 .get(&slug)
@@ -283,6 +283,7 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         LoadErrors(vec![Problem {
             path: dir.to_path_buf(),
             line: None,
+            column: None,
             message: format!("cannot read the articles directory: {error}"),
         }])
     })?;
@@ -297,11 +298,13 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
             Ok(Err(_)) => Err(Broken::unreadable(Problem {
                 path: path.clone(),
                 line: Some(1),
+                column: None,
                 message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
             })),
             Err(error) => Err(Broken::unreadable(Problem {
                 path: path.clone(),
                 line: None,
+                column: None,
                 message: format!("cannot read the file: {error}"),
             })),
         };
@@ -358,26 +361,27 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         let on_this_site = external
             .iter()
             .filter_map(|link| own_address(link, options.base_url.as_deref()));
-        let mut found = |line, message: Option<String>| {
+        let mut found = |(line, column), message: Option<String>| {
             if let Some(message) = message {
                 link_problems.push(Problem {
                     path: path.clone(),
                     line: Some(line),
+                    column: Some(column),
                     message,
                 });
             }
         };
-        for (line, destination) in on_this_site {
+        for (place, destination) in on_this_site {
             match destination {
-                OwnAddress::Article(link) => found(line, targets.article_problem(&link)),
-                OwnAddress::Site(link) => found(line, targets.site_problem(&link)),
+                OwnAddress::Article(link) => found(place, targets.article_problem(&link)),
+                OwnAddress::Site(link) => found(place, targets.site_problem(&link)),
             }
         }
         for link in articles {
-            found(link.line, targets.article_problem(link));
+            found((link.line, link.column), targets.article_problem(link));
         }
         for link in site {
-            found(link.line, targets.site_problem(link));
+            found((link.line, link.column), targets.site_problem(link));
         }
     }
     for problem in link_problems {
@@ -399,7 +403,10 @@ enum OwnAddress {
     Site(SiteLink),
 }
 
-fn own_address(link: &ExternalLink, base_url: Option<&str>) -> Option<(usize, OwnAddress)> {
+fn own_address(
+    link: &ExternalLink,
+    base_url: Option<&str>,
+) -> Option<((usize, usize), OwnAddress)> {
     let base = base_url?.trim_end_matches('/');
     let rest = link.url.strip_prefix(base)?;
     if !(rest.is_empty() || rest.starts_with(['/', '#', '?'])) {
@@ -417,16 +424,18 @@ fn own_address(link: &ExternalLink, base_url: Option<&str>) -> Option<(usize, Ow
             slug,
             fragment,
             line: link.line,
+            column: link.column,
         }),
         links::Destination::Site { path, fragment } => OwnAddress::Site(SiteLink {
             written: link.url.clone(),
             path,
             fragment,
             line: link.line,
+            column: link.column,
         }),
         links::Destination::SamePage | links::Destination::External => return None,
     };
-    Some((link.line, own))
+    Some(((link.line, link.column), own))
 }
 
 /// A file that failed its checks. It still hands back its links so they are checked in the same run.
@@ -506,7 +515,7 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
         }),
         front => {
             problems.extend(front.err().unwrap_or_default());
-            problems.sort_by_key(|p| p.line);
+            problems.sort_by_key(|p| (p.line, p.column));
             Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
                 links: Links {

@@ -162,12 +162,27 @@ fn check_lists_every_problem_of_a_file_with_its_line() {
         .map(|line| line.split(": ").next().unwrap_or_default())
         .collect();
     let file = "tests/fixtures/broken/multi-error/heat-therapy.md";
-    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 13, 18, 20, 24]
-        .iter()
-        .map(|line| format!("{file}:{line}"))
-        .collect();
+    // Problems in the page text also give the column.
+    let expected: Vec<String> = [
+        "1", "2", "3", "4", "5", "6", "7", "13", "18:1", "20:40", "24:44",
+    ]
+    .iter()
+    .map(|place| format!("{file}:{place}"))
+    .collect();
     assert_eq!(places, expected);
     assert_eq!(run.summary(), "checked 2 articles: 11 errors, 0 warnings");
+}
+
+#[test]
+fn a_shortcode_inside_a_sentence_is_an_error_at_its_line_and_column() {
+    let run = check("tests/fixtures/broken/inline-shortcode", &[]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.problems(),
+        [
+            "tests/fixtures/broken/inline-shortcode/heat-therapy.md:14:33: shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+        ]
+    );
 }
 
 #[test]
@@ -229,31 +244,31 @@ fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
     let file = format!("{dir}/heat-therapy.md");
     let expected = [
         format!(
-            "{file}:17: link to \"/articles/ice-pakcs\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pakcs.md"
+            "{file}:17:21: link to \"/articles/ice-pakcs\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pakcs.md"
         ),
         format!(
-            "{file}:19: link to \"ice-pack\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pack.md"
+            "{file}:19:21: link to \"ice-pack\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pack.md"
         ),
         format!(
-            "{file}:21: link to \"https://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"? If not, check the spelling or create {dir}/heat-therpy.md"
+            "{file}:21:17: link to \"https://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"? If not, check the spelling or create {dir}/heat-therpy.md"
         ),
         format!(
-            "{file}:23: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+            "{file}:23:22: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
         ),
         format!(
-            "{file}:25: link to \"/tags/cold\", but no published article has the tag \"cold\"; add the tag to an article or link to one of: heat"
+            "{file}:25:20: link to \"/tags/cold\", but no published article has the tag \"cold\"; add the tag to an article or link to one of: heat"
         ),
         format!(
-            "{file}:27: link to \"/static/leaflet.pdf\", but there is no such file; put it at static/leaflet.pdf or fix the address"
+            "{file}:27:17: link to \"/static/leaflet.pdf\", but there is no such file; put it at static/leaflet.pdf or fix the address"
         ),
         format!(
-            "{file}:29: link to \"/symptom-checker#nope\", but the page /symptom-checker has no anchor \"nope\"; its anchors include: main, "
+            "{file}:29:19: link to \"/symptom-checker#nope\", but the page /symptom-checker has no anchor \"nope\"; its anchors include: main, "
         ),
         format!(
-            "{file}:31: link to \"/contact\", but the site has no page at \"/contact\"; link to an article as other-article.md, or to a topic as /topics/relief"
+            "{file}:31:17: link to \"/contact\", but the site has no page at \"/contact\"; link to an article as other-article.md, or to a topic as /topics/relief"
         ),
         format!(
-            "{file}:33: link to \"/articles/ice-packs#nowhere\", but that article has no section \"nowhere\"; its sections are: using-ice"
+            "{file}:33:20: link to \"/articles/ice-packs#nowhere\", but that article has no section \"nowhere\"; its sections are: using-ice"
         ),
     ];
     assert_eq!(run.problems().len(), expected.len(), "{:#?}", run.stdout);
