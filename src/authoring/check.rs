@@ -72,11 +72,13 @@ pub fn check(
                 .flat_map(|article| {
                     lint::lint(article, today)
                         .into_iter()
+                        .chain(article.render_warnings.iter().cloned())
                         .map(|warning| warning.in_file(&article.path))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    warnings.extend(content::skipped_entries(articles));
     sort_by_place(&mut warnings);
 
     CheckReport {

@@ -143,6 +143,7 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             internal_links: rendered.internal_links,
             site_links: rendered.site_links,
             external_links: rendered.external_links,
+            render_warnings: rendered.warnings,
             body_line,
             heading_ids: rendered.heading_ids,
         }

@@ -90,6 +90,8 @@ pub struct Rendered {
     pub prose: Vec<ProseBlock>,
     pub word_count: usize,
     pub problems: Vec<LineProblem>,
+    /// What the author wrote that the page will not show: raw HTML the sanitiser removes.
+    pub warnings: Vec<LineProblem>,
 }
 
 /// Follows the event stream and keeps the plain text of paragraphs and list items, and images.
@@ -302,6 +304,16 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                 events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
             }
             Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
+            Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
+                for removed in removed_html(raw) {
+                    rendered.warnings.push(LineProblem::at(
+                        line_at(range.start),
+                        column_at(range.start),
+                        removed,
+                    ));
+                }
+                events.push(event);
+            }
             other => events.push(other),
         }
     }
@@ -467,6 +479,68 @@ fn link_target(
     Href::Internal(href.unwrap_or_else(|| dest.to_owned()))
 }
 
+/// Says what the sanitiser removes from a piece of the author's raw HTML: each element that is not
+/// allowed (`<iframe>`), and each attribute it drops from an allowed one (`onclick` on `<a>`).
+/// Comments and closing tags are skipped: comments are notes for authors, never shown anyway.
+fn removed_html(raw: &str) -> Vec<String> {
+    let mut removed = Vec::new();
+    for tag in raw.split('<').skip(1) {
+        let Some((inside, _)) = tag.split_once('>') else {
+            continue;
+        };
+        let name: String = inside
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let kept = SANITIZER.clean(&format!("<{inside}></{name}>")).to_string();
+        if !kept.contains(&format!("<{name}")) {
+            removed.push(format!(
+                "raw HTML <{name}> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+            ));
+            continue;
+        }
+        for attribute in attribute_names(&inside[name.len()..]) {
+            if !kept.contains(&format!(" {attribute}="))
+                && !kept.contains(&format!(" {attribute}>"))
+            {
+                removed.push(format!(
+                    "raw HTML attribute {attribute} on <{name}> is removed from the page; scripts, styles and event handlers never run on backcare pages"
+                ));
+            }
+        }
+    }
+    removed
+}
+
+/// The attribute names in the rest of an opening tag, such as ` href="x" onclick='y()' hidden`.
+fn attribute_names(rest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = rest.trim_end_matches('/').chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if name.is_empty() {
+            break;
+        }
+        names.push(name.to_ascii_lowercase());
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            match chars.next() {
+                Some(quote @ ('"' | '\'')) => while chars.next().is_some_and(|c| c != quote) {},
+                Some(_) => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
+                None => break,
+            }
+        }
+    }
+    names
+}
+
 fn escape_attribute(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -613,6 +687,31 @@ mod tests {
         assert!(!rendered.html.contains("<script"), "{}", rendered.html);
         assert!(!rendered.html.contains("javascript:"));
         assert!(!rendered.html.contains("onclick"));
+    }
+
+    #[test]
+    fn removed_raw_html_is_a_warning_at_its_line() {
+        let body = "Text.\n\n<iframe src=\"https://video.example/x\"></iframe>\n\nA <a href=\"/topics/relief\" onclick='x()' title=\"t\">link</a> and <b>bold</b> and <!-- a note -->.\n";
+        let rendered = render(body, 20);
+        let warnings: Vec<(usize, &str)> = rendered
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    22,
+                    "raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+                ),
+                (
+                    24,
+                    "raw HTML attribute onclick on <a> is removed from the page; scripts, styles and event handlers never run on backcare pages"
+                ),
+            ]
+        );
+        assert!(render("<b>bold</b> and <br>\n", 1).warnings.is_empty());
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Article {
     pub site_links: Vec<SiteLink>,
     /// Links to other sites, and to this one by its full address (checked against `--base-url`).
     pub external_links: Vec<ExternalLink>,
+    /// What the page will not show of what the author wrote (raw HTML the sanitiser removes).
+    pub render_warnings: Vec<LineProblem>,
     /// The file line the Markdown body starts on.
     pub body_line: usize,
     heading_ids: Vec<String>,
@@ -231,6 +233,56 @@ impl Library {
 pub struct Neighbours<'a> {
     pub previous: Option<&'a Article>,
     pub next: Option<&'a Article>,
+}
+
+/// A warning for each entry of `dir` that `Library::load` does not read, so nothing is skipped
+/// silently: subfolders, and files not named `*.md` (such as `ice.markdown` or `ice.MD`).
+/// Hidden files and `name~` backups are editor scratch and pass without a word.
+pub fn skipped_entries(dir: &Path) -> Vec<Problem> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut skipped: Vec<Problem> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            if name.starts_with('.') || name.ends_with('~') {
+                return None;
+            }
+            let message = if path.is_dir() {
+                format!(
+                    "the folder \"{name}\" is skipped: articles must be directly inside {}; move its .md files up one level",
+                    dir.display()
+                )
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                return None;
+            } else {
+                let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or(&name);
+                let is_markdown = path.extension().and_then(|ext| ext.to_str()).is_some_and(|ext| {
+                    ["md", "markdown", "mdown", "mkd", "txt"].contains(&ext.to_ascii_lowercase().as_str())
+                });
+                if is_markdown {
+                    format!(
+                        "the file \"{name}\" is skipped: only files ending in .md (lowercase) are articles; rename it to {}.md",
+                        stem.to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "the file \"{name}\" is skipped: only files ending in .md are articles; keep images and other files in the static folder"
+                    )
+                }
+            };
+            Some(Problem {
+                path: path.clone(),
+                line: None,
+                column: None,
+                message,
+            })
+        })
+        .collect();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped
 }
 
 /// Every `*.md` file directly inside `dir`, sorted: the files `Library::load` reads.
@@ -510,6 +562,7 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             internal_links: rendered.internal_links,
             site_links: rendered.site_links,
             external_links: rendered.external_links,
+            render_warnings: rendered.warnings,
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
         }),

@@ -315,6 +315,47 @@ const WARNINGS: &[(&str, usize, &str)] = &[
 ];
 
 #[test]
+fn skipped_files_and_removed_raw_html_are_warnings() {
+    let dir = copy_of_bundled_articles();
+    let articles = dir.path();
+    std::fs::write(articles.join("ice-packs.markdown"), "x").expect("written");
+    std::fs::write(articles.join("Heat.MD"), "x").expect("written");
+    std::fs::write(articles.join("notes.docx"), "x").expect("written");
+    std::fs::write(articles.join(".heat.md.swp"), "x").expect("written");
+    std::fs::create_dir(articles.join("old")).expect("dir");
+    std::fs::write(articles.join("old/a.md"), "x").expect("written");
+    let spasms = articles.join("back-spasms.md");
+    let mut text = std::fs::read_to_string(&spasms).expect("article");
+    let line = text.lines().count() + 2;
+    text.push_str("\n<iframe src=\"https://video.example/x\"></iframe>\n");
+    std::fs::write(&spasms, text).expect("written");
+
+    let run = check(articles.to_str().expect("utf-8"), &[]);
+    assert_eq!(run.code, Some(0), "warnings alone pass: {:#?}", run.stdout);
+    let dir = articles.display();
+    assert_eq!(
+        run.problems(),
+        [
+            format!(
+                "{dir}/Heat.MD: warning: the file \"Heat.MD\" is skipped: only files ending in .md (lowercase) are articles; rename it to heat.md"
+            ),
+            format!(
+                "{dir}/back-spasms.md:{line}:1: warning: raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+            ),
+            format!(
+                "{dir}/ice-packs.markdown: warning: the file \"ice-packs.markdown\" is skipped: only files ending in .md (lowercase) are articles; rename it to ice-packs.md"
+            ),
+            format!(
+                "{dir}/notes.docx: warning: the file \"notes.docx\" is skipped: only files ending in .md are articles; keep images and other files in the static folder"
+            ),
+            format!(
+                "{dir}/old: warning: the folder \"old\" is skipped: articles must be directly inside {dir}; move its .md files up one level"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn warnings_pass_but_strict_fails() {
     let fixtures = fixture_dirs("warnings");
     assert_eq!(fixtures.len(), WARNINGS.len(), "{fixtures:?}");
