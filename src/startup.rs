@@ -228,6 +228,7 @@ impl Application {
                 static_dir: Some(config.static_dir.clone()),
                 base_url: config.base_url.as_ref().map(ToString::to_string),
                 page_anchors: crate::web::site::page_anchors(),
+                today: Some(crate::authoring::today()),
             },
         };
         let (content, author_problems) = if config.watch {

@@ -32,6 +32,7 @@ pub fn check(
                 static_dir: Some(static_dir.to_path_buf()),
                 base_url: base_url.map(str::to_owned),
                 page_anchors: crate::web::site::page_anchors(),
+                today: Some(today),
             },
         )
     };

@@ -117,6 +117,8 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldLines {
     fields: Vec<(String, usize)>,
+    /// The line of each `[[sources]]` entry, in order.
+    sources: Vec<usize>,
     /// The line of the front matter's opening `+++`, for fields the author left out.
     fence: usize,
 }
@@ -128,6 +130,14 @@ impl FieldLines {
             .iter()
             .find(|(name, _)| name == field)
             .map(|&(_, line)| line)
+    }
+
+    /// The line of the `index`th source (from 0), or of `sources` if unknown.
+    pub fn source(&self, index: usize) -> usize {
+        self.sources
+            .get(index)
+            .copied()
+            .unwrap_or_else(|| self.of("sources"))
     }
 
     /// The line of `field`, or of the opening fence when the field was left out.
@@ -227,6 +237,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
 
     let mut lines = FieldLines {
         fields: Vec::new(),
+        sources: Vec::new(),
         fence: fence_line,
     };
     for (key, value) in &table {
@@ -276,6 +287,11 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
         );
     }
 
+    if let Some(sources) = &sources {
+        lines.sources = (0..sources.len())
+            .map(|index| fields.nth_source_line(index).unwrap_or(fence_line))
+            .collect();
+    }
     let problems = fields.problems;
     match (title, summary, category, reviewed, sources) {
         (Some(title), Some(summary), Some(category), Some(reviewed), Some(sources))

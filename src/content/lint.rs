@@ -30,9 +30,33 @@ pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
     ]
     .into_iter()
     .flatten()
+    .chain(insecure_sources(article))
     .collect();
     warnings.sort_by_key(|warning| warning.line);
     warnings
+}
+
+/// Sources over plain `http://` can be changed on the way and warn readers in browsers; nearly
+/// every health publisher serves https, so the `s` is usually just missing.
+fn insecure_sources(article: &Article) -> Vec<LineProblem> {
+    article
+        .front
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, source)| !source.url.starts_with("https://"))
+        .map(|(index, source)| {
+            let secure = source.url.replacen("http://", "https://", 1);
+            LineProblem::new(
+                article.front.lines.source(index),
+                format!(
+                    "source {} url \"{}\" is not https; check that {secure} works and use it, so readers are not warned about an insecure page",
+                    index + 1,
+                    source.url
+                ),
+            )
+        })
+        .collect()
 }
 
 fn review_overdue(article: &Article, today: Date) -> Option<LineProblem> {

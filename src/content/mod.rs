@@ -68,6 +68,8 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// The ids of fixed pages such as the symptom checker, so `#anchor` links to them are checked.
     pub page_anchors: Vec<PageAnchors>,
+    /// Today's date: a `reviewed` date after it is an error. Without it, dates are not compared.
+    pub today: Option<time::Date>,
 }
 
 /// Every article, in topic order, then weight, then title.
@@ -346,7 +348,7 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
     let mut broken_links = Vec::new();
     for path in paths {
         let outcome = match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => parse_article(&path, &text, options.static_dir.as_deref()),
+            Ok(Ok(text)) => parse_article(&path, &text, options),
             Ok(Err(_)) => Err(Broken::unreadable(Problem {
                 path: path.clone(),
                 line: Some(1),
@@ -520,7 +522,8 @@ fn slug_of(path: &Path) -> String {
         .to_owned()
 }
 
-fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<Article, Broken> {
+fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Article, Broken> {
+    let static_dir = options.static_dir.as_deref();
     let mut problems = Vec::new();
     let slug = slug_of(path);
     if !front_matter::is_valid_slug(&slug) {
@@ -542,6 +545,9 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
         }
     };
     let front = front_matter::parse(split.front, split.front_line);
+    if let (Ok(front), Some(today)) = (&front, options.today) {
+        problems.extend(reviewed_in_the_future(front, today));
+    }
     let rendered = markdown::render(split.body, split.body_line);
     problems.extend(rendered.problems);
     problems.extend(
@@ -579,6 +585,20 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             })
         }
     }
+}
+
+/// A page cannot have been checked against its sources on a day still to come: a future date
+/// would also push its next review out of sight.
+fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<LineProblem> {
+    (front.reviewed > today).then(|| {
+        LineProblem::new(
+            front.lines.of("reviewed"),
+            format!(
+                "reviewed = {} is in the future (today is {today}); set it to the day the page was last checked against its sources",
+                front.reviewed
+            ),
+        )
+    })
 }
 
 /// Where static files are served from; an image's address must start with it.

@@ -356,6 +356,41 @@ fn skipped_files_and_removed_raw_html_are_warnings() {
 }
 
 #[test]
+fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = "+++\ntitle = \"Heat for back pain\"\nsummary = \"How heat eases tight back muscles, and how to use it safely at home.\"\ncategory = \"relief\"\nreviewed = 2026-12-01\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n\n[[sources]]\ntitle = \"NHS: Sciatica\"\nurl = \"http://www.nhs.uk/conditions/sciatica/\"\n+++\n\n## Using heat\n\nWrap it in a towel. See [heat](heat.md#using-heat).\n";
+    std::fs::write(dir.path().join("heat.md"), page).expect("written");
+    let articles = dir.path().to_str().expect("utf-8");
+    let run = check(articles, &[]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    assert_eq!(
+        run.problems(),
+        [format!(
+            "{articles}/heat.md:5: reviewed = 2026-12-01 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources"
+        )]
+    );
+
+    // On the review day itself the date is fine, and the http source is a warning.
+    let run: Run = run_backcare(&[
+        "check",
+        "--articles",
+        articles,
+        "--static",
+        "static",
+        "--today",
+        "2026-12-01",
+    ])
+    .into();
+    assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
+    assert_eq!(
+        run.problems()[..1],
+        [format!(
+            "{articles}/heat.md:11: warning: source 2 url \"http://www.nhs.uk/conditions/sciatica/\" is not https; check that https://www.nhs.uk/conditions/sciatica/ works and use it, so readers are not warned about an insecure page"
+        )]
+    );
+}
+
+#[test]
 fn warnings_pass_but_strict_fails() {
     let fixtures = fixture_dirs("warnings");
     assert_eq!(fixtures.len(), WARNINGS.len(), "{fixtures:?}");
