@@ -465,6 +465,17 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
     );
     assert!(text.contains("category = \"relief\""), "{text}");
     assert!(text.contains("\ndraft = true\n"), "{text}");
+    // `new` dates the review today; the checks below run on the fixed TODAY, which may be earlier.
+    let today = backcare::authoring::today().to_string();
+    assert!(text.contains(&format!("\nreviewed = {today}\n")), "{text}");
+    std::fs::write(
+        &path,
+        text.replace(
+            &format!("reviewed = {today}"),
+            &format!("reviewed = {TODAY}"),
+        ),
+    )
+    .expect("written");
 
     // A draft is checked like any page, and the placeholders are errors.
     let rejected = check(articles, &[]);
@@ -500,7 +511,11 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
             backcare::content::front_matter::PLACEHOLDER_SOURCE_URL,
             "https://www.nhs.uk/conditions/back-pain/",
         )
-        .replace("draft = true\n", "");
+        .replace("draft = true\n", "")
+        .replace(
+            &format!("reviewed = {today}"),
+            &format!("reviewed = {TODAY}"),
+        );
     std::fs::write(&path, finished).expect("author saves");
     let accepted = check(articles, &["--strict"]);
     assert_eq!(accepted.code, Some(0), "{:#?}", accepted.stdout);
