@@ -338,7 +338,7 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
             path: dir.to_path_buf(),
             line: None,
             column: None,
-            message: format!("cannot read the articles directory: {error}"),
+            message: missing_articles_message(dir, &error),
         }])
     })?;
 
@@ -449,6 +449,23 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         .filter(|article| !broken.contains_key(&article.path))
         .collect();
     Ok(CheckedFiles { articles, broken })
+}
+
+/// Says where backcare looked and how to point it at the right folder: the usual cause is a
+/// command run from another folder than the project's.
+fn missing_articles_message(dir: &Path, error: &std::io::Error) -> String {
+    let here = std::env::current_dir()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    if dir.is_relative() {
+        format!(
+            "cannot read the articles directory: {error}; backcare looked for it in the current folder, {here}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR"
+        )
+    } else {
+        format!(
+            "cannot read the articles directory: {error}; check the folder given with --articles DIR (the current folder is {here})"
+        )
+    }
 }
 
 /// A full address on this site (it starts with `--base-url`), read as the link it stands for.

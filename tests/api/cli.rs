@@ -391,6 +391,56 @@ fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
 }
 
 #[test]
+fn run_from_the_wrong_folder_says_where_it_looked_and_how_to_fix_it() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .arg("check")
+        .current_dir(elsewhere.path())
+        .env_remove("BACKCARE_BASE_URL")
+        .output()
+        .expect("the binary runs");
+    let run = Run::from(output);
+    assert_eq!(run.code, Some(1));
+    // The child's working folder, as the system reports it (no symbolic links).
+    let here = elsewhere.path().canonicalize().expect("path");
+    assert_eq!(
+        run.problems()[0],
+        format!(
+            "articles: cannot read the articles directory: No such file or directory (os error 2); backcare looked for it in the current folder, {}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR",
+            here.display()
+        )
+    );
+}
+
+#[test]
+fn yaml_front_matter_and_a_capitalised_category_get_hints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("heat.md"),
+        "---\ntitle: Heat for back pain\nreviewed: 2026-01-31\n---\n\nBody.\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("ice.md"),
+        "+++\ntitle = \"Ice\"\nsummary = \"How cold eases a sore back after a strain, and how to use it.\"\ncategory = \"Relief\"\nreviewed = 2026-01-31\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n+++\n\nBody.\n",
+    )
+    .expect("written");
+    let articles = dir.path().to_str().expect("utf-8");
+    let run = check(articles, &[]);
+    assert_eq!(
+        run.problems(),
+        [
+            format!(
+                "{articles}/heat.md:1: this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. title = \"Heat for back pain\", reviewed = 2026-01-31"
+            ),
+            format!(
+                "{articles}/ice.md:4: unknown category \"Relief\", expected one of causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn warnings_pass_but_strict_fails() {
     let fixtures = fixture_dirs("warnings");
     assert_eq!(fixtures.len(), WARNINGS.len(), "{fixtures:?}");
