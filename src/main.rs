@@ -85,6 +85,8 @@ async fn main() -> ExitCode {
             config.static_dir.display()
         );
     }
+    application.stop_gracefully_on_signals();
+    println!("backcare: press Ctrl-C to stop; requests in flight finish first (graceful shutdown)");
     match application.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -120,8 +122,9 @@ fn new_article(args: NewArgs) -> ExitCode {
     match article.create(&args.articles, authoring::today()) {
         Ok(path) => {
             println!("created {}", path.display());
+            let backcare = authoring::command_name();
             println!(
-                "next: replace the summary and the source marked REPLACE, write the page, then run `backcare check`"
+                "next: replace the summary and the source marked REPLACE, then preview with `{backcare} serve --watch --drafts` and check with `{backcare} check`"
             );
             ExitCode::SUCCESS
         }

@@ -302,7 +302,13 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers.max(1));
         }
-        let server = server.listen(listener).map_err(bind_error)?.run();
+        // actix-web would treat Ctrl-C (SIGINT) as a forced shutdown that cuts requests off;
+        // `stop_gracefully_on_signals` makes SIGINT and SIGTERM both graceful instead.
+        let server = server
+            .disable_signals()
+            .listen(listener)
+            .map_err(bind_error)?
+            .run();
         Ok(Application {
             server,
             address,
@@ -325,8 +331,41 @@ impl Application {
         self.article_count
     }
 
-    /// Runs until the server stops (actix-web handles SIGINT/SIGTERM with a graceful shutdown).
+    /// On Ctrl-C (SIGINT) or SIGTERM: stop accepting connections and let requests in flight finish,
+    /// for at most `limits::SHUTDOWN_TIMEOUT`. Called by the binary; test servers are simply dropped.
+    pub fn stop_gracefully_on_signals(&self) {
+        let handle = self.server.handle();
+        tokio::spawn(async move {
+            wait_for_stop_signal().await;
+            println!(
+                "backcare: stopping; requests in flight finish first (graceful shutdown, at most {} s)",
+                limits::SHUTDOWN_TIMEOUT.as_secs()
+            );
+            handle.stop(true).await;
+        });
+    }
+
+    /// Runs until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Waits for Ctrl-C, or for SIGTERM where there is one (systemd and containers stop with it).
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    // Without a handler nothing would stop the server, so an error here waits forever.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }

@@ -242,14 +242,18 @@ pub fn app(
 }
 
 /// One line per request with only method, path (no query string), status and time: never query
-/// strings, bodies or cookies. Health checks arrive every few seconds, so they are logged at debug.
+/// strings, bodies or cookies. Health checks arrive every few seconds, so they are logged at debug;
+/// so is every request under `serve --watch`, whose terminal is for reloads and problems.
 fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let request = response.request();
     let path = request.path();
     let method = request.method().as_str();
     let status = response.status().as_u16();
     let latency_us = started.elapsed().as_micros() as u64;
-    if path == site::HEALTH_PATH {
+    let live_preview = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.current().site.settings.live_preview);
+    if path == site::HEALTH_PATH || live_preview {
         tracing::debug!(method, path, status, latency_us, "request");
     } else {
         tracing::info!(method, path, status, latency_us, "request");

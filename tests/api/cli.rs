@@ -508,6 +508,24 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
     let path = site.path().join("ice-packs.md");
     assert_eq!(created.code, Some(0), "{}", created.stderr);
     assert_eq!(created.stdout[0], format!("created {}", path.display()));
+    // The advice names a command that works from where `new` ran (the repository), even though
+    // this backcare is not on the PATH: the path to the program itself.
+    let advice = &created.stdout[1];
+    let command = advice
+        .split('`')
+        .nth(3)
+        .and_then(|check| check.strip_suffix(" check"))
+        .unwrap_or_else(|| panic!("no `... check` command in: {advice}"));
+    assert!(
+        advice.contains(&format!("`{command} serve --watch --drafts`")),
+        "{advice}"
+    );
+    let runs = std::process::Command::new(command)
+        .arg("--version")
+        .current_dir(repo_path(""))
+        .output()
+        .unwrap_or_else(|error| panic!("{command} does not run: {error}"));
+    assert!(runs.status.success(), "{command} --version");
     let text = std::fs::read_to_string(&path).expect("the page exists");
     assert!(
         text.contains("title = \"Ice packs for back pain\""),
