@@ -6,6 +6,7 @@ pub mod base_url;
 pub mod checker;
 pub mod compression;
 pub mod discussion;
+pub mod index_pages;
 pub mod pages;
 pub mod proxy;
 pub mod security_headers;
@@ -272,6 +273,12 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
     let site = &generation.site;
     let page = site.page(request.path());
     let method = request.method();
+    if page.is_none()
+        && let Some(location) =
+            index_pages::redirect_for(site, request.path(), request.query_string())
+    {
+        return permanent_redirect(site, &location);
+    }
     if method != Method::GET && method != Method::HEAD {
         return match page {
             Some(_) => method_not_allowed(site, "GET, HEAD"),
@@ -282,6 +289,19 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
         Some(page) => send_page(&request, page),
         None => error_response(StatusCode::NOT_FOUND, &site.not_found),
     }
+}
+
+/// 308 keeps the method, so a form posted to an old address still arrives; cached like a page.
+fn permanent_redirect(site: &Site, location: &str) -> HttpResponse {
+    let mut response = HttpResponse::new(StatusCode::PERMANENT_REDIRECT);
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Ok(cache) = HeaderValue::from_str(site.settings.page_cache_control()) {
+        headers.insert(header::CACHE_CONTROL, cache);
+    }
+    response
 }
 
 const VARY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");

@@ -13,6 +13,7 @@ use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
 use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
+use super::index_pages::{TOPICS_PATH, TopicsPage};
 use super::pages::{ArticlePage, ErrorPage, HomePage, Layout, TagPage, TopicPage, TopicView};
 use super::syndication;
 use crate::content::{Category, Library, PageAnchors};
@@ -82,7 +83,7 @@ impl SiteSettings {
         }
     }
 
-    fn page_cache_control(&self) -> &'static str {
+    pub fn page_cache_control(&self) -> &'static str {
         if self.live_preview {
             "no-cache"
         } else {
@@ -330,6 +331,9 @@ impl Site {
             };
             pages.insert(path.clone(), html(render(&path, &topic)?));
         }
+
+        let topics = TopicsPage::new(library, &settings);
+        pages.insert(TOPICS_PATH.to_owned(), html(render(TOPICS_PATH, &topics)?));
 
         for article in library.articles() {
             let path = article_path(&article.slug);

@@ -7,6 +7,7 @@ mod cli;
 mod content_errors;
 mod discussion;
 mod helpers;
+mod index_pages;
 mod live_reload;
 mod pages;
 mod production;
