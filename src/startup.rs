@@ -14,6 +14,7 @@ use crate::live_reload::{self, AuthorProblems, LiveReload};
 use crate::rate_limit::RateLimit;
 use crate::web::assets::Assets;
 use crate::web::discussion::{Discussion, DiscussionConfig};
+use crate::web::live_events::LiveEvents;
 use crate::web::site::RenderError;
 use crate::web::{
     self, AppState, BaseUrl, Generation, Precompress, Protection, Site, SiteSettings,
@@ -212,6 +213,8 @@ pub struct Application {
     article_count: usize,
     /// Present with `--watch`; dropping it (when the server stops) stops watching.
     _live_reload: Option<LiveReload>,
+    /// Present with `--watch`: the browsers' auto-reload streams, ended when the server stops.
+    live_events: Option<LiveEvents>,
 }
 
 impl Application {
@@ -285,6 +288,10 @@ impl Application {
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);
         }
+        let live_events = config.watch.then(LiveEvents::default);
+        if let Some(live_events) = &live_events {
+            state = state.with_live_events(live_events.clone());
+        }
         let live_reload = if config.watch {
             Some(live_reload::start(source.clone(), state.clone(), content)?)
         } else {
@@ -315,6 +322,7 @@ impl Application {
             base_url: source.base_url,
             article_count,
             _live_reload: live_reload,
+            live_events,
         })
     }
 
@@ -335,8 +343,13 @@ impl Application {
     /// for at most `limits::SHUTDOWN_TIMEOUT`. Called by the binary; test servers are simply dropped.
     pub fn stop_gracefully_on_signals(&self) {
         let handle = self.server.handle();
+        let live_events = self.live_events.clone();
         tokio::spawn(async move {
             wait_for_stop_signal().await;
+            // Open tabs keep an event stream open; ending them lets the shutdown finish at once.
+            if let Some(live_events) = live_events {
+                live_events.close();
+            }
             println!(
                 "backcare: stopping; requests in flight finish first (graceful shutdown, at most {} s)",
                 limits::SHUTDOWN_TIMEOUT.as_secs()

@@ -7,6 +7,7 @@ pub mod checker;
 pub mod compression;
 pub mod discussion;
 pub mod index_pages;
+pub mod live_events;
 pub mod pages;
 pub mod proxy;
 pub mod security_headers;
@@ -79,6 +80,8 @@ pub struct AppState {
     pub protection: Arc<Protection>,
     /// The reader discussion (`--comments moderated`); `None` leaves article pages fully static.
     pub discussion: Option<Arc<discussion::Discussion>>,
+    /// `serve --watch`: open pages are told about each new generation and reload.
+    pub live_events: Option<live_events::LiveEvents>,
 }
 
 impl AppState {
@@ -89,9 +92,16 @@ impl AppState {
             precompress,
             protection: Arc::new(protection),
             discussion: None,
+            live_events: None,
         };
         state.precompress(generation);
         state
+    }
+
+    /// Turns on browser auto-reload (`serve --watch`).
+    pub fn with_live_events(mut self, live_events: live_events::LiveEvents) -> Self {
+        self.live_events = Some(live_events);
+        self
     }
 
     /// Turns the reader discussion on, with its database and settings.
@@ -114,6 +124,9 @@ impl AppState {
         } else {
             self.current.store(Arc::clone(&generation));
             self.precompress(generation);
+        }
+        if let Some(live_events) = &self.live_events {
+            live_events.announce_new_generation();
         }
     }
 
@@ -208,6 +221,7 @@ pub fn app(
 > {
     let protection = Arc::clone(&state.protection);
     let comments = state.discussion.is_some();
+    let live_reload = state.live_events.is_some();
     App::new()
         .app_data(web::Data::new(state))
         .wrap(ErrorHandlers::new().handler(StatusCode::INTERNAL_SERVER_ERROR, replace_server_error))
@@ -231,12 +245,21 @@ pub fn app(
             async move {
                 let mut response = response.await?;
                 security_headers::apply(response.headers_mut(), https);
+                if live_reload {
+                    response.headers_mut().insert(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(live_events::CONTENT_SECURITY_POLICY),
+                    );
+                }
                 Ok(response)
             }
         })
         .configure(move |config| {
             if comments {
                 discussion::routes(config);
+            }
+            if live_reload {
+                live_events::routes(config);
             }
             routes(config);
         })

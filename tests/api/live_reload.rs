@@ -375,6 +375,90 @@ async fn without_watch_the_site_does_not_change_under_the_reader() {
     assert_eq!(h1(&response.text().await.expect("text")), ["Heat"]);
 }
 
+/// Every `<script>` that would run: JSON-LD is data, never executed, so it does not count.
+fn running_scripts(body: &str) -> Vec<String> {
+    html(body)
+        .select(&crate::helpers::selector("script"))
+        .filter(|script| script.value().attr("type") != Some("application/ld+json"))
+        .map(|script| script.html())
+        .collect()
+}
+
+#[tokio::test]
+async fn with_watch_the_browser_reloads_itself_after_a_save() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+
+    let response = app.get("/articles/heat").await;
+    let policy = header_text(&response, reqwest::header::CONTENT_SECURITY_POLICY);
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    let body = response.text().await.expect("text");
+    assert_eq!(
+        running_scripts(&body),
+        ["<script defer=\"\" src=\"/static/backcare-live-reload.js\"></script>"]
+    );
+    let script = app.get("/static/backcare-live-reload.js").await;
+    assert_eq!(script.status(), 200);
+    assert_eq!(
+        header_text(&script, reqwest::header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
+    let source = script.text().await.expect("script");
+    assert!(source.contains("/__backcare/live-reload"), "{source}");
+
+    let mut events = app.get("/__backcare/live-reload").await;
+    assert_eq!(events.status(), 200);
+    assert_eq!(
+        header_text(&events, reqwest::header::CONTENT_TYPE),
+        "text/event-stream"
+    );
+    let first = events.chunk().await.expect("stream").expect("a chunk");
+    assert_eq!(&first[..], b"retry: 1000\n\n");
+
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, saved", "relief").render(),
+    );
+    let started = Instant::now();
+    let chunk = tokio::time::timeout(PATIENCE, events.chunk())
+        .await
+        .expect("an event after the save")
+        .expect("stream")
+        .expect("a chunk");
+    let event = String::from_utf8_lossy(&chunk);
+    assert!(event.starts_with("event: reload\ndata: "), "{event}");
+    println!(
+        "live reload: the browser was told after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(h1(&app.get_text("/articles/heat").await.1), ["Heat, saved"]);
+}
+
+#[tokio::test]
+async fn without_watch_pages_carry_no_script_and_forbid_scripts() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let app = articles.spawn().await;
+    for path in [
+        "/",
+        "/articles/heat",
+        "/topics/relief",
+        "/symptom-checker",
+        "/nope",
+    ] {
+        let response = app.get(path).await;
+        let policy = header_text(&response, reqwest::header::CONTENT_SECURITY_POLICY);
+        assert!(policy.contains("script-src 'none'"), "{path}: {policy}");
+        let body = response.text().await.expect("text");
+        assert!(running_scripts(&body).is_empty(), "{path}: {body}");
+    }
+    for path in ["/static/backcare-live-reload.js", "/__backcare/live-reload"] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+}
+
 /// Proves the command line wires `--watch` through: the real binary, a copy of the bundled articles.
 #[tokio::test]
 async fn the_backcare_binary_reloads_with_serve_watch() {

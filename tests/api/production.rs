@@ -802,6 +802,11 @@ async fn sigint_with_watch_exits_0_promptly() {
         .await
         .expect("served");
     assert_eq!(response.status(), 200);
+    // An open tab holds the auto-reload stream open; it must not hold up the exit either.
+    let open_tab = reqwest::get(format!("http://{}/__backcare/live-reload", server.address))
+        .await
+        .expect("event stream");
+    assert_eq!(open_tab.status(), 200);
     let stopped_at = std::time::Instant::now();
     server.signal("INT");
     let (code, log) = server.exit().await;
