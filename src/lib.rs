@@ -8,6 +8,7 @@ pub mod discussion;
 pub mod live_reload;
 pub mod rate_limit;
 pub mod startup;
+pub mod static_build;
 pub mod telemetry;
 pub mod triage;
 pub mod web;

@@ -485,6 +485,11 @@ impl Site {
         self.discussion_pages.get(path)
     }
 
+    /// Every pre-rendered address and its page, in no particular order (for `backcare build`).
+    pub fn pages(&self) -> impl Iterator<Item = (&str, &Page)> {
+        self.pages.iter().map(|(path, page)| (path.as_str(), page))
+    }
+
     /// How many addresses the site answers (pages, feeds, static files under both names).
     pub fn page_count(&self) -> usize {
         self.pages.len()

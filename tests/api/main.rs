@@ -12,4 +12,5 @@ mod live_reload;
 mod pages;
 mod production;
 mod security;
+mod static_build;
 mod stylesheet;
