@@ -578,7 +578,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             slug,
             path: path.to_path_buf(),
             front,
-            html: rendered.html,
+            html: with_image_sizes(rendered.html, &rendered.images, static_dir),
             toc: rendered.toc,
             word_count: rendered.word_count,
             prose: rendered.prose,
@@ -616,6 +616,35 @@ fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<Line
             ),
         )
     })
+}
+
+/// Gives every `<img>` whose file we can read its `width` and `height`, so the browser keeps room
+/// for it and the text does not jump when it arrives. Formats `imagesize` does not know (SVG,
+/// which scales anyway) are left as they are.
+fn with_image_sizes(
+    mut html: String,
+    images: &[markdown::Image],
+    static_dir: Option<&Path>,
+) -> String {
+    let Some(static_dir) = static_dir else {
+        return html;
+    };
+    let mut sources: Vec<&str> = images.iter().map(|image| image.src.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for src in sources {
+        let Some(relative) = src.strip_prefix(STATIC_PREFIX) else {
+            continue;
+        };
+        let Ok(size) = imagesize::size(static_dir.join(relative)) else {
+            continue;
+        };
+        // Every use of the same image gets the same size.
+        let tag = format!("<img src=\"{src}\"");
+        let sized = format!("{tag} width=\"{}\" height=\"{}\"", size.width, size.height);
+        html = html.replace(&tag, &sized);
+    }
+    html
 }
 
 /// Where static files are served from; an image's address must start with it.
