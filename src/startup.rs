@@ -140,7 +140,16 @@ pub struct Content {
 
 impl ContentSource {
     pub fn load_library(&self) -> Result<Library, LoadErrors> {
-        Library::load(&self.articles, self.load_options.clone())
+        Library::load(&self.articles, self.todays_options())
+    }
+
+    /// The load options with today's date: a watch session can run past midnight, and a review
+    /// dated the new day must not be called a future date.
+    fn todays_options(&self) -> LoadOptions {
+        LoadOptions {
+            today: Some(crate::authoring::today()),
+            ..self.load_options.clone()
+        }
     }
 
     pub fn load_assets(&self) -> Result<Assets, StartError> {
@@ -154,7 +163,7 @@ impl ContentSource {
     /// out or keeps its version in `previous`; a folder that cannot be read keeps all of `previous`.
     pub fn load_isolating(&self, previous: &Content) -> (Content, AuthorProblems) {
         let loaded =
-            Library::load_isolating(&self.articles, self.load_options.clone(), &previous.library);
+            Library::load_isolating(&self.articles, self.todays_options(), &previous.library);
         let (library, mut problems) = match loaded {
             Ok(isolated) => (
                 Arc::new(isolated.library),
@@ -231,7 +240,8 @@ impl Application {
                 static_dir: Some(config.static_dir.clone()),
                 base_url: config.base_url.as_ref().map(ToString::to_string),
                 page_anchors: crate::web::site::page_anchors(),
-                today: Some(crate::authoring::today()),
+                // Set on each load: see `ContentSource::todays_options`.
+                today: None,
             },
         };
         let (content, author_problems) = if config.watch {

@@ -483,3 +483,25 @@ fn help_describes_every_option() {
         }
     }
 }
+
+#[tokio::test]
+async fn serve_refuses_a_review_dated_in_the_future() {
+    let articles = crate::helpers::TempArticles::new();
+    articles.add(
+        "heat.md",
+        crate::helpers::ArticleText::new("Heat", "relief")
+            .reviewed("2999-01-01")
+            .render(),
+    );
+    let Err(error) = backcare::startup::Application::build(&articles.config()).await else {
+        panic!("a page reviewed in 2999 must not be served");
+    };
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!(
+            "{}:5: reviewed = 2999-01-01 is in the future (today is ",
+            articles.path().join("heat.md").display()
+        )),
+        "{message}"
+    );
+}
