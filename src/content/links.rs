@@ -172,7 +172,12 @@ impl LinkTargets<'_> {
             )),
             None => {
                 let create = self.dir.join(format!("{}.md", link.slug));
-                let slugs = self.by_slug.keys().copied();
+                // Files with problems are articles too: suggest them as well.
+                let slugs = self
+                    .by_slug
+                    .keys()
+                    .copied()
+                    .chain(self.broken_slugs.iter().map(String::as_str));
                 Some(match closest(&link.slug, slugs) {
                     Some(guess) => format!(
                         "link to \"{written}\", but there is no article with that name; did you mean \"{guess}\"? If not, check the spelling or create {}",

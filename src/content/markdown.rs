@@ -92,6 +92,8 @@ pub struct Rendered {
     pub problems: Vec<LineProblem>,
     /// What the author wrote that the page will not show: raw HTML the sanitiser removes.
     pub warnings: Vec<LineProblem>,
+    /// `#section` links within this page, checked once all its headings are known.
+    same_page_links: Vec<(String, usize, usize)>,
 }
 
 /// Follows the event stream and keeps the plain text of paragraphs and list items, and images.
@@ -336,6 +338,19 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
         ));
     }
 
+    for (fragment, line, column) in std::mem::take(&mut rendered.same_page_links) {
+        if !rendered.heading_ids.contains(&fragment) {
+            rendered.problems.push(LineProblem::at(
+                line,
+                column,
+                format!(
+                    "link to \"#{fragment}\", but this page has no section \"{fragment}\"; its sections are: {}",
+                    rendered.heading_ids.join(", ")
+                ),
+            ));
+        }
+    }
+
     let mut unsafe_html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events.into_iter());
     rendered.html = shortcodes::insert_trusted(SANITIZER.clean(&unsafe_html).to_string(), &trusted);
@@ -458,7 +473,14 @@ fn link_target(
             });
             return Href::External(dest.to_owned());
         }
-        Destination::SamePage => return Href::Plain(dest.to_owned()),
+        Destination::SamePage => {
+            if let Some((_, fragment)) = dest.split_once('#').filter(|(_, f)| !f.is_empty()) {
+                rendered
+                    .same_page_links
+                    .push((fragment.to_owned(), line, column));
+            }
+            return Href::Plain(dest.to_owned());
+        }
         Destination::Article { slug, fragment } => {
             rendered.internal_links.push(InternalLink {
                 written,
@@ -623,6 +645,27 @@ mod tests {
                 ),
             ],
             "code spans, code blocks and a shortcode on its own line are fine"
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_missing_section_of_the_same_page_is_a_problem() {
+        let rendered = render(
+            "## Using heat\n\nSee [above](#using-heat) and [below](#when-to-stop).\n\n## Later\n",
+            3,
+        );
+        let problems: Vec<(usize, Option<usize>, &str)> = rendered
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(
+                5,
+                Some(30),
+                "link to \"#when-to-stop\", but this page has no section \"when-to-stop\"; its sections are: using-heat, later"
+            )]
         );
     }
 

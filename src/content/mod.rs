@@ -385,6 +385,11 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         let mut tags: Vec<&str> = articles
             .iter()
             .flat_map(|article| article.front.tags.iter().map(String::as_str))
+            .chain(
+                broken_links
+                    .iter()
+                    .flat_map(|(_, links)| links.tags.iter().map(String::as_str)),
+            )
             .collect();
         tags.sort_unstable();
         tags.dedup();
@@ -530,6 +535,9 @@ struct Links {
     articles: Vec<InternalLink>,
     site: Vec<SiteLink>,
     external: Vec<ExternalLink>,
+    /// The file's own tags, if its front matter was readable: their pages exist once it loads,
+    /// so links to them are not reported as missing.
+    tags: Vec<String>,
 }
 
 fn slug_of(path: &Path) -> String {
@@ -590,11 +598,13 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             heading_ids: rendered.heading_ids,
         }),
         front => {
+            let tags = front.as_ref().map(|f| f.tags.clone()).unwrap_or_default();
             problems.extend(front.err().unwrap_or_default());
             problems.sort_by_key(|p| (p.line, p.column));
             Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
                 links: Links {
+                    tags,
                     articles: rendered.internal_links,
                     site: rendered.site_links,
                     external: rendered.external_links,

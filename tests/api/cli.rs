@@ -270,12 +270,15 @@ fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
         format!(
             "{file}:33:20: link to \"/articles/ice-packs#nowhere\", but that article has no section \"nowhere\"; its sections are: using-ice"
         ),
+        format!(
+            "{file}:35:25: link to \"#when-to-stop\", but this page has no section \"when-to-stop\"; its sections are: how-to-use-heat"
+        ),
     ];
     assert_eq!(run.problems().len(), expected.len(), "{:#?}", run.stdout);
     for (line, want) in run.problems().iter().zip(&expected) {
         assert!(line.starts_with(want.as_str()), "{line}\nwanted {want}");
     }
-    assert_eq!(run.summary(), "checked 2 articles: 9 errors, 0 warnings");
+    assert_eq!(run.summary(), "checked 2 articles: 10 errors, 0 warnings");
 
     // Without --base-url, a full address is another site's and is not checked.
     let without = check(dir, &[]);
