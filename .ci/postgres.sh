@@ -1,6 +1,6 @@
 # Sourced by .ci/run: starts a throwaway PostgreSQL cluster on a free local port for the
-# discussion tests, exports BACKCARE_TEST_POSTGRES_URL (and BACKCARE_REQUIRE_POSTGRES=1, so the
-# suite fails rather than skips), and stops the cluster when the script exits.
+# discussion tests (which are #[ignore]d and fail, not skip, when run without a server), exports
+# BACKCARE_TEST_POSTGRES_URL, and stops the cluster when the script exits.
 # Installs Debian's postgresql if no server is installed. PostgreSQL refuses to run as root, so
 # as root the cluster belongs to the `postgres` user (created by the package).
 
@@ -51,5 +51,4 @@ stop_postgres() {
 trap stop_postgres EXIT
 
 export BACKCARE_TEST_POSTGRES_URL="postgres://backcare@127.0.0.1:$PG_PORT/postgres"
-export BACKCARE_REQUIRE_POSTGRES=1
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT for the discussion tests"

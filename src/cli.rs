@@ -33,6 +33,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Start a new article: writes <articles>/<slug>.md with front matter and a skeleton.
     New(NewArgs),
+    /// Write the whole site as static files, for any static host or CDN.
+    Build(BuildArgs),
     /// Manage the moderators of the reader discussion.
     Moderator(ModeratorArgs),
     /// Work with the reader discussion's posts.
@@ -129,6 +131,35 @@ pub struct CheckArgs {
     /// Check review dates as if today were this date, e.g. 2027-01-31 [default: today]
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<time::Date>,
+
+    /// Where the site is published, e.g. https://backcare.example: links that start with it are
+    /// checked like the site's own links.
+    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    /// Directory holding the Markdown articles.
+    #[arg(long, default_value = "articles", value_name = "DIR")]
+    pub articles: PathBuf,
+
+    /// Directory holding CSS, images and other static files.
+    #[arg(long = "static", default_value = "static", value_name = "DIR")]
+    pub static_dir: PathBuf,
+
+    /// Where to write the site (created if missing; files there are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Where the site will be published, for canonical links, the feed and the sitemap.
+    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
+    pub base_url: BaseUrl,
+
+    /// Where `backcare serve` runs, e.g. https://app.backcare.example: the symptom checker's form
+    /// posts there [default: the same site, for a host that forwards it to the server]
+    #[arg(long, value_name = "URL")]
+    pub app_url: Option<BaseUrl>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,6 +9,7 @@ pub mod live_reload;
 pub mod rate_limit;
 pub mod search;
 pub mod startup;
+pub mod static_build;
 pub mod telemetry;
 pub mod triage;
 pub mod web;

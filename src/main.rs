@@ -4,13 +4,15 @@ use clap::Parser;
 
 use backcare::authoring::{self, NewArticle};
 use backcare::cli::{
-    CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction, ModeratorAddArgs,
-    NewArgs,
+    BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction,
+    ModeratorAddArgs, NewArgs,
 };
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
 use backcare::startup::{Application, ServeConfig, StartError};
+use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
+use backcare::web::BaseUrl;
 use backcare::web::discussion::{DiscussionConfig, read_secret};
 
 #[actix_web::main]
@@ -18,6 +20,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => return check(args),
+        Some(Command::Build(args)) => return build_site(args),
         Some(Command::New(args)) => return new_article(args),
         Some(Command::Moderator(args)) => match args.action {
             ModeratorAction::Add(args) => return add_moderator(args).await,
@@ -91,6 +94,8 @@ async fn main() -> ExitCode {
             config.static_dir.display()
         );
     }
+    application.stop_gracefully_on_signals();
+    println!("backcare: press Ctrl-C to stop; requests in flight finish first (graceful shutdown)");
     match application.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -103,7 +108,8 @@ async fn main() -> ExitCode {
 /// `backcare check`: the report goes to stdout; status 1 when there are errors (or, with --strict, warnings).
 fn check(args: CheckArgs) -> ExitCode {
     let today = args.today.unwrap_or_else(authoring::today);
-    let mut report = authoring::check(&args.articles, &args.static_dir, today);
+    let base_url = args.base_url.as_ref().map(BaseUrl::as_str);
+    let mut report = authoring::check(&args.articles, &args.static_dir, base_url, today);
     if args.strict {
         report = report.into_strict();
     }
@@ -112,6 +118,47 @@ fn check(args: CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// `backcare build`: status 1 on any problem in the articles or any file that cannot be written.
+fn build_site(args: BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        articles: args.articles,
+        static_dir: args.static_dir,
+        out: args.out,
+        base_url: args.base_url,
+        app_url: args.app_url.map(|url| url.to_string()),
+    };
+    let started = std::time::Instant::now();
+    match static_build::build(&options) {
+        Ok(report) => {
+            println!(
+                "built {} pages ({} files, {} KiB) in {}, in {} ms",
+                report.pages,
+                report.files,
+                report.bytes / 1024,
+                options.out.display(),
+                started.elapsed().as_millis()
+            );
+            println!(
+                "the symptom checker's answers need the server: its form posts to {}",
+                options
+                    .app_url
+                    .as_deref()
+                    .unwrap_or("the same site (forward /symptom-checker to backcare serve)")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(static_build::BuildError::Content(errors)) => {
+            eprintln!("{errors}");
+            eprintln!("backcare build: nothing written; fix the problems above and run again");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("backcare build: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -125,8 +172,9 @@ fn new_article(args: NewArgs) -> ExitCode {
     match article.create(&args.articles, authoring::today()) {
         Ok(path) => {
             println!("created {}", path.display());
+            let backcare = authoring::command_name();
             println!(
-                "next: replace the summary and the source marked REPLACE, write the page, then run `backcare check`"
+                "next: replace the summary and the source marked REPLACE, then preview with `{backcare} serve --watch --drafts` and check with `{backcare} check`"
             );
             ExitCode::SUCCESS
         }

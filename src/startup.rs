@@ -10,11 +10,12 @@ use actix_web::dev::Server;
 
 use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::discussion::StoreError;
-use crate::live_reload::{self, LiveReload};
+use crate::live_reload::{self, AuthorProblems, LiveReload};
 use crate::rate_limit::RateLimit;
 use crate::web::about::ContactEmail;
 use crate::web::assets::Assets;
 use crate::web::discussion::{Discussion, DiscussionConfig};
+use crate::web::live_events::LiveEvents;
 use crate::web::site::RenderError;
 use crate::web::{
     self, AppState, BaseUrl, Generation, Precompress, Protection, Site, SiteSettings,
@@ -154,7 +155,16 @@ pub struct Content {
 
 impl ContentSource {
     pub fn load_library(&self) -> Result<Library, LoadErrors> {
-        Library::load(&self.articles, self.load_options.clone())
+        Library::load(&self.articles, self.todays_options())
+    }
+
+    /// The load options with today's date: a watch session can run past midnight, and a review
+    /// dated the new day must not be called a future date.
+    fn todays_options(&self) -> LoadOptions {
+        LoadOptions {
+            today: Some(crate::authoring::today()),
+            ..self.load_options.clone()
+        }
     }
 
     pub fn load_assets(&self) -> Result<Assets, StartError> {
@@ -164,22 +174,28 @@ impl ContentSource {
         })
     }
 
-    /// Loads everything, or says what is wrong as `file:line: message` lines for the author.
-    pub fn load(&self) -> Result<Content, Vec<String>> {
-        match (self.load_library(), self.load_assets()) {
-            (Ok(library), Ok(assets)) => Ok(Content {
-                library: Arc::new(library),
-                assets,
-            }),
-            (library, assets) => {
-                let mut problems: Vec<String> = library
-                    .err()
-                    .map(|errors| errors.0.iter().map(ToString::to_string).collect())
-                    .unwrap_or_default();
-                problems.extend(assets.err().map(|error| error.to_string()));
-                Err(problems)
+    /// `serve --watch`: loads everything that has no problems. Each article with problems is left
+    /// out or keeps its version in `previous`; a folder that cannot be read keeps all of `previous`.
+    pub fn load_isolating(&self, previous: &Content) -> (Content, AuthorProblems) {
+        let loaded =
+            Library::load_isolating(&self.articles, self.todays_options(), &previous.library);
+        let (library, mut problems) = match loaded {
+            Ok(isolated) => (
+                Arc::new(isolated.library),
+                AuthorProblems::for_articles(&isolated.broken),
+            ),
+            Err(errors) => {
+                let mut problems = AuthorProblems::default();
+                let lines = errors.0.iter().map(ToString::to_string).collect();
+                problems.push_beyond_articles(live_reload::ALL_ARTICLES_KEPT, lines);
+                (Arc::clone(&previous.library), problems)
             }
-        }
+        };
+        let assets = self.load_assets().unwrap_or_else(|error| {
+            problems.push_beyond_articles(live_reload::STATIC_FILES_KEPT, vec![error.to_string()]);
+            previous.assets.clone()
+        });
+        (Content { library, assets }, problems)
     }
 }
 
@@ -199,7 +215,7 @@ impl SiteSource {
     pub fn render(
         &self,
         content: &Content,
-        author_problems: Vec<String>,
+        author_problems: AuthorProblems,
     ) -> Result<Generation, RenderError> {
         let settings = SiteSettings {
             live_preview: self.live_preview,
@@ -225,6 +241,8 @@ pub struct Application {
     article_count: usize,
     /// Present with `--watch`; dropping it (when the server stops) stops watching.
     _live_reload: Option<LiveReload>,
+    /// Present with `--watch`: the browsers' auto-reload streams, ended when the server stops.
+    live_events: Option<LiveEvents>,
 }
 
 impl Application {
@@ -244,27 +262,25 @@ impl Application {
             load_options: LoadOptions {
                 include_drafts: config.drafts,
                 static_dir: Some(config.static_dir.clone()),
+                base_url: config.base_url.as_ref().map(ToString::to_string),
+                page_anchors: crate::web::site::page_anchors(),
+                // Set on each load: see `ContentSource::todays_options`.
+                today: None,
             },
         };
         let (content, author_problems) = if config.watch {
-            match content_source.load() {
-                Ok(content) => (content, Vec::new()),
-                Err(problems) => {
-                    live_reload::report_problems(&problems);
-                    // Styles still load if only the articles are broken, so the banner is readable.
-                    let content = Content {
-                        library: Arc::default(),
-                        assets: content_source.load_assets().unwrap_or_default(),
-                    };
-                    (content, problems)
-                }
+            // Styles still load if only the articles are broken, so the banner is readable.
+            let (content, problems) = content_source.load_isolating(&Content::default());
+            if !problems.is_empty() {
+                live_reload::report_problems(&problems);
             }
+            (content, problems)
         } else {
             let content = Content {
                 library: Arc::new(content_source.load_library()?),
                 assets: content_source.load_assets()?,
             };
-            (content, Vec::new())
+            (content, AuthorProblems::default())
         };
 
         // The database is opened (and migrated) before listening, so a bad URL stops the start.
@@ -314,6 +330,10 @@ impl Application {
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);
         }
+        let live_events = config.watch.then(LiveEvents::default);
+        if let Some(live_events) = &live_events {
+            state = state.with_live_events(live_events.clone());
+        }
         let live_reload = if config.watch {
             Some(live_reload::start(source.clone(), state.clone(), content)?)
         } else {
@@ -331,7 +351,13 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers.max(1));
         }
-        let server = server.listen(listener).map_err(bind_error)?.run();
+        // actix-web would treat Ctrl-C (SIGINT) as a forced shutdown that cuts requests off;
+        // `stop_gracefully_on_signals` makes SIGINT and SIGTERM both graceful instead.
+        let server = server
+            .disable_signals()
+            .listen(listener)
+            .map_err(bind_error)?
+            .run();
         let metrics_address = match (&config.metrics_bind, metrics_handle) {
             (Some(bind), Some(handle)) => {
                 let metrics_error = |source| StartError::Metrics {
@@ -354,6 +380,7 @@ impl Application {
             base_url: source.base_url,
             article_count,
             _live_reload: live_reload,
+            live_events,
         })
     }
 
@@ -375,8 +402,46 @@ impl Application {
         self.article_count
     }
 
-    /// Runs until the server stops (actix-web handles SIGINT/SIGTERM with a graceful shutdown).
+    /// On Ctrl-C (SIGINT) or SIGTERM: stop accepting connections and let requests in flight finish,
+    /// for at most `limits::SHUTDOWN_TIMEOUT`. Called by the binary; test servers are simply dropped.
+    pub fn stop_gracefully_on_signals(&self) {
+        let handle = self.server.handle();
+        let live_events = self.live_events.clone();
+        tokio::spawn(async move {
+            wait_for_stop_signal().await;
+            // Open tabs keep an event stream open; ending them lets the shutdown finish at once.
+            if let Some(live_events) = live_events {
+                live_events.close();
+            }
+            println!(
+                "backcare: stopping; requests in flight finish first (graceful shutdown, at most {} s)",
+                limits::SHUTDOWN_TIMEOUT.as_secs()
+            );
+            handle.stop(true).await;
+        });
+    }
+
+    /// Runs until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Waits for Ctrl-C, or for SIGTERM where there is one (systemd and containers stop with it).
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    // Without a handler nothing would stop the server, so an error here waits forever.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }

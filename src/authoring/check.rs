@@ -17,13 +17,22 @@ pub struct CheckReport {
 }
 
 /// Checks the articles in `articles` against the images in `static_dir`, with reviews due by `today`.
-pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
+/// Links that start with `base_url` (where the site is published) are checked as internal links.
+pub fn check(
+    articles: &Path,
+    static_dir: &Path,
+    base_url: Option<&str>,
+    today: Date,
+) -> CheckReport {
     let load = |include_drafts| {
         Library::load(
             articles,
             LoadOptions {
                 include_drafts,
                 static_dir: Some(static_dir.to_path_buf()),
+                base_url: base_url.map(str::to_owned),
+                page_anchors: crate::web::site::page_anchors(),
+                today: Some(today),
             },
         )
     };
@@ -47,6 +56,7 @@ pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
         errors.push(Problem {
             path: static_dir.to_path_buf(),
             line: None,
+            column: None,
             message: format!(
                 "cannot read the static directory: {error}; pass the folder that holds site.css and the images with --static DIR"
             ),
@@ -63,11 +73,13 @@ pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
                 .flat_map(|article| {
                     lint::lint(article, today)
                         .into_iter()
+                        .chain(article.render_warnings.iter().cloned())
                         .map(|warning| warning.in_file(&article.path))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    warnings.extend(content::skipped_entries(articles));
     sort_by_place(&mut warnings);
 
     CheckReport {
@@ -78,7 +90,7 @@ pub fn check(articles: &Path, static_dir: &Path, today: Date) -> CheckReport {
 }
 
 fn sort_by_place(problems: &mut [Problem]) {
-    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 
 impl CheckReport {
@@ -139,6 +151,7 @@ mod tests {
         Problem {
             path: PathBuf::from(path),
             line: Some(line),
+            column: None,
             message: message.to_owned(),
         }
     }

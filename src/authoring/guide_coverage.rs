@@ -12,6 +12,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/front_matter.rs",
     "src/content/markdown.rs",
     "src/content/mod.rs",
+    "src/content/links.rs",
     "src/content/problem.rs",
     "src/content/shortcodes.rs",
     "src/content/lint.rs",
@@ -19,6 +20,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/authoring/check.rs",
     "src/authoring/new_article.rs",
     "src/cli.rs",
+    "src/live_reload.rs",
 ];
 
 /// The string literals of Rust source, unescaped, skipping comments and char literals.

@@ -117,6 +117,8 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldLines {
     fields: Vec<(String, usize)>,
+    /// The line of each `[[sources]]` entry, in order.
+    sources: Vec<usize>,
     /// The line of the front matter's opening `+++`, for fields the author left out.
     fence: usize,
 }
@@ -128,6 +130,14 @@ impl FieldLines {
             .iter()
             .find(|(name, _)| name == field)
             .map(|&(_, line)| line)
+    }
+
+    /// The line of the `index`th source (from 0), or of `sources` if unknown.
+    pub fn source(&self, index: usize) -> usize {
+        self.sources
+            .get(index)
+            .copied()
+            .unwrap_or_else(|| self.of("sources"))
     }
 
     /// The line of `field`, or of the opening fence when the field was left out.
@@ -152,6 +162,9 @@ pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if first.trim_end() == YAML_FENCE {
+        return Err(LineProblem::new(1, yaml_front_matter_message(lines)));
+    }
     if first.trim_end() != FENCE {
         return Err(LineProblem::new(
             1,
@@ -176,6 +189,56 @@ pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
         1,
         "the front matter opened with +++ on this line is never closed; add a line with just +++ after the last field",
     ))
+}
+
+/// How Jekyll, Hugo and most static site generators open YAML front matter.
+const YAML_FENCE: &str = "---";
+
+/// Says the front matter is YAML and shows the author's own first fields written as TOML.
+fn yaml_front_matter_message<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let converted: Vec<String> = lines
+        .map(str::trim_end)
+        .take_while(|line| *line != YAML_FENCE)
+        .filter_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            let (key, value) = (key.trim(), value.trim());
+            (!key.is_empty() && !key.starts_with([' ', '-', '#']) && !value.is_empty())
+                .then(|| format!("{key} = {}", yaml_value_as_toml(value)))
+        })
+        .take(3)
+        .collect();
+    let example = if converted.is_empty() {
+        "title = \"Heat for back pain\"".to_owned()
+    } else {
+        converted.join(", ")
+    };
+    format!(
+        "this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. {example}"
+    )
+}
+
+/// A YAML scalar or flow list as TOML: dates, numbers and true/false bare, text in double quotes.
+fn yaml_value_as_toml(value: &str) -> String {
+    let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
+    let is_date = unquoted.len() == 10
+        && unquoted.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        let items: Vec<String> = items
+            .split(',')
+            .map(|item| yaml_value_as_toml(item.trim()))
+            .collect();
+        return format!("[{}]", items.join(", "));
+    }
+    if is_date || matches!(unquoted, "true" | "false") || unquoted.parse::<i64>().is_ok() {
+        return unquoted.to_owned();
+    }
+    format!("{unquoted:?}")
 }
 
 /// Line number of a byte offset inside `text`, whose first line is `first_line`.
@@ -227,6 +290,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
 
     let mut lines = FieldLines {
         fields: Vec::new(),
+        sources: Vec::new(),
         fence: fence_line,
     };
     for (key, value) in &table {
@@ -276,6 +340,11 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
         );
     }
 
+    if let Some(sources) = &sources {
+        lines.sources = (0..sources.len())
+            .map(|index| fields.nth_source_line(index).unwrap_or(fence_line))
+            .collect();
+    }
     let problems = fields.problems;
     match (title, summary, category, reviewed, sources) {
         (Some(title), Some(summary), Some(category), Some(reviewed), Some(sources))
@@ -320,14 +389,21 @@ fn unknown_field_message(unknown: &str) -> String {
     }
 }
 
-/// Suggests the known field an author most likely meant, for typos like `sumary`.
+/// Suggests the known field an author most likely meant, for typos like `sumary` or `Title`.
 fn closest_field(unknown: &str) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .map(|field| (edit_distance(unknown, field), *field))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, field)| field)
+    closest(unknown, FIELDS.iter().copied())
+}
+
+/// The candidate an author most likely meant: the same word in other letter case, or the one
+/// fewest edits away (at most two, or a third of the word's length for long words).
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .map(|candidate| (edit_distance(&word, &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by(|a, b| a.cmp(b))
+        .map(|(_, candidate)| candidate)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -424,10 +500,13 @@ impl FieldReader<'_> {
         let category = Category::from_slug(&name);
         if category.is_none() {
             let expected: Vec<&str> = Category::ALL.iter().map(|c| c.slug()).collect();
+            let guess = closest(&name, expected.iter().copied())
+                .map(|guess| format!("; did you mean \"{guess}\"?"))
+                .unwrap_or_default();
             self.problem(
                 line,
                 format!(
-                    "unknown category \"{name}\", expected one of {}",
+                    "unknown category \"{name}\", expected one of {}{guess}",
                     expected.join(", ")
                 ),
             );
@@ -705,6 +784,33 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             .into_iter()
             .map(|p| (p.line, p.message))
             .collect()
+    }
+
+    #[test]
+    fn yaml_front_matter_gets_a_toml_example_from_its_own_fields() {
+        let text = "---\ntitle: Heat for back pain\ncategory: 'relief'\nreviewed: 2026-01-31\ntags: [heat, spasms]\n---\n\nBody.\n";
+        let problem = split(text).expect_err("YAML is refused");
+        assert_eq!(problem.line, 1);
+        assert_eq!(
+            problem.message,
+            "this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. title = \"Heat for back pain\", category = \"relief\", reviewed = 2026-01-31"
+        );
+        assert_eq!(
+            yaml_value_as_toml("[heat, spasms]"),
+            "[\"heat\", \"spasms\"]"
+        );
+        assert_eq!(yaml_value_as_toml("3"), "3");
+    }
+
+    #[test]
+    fn did_you_mean_ignores_letter_case() {
+        assert_eq!(
+            closest("Relief", ["causes", "relief"].into_iter()),
+            Some("relief")
+        );
+        assert_eq!(closest_field("Title"), Some("title"));
+        assert_eq!(closest_field("SUMARY"), Some("summary"));
+        assert_eq!(closest("weather", ["relief"].into_iter()), None);
     }
 
     #[test]

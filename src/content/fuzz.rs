@@ -157,7 +157,7 @@ fn apply(text: &str, mutation: &Mutation) -> String {
 fn load_and_check(text: &str) {
     let path = Path::new("articles/fuzzed.md");
     let today = time::macros::date!(2026 - 06 - 01);
-    match parse_article(path, text, None) {
+    match parse_article(path, text, &super::LoadOptions::default()) {
         Ok(article) => {
             let _ = lint::lint(&article, today);
             let _ = Readability::measure(&article.prose).grade();
@@ -220,7 +220,12 @@ proptest! {
 fn the_articles_being_damaged_are_valid_to_start_with() {
     for text in VALID {
         assert!(
-            parse_article(Path::new("articles/x.md"), text, None).is_ok(),
+            parse_article(
+                Path::new("articles/x.md"),
+                text,
+                &super::LoadOptions::default()
+            )
+            .is_ok(),
             "{}",
             &text[..80]
         );

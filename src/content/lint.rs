@@ -32,10 +32,34 @@ pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
     ]
     .into_iter()
     .flatten()
+    .chain(insecure_sources(article))
     .collect();
     warnings.extend(editorial::lint(article));
     warnings.sort_by_key(|warning| warning.line);
     warnings
+}
+
+/// Sources over plain `http://` can be changed on the way and warn readers in browsers; nearly
+/// every health publisher serves https, so the `s` is usually just missing.
+fn insecure_sources(article: &Article) -> Vec<LineProblem> {
+    article
+        .front
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, source)| !source.url.starts_with("https://"))
+        .map(|(index, source)| {
+            let secure = source.url.replacen("http://", "https://", 1);
+            LineProblem::new(
+                article.front.lines.source(index),
+                format!(
+                    "source {} url \"{}\" is not https; check that {secure} works and use it, so readers are not warned about an insecure page",
+                    index + 1,
+                    source.url
+                ),
+            )
+        })
+        .collect()
 }
 
 fn review_overdue(article: &Article, today: Date) -> Option<LineProblem> {
@@ -144,6 +168,9 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             word_count: rendered.word_count,
             prose: rendered.prose,
             internal_links: rendered.internal_links,
+            site_links: rendered.site_links,
+            external_links: rendered.external_links,
+            render_warnings: rendered.warnings,
             body_line,
             heading_ids: rendered.heading_ids,
         }

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use super::links::{self, Destination, ExternalLink, SiteLink};
 use super::problem::LineProblem;
 use super::shortcodes::{self, Expansion};
 
@@ -20,9 +21,13 @@ pub struct TocEntry {
 /// A link to another article, checked once every article is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
+    /// The address as written, without its `#section`, for messages.
+    pub written: String,
     pub slug: String,
     pub fragment: Option<String>,
     pub line: usize,
+    /// Where the link's `[` is on its line, counting characters from 1.
+    pub column: usize,
 }
 
 /// An image written as `![alt](src)`, checked against the static directory once the loader knows it.
@@ -85,11 +90,19 @@ pub struct Rendered {
     /// Ids of every h2 and h3, for checking `other.md#section` links.
     pub heading_ids: Vec<String>,
     pub internal_links: Vec<InternalLink>,
+    /// Links to other addresses on this site: topics, tags, static files, fixed pages.
+    pub site_links: Vec<SiteLink>,
+    /// Links to other sites, or to this one by its full address.
+    pub external_links: Vec<ExternalLink>,
     pub images: Vec<Image>,
     /// Paragraphs and list items as plain text, in reading order.
     pub prose: Vec<ProseBlock>,
     pub word_count: usize,
     pub problems: Vec<LineProblem>,
+    /// What the author wrote that the page will not show: raw HTML the sanitiser removes.
+    pub warnings: Vec<LineProblem>,
+    /// `#section` links within this page, checked once all its headings are known.
+    same_page_links: Vec<(String, usize, usize)>,
 }
 
 /// Follows the event stream and keeps the plain text of paragraphs and list items, and images.
@@ -211,8 +224,16 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_at =
-        |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
+    let line_index = |offset: usize| line_starts.partition_point(|&start| start <= offset) - 1;
+    let line_at = |offset: usize| first_line + line_index(offset);
+    // Characters, not bytes, so the column matches what an editor shows.
+    let column_at = |offset: usize| {
+        let start = line_starts[line_index(offset)];
+        body.get(start..offset)
+            .map_or(1, |text| text.chars().count() + 1)
+    };
+    // Where `{{` may appear without being a misplaced shortcode: code, and shortcode paragraphs.
+    let mut shortcode_free: Vec<std::ops::Range<usize>> = Vec::new();
 
     let mut rendered = Rendered::default();
     let mut used_ids = HashSet::new();
@@ -227,9 +248,13 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
             continue;
         }
+        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            shortcode_free.push(range.clone());
+        }
         if matches!(event, Event::Start(Tag::Paragraph))
             && shortcodes::is_shortcode(&body[range.clone()])
         {
+            shortcode_free.push(range.clone());
             match shortcodes::expand(&body[range.clone()]) {
                 Ok(Expansion::Html(html)) => events.push(Event::Html(CowStr::from(html))),
                 // Inserted after sanitising (the sanitiser strips SVG); see `shortcodes`.
@@ -238,9 +263,11 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                     events.push(Event::Html(CowStr::from(placeholder)));
                     trusted.push(html);
                 }
-                Err(message) => rendered
-                    .problems
-                    .push(LineProblem::new(line_at(range.start), message)),
+                Err(message) => rendered.problems.push(LineProblem::at(
+                    line_at(range.start),
+                    column_at(range.start),
+                    message,
+                )),
             }
             inside_shortcode = true;
             continue;
@@ -269,8 +296,9 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 if level == HeadingLevel::H1 {
-                    rendered.problems.push(LineProblem::new(
+                    rendered.problems.push(LineProblem::at(
                         line_at(range.start),
+                        column_at(range.start),
                         "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
                     ));
                 }
@@ -282,11 +310,53 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                 title,
                 ..
             }) => {
-                let href = link_target(&dest_url, link_type, line_at(range.start), &mut rendered);
+                let place = (line_at(range.start), column_at(range.start));
+                let href = link_target(&dest_url, link_type, place, &mut rendered);
                 events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
             }
             Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
+            Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
+                for removed in removed_html(raw) {
+                    rendered.warnings.push(LineProblem::at(
+                        line_at(range.start),
+                        column_at(range.start),
+                        removed,
+                    ));
+                }
+                events.push(event);
+            }
             other => events.push(other),
+        }
+    }
+
+    for (offset, _) in body.match_indices("{{") {
+        if shortcode_free.iter().any(|range| range.contains(&offset)) {
+            continue;
+        }
+        let rest = &body[offset..];
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let call = rest[..line_end]
+            .find("}}")
+            .map_or(&rest[..line_end], |end| &rest[..end + 2]);
+        rendered.problems.push(LineProblem::at(
+            line_at(offset),
+            column_at(offset),
+            format!(
+                "shortcode \"{call}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+            ),
+        ));
+    }
+
+    for (fragment, line, column) in std::mem::take(&mut rendered.same_page_links) {
+        if !rendered.heading_ids.contains(&fragment) {
+            rendered.problems.push(LineProblem::at(
+                line,
+                column,
+                format!(
+                    "link to \"#{fragment}\", but this page has no section \"{fragment}\"; its sections are: {}",
+                    rendered.heading_ids.join(", ")
+                ),
+            ));
         }
     }
 
@@ -388,30 +458,118 @@ impl Href {
     }
 }
 
-fn link_target(dest: &str, link_type: LinkType, line: usize, rendered: &mut Rendered) -> Href {
+fn link_target(
+    dest: &str,
+    link_type: LinkType,
+    (line, column): (usize, usize),
+    rendered: &mut Rendered,
+) -> Href {
     if matches!(link_type, LinkType::Email) {
         return Href::External(format!("mailto:{dest}"));
     }
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '#', '?']));
-    if has_scheme || dest.starts_with("//") {
-        return Href::External(dest.to_owned());
+    let destination = links::classify(dest);
+    let href = destination.href();
+    let written = dest
+        .split_once('#')
+        .map_or(dest, |(path, _)| path)
+        .to_owned();
+    match destination {
+        Destination::External => {
+            rendered.external_links.push(ExternalLink {
+                url: dest.to_owned(),
+                line,
+                column,
+            });
+            return Href::External(dest.to_owned());
+        }
+        Destination::SamePage => {
+            if let Some((_, fragment)) = dest.split_once('#').filter(|(_, f)| !f.is_empty()) {
+                rendered
+                    .same_page_links
+                    .push((fragment.to_owned(), line, column));
+            }
+            return Href::Plain(dest.to_owned());
+        }
+        Destination::Article { slug, fragment } => {
+            rendered.internal_links.push(InternalLink {
+                written,
+                slug,
+                fragment,
+                line,
+                column,
+            });
+        }
+        Destination::Site { path, fragment } => rendered.site_links.push(SiteLink {
+            written: dest.to_owned(),
+            path,
+            fragment,
+            line,
+            column,
+        }),
     }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (dest, None),
-    };
-    let Some(slug) = path.trim_start_matches("./").strip_suffix(".md") else {
-        return Href::Plain(dest.to_owned());
-    };
-    rendered.internal_links.push(InternalLink {
-        slug: slug.to_owned(),
-        fragment: fragment.filter(|f| !f.is_empty()).map(str::to_owned),
-        line,
-    });
-    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-    Href::Internal(format!("/articles/{slug}{fragment}"))
+    Href::Internal(href.unwrap_or_else(|| dest.to_owned()))
+}
+
+/// Says what the sanitiser removes from a piece of the author's raw HTML: each element that is not
+/// allowed (`<iframe>`), and each attribute it drops from an allowed one (`onclick` on `<a>`).
+/// Comments and closing tags are skipped: comments are notes for authors, never shown anyway.
+fn removed_html(raw: &str) -> Vec<String> {
+    let mut removed = Vec::new();
+    for tag in raw.split('<').skip(1) {
+        let Some((inside, _)) = tag.split_once('>') else {
+            continue;
+        };
+        let name: String = inside
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let kept = SANITIZER.clean(&format!("<{inside}></{name}>")).to_string();
+        if !kept.contains(&format!("<{name}")) {
+            removed.push(format!(
+                "raw HTML <{name}> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+            ));
+            continue;
+        }
+        for attribute in attribute_names(&inside[name.len()..]) {
+            if !kept.contains(&format!(" {attribute}="))
+                && !kept.contains(&format!(" {attribute}>"))
+            {
+                removed.push(format!(
+                    "raw HTML attribute {attribute} on <{name}> is removed from the page; scripts, styles and event handlers never run on backcare pages"
+                ));
+            }
+        }
+    }
+    removed
+}
+
+/// The attribute names in the rest of an opening tag, such as ` href="x" onclick='y()' hidden`.
+fn attribute_names(rest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = rest.trim_end_matches('/').chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if name.is_empty() {
+            break;
+        }
+        names.push(name.to_ascii_lowercase());
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            match chars.next() {
+                Some(quote @ ('"' | '\'')) => while chars.next().is_some_and(|c| c != quote) {},
+                Some(_) => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
+                None => break,
+            }
+        }
+    }
+    names
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -473,6 +631,54 @@ mod tests {
     }
 
     #[test]
+    fn a_shortcode_inside_a_sentence_is_a_problem_at_its_line_and_column() {
+        let body = "Intro.\n\nCall 999: {{ red_flags(urgency=\"emergency\") }} now.\n\n- {{ red_flags(urgency=\"soon\") }}\n\nWrite `{{ red_flags(urgency=\"soon\") }}` on its own line.\n\n```\n{{ diagram(name=\"x\") }}\n```\n\n{{ red_flags(urgency=\"soon\") }}\n";
+        let rendered = render(body, 10);
+        let places: Vec<(usize, Option<usize>, &str)> = rendered
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (
+                    12,
+                    Some(11),
+                    "shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+                ),
+                (
+                    14,
+                    Some(3),
+                    "shortcode \"{{ red_flags(urgency=\"soon\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+                ),
+            ],
+            "code spans, code blocks and a shortcode on its own line are fine"
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_missing_section_of_the_same_page_is_a_problem() {
+        let rendered = render(
+            "## Using heat\n\nSee [above](#using-heat) and [below](#when-to-stop).\n\n## Later\n",
+            3,
+        );
+        let problems: Vec<(usize, Option<usize>, &str)> = rendered
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(
+                5,
+                Some(30),
+                "link to \"#when-to-stop\", but this page has no section \"when-to-stop\"; its sections are: using-heat, later"
+            )]
+        );
+    }
+
+    #[test]
     fn internal_links_are_rewritten_and_recorded_with_their_line() {
         let rendered = render(
             "Intro.\n\nSee [heat](heat-therapy.md#how-to-use-heat) and [lifting](./lifting-safely.md).\n",
@@ -494,14 +700,18 @@ mod tests {
             rendered.internal_links,
             [
                 InternalLink {
+                    written: "heat-therapy.md".into(),
                     slug: "heat-therapy".into(),
                     fragment: Some("how-to-use-heat".into()),
-                    line: 7
+                    line: 7,
+                    column: 5
                 },
                 InternalLink {
+                    written: "./lifting-safely.md".into(),
                     slug: "lifting-safely".into(),
                     fragment: None,
-                    line: 7
+                    line: 7,
+                    column: 49
                 },
             ]
         );
@@ -529,6 +739,31 @@ mod tests {
         assert!(!rendered.html.contains("<script"), "{}", rendered.html);
         assert!(!rendered.html.contains("javascript:"));
         assert!(!rendered.html.contains("onclick"));
+    }
+
+    #[test]
+    fn removed_raw_html_is_a_warning_at_its_line() {
+        let body = "Text.\n\n<iframe src=\"https://video.example/x\"></iframe>\n\nA <a href=\"/topics/relief\" onclick='x()' title=\"t\">link</a> and <b>bold</b> and <!-- a note -->.\n";
+        let rendered = render(body, 20);
+        let warnings: Vec<(usize, &str)> = rendered
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    22,
+                    "raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+                ),
+                (
+                    24,
+                    "raw HTML attribute onclick on <a> is removed from the page; scripts, styles and event handlers never run on backcare pages"
+                ),
+            ]
+        );
+        assert!(render("<b>bold</b> and <br>\n", 1).warnings.is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
+pub mod links;
 pub mod lint;
 pub mod markdown;
 pub mod problem;
@@ -13,7 +14,10 @@ pub mod shortcodes;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use links::LinkTargets;
+
 pub use front_matter::{Category, FrontMatter, Source};
+pub use links::{ExternalLink, PageAnchors, SiteLink};
 pub use markdown::{InternalLink, ProseBlock, TocEntry};
 pub use problem::{LineProblem, LoadErrors, Problem};
 
@@ -31,6 +35,12 @@ pub struct Article {
     pub prose: Vec<ProseBlock>,
     /// Links to other articles: the loader checks each resolves, the "no internal link" warning counts them.
     pub internal_links: Vec<InternalLink>,
+    /// Links to topics, tags, static files and fixed pages, checked by the loader.
+    pub site_links: Vec<SiteLink>,
+    /// Links to other sites, and to this one by its full address (checked against `--base-url`).
+    pub external_links: Vec<ExternalLink>,
+    /// What the page will not show of what the author wrote (raw HTML the sanitiser removes).
+    pub render_warnings: Vec<LineProblem>,
     /// The file line the Markdown body starts on.
     pub body_line: usize,
     heading_ids: Vec<String>,
@@ -54,6 +64,12 @@ pub struct LoadOptions {
     /// Where images must live (`![alt](/static/img/x.svg)` is `<static_dir>/img/x.svg`).
     /// Without it, images are still checked for alt text and a `/static/` address, not for the file.
     pub static_dir: Option<PathBuf>,
+    /// Where the site is published (`--base-url`): links that start with it are checked as internal.
+    pub base_url: Option<String>,
+    /// The ids of fixed pages such as the symptom checker, so `#anchor` links to them are checked.
+    pub page_anchors: Vec<PageAnchors>,
+    /// Today's date: a `reviewed` date after it is an error. Without it, dates are not compared.
+    pub today: Option<time::Date>,
 }
 
 /// Every article, in topic order, then weight, then title.
@@ -66,100 +82,57 @@ pub struct Library {
 impl Library {
     /// Loads every article in `dir`, collecting every problem in every file.
     pub fn load(dir: &Path, options: LoadOptions) -> Result<Library, LoadErrors> {
-        let paths = article_files(dir).map_err(|error| {
-            LoadErrors(vec![Problem {
-                path: dir.to_path_buf(),
-                line: None,
-                message: format!("cannot read the articles directory: {error}"),
-            }])
-        })?;
-
-        let mut problems = Vec::new();
-        let mut parsed = Vec::new();
-        // Files with problems: their slugs, so links to them are not reported as missing,
-        // and their own links, so those are checked in this same run.
-        let mut broken_slugs = Vec::new();
-        let mut broken_links = Vec::new();
-        for path in paths {
-            let outcome = match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(text)) => parse_article(&path, &text, options.static_dir.as_deref()),
-                Ok(Err(_)) => Err(Broken::unreadable(Problem {
-                    path: path.clone(),
-                    line: Some(1),
-                    message: "the file is not valid UTF-8 text; save it with UTF-8 encoding"
-                        .to_owned(),
-                })),
-                Err(error) => Err(Broken::unreadable(Problem {
-                    path: path.clone(),
-                    line: None,
-                    message: format!("cannot read the file: {error}"),
-                })),
-            };
-            match outcome {
-                Ok(article) => parsed.push(article),
-                Err(broken) => {
-                    problems.extend(broken.problems);
-                    broken_slugs.push(slug_of(&path));
-                    broken_links.push((path, broken.links));
-                }
-            }
-        }
-
-        let (articles, drafts): (Vec<_>, Vec<_>) = parsed
-            .into_iter()
-            .partition(|article| options.include_drafts || !article.front.draft);
-        let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
-        let by_slug: HashMap<String, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(index, article)| (article.slug.clone(), index))
-            .collect();
-
-        let published_links = articles
-            .iter()
-            .map(|article| (&article.path, &article.internal_links));
-        let broken_links = broken_links.iter().map(|(path, links)| (path, links));
-        for (path, links) in published_links.chain(broken_links) {
-            for link in links {
-                let problem = match by_slug.get(&link.slug) {
-                    // That file's own problems are already reported; links into it are checked once it loads.
-                    None if broken_slugs.contains(&link.slug) => None,
-                    None if draft_slugs.contains(&link.slug) => Some(format!(
-                        "link to \"{}.md\", which is a draft; publish it (remove draft = true) or remove the link",
-                        link.slug
-                    )),
-                    None => Some(format!(
-                        "link to \"{}.md\", but there is no article with that name; check the spelling or create {}",
-                        link.slug,
-                        dir.join(format!("{}.md", link.slug)).display()
-                    )),
-                    Some(&index) => link.fragment.as_ref().and_then(|fragment| {
-                        let target = &articles[index];
-                        (!target.has_section(fragment)).then(|| {
-                            format!(
-                                "link to \"{}.md#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
-                                link.slug,
-                                target.heading_ids.join(", ")
-                            )
-                        })
-                    }),
-                };
-                if let Some(message) = problem {
-                    problems.push(Problem {
-                        path: path.clone(),
-                        line: Some(link.line),
-                        message,
-                    });
-                }
-            }
-        }
-
+        let checked = check_files(dir, &options)?;
+        let mut problems: Vec<Problem> = checked.broken.into_values().flatten().collect();
         if !problems.is_empty() {
             // File by file, top to bottom, whichever pass found them.
-            problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
             return Err(LoadErrors(problems));
         }
-        let mut articles = articles;
+        Ok(Library::from_articles(checked.articles))
+    }
+
+    /// `serve --watch`: loads every article that has no problems and leaves out, alone, each one
+    /// that has. A left-out article that `previous` served keeps that last good version, so one bad
+    /// save never takes a page (or the links to it) off the author's preview.
+    /// Fails only when the folder itself cannot be read.
+    pub fn load_isolating(
+        dir: &Path,
+        options: LoadOptions,
+        previous: &Library,
+    ) -> Result<IsolatedLoad, LoadErrors> {
+        let checked = check_files(dir, &options)?;
+        let mut articles = checked.articles;
+        let mut broken = Vec::new();
+        for (path, mut problems) in checked.broken {
+            problems.sort_by_key(|problem| (problem.line, problem.column));
+            let slug = slug_of(&path);
+            let last_good = previous
+                .get(&slug)
+                .filter(|article| article.path == path)
+                // A draft's last good version only while drafts are served.
+                .filter(|article| options.include_drafts || !article.front.draft);
+            let outcome = match last_good {
+                Some(article) => {
+                    articles.push(article.clone());
+                    Isolation::KeptLastGood
+                }
+                None => Isolation::LeftOut,
+            };
+            broken.push(BrokenArticle {
+                path,
+                problems,
+                outcome,
+            });
+        }
+        Ok(IsolatedLoad {
+            library: Library::from_articles(articles),
+            broken,
+        })
+    }
+
+    /// Puts `articles` in topic order, then weight, then title, and indexes them by slug.
+    fn from_articles(mut articles: Vec<Article>) -> Library {
         articles.sort_by(|a, b| {
             (a.front.category, a.front.weight, &a.front.title).cmp(&(
                 b.front.category,
@@ -172,7 +145,7 @@ impl Library {
             .enumerate()
             .map(|(index, article)| (article.slug.clone(), index))
             .collect();
-        Ok(Library { articles, by_slug })
+        Library { articles, by_slug }
     }
 
     pub fn articles(&self) -> &[Article] {
@@ -264,6 +237,56 @@ pub struct Neighbours<'a> {
     pub next: Option<&'a Article>,
 }
 
+/// A warning for each entry of `dir` that `Library::load` does not read, so nothing is skipped
+/// silently: subfolders, and files not named `*.md` (such as `ice.markdown` or `ice.MD`).
+/// Hidden files and `name~` backups are editor scratch and pass without a word.
+pub fn skipped_entries(dir: &Path) -> Vec<Problem> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut skipped: Vec<Problem> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            if name.starts_with('.') || name.ends_with('~') {
+                return None;
+            }
+            let message = if path.is_dir() {
+                format!(
+                    "the folder \"{name}\" is skipped: articles must be directly inside {}; move its .md files up one level",
+                    dir.display()
+                )
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                return None;
+            } else {
+                let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or(&name);
+                let is_markdown = path.extension().and_then(|ext| ext.to_str()).is_some_and(|ext| {
+                    ["md", "markdown", "mdown", "mkd", "txt"].contains(&ext.to_ascii_lowercase().as_str())
+                });
+                if is_markdown {
+                    format!(
+                        "the file \"{name}\" is skipped: only files ending in .md (lowercase) are articles; rename it to {}.md",
+                        stem.to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "the file \"{name}\" is skipped: only files ending in .md are articles; keep images and other files in the static folder"
+                    )
+                }
+            };
+            Some(Problem {
+                path: path.clone(),
+                line: None,
+                column: None,
+                message,
+            })
+        })
+        .collect();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped
+}
+
 /// Every `*.md` file directly inside `dir`, sorted: the files `Library::load` reads.
 pub fn article_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
@@ -275,19 +298,246 @@ pub fn article_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// What `Library::load_isolating` made of the folder.
+#[derive(Debug, Clone, Default)]
+pub struct IsolatedLoad {
+    /// Every article without problems, plus the last good version of those kept.
+    pub library: Library,
+    /// Each file with problems, in file order, and what was done with it.
+    pub broken: Vec<BrokenArticle>,
+}
+
+/// One article file with problems, as watch mode reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenArticle {
+    pub path: PathBuf,
+    /// Its problems, top to bottom.
+    pub problems: Vec<Problem>,
+    pub outcome: Isolation,
+}
+
+/// What watch mode serves for an article with problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// It loaded before: readers of the preview still see that version.
+    KeptLastGood,
+    /// It never loaded (new, or broken since the server started): it is not on the site.
+    LeftOut,
+}
+
+/// Every file read and checked, links included: the articles to publish and, file by file,
+/// the problems of the rest.
+struct CheckedFiles {
+    articles: Vec<Article>,
+    broken: std::collections::BTreeMap<PathBuf, Vec<Problem>>,
+}
+
+fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadErrors> {
+    let paths = article_files(dir).map_err(|error| {
+        LoadErrors(vec![Problem {
+            path: dir.to_path_buf(),
+            line: None,
+            column: None,
+            message: missing_articles_message(dir, &error),
+        }])
+    })?;
+
+    let mut broken: std::collections::BTreeMap<PathBuf, Vec<Problem>> = Default::default();
+    let mut parsed = Vec::new();
+    // Files with problems hand back their own links, so those are checked in this same run.
+    let mut broken_links = Vec::new();
+    for path in paths {
+        let outcome = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => parse_article(&path, &text, options),
+            Ok(Err(_)) => Err(Broken::unreadable(Problem {
+                path: path.clone(),
+                line: Some(1),
+                column: None,
+                message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
+            })),
+            Err(error) => Err(Broken::unreadable(Problem {
+                path: path.clone(),
+                line: None,
+                column: None,
+                message: format!("cannot read the file: {error}"),
+            })),
+        };
+        match outcome {
+            Ok(article) => parsed.push(article),
+            Err(failed) => {
+                broken.insert(path.clone(), failed.problems);
+                broken_links.push((path, failed.links));
+            }
+        }
+    }
+    let broken_slugs: Vec<String> = broken.keys().map(|path| slug_of(path)).collect();
+
+    let (articles, drafts): (Vec<_>, Vec<_>) = parsed
+        .into_iter()
+        .partition(|article| options.include_drafts || !article.front.draft);
+    let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
+    let by_slug: HashMap<&str, &Article> = articles
+        .iter()
+        .map(|article| (article.slug.as_str(), article))
+        .collect();
+
+    let tags = {
+        let mut tags: Vec<&str> = articles
+            .iter()
+            .flat_map(|article| article.front.tags.iter().map(String::as_str))
+            .chain(
+                broken_links
+                    .iter()
+                    .flat_map(|(_, links)| links.tags.iter().map(String::as_str)),
+            )
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    };
+    let targets = LinkTargets {
+        dir,
+        by_slug: &by_slug,
+        draft_slugs: &draft_slugs,
+        broken_slugs: &broken_slugs,
+        tags,
+        static_dir: options.static_dir.as_deref(),
+        page_anchors: &options.page_anchors,
+    };
+    let published_links = articles.iter().map(|article| {
+        (
+            &article.path,
+            &article.internal_links,
+            &article.site_links,
+            &article.external_links,
+        )
+    });
+    let broken_links = broken_links
+        .iter()
+        .map(|(path, links)| (path, &links.articles, &links.site, &links.external));
+    let mut link_problems: Vec<Problem> = Vec::new();
+    for (path, articles, site, external) in published_links.chain(broken_links) {
+        let on_this_site = external
+            .iter()
+            .filter_map(|link| own_address(link, options.base_url.as_deref()));
+        let mut found = |(line, column), message: Option<String>| {
+            if let Some(message) = message {
+                link_problems.push(Problem {
+                    path: path.clone(),
+                    line: Some(line),
+                    column: Some(column),
+                    message,
+                });
+            }
+        };
+        for (place, destination) in on_this_site {
+            match destination {
+                OwnAddress::Article(link) => found(place, targets.article_problem(&link)),
+                OwnAddress::Site(link) => found(place, targets.site_problem(&link)),
+            }
+        }
+        for link in articles {
+            found((link.line, link.column), targets.article_problem(link));
+        }
+        for link in site {
+            found((link.line, link.column), targets.site_problem(link));
+        }
+    }
+    for problem in link_problems {
+        broken
+            .entry(problem.path.clone())
+            .or_default()
+            .push(problem);
+    }
+    let articles = articles
+        .into_iter()
+        .filter(|article| !broken.contains_key(&article.path))
+        .collect();
+    Ok(CheckedFiles { articles, broken })
+}
+
+/// Says where backcare looked and how to point it at the right folder: the usual cause is a
+/// command run from another folder than the project's.
+fn missing_articles_message(dir: &Path, error: &std::io::Error) -> String {
+    let here = std::env::current_dir()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    if dir.is_relative() {
+        format!(
+            "cannot read the articles directory: {error}; backcare looked for it in the current folder, {here}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR"
+        )
+    } else {
+        format!(
+            "cannot read the articles directory: {error}; check the folder given with --articles DIR (the current folder is {here})"
+        )
+    }
+}
+
+/// A full address on this site (it starts with `--base-url`), read as the link it stands for.
+enum OwnAddress {
+    Article(InternalLink),
+    Site(SiteLink),
+}
+
+fn own_address(
+    link: &ExternalLink,
+    base_url: Option<&str>,
+) -> Option<((usize, usize), OwnAddress)> {
+    let base = base_url?.trim_end_matches('/');
+    let rest = link.url.strip_prefix(base)?;
+    if !(rest.is_empty() || rest.starts_with(['/', '#', '?'])) {
+        return None;
+    }
+    let path = if rest.starts_with('/') {
+        rest.to_owned()
+    } else {
+        format!("/{rest}")
+    };
+    let written = link.url.split_once('#').map_or(&*link.url, |(url, _)| url);
+    let own = match links::classify(&path) {
+        links::Destination::Article { slug, fragment } => OwnAddress::Article(InternalLink {
+            written: written.to_owned(),
+            slug,
+            fragment,
+            line: link.line,
+            column: link.column,
+        }),
+        links::Destination::Site { path, fragment } => OwnAddress::Site(SiteLink {
+            written: link.url.clone(),
+            path,
+            fragment,
+            line: link.line,
+            column: link.column,
+        }),
+        links::Destination::SamePage | links::Destination::External => return None,
+    };
+    Some(((link.line, link.column), own))
+}
+
 /// A file that failed its checks. It still hands back its links so they are checked in the same run.
 struct Broken {
     problems: Vec<Problem>,
-    links: Vec<markdown::InternalLink>,
+    links: Links,
 }
 
 impl Broken {
     fn unreadable(problem: Problem) -> Self {
         Broken {
             problems: vec![problem],
-            links: Vec::new(),
+            links: Links::default(),
         }
     }
+}
+
+/// Every link of one file, by kind.
+#[derive(Default)]
+struct Links {
+    articles: Vec<InternalLink>,
+    site: Vec<SiteLink>,
+    external: Vec<ExternalLink>,
+    /// The file's own tags, if its front matter was readable: their pages exist once it loads,
+    /// so links to them are not reported as missing.
+    tags: Vec<String>,
 }
 
 fn slug_of(path: &Path) -> String {
@@ -297,7 +547,8 @@ fn slug_of(path: &Path) -> String {
         .to_owned()
 }
 
-fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<Article, Broken> {
+fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Article, Broken> {
+    let static_dir = options.static_dir.as_deref();
     let mut problems = Vec::new();
     let slug = slug_of(path);
     if !front_matter::is_valid_slug(&slug) {
@@ -314,11 +565,14 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             problems.push(problem);
             return Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
-                links: Vec::new(),
+                links: Links::default(),
             });
         }
     };
     let front = front_matter::parse(split.front, split.front_line);
+    if let (Ok(front), Some(today)) = (&front, options.today) {
+        problems.extend(reviewed_in_the_future(front, today));
+    }
     let rendered = markdown::render(split.body, split.body_line);
     problems.extend(rendered.problems);
     problems.extend(
@@ -332,23 +586,75 @@ fn parse_article(path: &Path, text: &str, static_dir: Option<&Path>) -> Result<A
             slug,
             path: path.to_path_buf(),
             front,
-            html: rendered.html,
+            html: with_image_sizes(rendered.html, &rendered.images, static_dir),
             toc: rendered.toc,
             word_count: rendered.word_count,
             prose: rendered.prose,
             internal_links: rendered.internal_links,
+            site_links: rendered.site_links,
+            external_links: rendered.external_links,
+            render_warnings: rendered.warnings,
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
         }),
         front => {
+            let tags = front.as_ref().map(|f| f.tags.clone()).unwrap_or_default();
             problems.extend(front.err().unwrap_or_default());
-            problems.sort_by_key(|p| p.line);
+            problems.sort_by_key(|p| (p.line, p.column));
             Err(Broken {
                 problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
-                links: rendered.internal_links,
+                links: Links {
+                    tags,
+                    articles: rendered.internal_links,
+                    site: rendered.site_links,
+                    external: rendered.external_links,
+                },
             })
         }
     }
+}
+
+/// A page cannot have been checked against its sources on a day still to come: a future date
+/// would also push its next review out of sight.
+fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<LineProblem> {
+    (front.reviewed > today).then(|| {
+        LineProblem::new(
+            front.lines.of("reviewed"),
+            format!(
+                "reviewed = {} is in the future (today is {today}); set it to the day the page was last checked against its sources",
+                front.reviewed
+            ),
+        )
+    })
+}
+
+/// Gives every `<img>` whose file we can read its `width` and `height`, so the browser keeps room
+/// for it and the text does not jump when it arrives. Formats `imagesize` does not know (SVG,
+/// which scales anyway) are left as they are.
+fn with_image_sizes(
+    mut html: String,
+    images: &[markdown::Image],
+    static_dir: Option<&Path>,
+) -> String {
+    let Some(static_dir) = static_dir else {
+        return html;
+    };
+    let mut sources: Vec<&str> = images.iter().map(|image| image.src.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for src in sources {
+        let Some(relative) = src.strip_prefix(STATIC_PREFIX) else {
+            continue;
+        };
+        let Ok(size) = imagesize::size(static_dir.join(relative)) else {
+            continue;
+        };
+        // Every use of the same image gets the same size.
+        let tag = format!("<img src=\"{src}\"");
+        let sized = format!("{tag} width=\"{}\" height=\"{}\"", size.width, size.height);
+        html = html.replace(&tag, &sized);
+    }
+    html
 }
 
 /// Where static files are served from; an image's address must start with it.

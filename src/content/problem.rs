@@ -8,6 +8,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineProblem {
     pub line: usize,
+    /// The character on the line, counting from 1, where the parser knows it.
+    pub column: Option<usize>,
     pub message: String,
 }
 
@@ -15,7 +17,16 @@ impl LineProblem {
     pub fn new(line: usize, message: impl Into<String>) -> Self {
         Self {
             line,
+            column: None,
             message: message.into(),
+        }
+    }
+
+    /// A problem at an exact place: `file:line:column: message`.
+    pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            column: Some(column),
+            ..Self::new(line, message)
         }
     }
 
@@ -23,24 +34,29 @@ impl LineProblem {
         Problem {
             path: path.to_path_buf(),
             line: Some(self.line),
+            column: self.column,
             message: self.message,
         }
     }
 }
 
-/// One thing an author must fix, printed as `articles/heat-therapy.md:3: message`.
+/// One thing an author must fix, printed as `articles/heat-therapy.md:3: message`, or with the
+/// column where the parser knows it: `articles/heat-therapy.md:3:14: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub path: PathBuf,
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub message: String,
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+        let path = self.path.display();
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{path}:{line}:{column}: {}", self.message),
+            (Some(line), None) => write!(f, "{path}:{line}: {}", self.message),
+            (None, _) => write!(f, "{path}: {}", self.message),
         }
     }
 }

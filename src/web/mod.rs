@@ -9,6 +9,8 @@ pub mod compression;
 pub mod discussion;
 pub mod indexes;
 pub mod metrics;
+pub mod index_pages;
+pub mod live_events;
 pub mod pages;
 pub mod proxy;
 pub mod search;
@@ -86,6 +88,8 @@ pub struct AppState {
     pub protection: Arc<Protection>,
     /// The reader discussion (`--comments moderated`); `None` leaves article pages fully static.
     pub discussion: Option<Arc<discussion::Discussion>>,
+    /// `serve --watch`: open pages are told about each new generation and reload.
+    pub live_events: Option<live_events::LiveEvents>,
 }
 
 impl AppState {
@@ -96,9 +100,16 @@ impl AppState {
             precompress,
             protection: Arc::new(protection),
             discussion: None,
+            live_events: None,
         };
         state.precompress(generation);
         state
+    }
+
+    /// Turns on browser auto-reload (`serve --watch`).
+    pub fn with_live_events(mut self, live_events: live_events::LiveEvents) -> Self {
+        self.live_events = Some(live_events);
+        self
     }
 
     /// Turns the reader discussion on, with its database and settings.
@@ -122,6 +133,9 @@ impl AppState {
         } else {
             self.current.store(Arc::clone(&generation));
             self.precompress(generation);
+        }
+        if let Some(live_events) = &self.live_events {
+            live_events.announce_new_generation();
         }
     }
 
@@ -227,6 +241,7 @@ pub fn app(
 > {
     let protection = Arc::clone(&state.protection);
     let comments = state.discussion.is_some();
+    let live_reload = state.live_events.is_some();
     App::new()
         .app_data(web::Data::new(state))
         .wrap(ErrorHandlers::new().handler(StatusCode::INTERNAL_SERVER_ERROR, replace_server_error))
@@ -251,6 +266,12 @@ pub fn app(
             async move {
                 let mut response = response.await?;
                 security_headers::apply(response.headers_mut(), https, preload);
+                if live_reload {
+                    response.headers_mut().insert(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(live_events::CONTENT_SECURITY_POLICY),
+                    );
+                }
                 Ok(response)
             }
         })
@@ -270,12 +291,16 @@ pub fn app(
             if comments {
                 discussion::routes(config);
             }
+            if live_reload {
+                live_events::routes(config);
+            }
             routes(config);
         })
 }
 
 /// One line per request with only method, path (no query string), status and time: never query
-/// strings, bodies or cookies. Health checks arrive every few seconds, so they are logged at debug.
+/// strings, bodies or cookies. Health checks arrive every few seconds, so they are logged at debug;
+/// so is every request under `serve --watch`, whose terminal is for reloads and problems.
 fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let request = response.request();
     let path = request.path();
@@ -284,7 +309,10 @@ fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let elapsed = started.elapsed();
     let latency_us = elapsed.as_micros() as u64;
     metrics::record_request(path, response.status(), elapsed.as_secs_f64());
-    if path == site::HEALTH_PATH {
+    let live_preview = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.current().site.settings.live_preview);
+    if path == site::HEALTH_PATH || live_preview {
         tracing::debug!(method, path, status, latency_us, "request");
     } else {
         tracing::info!(method, path, status, latency_us, "request");
@@ -303,6 +331,12 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
     let site = &generation.site;
     let page = site.page(request.path());
     let method = request.method();
+    if page.is_none()
+        && let Some(location) =
+            index_pages::redirect_for(site, request.path(), request.query_string())
+    {
+        return permanent_redirect(site, &location);
+    }
     if method != Method::GET && method != Method::HEAD {
         return match page {
             Some(_) => method_not_allowed(site, "GET, HEAD"),
@@ -313,6 +347,19 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
         Some(page) => send_page(&request, page),
         None => error_response(StatusCode::NOT_FOUND, &site.not_found),
     }
+}
+
+/// 308 keeps the method, so a form posted to an old address still arrives; cached like a page.
+fn permanent_redirect(site: &Site, location: &str) -> HttpResponse {
+    let mut response = HttpResponse::new(StatusCode::PERMANENT_REDIRECT);
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Ok(cache) = HeaderValue::from_str(site.settings.page_cache_control()) {
+        headers.insert(header::CACHE_CONTROL, cache);
+    }
+    response
 }
 
 const VARY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");

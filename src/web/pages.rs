@@ -57,8 +57,10 @@ pub struct Layout<'a> {
     pub canonical: Option<String>,
     /// Asks search engines to leave the page out: drafts shown by `--drafts`.
     pub noindex: bool,
+    /// `serve --watch` only: the script that reloads the page after each rebuild.
+    pub live_reload_script: Option<&'static str>,
     /// Problems in the author's latest edit (`serve --watch` only), shown at the top of every page.
-    pub author_problems: &'a [String],
+    pub author_problems: &'a crate::live_reload::AuthorProblems,
     settings: &'a SiteSettings,
 }
 
@@ -73,6 +75,9 @@ impl<'a> Layout<'a> {
             nav: NAV,
             canonical: None,
             noindex: false,
+            live_reload_script: settings
+                .live_preview
+                .then_some(super::live_events::SCRIPT_PATH),
             author_problems: &settings.author_problems,
             settings,
         }

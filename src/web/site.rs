@@ -14,6 +14,7 @@ use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
 use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
+use super::index_pages::{TOPICS_PATH, TopicsPage};
 use super::indexes::{self, AToZPage, OpenSearchDescription, TagsPage};
 use super::pages::{
     ArticleLink, ArticlePage, ErrorPage, FEATURED_ARTICLE, HomePage, Layout, TagPage, TopicPage,
@@ -21,7 +22,7 @@ use super::pages::{
 };
 use super::structured_data::JsonLd;
 use super::syndication;
-use crate::content::{Article, Category, Library};
+use crate::content::{Article, Category, Library, PageAnchors};
 use crate::search::SearchIndex;
 use crate::triage::{RawAnswers, vignette_report};
 
@@ -56,9 +57,9 @@ pub struct SiteSettings {
     pub base_url: BaseUrl,
     /// `serve --watch`: pages change whenever the author saves, so browsers must always revalidate.
     pub live_preview: bool,
-    /// What is wrong with the author's latest edit, as `file:line: message`, shown in a banner on
-    /// every page while the last good version is served. Empty when the latest edit loaded cleanly.
-    pub author_problems: Vec<String>,
+    /// What is wrong with the author's latest edit and what is served instead, shown in a banner
+    /// on every page (`serve --watch`). Empty when the latest edit loaded cleanly.
+    pub author_problems: crate::live_reload::AuthorProblems,
     /// Where pages link the stylesheet and the icon: their content-hashed addresses once the
     /// static files are known (set by `Site::build`), so browsers may cache them forever.
     pub stylesheet: String,
@@ -84,7 +85,7 @@ impl SiteSettings {
         SiteSettings {
             base_url,
             live_preview: false,
-            author_problems: Vec::new(),
+            author_problems: Default::default(),
             stylesheet: STYLESHEET.to_owned(),
             favicon: FAVICON.to_owned(),
             comments: false,
@@ -92,7 +93,7 @@ impl SiteSettings {
         }
     }
 
-    fn page_cache_control(&self) -> &'static str {
+    pub fn page_cache_control(&self) -> &'static str {
         if self.live_preview {
             "no-cache"
         } else {
@@ -300,6 +301,32 @@ fn related_articles<'a>(
     Ok(related)
 }
 
+/// The ids on the fixed pages that articles may link into (`/symptom-checker#...`), read from
+/// the pages themselves so the link check follows every change to their templates.
+pub fn page_anchors() -> Vec<PageAnchors> {
+    let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+    let form = FormPage::new(&RawAnswers::default(), &[], &settings);
+    let how = HowItWorksPage::new(vignette_report(), &settings);
+    [
+        (checker::PATH, form.render()),
+        (checker::HOW_IT_WORKS_PATH, how.render()),
+    ]
+    .into_iter()
+    .filter_map(|(path, html)| {
+        let html = html.ok()?;
+        let ids = html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned()))
+            .collect();
+        Some(PageAnchors {
+            path: path.to_owned(),
+            ids,
+        })
+    })
+    .collect()
+}
+
 impl Site {
     pub fn build(
         library: &Library,
@@ -363,6 +390,9 @@ impl Site {
             };
             pages.insert(path.clone(), html(render(&path, &topic)?));
         }
+
+        let topics = TopicsPage::new(library, &settings);
+        pages.insert(TOPICS_PATH.to_owned(), html(render(TOPICS_PATH, &topics)?));
 
         for article in library.articles() {
             let path = article_path(&article.slug);
@@ -531,6 +561,11 @@ impl Site {
     /// An article page to serve with its discussion, by path.
     pub fn discussion_page(&self, path: &str) -> Option<&SplitPage> {
         self.discussion_pages.get(path)
+    }
+
+    /// Every pre-rendered address and its page, in no particular order (for `backcare build`).
+    pub fn pages(&self) -> impl Iterator<Item = (&str, &Page)> {
+        self.pages.iter().map(|(path, page)| (path.as_str(), page))
     }
 
     /// How many addresses the site answers (pages, feeds, static files under both names).

@@ -606,3 +606,69 @@ async fn without_a_base_url_absolute_links_use_the_address_served_on() {
         "{robots}"
     );
 }
+
+/// The header of a PNG `width` × `height` pixels: all an image-size reader looks at.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(width.to_be_bytes());
+    png.extend(height.to_be_bytes());
+    png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+#[tokio::test]
+async fn images_get_their_width_and_height_so_the_page_does_not_shift() {
+    let static_dir = tempfile::tempdir().expect("temp dir");
+    for file in ["site.css", "favicon.svg"] {
+        std::fs::copy(
+            crate::helpers::repo_path("static").join(file),
+            static_dir.path().join(file),
+        )
+        .expect("copied");
+    }
+    std::fs::create_dir(static_dir.path().join("img")).expect("dir");
+    std::fs::write(
+        static_dir.path().join("img/lifting.png"),
+        png_header(640, 427),
+    )
+    .expect("png");
+    let articles = TempArticles::new();
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat", "relief")
+            .body("## Lifting\n\n![A person lifting a box](/static/img/lifting.png)\n\nAnd the icon: ![The logo](/static/favicon.svg)\n")
+            .render(),
+    );
+    let app = spawn_app_with(crate::helpers::test_config(
+        "127.0.0.1:0",
+        articles.path(),
+        static_dir.path(),
+    ))
+    .await;
+    let (status, body) = app.get_text("/articles/heat").await;
+    assert_eq!(status, 200, "{body}");
+    let document = html(&body);
+    let images: Vec<(String, Option<String>, Option<String>)> = document
+        .select(&selector("main img"))
+        .map(|img| {
+            let attr = |name| img.value().attr(name).map(str::to_owned);
+            (
+                attr("src").unwrap_or_default(),
+                attr("width"),
+                attr("height"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        images,
+        [
+            (
+                "/static/img/lifting.png".to_owned(),
+                Some("640".to_owned()),
+                Some("427".to_owned())
+            ),
+            // SVG scales to its box; no size is invented for it.
+            ("/static/favicon.svg".to_owned(), None, None),
+        ]
+    );
+}

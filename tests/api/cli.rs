@@ -116,6 +116,8 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
             LoadOptions {
                 include_drafts: false,
                 static_dir: Some(PathBuf::from("static")),
+                page_anchors: backcare::web::site::page_anchors(),
+                ..LoadOptions::default()
             },
         )
         .expect_err("a broken fixture does not load")
@@ -160,12 +162,27 @@ fn check_lists_every_problem_of_a_file_with_its_line() {
         .map(|line| line.split(": ").next().unwrap_or_default())
         .collect();
     let file = "tests/fixtures/broken/multi-error/heat-therapy.md";
-    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 13, 18, 20, 24]
-        .iter()
-        .map(|line| format!("{file}:{line}"))
-        .collect();
+    // Problems in the page text also give the column.
+    let expected: Vec<String> = [
+        "1", "2", "3", "4", "5", "6", "7", "13", "18:1", "20:40", "24:44",
+    ]
+    .iter()
+    .map(|place| format!("{file}:{place}"))
+    .collect();
     assert_eq!(places, expected);
     assert_eq!(run.summary(), "checked 2 articles: 11 errors, 0 warnings");
+}
+
+#[test]
+fn a_shortcode_inside_a_sentence_is_an_error_at_its_line_and_column() {
+    let run = check("tests/fixtures/broken/inline-shortcode", &[]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.problems(),
+        [
+            "tests/fixtures/broken/inline-shortcode/heat-therapy.md:14:33: shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+        ]
+    );
 }
 
 #[test]
@@ -219,6 +236,63 @@ fn malformed_source_urls_are_errors_at_their_source() {
     }
 }
 
+#[test]
+fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
+    let dir = "tests/fixtures/broken/every-link-kind";
+    let run = check(dir, &["--base-url", "https://backcare.example"]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    let file = format!("{dir}/heat-therapy.md");
+    let expected = [
+        format!(
+            "{file}:17:21: link to \"/articles/ice-pakcs\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pakcs.md"
+        ),
+        format!(
+            "{file}:19:21: link to \"ice-pack\", but there is no article with that name; did you mean \"ice-packs\"? If not, check the spelling or create {dir}/ice-pack.md"
+        ),
+        format!(
+            "{file}:21:17: link to \"https://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"? If not, check the spelling or create {dir}/heat-therpy.md"
+        ),
+        format!(
+            "{file}:23:22: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+        ),
+        format!(
+            "{file}:25:20: link to \"/tags/cold\", but no published article has the tag \"cold\"; add the tag to an article or link to one of: heat"
+        ),
+        format!(
+            "{file}:27:17: link to \"/static/leaflet.pdf\", but there is no such file; put it at static/leaflet.pdf or fix the address"
+        ),
+        format!(
+            "{file}:29:19: link to \"/symptom-checker#nope\", but the page /symptom-checker has no anchor \"nope\"; its anchors include: main, "
+        ),
+        format!(
+            "{file}:31:17: link to \"/contact\", but the site has no page at \"/contact\"; link to an article as other-article.md, or to a topic as /topics/relief"
+        ),
+        format!(
+            "{file}:33:20: link to \"/articles/ice-packs#nowhere\", but that article has no section \"nowhere\"; its sections are: using-ice"
+        ),
+        format!(
+            "{file}:35:25: link to \"#when-to-stop\", but this page has no section \"when-to-stop\"; its sections are: how-to-use-heat"
+        ),
+    ];
+    assert_eq!(run.problems().len(), expected.len(), "{:#?}", run.stdout);
+    for (line, want) in run.problems().iter().zip(&expected) {
+        assert!(line.starts_with(want.as_str()), "{line}\nwanted {want}");
+    }
+    assert_eq!(run.summary(), "checked 2 articles: 10 errors, 0 warnings");
+
+    // Without --base-url, a full address is another site's and is not checked.
+    let without = check(dir, &[]);
+    assert!(
+        without
+            .problems()
+            .iter()
+            .all(|line| !line.contains("backcare.example")),
+        "{:#?}",
+        without.stdout
+    );
+    assert_eq!(without.problems().len(), expected.len() - 1);
+}
+
 /// Each warnings fixture: the article with the problem, and a clean page it links to.
 const WARNINGS: &[(&str, usize, &str)] = &[
     (
@@ -267,6 +341,132 @@ const WARNINGS: &[(&str, usize, &str)] = &[
         "mentions ibuprofen without a link to the medicines page; link it, e.g. [ibuprofen](pain-medicines.md)",
     ),
 ];
+
+#[test]
+fn skipped_files_and_removed_raw_html_are_warnings() {
+    let dir = copy_of_bundled_articles();
+    let articles = dir.path();
+    std::fs::write(articles.join("ice-packs.markdown"), "x").expect("written");
+    std::fs::write(articles.join("Heat.MD"), "x").expect("written");
+    std::fs::write(articles.join("notes.docx"), "x").expect("written");
+    std::fs::write(articles.join(".heat.md.swp"), "x").expect("written");
+    std::fs::create_dir(articles.join("old")).expect("dir");
+    std::fs::write(articles.join("old/a.md"), "x").expect("written");
+    let spasms = articles.join("back-spasms.md");
+    let mut text = std::fs::read_to_string(&spasms).expect("article");
+    let line = text.lines().count() + 2;
+    text.push_str("\n<iframe src=\"https://video.example/x\"></iframe>\n");
+    std::fs::write(&spasms, text).expect("written");
+
+    let run = check(articles.to_str().expect("utf-8"), &[]);
+    assert_eq!(run.code, Some(0), "warnings alone pass: {:#?}", run.stdout);
+    let dir = articles.display();
+    assert_eq!(
+        run.problems(),
+        [
+            format!(
+                "{dir}/Heat.MD: warning: the file \"Heat.MD\" is skipped: only files ending in .md (lowercase) are articles; rename it to heat.md"
+            ),
+            format!(
+                "{dir}/back-spasms.md:{line}:1: warning: raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+            ),
+            format!(
+                "{dir}/ice-packs.markdown: warning: the file \"ice-packs.markdown\" is skipped: only files ending in .md (lowercase) are articles; rename it to ice-packs.md"
+            ),
+            format!(
+                "{dir}/notes.docx: warning: the file \"notes.docx\" is skipped: only files ending in .md are articles; keep images and other files in the static folder"
+            ),
+            format!(
+                "{dir}/old: warning: the folder \"old\" is skipped: articles must be directly inside {dir}; move its .md files up one level"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = "+++\ntitle = \"Heat for back pain\"\nsummary = \"How heat eases tight back muscles, and how to use it safely at home.\"\ncategory = \"relief\"\nreviewed = 2026-12-01\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n\n[[sources]]\ntitle = \"NHS: Sciatica\"\nurl = \"http://www.nhs.uk/conditions/sciatica/\"\n+++\n\n## Using heat\n\nWrap it in a towel. See [heat](heat.md#using-heat).\n";
+    std::fs::write(dir.path().join("heat.md"), page).expect("written");
+    let articles = dir.path().to_str().expect("utf-8");
+    let run = check(articles, &[]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    assert_eq!(
+        run.problems(),
+        [format!(
+            "{articles}/heat.md:5: reviewed = 2026-12-01 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources"
+        )]
+    );
+
+    // On the review day itself the date is fine, and the http source is a warning.
+    let run: Run = run_backcare(&[
+        "check",
+        "--articles",
+        articles,
+        "--static",
+        "static",
+        "--today",
+        "2026-12-01",
+    ])
+    .into();
+    assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
+    assert_eq!(
+        run.problems()[..1],
+        [format!(
+            "{articles}/heat.md:11: warning: source 2 url \"http://www.nhs.uk/conditions/sciatica/\" is not https; check that https://www.nhs.uk/conditions/sciatica/ works and use it, so readers are not warned about an insecure page"
+        )]
+    );
+}
+
+#[test]
+fn run_from_the_wrong_folder_says_where_it_looked_and_how_to_fix_it() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .arg("check")
+        .current_dir(elsewhere.path())
+        .env_remove("BACKCARE_BASE_URL")
+        .output()
+        .expect("the binary runs");
+    let run = Run::from(output);
+    assert_eq!(run.code, Some(1));
+    // The child's working folder, as the system reports it (no symbolic links).
+    let here = elsewhere.path().canonicalize().expect("path");
+    assert_eq!(
+        run.problems()[0],
+        format!(
+            "articles: cannot read the articles directory: No such file or directory (os error 2); backcare looked for it in the current folder, {}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR",
+            here.display()
+        )
+    );
+}
+
+#[test]
+fn yaml_front_matter_and_a_capitalised_category_get_hints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("heat.md"),
+        "---\ntitle: Heat for back pain\nreviewed: 2026-01-31\n---\n\nBody.\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("ice.md"),
+        "+++\ntitle = \"Ice\"\nsummary = \"How cold eases a sore back after a strain, and how to use it.\"\ncategory = \"Relief\"\nreviewed = 2026-01-31\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n+++\n\nBody.\n",
+    )
+    .expect("written");
+    let articles = dir.path().to_str().expect("utf-8");
+    let run = check(articles, &[]);
+    assert_eq!(
+        run.problems(),
+        [
+            format!(
+                "{articles}/heat.md:1: this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. title = \"Heat for back pain\", reviewed = 2026-01-31"
+            ),
+            format!(
+                "{articles}/ice.md:4: unknown category \"Relief\", expected one of causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+            ),
+        ]
+    );
+}
 
 #[test]
 fn warnings_pass_but_strict_fails() {
@@ -336,6 +536,24 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
     let path = site.path().join("ice-packs.md");
     assert_eq!(created.code, Some(0), "{}", created.stderr);
     assert_eq!(created.stdout[0], format!("created {}", path.display()));
+    // The advice names a command that works from where `new` ran (the repository), even though
+    // this backcare is not on the PATH: the path to the program itself.
+    let advice = &created.stdout[1];
+    let command = advice
+        .split('`')
+        .nth(3)
+        .and_then(|check| check.strip_suffix(" check"))
+        .unwrap_or_else(|| panic!("no `... check` command in: {advice}"));
+    assert!(
+        advice.contains(&format!("`{command} serve --watch --drafts`")),
+        "{advice}"
+    );
+    let runs = std::process::Command::new(command)
+        .arg("--version")
+        .current_dir(repo_path(""))
+        .output()
+        .unwrap_or_else(|error| panic!("{command} does not run: {error}"));
+    assert!(runs.status.success(), "{command} --version");
     let text = std::fs::read_to_string(&path).expect("the page exists");
     assert!(
         text.contains("title = \"Ice packs for back pain\""),
@@ -343,6 +561,17 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
     );
     assert!(text.contains("category = \"relief\""), "{text}");
     assert!(text.contains("\ndraft = true\n"), "{text}");
+    // `new` dates the review today; the checks below run on the fixed TODAY, which may be earlier.
+    let today = backcare::authoring::today().to_string();
+    assert!(text.contains(&format!("\nreviewed = {today}\n")), "{text}");
+    std::fs::write(
+        &path,
+        text.replace(
+            &format!("reviewed = {today}"),
+            &format!("reviewed = {TODAY}"),
+        ),
+    )
+    .expect("written");
 
     // A draft is checked like any page, and the placeholders are errors.
     let rejected = check(articles, &[]);
@@ -381,7 +610,11 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
             backcare::content::front_matter::PLACEHOLDER_SOURCE_URL,
             "https://www.nhs.uk/conditions/back-pain/",
         )
-        .replace("draft = true\n", "");
+        .replace("draft = true\n", "")
+        .replace(
+            &format!("reviewed = {today}"),
+            &format!("reviewed = {TODAY}"),
+        );
     std::fs::write(&path, finished).expect("author saves");
     let accepted = check(articles, &["--strict"]);
     assert_eq!(accepted.code, Some(0), "{:#?}", accepted.stdout);

@@ -81,8 +81,18 @@ fn h1(body: &str) -> Vec<String> {
     select_texts(&html(body), "h1")
 }
 
+/// Every problem the banner lists, as `file:line: message`.
 fn banner_items(body: &str) -> Vec<String> {
     select_texts(&html(body), &format!("{BANNER} li"))
+}
+
+/// What the banner says the preview serves instead, one sentence per held-back part.
+fn banner_outcomes(body: &str) -> Vec<String> {
+    select_texts(&html(body), &format!("{BANNER} .author-problems-outcome"))
+}
+
+fn banner_text(body: &str) -> String {
+    select_texts(&html(body), BANNER).join(" ")
 }
 
 fn heat_file(articles: &TempArticles) -> PathBuf {
@@ -148,7 +158,7 @@ async fn new_and_deleted_articles_appear_and_disappear() {
 }
 
 #[tokio::test]
-async fn a_broken_edit_keeps_the_last_good_site_with_a_banner_until_it_is_fixed() {
+async fn an_article_broken_while_running_keeps_its_last_good_version_and_the_rest_stays_live() {
     let articles = TempArticles::new();
     articles
         .add("heat.md", ArticleText::new("Heat", "relief").render())
@@ -181,6 +191,17 @@ async fn a_broken_edit_keeps_the_last_good_site_with_a_banner_until_it_is_fixed(
             items[0].starts_with(&expected_place) && items[0].contains("relif"),
             "{path}: the banner names the file and line: {items:?}"
         );
+        assert_eq!(
+            banner_outcomes(&body),
+            [
+                format!(
+                    "{} still shows its last version without problems. Fix these, then save:",
+                    heat_file(&articles).display()
+                ),
+                "Every other page shows your latest save.".to_owned()
+            ],
+            "{path}: the banner says the article kept its last good version"
+        );
         if path == "/articles/heat" {
             assert_eq!(status, 200, "the last good page is still served");
             assert_eq!(
@@ -190,6 +211,16 @@ async fn a_broken_edit_keeps_the_last_good_site_with_a_banner_until_it_is_fixed(
             );
         }
     }
+
+    // While heat.md is broken, the other articles keep following the author's saves.
+    articles.add("ice.md", ArticleText::new("Ice, edited", "relief").render());
+    wait_for(
+        &app,
+        "/articles/ice",
+        "the other article's edit",
+        |_, body| h1(body) == ["Ice, edited"] && banner_items(body).len() == 1,
+    )
+    .await;
 
     articles.add(
         "heat.md",
@@ -210,34 +241,93 @@ async fn a_broken_edit_keeps_the_last_good_site_with_a_banner_until_it_is_fixed(
 }
 
 #[tokio::test]
-async fn a_site_started_broken_shows_the_banner_and_recovers_when_fixed() {
+async fn a_broken_draft_at_start_up_is_left_out_alone_and_both_recover_when_fixed() {
     let articles = TempArticles::new();
-    articles.add("heat.md", ArticleText::new("Heat", "relif").render());
+    articles
+        .add("heat.md", ArticleText::new("Heat", "relief").render())
+        .add("ice.md", ArticleText::new("Ice", "relief").render())
+        // What `new` leaves: a draft whose category is still to be chosen.
+        .add(
+            "draft.md",
+            ArticleText::new("New page", "relif").draft().render(),
+        );
     let static_files = TempStatic::copy_of_repository();
-    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+    let config = ServeConfig {
+        drafts: true,
+        ..watch_config(&articles, &static_files)
+    };
+    let app = spawn_app_with(config).await;
+    let draft_file = articles.path().join("draft.md");
 
-    let (status, body) = app.get_text("/").await;
-    assert_eq!(status, 200);
-    let items = banner_items(&body);
-    assert!(
-        items.len() == 1
-            && items[0].starts_with(&format!("{}:4: ", heat_file(&articles).display())),
-        "{items:?}"
-    );
-    assert_eq!(
-        app.get("/static/site.css").await.status(),
-        200,
-        "styles still load while the articles are broken"
-    );
+    for path in ["/articles/heat", "/articles/ice", "/topics/relief"] {
+        let (status, body) = app.get_text(path).await;
+        assert_eq!(status, 200, "{path}: the good articles are served");
+        assert_eq!(
+            banner_outcomes(&body),
+            [
+                format!(
+                    "{} is left out of the site (its page is not found) until you fix these, then save:",
+                    draft_file.display()
+                ),
+                "Every other page shows your latest save.".to_owned()
+            ],
+            "{path}"
+        );
+        let items = banner_items(&body);
+        assert!(
+            items.len() == 1 && items[0].starts_with(&format!("{}:4: ", draft_file.display())),
+            "{path}: {items:?}"
+        );
+    }
+    assert_eq!(app.get("/articles/draft").await.status(), 404);
 
-    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    // Now a good article breaks too: both are named, each with what happened to it.
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, broken", "relif").render(),
+    );
     wait_for(
         &app,
-        "/articles/heat",
-        "the fixed article",
-        |status, body| status == 200 && banner_items(body).is_empty(),
+        "/articles/ice",
+        "both files in the banner",
+        |_, body| banner_items(body).len() == 2,
     )
     .await;
+    let (_, body) = app.get_text("/articles/heat").await;
+    assert_eq!(h1(&body), ["Heat"], "heat.md keeps its last good version");
+    let text = banner_text(&body);
+    assert!(
+        text.contains(&format!(
+            "{} still shows its last version",
+            heat_file(&articles).display()
+        )) && text.contains(&format!("{} is left out of the site", draft_file.display())),
+        "{text}"
+    );
+
+    articles
+        .add(
+            "heat.md",
+            ArticleText::new("Heat, fixed", "relief").render(),
+        )
+        .add(
+            "draft.md",
+            ArticleText::new("New page", "relief").draft().render(),
+        );
+    wait_for(
+        &app,
+        "/articles/draft",
+        "the fixed draft",
+        |status, body| {
+            status == 200 && h1(body) == ["New page Draft"] && banner_items(body).is_empty()
+        },
+    )
+    .await;
+    let (_, body) = app.get_text("/articles/heat").await;
+    assert_eq!(h1(&body), ["Heat, fixed"]);
+    assert!(
+        banner_text(&body).is_empty(),
+        "banner gone once both are fixed"
+    );
 }
 
 #[tokio::test]
@@ -283,6 +373,90 @@ async fn without_watch_the_site_does_not_change_under_the_reader() {
         "public, max-age=300, must-revalidate"
     );
     assert_eq!(h1(&response.text().await.expect("text")), ["Heat"]);
+}
+
+/// Every `<script>` that would run: JSON-LD is data, never executed, so it does not count.
+fn running_scripts(body: &str) -> Vec<String> {
+    html(body)
+        .select(&crate::helpers::selector("script"))
+        .filter(|script| script.value().attr("type") != Some("application/ld+json"))
+        .map(|script| script.html())
+        .collect()
+}
+
+#[tokio::test]
+async fn with_watch_the_browser_reloads_itself_after_a_save() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let app = spawn_app_with(watch_config(&articles, &static_files)).await;
+
+    let response = app.get("/articles/heat").await;
+    let policy = header_text(&response, reqwest::header::CONTENT_SECURITY_POLICY);
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    let body = response.text().await.expect("text");
+    assert_eq!(
+        running_scripts(&body),
+        ["<script defer=\"\" src=\"/static/backcare-live-reload.js\"></script>"]
+    );
+    let script = app.get("/static/backcare-live-reload.js").await;
+    assert_eq!(script.status(), 200);
+    assert_eq!(
+        header_text(&script, reqwest::header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
+    let source = script.text().await.expect("script");
+    assert!(source.contains("/__backcare/live-reload"), "{source}");
+
+    let mut events = app.get("/__backcare/live-reload").await;
+    assert_eq!(events.status(), 200);
+    assert_eq!(
+        header_text(&events, reqwest::header::CONTENT_TYPE),
+        "text/event-stream"
+    );
+    let first = events.chunk().await.expect("stream").expect("a chunk");
+    assert_eq!(&first[..], b"retry: 1000\n\n");
+
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, saved", "relief").render(),
+    );
+    let started = Instant::now();
+    let chunk = tokio::time::timeout(PATIENCE, events.chunk())
+        .await
+        .expect("an event after the save")
+        .expect("stream")
+        .expect("a chunk");
+    let event = String::from_utf8_lossy(&chunk);
+    assert!(event.starts_with("event: reload\ndata: "), "{event}");
+    println!(
+        "live reload: the browser was told after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(h1(&app.get_text("/articles/heat").await.1), ["Heat, saved"]);
+}
+
+#[tokio::test]
+async fn without_watch_pages_carry_no_script_and_forbid_scripts() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let app = articles.spawn().await;
+    for path in [
+        "/",
+        "/articles/heat",
+        "/topics/relief",
+        "/symptom-checker",
+        "/nope",
+    ] {
+        let response = app.get(path).await;
+        let policy = header_text(&response, reqwest::header::CONTENT_SECURITY_POLICY);
+        assert!(policy.contains("script-src 'none'"), "{path}: {policy}");
+        let body = response.text().await.expect("text");
+        assert!(running_scripts(&body).is_empty(), "{path}: {body}");
+    }
+    for path in ["/static/backcare-live-reload.js", "/__backcare/live-reload"] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
 }
 
 /// Proves the command line wires `--watch` through: the real binary, a copy of the bundled articles.

@@ -738,6 +738,16 @@ impl RunningBinary {
 
 #[tokio::test]
 async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
+    finishes_the_request_in_flight_then_exits_0("TERM").await;
+}
+
+/// actix-web alone treats Ctrl-C as a forced shutdown; backcare makes it graceful, as README says.
+#[tokio::test]
+async fn ctrl_c_finishes_the_request_in_flight_then_exits_0() {
+    finishes_the_request_in_flight_then_exits_0("INT").await;
+}
+
+async fn finishes_the_request_in_flight_then_exits_0(signal: &str) {
     let server = RunningBinary::start(&[]).await;
     let http = reqwest::Client::new();
     let health = http
@@ -763,7 +773,7 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
         .expect("half sent");
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    server.signal("TERM");
+    server.signal(signal);
     tokio::time::sleep(Duration::from_millis(500)).await;
     // New connections are no longer accepted...
     let refused = tokio::time::timeout(
@@ -775,7 +785,7 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     .await;
     assert!(
         !matches!(refused, Ok(Ok(ref response)) if response.status().is_success()),
-        "a new request was served after SIGTERM"
+        "a new request was served after SIG{signal}"
     );
     // ...but the reader's answer still arrives.
     slow.write_all(second_half.as_bytes())
@@ -810,6 +820,11 @@ async fn sigint_with_watch_exits_0_promptly() {
         .await
         .expect("served");
     assert_eq!(response.status(), 200);
+    // An open tab holds the auto-reload stream open; it must not hold up the exit either.
+    let open_tab = reqwest::get(format!("http://{}/__backcare/live-reload", server.address))
+        .await
+        .expect("event stream");
+    assert_eq!(open_tab.status(), 200);
     let stopped_at = std::time::Instant::now();
     server.signal("INT");
     let (code, log) = server.exit().await;
@@ -818,6 +833,10 @@ async fn sigint_with_watch_exits_0_promptly() {
         stopped_at.elapsed() < Duration::from_secs(5),
         "the file watcher does not hold up the exit: {:?}",
         stopped_at.elapsed()
+    );
+    assert!(
+        !log.lines().any(|line| line.contains("request")),
+        "with --watch, request lines are logged at debug, leaving the terminal to reloads and problems: {log}"
     );
 }
 

@@ -1,0 +1,353 @@
+//! Where a link written in an article leads on this site, and whether something is there.
+//! `classify` reads a destination once (`x.md`, `/articles/x`, `x`, `/topics/c`, `/static/...`);
+//! `LinkTargets` checks each against the loaded articles, topics, tags, static files and fixed pages.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::front_matter::{Category, closest};
+use super::{Article, InternalLink};
+
+/// What a written link destination points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// An article: `x.md`, `/articles/x` or a relative `x`, with an optional `#section`.
+    Article {
+        slug: String,
+        fragment: Option<String>,
+    },
+    /// Another address on this site, resolved to an absolute path: `/topics/relief`, `/static/a.pdf`.
+    Site {
+        path: String,
+        fragment: Option<String>,
+    },
+    /// `#section` on the same page.
+    SamePage,
+    /// Another site, or `mailto:`.
+    External,
+}
+
+impl Destination {
+    /// The address the rendered page links to: absolute, so it works from any page and in a static build.
+    pub fn href(&self) -> Option<String> {
+        let with_fragment = |path: String, fragment: &Option<String>| match fragment {
+            Some(fragment) => format!("{path}#{fragment}"),
+            None => path,
+        };
+        match self {
+            Destination::Article { slug, fragment } => {
+                Some(with_fragment(format!("/articles/{slug}"), fragment))
+            }
+            Destination::Site { path, fragment } => Some(with_fragment(path.clone(), fragment)),
+            Destination::SamePage | Destination::External => None,
+        }
+    }
+}
+
+/// A link to a site address that is not an article, checked once every article is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLink {
+    /// As the author wrote it, for messages.
+    pub written: String,
+    pub path: String,
+    pub fragment: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A link to another site (or, if it starts with `--base-url`, to this one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    pub url: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Reads a Markdown link destination. Relative addresses resolve as a browser would from an
+/// article page (`/articles/<slug>`), so `heat-therapy` means `/articles/heat-therapy`.
+pub fn classify(dest: &str) -> Destination {
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '#', '?']));
+    if has_scheme || dest.starts_with("//") {
+        return Destination::External;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let fragment = fragment.filter(|f| !f.is_empty()).map(str::to_owned);
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    if path.is_empty() {
+        return Destination::SamePage;
+    }
+    if let Some(slug) = path.trim_start_matches("./").strip_suffix(".md") {
+        return Destination::Article {
+            slug: slug.to_owned(),
+            fragment,
+        };
+    }
+    let absolute = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        resolve_from_articles(path)
+    };
+    // `/articles/x/` is redirected to `/articles/x`, so it leads to the same page.
+    let trimmed = match absolute.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
+    };
+    match trimmed.strip_prefix("/articles/") {
+        Some(slug) if !slug.contains('/') => Destination::Article {
+            slug: slug.to_owned(),
+            fragment,
+        },
+        _ => Destination::Site {
+            path: trimmed.to_owned(),
+            fragment,
+        },
+    }
+}
+
+/// Resolves a relative path against `/articles/<this page>`, as a browser does.
+fn resolve_from_articles(relative: &str) -> String {
+    let mut segments = vec!["articles"];
+    for segment in relative.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    format!("/{}", segments.join("/"))
+}
+
+/// Addresses the site serves besides articles, topics, tags and static files.
+const FIXED_PATHS: &[&str] = &[
+    "/",
+    "/topics",
+    "/tags",
+    "/articles",
+    "/a-z",
+    "/search",
+    "/symptom-checker",
+    "/symptom-checker/how-it-works",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/robots.txt",
+];
+
+/// A form page has an id on every field; a message lists the first few.
+const ANCHORS_SHOWN: usize = 8;
+
+/// The ids a fixed page (such as the symptom checker) has, so `#anchor` links to it are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAnchors {
+    pub path: String,
+    pub ids: Vec<String>,
+}
+
+/// What a link may point at in one load.
+pub(super) struct LinkTargets<'a> {
+    pub dir: &'a Path,
+    pub by_slug: &'a HashMap<&'a str, &'a Article>,
+    pub draft_slugs: &'a [String],
+    pub broken_slugs: &'a [String],
+    pub tags: Vec<&'a str>,
+    pub static_dir: Option<&'a Path>,
+    pub page_anchors: &'a [PageAnchors],
+}
+
+impl LinkTargets<'_> {
+    /// What is wrong with a link to an article, if anything.
+    pub fn article_problem(&self, link: &InternalLink) -> Option<String> {
+        let written = &link.written;
+        match self.by_slug.get(link.slug.as_str()) {
+            // That file's own problems are already reported; links into it are checked once it loads.
+            None if self.broken_slugs.contains(&link.slug) => None,
+            None if self.draft_slugs.contains(&link.slug) => Some(format!(
+                "link to \"{written}\", which is a draft; publish it (remove draft = true) or remove the link"
+            )),
+            None => {
+                let create = self.dir.join(format!("{}.md", link.slug));
+                // Files with problems are articles too: suggest them as well.
+                let slugs = self
+                    .by_slug
+                    .keys()
+                    .copied()
+                    .chain(self.broken_slugs.iter().map(String::as_str));
+                Some(match closest(&link.slug, slugs) {
+                    Some(guess) => format!(
+                        "link to \"{written}\", but there is no article with that name; did you mean \"{guess}\"? If not, check the spelling or create {}",
+                        create.display()
+                    ),
+                    None => format!(
+                        "link to \"{written}\", but there is no article with that name; check the spelling or create {}",
+                        create.display()
+                    ),
+                })
+            }
+            Some(target) => link.fragment.as_ref().and_then(|fragment| {
+                (!target.has_section(fragment)).then(|| {
+                    format!(
+                        "link to \"{written}#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
+                        target.heading_ids.join(", ")
+                    )
+                })
+            }),
+        }
+    }
+
+    /// What is wrong with a link to a site address that is not an article, if anything.
+    pub fn site_problem(&self, link: &SiteLink) -> Option<String> {
+        let written = &link.written;
+        if let Some(topic) = link.path.strip_prefix("/topics/") {
+            if Category::from_slug(topic).is_some() {
+                return None;
+            }
+            let topics = Category::ALL.map(Category::slug);
+            let guess = did_you_mean(closest(topic, topics.into_iter()));
+            return Some(format!(
+                "link to \"{written}\", but there is no topic \"{topic}\"; the topics are {}{guess}",
+                topics.join(", ")
+            ));
+        }
+        if let Some(tag) = link.path.strip_prefix("/tags/") {
+            if self.tags.contains(&tag) {
+                return None;
+            }
+            let guess = did_you_mean(closest(tag, self.tags.iter().copied()));
+            return Some(format!(
+                "link to \"{written}\", but no published article has the tag \"{tag}\"{guess}; add the tag to an article or link to one of: {}",
+                self.tags.join(", ")
+            ));
+        }
+        if let Some(relative) = link.path.strip_prefix("/static/") {
+            let servable = !relative.is_empty()
+                && relative
+                    .split('/')
+                    .all(|part| !part.is_empty() && !part.starts_with('.'));
+            return match self.static_dir {
+                _ if !servable => Some(format!(
+                    "link to \"{written}\", but that is not a file the site can serve; use an address like /static/leaflets/exercises.pdf"
+                )),
+                Some(dir) if !dir.join(relative).is_file() => Some(format!(
+                    "link to \"{written}\", but there is no such file; put it at {} or fix the address",
+                    dir.join(relative).display()
+                )),
+                _ => None,
+            };
+        }
+        if !FIXED_PATHS.contains(&link.path.as_str()) {
+            let guess = did_you_mean(closest(&link.path, FIXED_PATHS.iter().copied()));
+            return Some(format!(
+                "link to \"{written}\", but the site has no page at \"{}\"{guess}; link to an article as other-article.md, or to a topic as /topics/relief",
+                link.path
+            ));
+        }
+        let fragment = link.fragment.as_ref()?;
+        let page = self
+            .page_anchors
+            .iter()
+            .find(|page| page.path == link.path)?;
+        (!page.ids.contains(fragment)).then(|| {
+            let guess = did_you_mean(closest(fragment, page.ids.iter().map(String::as_str)));
+            let mut shown: Vec<&str> = page
+                .ids
+                .iter()
+                .take(ANCHORS_SHOWN)
+                .map(String::as_str)
+                .collect();
+            let more = page.ids.len().saturating_sub(ANCHORS_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            shown.dedup();
+            format!(
+                "link to \"{written}\", but the page {} has no anchor \"{fragment}\"{guess}; its anchors include: {}{more}",
+                link.path,
+                shown.join(", ")
+            )
+        })
+    }
+}
+
+fn did_you_mean(guess: Option<&str>) -> String {
+    guess
+        .map(|guess| format!("; did you mean \"{guess}\"?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(slug: &str, fragment: Option<&str>) -> Destination {
+        Destination::Article {
+            slug: slug.to_owned(),
+            fragment: fragment.map(str::to_owned),
+        }
+    }
+
+    fn site(path: &str, fragment: Option<&str>) -> Destination {
+        Destination::Site {
+            path: path.to_owned(),
+            fragment: fragment.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn every_way_of_writing_an_article_link_is_an_article() {
+        for (dest, fragment) in [
+            ("heat.md", None),
+            ("./heat.md", None),
+            ("heat.md#using-heat", Some("using-heat")),
+            ("/articles/heat", None),
+            ("/articles/heat/", None),
+            ("/articles/heat#using-heat", Some("using-heat")),
+            ("heat", None),
+            ("./heat#using-heat", Some("using-heat")),
+            ("../articles/heat", None),
+        ] {
+            assert_eq!(classify(dest), article("heat", fragment), "{dest}");
+        }
+    }
+
+    #[test]
+    fn other_site_addresses_resolve_to_absolute_paths() {
+        assert_eq!(classify("/topics/relief"), site("/topics/relief", None));
+        assert_eq!(classify("../topics/relief"), site("/topics/relief", None));
+        assert_eq!(classify("/tags/heat?x=1"), site("/tags/heat", None));
+        assert_eq!(
+            classify("/symptom-checker#start"),
+            site("/symptom-checker", Some("start"))
+        );
+        assert_eq!(classify("/"), site("/", None));
+        assert_eq!(classify("#top"), Destination::SamePage);
+        for external in [
+            "https://nhs.uk/x",
+            "mailto:a@b.c",
+            "//cdn.example/x",
+            "tel:111",
+        ] {
+            assert_eq!(classify(external), Destination::External, "{external}");
+        }
+    }
+
+    #[test]
+    fn rendered_addresses_are_absolute() {
+        assert_eq!(
+            classify("heat#using").href().as_deref(),
+            Some("/articles/heat#using")
+        );
+        assert_eq!(
+            classify("../topics/relief").href().as_deref(),
+            Some("/topics/relief")
+        );
+        assert_eq!(classify("https://nhs.uk").href(), None);
+    }
+}

@@ -1,0 +1,159 @@
+//! `backcare build`: the written folder, served by a plain static file server (no backcare in
+//! front), must have no broken link, and its forms must post to `--app-url`.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::content_errors::run_backcare;
+use crate::helpers::{html, selector};
+
+const BASE_URL: &str = "https://backcare.example";
+const APP_URL: &str = "https://app.backcare.example";
+
+/// A static host as simple as they come: `/x` is the file `x`, else `x.html`, else 404.html.
+async fn serve_folder(root: PathBuf) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let root = root.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0; 8192];
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&request[..read]);
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let path = path.split(['?', '#']).next().unwrap_or("/");
+                let (status, body) = match find_file(&root, path) {
+                    Some(file) => ("200 OK", std::fs::read(file).unwrap_or_default()),
+                    None => (
+                        "404 Not Found",
+                        std::fs::read(root.join("404.html")).unwrap_or_default(),
+                    ),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+fn find_file(root: &Path, path: &str) -> Option<PathBuf> {
+    if path.split('/').any(|part| part == "..") {
+        return None;
+    }
+    let relative = path.trim_start_matches('/');
+    let candidates = if relative.is_empty() {
+        vec![root.join("index.html")]
+    } else {
+        vec![root.join(relative), root.join(format!("{relative}.html"))]
+    };
+    candidates.into_iter().find(|file| file.is_file())
+}
+
+/// Every address a page links to or loads, as a path on this site; other sites are left out.
+fn internal_links(body: &str) -> Vec<String> {
+    let document = html(body);
+    let mut links = Vec::new();
+    for (css, attribute) in [
+        ("a[href]", "href"),
+        ("link[href]", "href"),
+        ("img[src]", "src"),
+        ("script[src]", "src"),
+    ] {
+        for element in document.select(&selector(css)) {
+            let Some(value) = element.value().attr(attribute) else {
+                continue;
+            };
+            let value = value.strip_prefix(BASE_URL).unwrap_or(value);
+            if value.starts_with('/') && !value.starts_with("//") {
+                let path = value.split('#').next().unwrap_or(value);
+                links.push(if path.is_empty() { "/" } else { path }.to_owned());
+            }
+        }
+    }
+    links
+}
+
+#[tokio::test]
+async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let folder = out.path().to_str().expect("utf-8");
+    let run = run_backcare(&[
+        "build",
+        "--out",
+        folder,
+        "--base-url",
+        BASE_URL,
+        "--app-url",
+        APP_URL,
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.starts_with("built "), "{stdout}");
+    for file in [
+        "index.html",
+        "index.html.gz",
+        "index.html.br",
+        "articles/heat-therapy.html",
+        "topics.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "static/site.css",
+        "404.html",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file} is written");
+    }
+    assert!(
+        !out.path().join("healthz.html").exists(),
+        "the health check is the server's"
+    );
+
+    let host = serve_folder(out.path().to_path_buf()).await;
+    let client = reqwest::Client::new();
+    let mut queue = VecDeque::from(["/".to_owned()]);
+    let mut seen = BTreeSet::from(["/".to_owned()]);
+    let mut broken = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        let response = client
+            .get(format!("{host}{path}"))
+            .send()
+            .await
+            .expect("the host answers");
+        if response.status() != 200 {
+            broken.push(format!("{path}: {}", response.status()));
+            continue;
+        }
+        let body = response.text().await.unwrap_or_default();
+        if !body.trim_start().starts_with("<!doctype html>") {
+            continue;
+        }
+        for link in internal_links(&body) {
+            if seen.insert(link.clone()) {
+                queue.push_back(link);
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    assert!(seen.len() > 50, "crawled only {seen:?}");
+    println!("static build: crawled {} addresses, 0 broken", seen.len());
+
+    let checker = std::fs::read_to_string(out.path().join("symptom-checker.html")).expect("form");
+    assert!(
+        checker.contains(&format!("action=\"{APP_URL}/symptom-checker\"")),
+        "the checker posts to the app"
+    );
+}
