@@ -137,16 +137,17 @@ fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Points the forms (the symptom checker's) at the server, which answers them.
+/// Points the forms (the symptom checker's, the search box) and the links to search results at
+/// the server, which answers them: a static host has no search.
 fn with_form_actions(html: &[u8], app_url: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
     match app_url {
-        Some(app_url) => html
-            .replace(
-                " action=\"/",
-                &format!(" action=\"{}/", app_url.trim_end_matches('/')),
-            )
-            .into_bytes(),
+        Some(app_url) => {
+            let app_url = app_url.trim_end_matches('/');
+            html.replace(" action=\"/", &format!(" action=\"{app_url}/"))
+                .replace(" href=\"/search\"", &format!(" href=\"{app_url}/search\""))
+                .into_bytes()
+        }
         None => html.into_owned().into_bytes(),
     }
 }
@@ -191,5 +192,9 @@ mod tests {
             b"<form method=\"post\" action=\"https://app.example/symptom-checker\">"
         );
         assert_eq!(with_form_actions(html, None), html);
+        assert_eq!(
+            with_form_actions(b"<a href=\"/search\">", Some("https://app.example")),
+            b"<a href=\"https://app.example/search\">"
+        );
     }
 }

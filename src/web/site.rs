@@ -314,7 +314,11 @@ pub fn page_anchors() -> Vec<PageAnchors> {
     .into_iter()
     .filter_map(|(path, html)| {
         let html = html.ok()?;
-        let ids = html
+        // Only the page's own content: the header's search box is on every page.
+        let main = html
+            .split_once("<main")
+            .map_or(html.as_str(), |(_, main)| main);
+        let ids = main
             .split(" id=\"")
             .skip(1)
             .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned()))

@@ -10,7 +10,7 @@ use crate::content_errors::run_backcare;
 use crate::helpers::{bundled_library, repo_path};
 
 /// Review dates are checked against this day, so the tests do not change with the calendar.
-const TODAY: &str = "2026-11-25";
+const TODAY: &str = "2026-11-30";
 
 struct Run {
     code: Option<i32>,
@@ -308,7 +308,7 @@ const WARNINGS: &[(&str, usize, &str)] = &[
     (
         "overdue-review",
         5,
-        "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-11-25",
+        "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-11-30",
     ),
     (
         "short-summary",
