@@ -7,7 +7,6 @@ pub mod base_url;
 pub mod checker;
 pub mod compression;
 pub mod discussion;
-pub mod index_pages;
 pub mod indexes;
 pub mod live_events;
 pub mod metrics;
@@ -332,8 +331,7 @@ pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
     let page = site.page(request.path());
     let method = request.method();
     if page.is_none()
-        && let Some(location) =
-            index_pages::redirect_for(site, request.path(), request.query_string())
+        && let Some(location) = indexes::redirect_for(site, request.path(), request.query_string())
     {
         return permanent_redirect(site, &location);
     }

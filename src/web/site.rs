@@ -14,8 +14,7 @@ use super::base_url::BaseUrl;
 use super::checker::{self, FormPage, HowItWorksPage};
 use super::compression::{self, Encoding};
 use super::discussion::page::SplitPage;
-use super::index_pages::{TOPICS_PATH, TopicsPage};
-use super::indexes::{self, AToZPage, OpenSearchDescription, TagsPage};
+use super::indexes::{self, AToZPage, OpenSearchDescription, TOPICS_PATH, TagsPage, TopicsPage};
 use super::pages::{
     ArticleLink, ArticlePage, ErrorPage, FEATURED_ARTICLE, HomePage, Layout, TagPage, TopicPage,
     TopicView,
