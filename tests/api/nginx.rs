@@ -1,6 +1,7 @@
 //! `deploy/nginx.conf` in front of the real server: the requests actix-http would answer before
-//! the app runs (a malformed request line, an oversized head), with its header-less, body-less
-//! responses, are answered by nginx itself and never reach backcare. `#[ignore]`d, as it needs
+//! the app runs (a malformed request line, an oversized head, a head too slow to arrive), with
+//! its header-less, body-less responses, are answered or closed by nginx itself and never reach
+//! backcare. `#[ignore]`d, as it needs
 //! nginx; `.ci/run` installs nginx and runs it with `--ignored nginx`.
 
 use std::io::{Read, Write};
@@ -122,6 +123,13 @@ async fn nginx_answers_the_requests_actix_would_refuse_without_headers() {
     );
     let backcare = app.address.port();
 
+    // A head that never finishes: actix would answer 408 after 5 s, without headers; nginx
+    // closes the connection after its client_header_timeout (10 s), sending nothing.
+    let slow = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let answer = exchange(port, b"GET / HTTP/1.1\r\nHost: localhost\r\n");
+        (answer, started.elapsed())
+    });
     let (direct_malformed, direct_oversized, proxied, proxied_malformed, proxied_oversized) =
         tokio::task::spawn_blocking(move || {
             (
@@ -169,4 +177,10 @@ async fn nginx_answers_the_requests_actix_would_refuse_without_headers() {
             "server_tokens off: {answer}"
         );
     }
+    let (slow_answer, waited) = slow.await.unwrap();
+    assert_eq!(slow_answer, "", "nothing from actix reaches the client");
+    assert!(
+        (Duration::from_secs(9)..Duration::from_secs(14)).contains(&waited),
+        "closed after {waited:?}"
+    );
 }
