@@ -532,6 +532,101 @@ impl Storage {
         Ok(())
     }
 
+    /// Takes one request from the shared token bucket `bucket` (GCRA: the row holds when the
+    /// bucket is full again), or says how many milliseconds until there is room. One statement,
+    /// so instances racing on one bucket never both take its last request. PostgreSQL only.
+    pub async fn take_from_bucket(
+        &self,
+        bucket: &str,
+        interval_ms: i64,
+        burst: i64,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let allowed = sqlx::query(
+            "INSERT INTO rate_limits (bucket, refilled_at_ms) VALUES ($1, $2 + $3) \
+             ON CONFLICT (bucket) DO UPDATE \
+             SET refilled_at_ms = GREATEST(rate_limits.refilled_at_ms, $2) + $3 \
+             WHERE GREATEST(rate_limits.refilled_at_ms, $2) + $3 - $2 <= $4 \
+             RETURNING refilled_at_ms",
+        )
+        .bind(bucket)
+        .bind(now_ms)
+        .bind(interval_ms)
+        .bind(burst * interval_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        if allowed.is_some() {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT refilled_at_ms FROM rate_limits WHERE bucket = $1")
+            .bind(bucket)
+            .fetch_optional(&self.pool)
+            .await?;
+        let refilled_at: i64 = match row {
+            Some(row) => row.try_get("refilled_at_ms")?,
+            None => now_ms,
+        };
+        Ok(Some(
+            refilled_at + interval_ms - burst * interval_ms - now_ms,
+        ))
+    }
+
+    /// Records a wrong password for `pair` (a keyed hash of name and client). PostgreSQL only.
+    pub async fn record_sign_in_failure(&self, pair: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sign_in_failures (pair, failed_at_ms) VALUES ($1, $2)")
+            .bind(pair)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// When the `max`-th newest failure of `pair` after `since_ms` happened, if there were
+    /// that many: the pair is locked until it leaves the window. PostgreSQL only.
+    pub async fn sign_in_lock_started(
+        &self,
+        pair: &str,
+        since_ms: i64,
+        max: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT failed_at_ms FROM sign_in_failures WHERE pair = $1 AND failed_at_ms > $2 \
+             ORDER BY failed_at_ms DESC LIMIT 1 OFFSET $3",
+        )
+        .bind(pair)
+        .bind(since_ms)
+        .bind(max - 1)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| row.try_get("failed_at_ms")).transpose()?)
+    }
+
+    pub async fn clear_sign_in_failures(&self, pair: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE pair = $1")
+            .bind(pair)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes buckets that are full again and failures older than `failures_since_ms`: they
+    /// no longer limit anyone, so they are not kept. PostgreSQL only.
+    pub async fn forget_expired_limits(
+        &self,
+        now_ms: i64,
+        failures_since_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM rate_limits WHERE refilled_at_ms <= $1")
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at_ms <= $1")
+            .bind(failures_since_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Closes every connection; pending writes have all been committed by then.
     pub async fn close(&self) {
         self.pool.close().await;

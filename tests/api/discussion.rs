@@ -397,6 +397,7 @@ on_both_databases!(
     red_flag_words_tell_the_poster_not_to_wait,
     moderator_sign_in_wrong_password_and_sign_out,
     sign_in_is_locked_per_name_and_client_never_per_name,
+    instances_sharing_postgresql_enforce_one_limit,
     moderation_needs_a_session_and_its_token,
     an_unused_session_ends_and_the_queue_says_since_when_and_how_many,
     a_restart_keeps_every_post,
@@ -1330,6 +1331,90 @@ async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+}
+
+/// Two instances on one database. With PostgreSQL they count posts and wrong passwords
+/// together, and the database holds only keyed hashes of clients; with SQLite (one instance per
+/// file) each instance counts in its own memory.
+async fn instances_sharing_postgresql_enforce_one_limit(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let shared = db.postgres.is_some();
+    let config = DiscussionConfig {
+        secret: Some(b"one secret for every instance".to_vec()),
+        post_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        login_failures_per_name: 4,
+        ..db.config()
+    };
+    let mut first = spawn_with(config.clone()).await;
+    let mut second = spawn_with(config).await;
+
+    first
+        .post_ok(ARTICLE, "Jo", "First post, through the first instance.")
+        .await;
+    second
+        .post_ok(ARTICLE, "Jo", "Second post, through the second instance.")
+        .await;
+    let response = first
+        .post(ARTICLE, "Jo", "Third post, one more than the two allowed.")
+        .await;
+    if shared {
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 2);
+    } else {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 3);
+    }
+
+    for instance in [&mut first, &mut second] {
+        for _ in 0..2 {
+            let response = instance.login(MODERATOR, "a wrong password").await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+    let response = second.login(MODERATOR, PASSWORD).await;
+    if shared {
+        // Four failures in all, two on each instance: the client is locked out of the name.
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((14 * 60..=15 * 60).contains(&wait), "{wait}");
+        assert!(response.headers().get(SET_COOKIE).is_none());
+
+        // Clients appear in the database only as keyed hashes, never as addresses.
+        let mut connection = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        let buckets: Vec<String> = sqlx::query_scalar("SELECT bucket FROM rate_limits")
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+        let pairs: Vec<String> = sqlx::query_scalar("SELECT pair FROM sign_in_failures")
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+        assert!(
+            !buckets.is_empty() && pairs.len() == 4,
+            "{buckets:?} {pairs:?}"
+        );
+        for key in buckets.iter().chain(&pairs) {
+            assert!(
+                key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{key}"
+            );
+        }
+    } else {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
 }
 
 async fn an_unused_session_ends_and_the_queue_says_since_when_and_how_many(db: &TestDb) {

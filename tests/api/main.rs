@@ -11,6 +11,7 @@ mod discussion;
 mod helpers;
 mod index_pages;
 mod live_reload;
+mod nginx;
 mod pages;
 mod production;
 mod request_bodies;

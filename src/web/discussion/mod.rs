@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod form;
+pub mod limits;
 pub mod moderate;
 pub mod page;
 pub mod views;
@@ -22,7 +23,7 @@ use time::OffsetDateTime;
 
 use self::csrf::Csrf;
 use self::form::{Form, read_body};
-use self::moderate::SignInFailures;
+use self::limits::Limits;
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{
     DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, form_fields,
@@ -37,7 +38,7 @@ use crate::discussion::store::Added;
 use crate::discussion::{
     Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, StoredPost, red_flags, thread,
 };
-use crate::rate_limit::{Decision, RateLimit, RateLimiter};
+use crate::rate_limit::{Decision, RateLimit};
 
 /// Everything `serve --comments moderated` needs to know.
 #[derive(Debug, Clone)]
@@ -104,9 +105,8 @@ pub fn read_secret(file: Option<&Path>, env: Option<String>) -> std::io::Result<
 pub struct Discussion {
     pub storage: Storage,
     csrf: Csrf,
-    post_limiter: RateLimiter,
-    login_limiter: RateLimiter,
-    name_failures: SignInFailures,
+    /// Posts and sign-ins per client: in memory with SQLite, in the database with PostgreSQL.
+    limits: Limits,
     pages: PageCache,
     session_idle: time::Duration,
 }
@@ -124,12 +124,18 @@ impl Discussion {
     pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
         let storage = Storage::connect(&config.database_url).await?;
         spawn_daily_purge(storage.clone(), config.retention);
+        let secret = config.secret.clone().unwrap_or_else(random_key);
+        let limits = Limits::new(
+            &storage,
+            &secret,
+            config.post_limit,
+            config.login_limit,
+            config.login_failures_per_name,
+        );
         Ok(Discussion {
             storage,
-            csrf: Csrf::new(config.secret.clone().unwrap_or_else(random_key)),
-            post_limiter: RateLimiter::new(config.post_limit),
-            login_limiter: RateLimiter::new(config.login_limit),
-            name_failures: SignInFailures::new(config.login_failures_per_name),
+            csrf: Csrf::new(secret),
+            limits,
             pages: PageCache::new(config.page_ttl),
             session_idle: config.session_idle,
         })
@@ -550,10 +556,18 @@ async fn submit(
             return unavailable();
         }
     }
-    if let Some(client) = state.client_ip(&request)
-        && let Decision::Limited { retry_after: wait } =
-            discussion.post_limiter.check(client, Instant::now())
-    {
+    let decision = match state.client_ip(&request) {
+        Some(client) => discussion.limits.check_post(client).await,
+        None => Ok(Decision::Allowed),
+    };
+    let decision = match decision {
+        Ok(decision) => decision,
+        Err(error) => {
+            tracing::error!(%error, slug, "could not check the post rate limit");
+            return unavailable();
+        }
+    };
+    if let Decision::Limited { retry_after: wait } = decision {
         let problem = format!(
             "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
             minutes(wait)

@@ -361,21 +361,28 @@ async fn login(
     };
     // Every attempt costs the client a token, so a failing client is slowed down.
     let client = state.client_ip(&request);
-    if let Some(client) = client
-        && let Decision::Limited { retry_after: wait } =
-            discussion.login_limiter.check(client, Instant::now())
-    {
-        crate::web::metrics::record_rate_limited("sign_in");
-        return limited(wait);
-    }
+    let decision = match client {
+        Some(client) => discussion.limits.check_sign_in(client).await,
+        None => Ok(Decision::Allowed),
+    };
     // Only this client's own failures for this name lock it out: a stranger guessing the
     // moderator's password from elsewhere never stops the right password from working.
-    if let Some(wait) = discussion
-        .name_failures
-        .blocked(&name, client, Instant::now())
-    {
-        crate::web::metrics::record_rate_limited("sign_in");
-        return limited(wait);
+    let blocked = match decision {
+        Ok(Decision::Limited { retry_after: wait }) => Ok(Some(wait)),
+        Ok(Decision::Allowed) => discussion.limits.sign_in_blocked(&name, client).await,
+        Err(error) => Err(error),
+    };
+    match blocked {
+        Ok(Some(wait)) => {
+            crate::web::metrics::record_rate_limited("sign_in");
+            return limited(wait);
+        }
+        Ok(None) => {}
+        // The limits are part of the defence: without them, no sign-in.
+        Err(error) => {
+            tracing::error!(%error, "could not check the sign-in limits");
+            return unavailable(site);
+        }
     }
     if name.is_empty() || password.is_empty() {
         return login_page(
@@ -402,9 +409,13 @@ async fn login(
     .await
     .unwrap_or(false);
     if !matches {
-        discussion
-            .name_failures
-            .record(&name, client, Instant::now());
+        if let Err(error) = discussion
+            .limits
+            .record_sign_in_failure(&name, client)
+            .await
+        {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
         ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
         // Security telemetry, documented in the README: the name typed and the client address,
         // never the password.
@@ -423,7 +434,13 @@ async fn login(
             None,
         );
     }
-    discussion.name_failures.clear(&name, client);
+    if let Err(error) = discussion
+        .limits
+        .clear_sign_in_failures(&name, client)
+        .await
+    {
+        tracing::warn!(%error, "could not clear the failed sign-ins of a moderator");
+    }
     let token = new_session_token();
     if let Err(error) = discussion
         .storage
