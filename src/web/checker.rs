@@ -9,7 +9,7 @@ use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::pages::{ArticleLink, Layout, SignList, emergency_box};
+use super::pages::{ArticleLink, ErrorLink, Layout, SignList, emergency_box};
 use super::site::{HTML, NO_STORE, Site, SiteSettings};
 use super::{AppState, error_response};
 use crate::content::Library;
@@ -116,11 +116,6 @@ impl QuestionView {
             emergency_screen: question == Question::Warning,
         }
     }
-}
-
-pub struct ErrorLink {
-    pub target_id: String,
-    pub message: String,
 }
 
 /// Every posted answer to the questions not on this page, so the next page keeps them. They

@@ -334,3 +334,10 @@ pub fn emergency_box() -> Vec<SignList> {
         })
         .collect()
 }
+
+/// One line of a GOV.UK error summary (`templates/error_summary.html`): the message, linking to
+/// the field it is about.
+pub struct ErrorLink {
+    pub target_id: String,
+    pub message: String,
+}

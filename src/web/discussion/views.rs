@@ -64,10 +64,7 @@ impl From<ThreadPost> for PostView {
     }
 }
 
-pub struct ErrorLink {
-    pub target_id: String,
-    pub message: String,
-}
+pub use crate::web::pages::ErrorLink;
 
 /// One input of the post form with what the reader typed and its error, if any.
 pub struct InputView {
