@@ -11,7 +11,7 @@ use crate::content::front_matter::is_valid_slug;
 use crate::discussion::DEFAULT_DATABASE_URL;
 use crate::rate_limit::RateLimit;
 use crate::web::BaseUrl;
-use crate::web::about::{ContactEmail, DEFAULT_CONTACT_EMAIL};
+use crate::web::pages::about::{ContactEmail, DEFAULT_CONTACT_EMAIL};
 
 /// backcare: a fast, accessible website about back cramps and back pain.
 #[derive(Debug, Parser)]

@@ -9,11 +9,11 @@ use backcare::cli::{
 };
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
+use backcare::discussion::{DiscussionConfig, read_secret};
 use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
 use backcare::web::BaseUrl;
-use backcare::web::discussion::{DiscussionConfig, read_secret};
 
 #[actix_web::main]
 async fn main() -> ExitCode {

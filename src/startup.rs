@@ -9,13 +9,14 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 
 use crate::content::{Library, LoadErrors, LoadOptions};
+use crate::discussion::DiscussionConfig;
 use crate::discussion::StoreError;
 use crate::live_reload::{self, AuthorProblems, LiveReload};
 use crate::rate_limit::RateLimit;
-use crate::web::about::ContactEmail;
 use crate::web::assets::Assets;
-use crate::web::discussion::{Discussion, DiscussionConfig};
+use crate::web::discussion::Discussion;
 use crate::web::live_events::LiveEvents;
+use crate::web::pages::about::ContactEmail;
 use crate::web::site::RenderError;
 use crate::web::{
     self, AppState, BaseUrl, Generation, Precompress, Protection, Site, SiteSettings,
@@ -55,8 +56,8 @@ pub struct ServeConfig {
 }
 
 /// What the server allows any one client, and how it stops. Documented in README.md under
-/// "Running in production"; the form body limit is `checker::MAX_BODY_BYTES`, its time limit
-/// `checker::BODY_TIMEOUT`. actix-http itself refuses a request head over 128 KiB or with more
+/// "Running in production"; the form body limit is `form::MAX_ANSWERS_BYTES`, its time limit
+/// `form::BODY_TIMEOUT`. actix-http itself refuses a request head over 128 KiB or with more
 /// than 96 headers (431), which no setting changes.
 pub mod limits {
     use std::time::Duration;

@@ -12,7 +12,11 @@ use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::web::BaseUrl;
 use crate::web::assets::Assets;
 use crate::web::compression;
-use crate::web::site::{HEALTH_PATH, Page, RenderError, Site, SiteSettings};
+use crate::web::error::PageError;
+use crate::web::pages::errors::ErrorPage;
+use crate::web::paths::HEALTH_PATH;
+use crate::web::representation::Page;
+use crate::web::site::{RenderError, Site, SiteSettings};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -112,9 +116,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             )?;
         }
     }
+    let not_found = ErrorPage::render_for(&PageError::NotFound, &site.settings)
+        .map_err(|source| RenderError::new("404.html", source))?;
     write(
         &options.out.join("404.html"),
-        site.not_found.body(),
+        not_found.as_bytes(),
         &mut report,
     )?;
     Ok(report)

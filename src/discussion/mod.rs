@@ -3,6 +3,7 @@
 //! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
 
 pub mod commands;
+pub mod config;
 pub mod hygiene;
 pub mod moderators;
 pub mod post;
@@ -12,12 +13,13 @@ pub mod store;
 
 use time::OffsetDateTime;
 
+pub use config::{DiscussionConfig, read_secret};
 pub use post::{Field, NewPost, PostError, RawPost};
 pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
 pub use render::{EarlierPosters, Paragraph, Segment, render_text};
 pub use store::{
-    ApprovedPost, DEFAULT_DATABASE_URL, Decision, Moderated, PendingPost, Purged, Status, Storage,
-    StoreError, StoredPost,
+    ApprovedPost, DEFAULT_DATABASE_URL, Moderated, Moderation, PendingPost, Purged, Status,
+    Storage, StoreError, StoredPost,
 };
 
 /// How long rejected posts and email addresses are kept by default (`--comments-retention`).

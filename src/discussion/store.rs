@@ -74,7 +74,7 @@ impl Status {
 
 /// What a moderator decided about a pending post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub enum Moderation {
     Approve,
     Reject,
     /// Take down a post that was approved: it keeps its number, its text is no longer shown.
@@ -298,14 +298,14 @@ impl Storage {
     pub async fn moderate(
         &self,
         id: i64,
-        decision: Decision,
+        decision: Moderation,
         moderator: &str,
         now: OffsetDateTime,
     ) -> Result<Option<Moderated>, StoreError> {
         let status = match decision {
-            Decision::Approve => Status::Approved,
-            Decision::Reject => Status::Rejected,
-            Decision::Remove => return self.remove(id, moderator, now).await,
+            Moderation::Approve => Status::Approved,
+            Moderation::Reject => Status::Rejected,
+            Moderation::Remove => return self.remove(id, moderator, now).await,
         };
         let mut transaction = self.pool.begin().await?;
         // A write first, so SQLite takes its write lock at once and two moderators never
@@ -324,7 +324,7 @@ impl Storage {
             return Ok(None);
         };
         let article_slug: String = row.try_get("article_slug")?;
-        let number = if decision == Decision::Approve {
+        let number = if decision == Moderation::Approve {
             let row = sqlx::query(
                 "INSERT INTO article_counters (article_slug, last_number) VALUES ($1, 1) \
                  ON CONFLICT (article_slug) \

@@ -112,6 +112,9 @@ async fn events(request: HttpRequest) -> HttpResponse {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/event-stream"),
         ))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(super::representation::NO_STORE),
+        ))
         .streaming(stream)
 }

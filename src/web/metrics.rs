@@ -45,11 +45,11 @@ pub fn install() -> Option<PrometheusHandle> {
 
 /// What a request was for, as a label with a handful of values (never the path itself).
 pub fn route_kind(path: &str) -> &'static str {
-    if path == super::site::HEALTH_PATH {
+    if path == super::paths::HEALTH_PATH {
         "health"
     } else if path.starts_with("/static/") {
         "static"
-    } else if path.starts_with(super::checker::PATH) {
+    } else if path.starts_with(super::paths::CHECKER_PATH) {
         "checker"
     } else if path.starts_with("/moderate") {
         "moderate"

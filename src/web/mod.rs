@@ -1,22 +1,25 @@
 //! HTTP: routes, thin handlers, request logging and error pages.
-//! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and nothing more.
+//! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and
+//! nothing more. A request flows: `routes` → an extractor (`extract`) → a handler in `pages/` or
+//! `discussion/` → `Result<HttpResponse, PageError>` (`error`) → the middleware in `app`.
 
-pub mod about;
 pub mod assets;
 pub mod base_url;
-pub mod checker;
 pub mod compression;
 pub mod discussion;
-pub mod indexes;
+pub mod error;
+pub mod extract;
+pub mod form;
 pub mod live_events;
 pub mod metrics;
 pub mod pages;
+pub mod paths;
 pub mod proxy;
-pub mod search;
+pub mod redirects;
+pub mod representation;
 pub mod security_headers;
 pub mod site;
 pub mod structured_data;
-pub mod syndication;
 pub mod unread_body;
 
 use std::net::IpAddr;
@@ -26,16 +29,21 @@ use std::time::Instant;
 use arc_swap::{ArcSwap, Guard};
 
 use actix_web::body::{BoxBody, EitherBody};
-use actix_web::dev::{Service, ServiceResponse};
+use actix_web::dev::{RequestHead, Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 pub use base_url::BaseUrl;
 pub use compression::Precompress;
+pub use discussion::see_other;
 pub use proxy::TrustedProxies;
-pub use site::{Page, Site, SiteSettings};
+pub use representation::Page;
+pub use site::{Site, SiteSettings};
+
+use error::PageError;
+use extract::Current;
+use pages::{checker, search};
 
 use crate::content::Library;
 use crate::rate_limit::{Decision, RateLimit, RateLimiter};
@@ -73,6 +81,16 @@ impl Protection {
             hsts_preload: false,
             checker_limiter: checker_limit.map(RateLimiter::new),
         }
+    }
+
+    /// Whether the browser talks to us over https (directly, or through a trusted proxy).
+    pub fn is_https(&self, request: &RequestHead) -> bool {
+        self.https
+            || (!self.trusted_proxies.is_empty()
+                && self.trusted_proxies.forwarded_https(
+                    request.peer_addr.map(|address| address.ip()),
+                    &request.headers,
+                ))
     }
 }
 
@@ -202,7 +220,7 @@ fn compress_generation(generation: &Generation, keep_going: impl Fn() -> bool) {
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
-            web::resource(checker::PATH)
+            web::resource(paths::CHECKER_PATH)
                 .route(web::get().to(serve_page))
                 .route(web::head().to(serve_page))
                 .route(web::post().to(checker::submit))
@@ -215,7 +233,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .default_service(web::to(search::method_not_allowed)),
         )
         .service(
-            web::resource(checker::CHANGE_PATH)
+            web::resource(paths::CHECKER_CHANGE_PATH)
                 .route(web::post().to(checker::change))
                 .default_service(web::to(checker::method_not_allowed)),
         )
@@ -243,7 +261,10 @@ pub fn app(
     let live_reload = state.live_events.is_some();
     App::new()
         .app_data(web::Data::new(state))
-        .wrap(ErrorHandlers::new().handler(StatusCode::INTERNAL_SERVER_ERROR, replace_server_error))
+        .wrap_fn(|request, service| {
+            let response = service.call(request);
+            async move { Ok(error::render_error_pages(response.await?)) }
+        })
         .wrap_fn(|request, service| {
             let started = Instant::now();
             let response = service.call(request);
@@ -254,12 +275,7 @@ pub fn app(
             }
         })
         .wrap_fn(move |request, service| {
-            let https = protection.https
-                || (!protection.trusted_proxies.is_empty()
-                    && protection.trusted_proxies.forwarded_https(
-                        request.peer_addr().map(|address| address.ip()),
-                        request.headers(),
-                    ));
+            let https = protection.is_https(request.head());
             let preload = protection.hsts_preload;
             let response = service.call(request);
             async move {
@@ -311,40 +327,32 @@ fn log_request<B>(response: &ServiceResponse<B>, started: Instant) {
     let live_preview = request
         .app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.current().site.settings.live_preview);
-    if path == site::HEALTH_PATH || live_preview {
+    if path == paths::HEALTH_PATH || live_preview {
         tracing::debug!(method, path, status, latency_us, "request");
     } else {
         tracing::info!(method, path, status, latency_us, "request");
     }
 }
 
-fn state(request: &HttpRequest) -> &AppState {
-    request
-        .app_data::<web::Data<AppState>>()
-        .expect("AppState is registered in app()")
-}
-
 /// GET and HEAD for every pre-rendered page and static file; a 404 page for anything else.
-pub(crate) async fn serve_page(request: HttpRequest) -> HttpResponse {
-    let generation = state(&request).current();
+pub(crate) async fn serve_page(
+    request: HttpRequest,
+    generation: Current,
+) -> Result<HttpResponse, PageError> {
     let site = &generation.site;
     let page = site.page(request.path());
-    let method = request.method();
     if page.is_none()
-        && let Some(location) = indexes::redirect_for(site, request.path(), request.query_string())
+        && let Some(location) =
+            redirects::redirect_for(site, request.path(), request.query_string())
     {
-        return permanent_redirect(site, &location);
+        return Ok(permanent_redirect(site, &location));
     }
+    let page = page.ok_or(PageError::NotFound)?;
+    let method = request.method();
     if method != Method::GET && method != Method::HEAD {
-        return match page {
-            Some(_) => method_not_allowed(site, "GET, HEAD"),
-            None => error_response(StatusCode::NOT_FOUND, &site.not_found),
-        };
+        return Err(PageError::MethodNotAllowed("GET, HEAD"));
     }
-    match page {
-        Some(page) => send_page(&request, page),
-        None => error_response(StatusCode::NOT_FOUND, &site.not_found),
-    }
+    Ok(representation::send_page(&request, page))
 }
 
 /// 308 keeps the method, so a form posted to an old address still arrives; cached like a page.
@@ -358,117 +366,4 @@ fn permanent_redirect(site: &Site, location: &str) -> HttpResponse {
         headers.insert(header::CACHE_CONTROL, cache);
     }
     response
-}
-
-const VARY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");
-
-/// A 200 with caching headers in the best encoding the client accepts, or a 304 when the client
-/// already holds these bytes. Every header value is ready-made: nothing is parsed or allocated.
-pub(crate) fn send_page(request: &HttpRequest, page: &Page) -> HttpResponse {
-    let content = &page.content;
-    let (encoding, variant) = content.negotiate(request.headers().get(header::ACCEPT_ENCODING));
-    let not_modified = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|value| etag_matches(value, &variant.etag));
-    let mut response = if not_modified {
-        HttpResponse::new(StatusCode::NOT_MODIFIED)
-    } else {
-        HttpResponse::with_body(StatusCode::OK, variant.body.clone()).map_into_boxed_body()
-    };
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, variant.etag.clone());
-    headers.insert(header::CACHE_CONTROL, page.cache_control.clone());
-    if content.compressible {
-        headers.insert(header::VARY, VARY_ENCODING);
-    }
-    if !not_modified {
-        headers.insert(header::CONTENT_TYPE, content.content_type.clone());
-        if let Some(value) = encoding.header_value() {
-            headers.insert(header::CONTENT_ENCODING, value);
-        }
-    }
-    response
-}
-
-/// `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
-fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
-    let Ok(list) = if_none_match.to_str() else {
-        return false;
-    };
-    let etag = etag.as_bytes();
-    list.split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag)
-}
-
-const NO_STORE: HeaderValue = HeaderValue::from_static(site::NO_STORE);
-
-/// A pre-rendered error page with its status; error pages are never cached.
-pub fn error_response(status: StatusCode, page: &Page) -> HttpResponse {
-    let mut response = HttpResponse::with_body(status, page.body().clone()).map_into_boxed_body();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, page.content.content_type.clone());
-    headers.insert(header::CACHE_CONTROL, NO_STORE);
-    response
-}
-
-/// The 405 page, with the `Allow` header listing what this path does accept.
-pub fn method_not_allowed(site: &Site, allow: &'static str) -> HttpResponse {
-    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &site.method_not_allowed);
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    response
-}
-
-/// Tells a rate-limited client how many whole seconds to wait, at least one.
-pub(crate) fn retry_after(response: &mut HttpResponse, wait: std::time::Duration) {
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(wait.as_secs().max(1)),
-    );
-}
-
-/// Whatever failed, the reader sees the plain 500 page; the cause goes to the log, never to the page.
-fn replace_server_error<B>(
-    response: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if let Some(error) = response.response().error() {
-        tracing::error!(path = response.request().path(), %error, "server error");
-    }
-    let (request, _) = response.into_parts();
-    let body = request
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.current().site.server_error.body().clone())
-        .unwrap_or_else(|| {
-            bytes::Bytes::from_static(
-                b"<!doctype html><title>Server error</title><h1>Sorry, something went wrong</h1>",
-            )
-        });
-    let response = HttpResponse::InternalServerError()
-        .content_type(site::HTML)
-        .insert_header((header::CACHE_CONTROL, site::NO_STORE))
-        .body(body);
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(request, response).map_into_right_body(),
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
-        let etag = HeaderValue::from_static("\"abc-1\"");
-        let matches = |value: &'static str| etag_matches(&HeaderValue::from_static(value), &etag);
-        assert!(matches("\"abc-1\""));
-        assert!(matches("W/\"abc-1\""));
-        assert!(matches("\"x\", \"abc-1\""));
-        assert!(matches("*"));
-        assert!(!matches("\"abc-1-gzip\""));
-        assert!(!matches("abc-1"));
-        assert!(!matches(""));
-    }
 }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use backcare::discussion::DiscussionConfig;
 use backcare::discussion::{Storage, commands};
 use backcare::rate_limit::RateLimit;
 use backcare::startup::ServeConfig;
-use backcare::web::discussion::DiscussionConfig;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, COOKIE, ETAG, LOCATION, SET_COOKIE};
 use sqlx::Connection;
@@ -1738,7 +1738,7 @@ async fn purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it(
     storage
         .moderate(
             old_rejected,
-            backcare::discussion::Decision::Reject,
+            backcare::discussion::Moderation::Reject,
             MODERATOR,
             now,
         )
@@ -1749,7 +1749,7 @@ async fn purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it(
     storage
         .moderate(
             recent_rejected,
-            backcare::discussion::Decision::Reject,
+            backcare::discussion::Moderation::Reject,
             MODERATOR,
             now,
         )
@@ -1805,7 +1805,7 @@ async fn purge_deletes_old_rejected_posts_and_old_emails_and_the_server_runs_it(
     storage
         .moderate(
             ancient,
-            backcare::discussion::Decision::Reject,
+            backcare::discussion::Moderation::Reject,
             MODERATOR,
             now,
         )

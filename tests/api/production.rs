@@ -600,7 +600,7 @@ async fn bodies_over_16_kib_get_413_before_they_are_read() {
 #[tokio::test]
 async fn a_form_body_that_never_finishes_gets_408() {
     let app = crate::helpers::spawn_app().await;
-    // Declares 100 bytes and sends 10: after checker::BODY_TIMEOUT the server gives up.
+    // Declares 100 bytes and sends 10: after form::BODY_TIMEOUT the server gives up.
     let request = format!(
         "POST /symptom-checker HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM_CONTENT_TYPE}\r\n\
          Content-Length: 100\r\n\r\nlocation=l"
@@ -611,7 +611,7 @@ async fn a_form_body_that_never_finishes_gets_408() {
     stream.write_all(request.as_bytes()).await.expect("sent");
     let mut response = Vec::new();
     let read = tokio::time::timeout(
-        backcare::web::checker::BODY_TIMEOUT + Duration::from_secs(10),
+        backcare::web::form::BODY_TIMEOUT + Duration::from_secs(10),
         stream.read_to_end(&mut response),
     )
     .await;
@@ -898,7 +898,7 @@ async fn metrics_are_served_only_on_their_own_address() {
     let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
     let config = ServeConfig {
         metrics_bind: Some("127.0.0.1:0".to_owned()),
-        comments: Some(backcare::web::discussion::DiscussionConfig::new(database)),
+        comments: Some(backcare::discussion::DiscussionConfig::new(database)),
         ..bundled_config()
     };
     let application = backcare::startup::Application::build(&config)

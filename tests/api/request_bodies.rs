@@ -108,7 +108,7 @@ async fn a_form_whose_chunked_body_never_finishes_gets_408_and_the_connection_cl
     stream.write_all(request.as_bytes()).await.expect("sent");
     let response = read_until_closed(
         &mut stream,
-        backcare::web::checker::BODY_TIMEOUT + CLOSE_WITHIN,
+        backcare::web::form::BODY_TIMEOUT + CLOSE_WITHIN,
         "stalled checker form",
     )
     .await;

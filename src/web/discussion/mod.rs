@@ -3,103 +3,46 @@
 //! and render; every rule about posts lives in `crate::discussion`.
 
 pub mod csrf;
-pub mod form;
 pub mod limits;
 pub mod moderate;
 pub mod page;
 pub mod views;
 
 use std::collections::hash_map::DefaultHasher;
+use std::future::{Ready, ready};
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
 
 use self::csrf::Csrf;
-use self::form::{Form, read_body};
 use self::limits::Limits;
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{
-    DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, form_fields,
-    thanks_path, warning_signs_thanks_path,
+    DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, error_links,
+    form_fields,
 };
-use super::checker::BodyRefusal;
-use super::pages::{ErrorPage, Layout};
-use super::site::{HTML, NO_STORE, Page, Site, article_path};
-use super::{AppState, Generation, metrics, retry_after, serve_page};
+use super::error::{PageError, retry_after};
+use super::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn};
+use super::form::{Form, FormKind, read_body};
+use super::pages::{Layout, private_page};
+use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
+use super::representation::{NO_STORE, Page};
+use super::{AppState, BaseUrl, metrics, serve_page};
+use crate::content::Article;
 use crate::discussion::moderators::random_key;
 use crate::discussion::store::Added;
 use crate::discussion::{
-    Field, NewPost, RawPost, SHOWN_POSTS, Storage, StoreError, StoredPost, red_flags, thread,
+    DiscussionConfig, Field, NewPost, PostError, RawPost, SHOWN_POSTS, Storage, StoreError,
+    StoredPost, red_flags, thread,
 };
-use crate::rate_limit::{Decision, RateLimit};
-
-/// Everything `serve --comments moderated` needs to know.
-#[derive(Debug, Clone)]
-pub struct DiscussionConfig {
-    /// `sqlite://...` or `postgres://...`.
-    pub database_url: String,
-    /// Signs form tokens; instances behind one proxy need the same. `None`: random per start.
-    pub secret: Option<Vec<u8>>,
-    /// Stored posts per client.
-    pub post_limit: RateLimit,
-    /// Sign-in attempts per client.
-    pub login_limit: RateLimit,
-    /// Wrong passwords allowed per (moderator name, client) in `NAME_FAILURE_WINDOW`.
-    pub login_failures_per_name: u32,
-    /// How long an article's posts are served from memory before the database is asked again.
-    pub page_ttl: Duration,
-    /// A moderator session unused for this long ends (on top of the 12-hour limit).
-    pub session_idle: time::Duration,
-    /// Rejected posts and email addresses older than this are purged at start-up and daily.
-    pub retention: time::Duration,
-}
-
-impl DiscussionConfig {
-    pub const POST_LIMIT: RateLimit = RateLimit {
-        per_minute: 1,
-        burst: 5,
-    };
-    pub const LOGIN_LIMIT: RateLimit = RateLimit {
-        per_minute: 2,
-        burst: 10,
-    };
-
-    pub fn new(database_url: impl Into<String>) -> Self {
-        DiscussionConfig {
-            database_url: database_url.into(),
-            secret: None,
-            post_limit: Self::POST_LIMIT,
-            login_limit: Self::LOGIN_LIMIT,
-            login_failures_per_name: 5,
-            page_ttl: Duration::from_secs(2),
-            session_idle: moderate::SESSION_IDLE,
-            retention: crate::discussion::DEFAULT_RETENTION,
-        }
-    }
-}
-
-/// Reads the form-signing secret: `--secret-file` first, then `BACKCARE_SECRET`.
-pub fn read_secret(file: Option<&Path>, env: Option<String>) -> std::io::Result<Option<Vec<u8>>> {
-    let secret = match file {
-        Some(path) => Some(std::fs::read(path)?),
-        None => env.map(String::into_bytes),
-    };
-    let secret = secret.map(|bytes| bytes.trim_ascii().to_vec());
-    match secret {
-        Some(bytes) if bytes.len() < 16 => Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the secret must be at least 16 characters",
-        )),
-        other => Ok(other),
-    }
-}
+use crate::rate_limit::Decision;
 
 /// The discussion's shared state: the database, the signing key, limits and the page cache.
 pub struct Discussion {
@@ -258,43 +201,28 @@ pub fn routes(config: &mut web::ServiceConfig) {
 /// Any other method on a discussion or moderation path: the HTML 405 page with `Allow`, not
 /// actix's empty default response.
 fn not_allowed(allow: &'static str) -> actix_web::Route {
-    web::to(move |state: web::Data<AppState>| async move {
-        super::method_not_allowed(&state.current().site, allow)
-    })
-}
-
-/// The discussion state; routes exist only when it does.
-fn discussion(state: &AppState) -> Option<Arc<Discussion>> {
-    state.discussion.clone()
-}
-
-fn current(state: &AppState) -> Arc<Generation> {
-    arc_swap::Guard::into_inner(state.current())
-}
-
-fn slug(request: &HttpRequest) -> &str {
-    request.match_info().get("slug").unwrap_or_default()
+    web::to(move || async move { Err::<HttpResponse, _>(PageError::MethodNotAllowed(allow)) })
 }
 
 /// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, and the post
 /// form's hidden fields made for this browser. Such a page is one reader's own: never stored,
 /// and compressed per response with fast gzip.
-async fn article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let generation = current(&state);
-    let (Some(discussion), Some(split)) = (
-        discussion(&state),
-        generation.site.discussion_page(request.path()),
-    ) else {
-        return serve_page(request).await;
+async fn article(
+    request: HttpRequest,
+    generation: Current,
+    DiscussionOn(discussion): DiscussionOn,
+    visitor: Visitor,
+) -> Result<HttpResponse, PageError> {
+    let Some(split) = generation.site.discussion_page(request.path()) else {
+        return serve_page(request, generation).await;
     };
-    let slug = slug(&request);
+    let slug = request.match_info().get("slug").unwrap_or_default();
     let page = discussion.article_page(slug, split).await;
-    let visitor = Visitor::of(&request, &state);
     let fields = discussion.new_form_fields(slug, &visitor.value, OffsetDateTime::now_utc());
     let body = page::fill_form_fields(page.body(), &fields);
     let mut response = page::personal_page(&request, body);
     visitor.set_cookie(&mut response);
-    response
+    Ok(response)
 }
 
 /// The browser's visitor value (see `csrf`), or a new one to set with the response.
@@ -305,16 +233,24 @@ pub(crate) struct Visitor {
     secure: bool,
 }
 
-impl Visitor {
-    pub fn of(request: &HttpRequest, state: &AppState) -> Visitor {
+impl FromRequest for Visitor {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let sent = csrf::visitor(request);
-        Visitor {
+        let secure = request
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| state.protection.is_https(request.head()));
+        ready(Ok(Visitor {
             is_new: sent.is_none(),
             value: sent.unwrap_or_else(csrf::new_random_id),
-            secure: moderate::is_https(request, state),
-        }
+            secure,
+        }))
     }
+}
 
+impl Visitor {
     /// Adds the `Set-Cookie` a new visitor value needs.
     pub fn set_cookie(&self, response: &mut HttpResponse) {
         if !self.is_new {
@@ -333,88 +269,24 @@ pub(crate) const COOKIES_BLOCKED: &str = "Your browser did not send back the coo
 /// Any other method on an article: 405 as for every page, 404 if there is no such article.
 async fn article_method_not_allowed(
     request: HttpRequest,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let generation = current(&state);
+    generation: Current,
+) -> Result<HttpResponse, PageError> {
     if generation.site.discussion_page(request.path()).is_none() {
-        return serve_page(request).await;
+        return serve_page(request, generation).await;
     }
-    super::method_not_allowed(&generation.site, "GET, HEAD")
+    Err(PageError::MethodNotAllowed("GET, HEAD"))
 }
 
 /// `GET /articles/{slug}/discussion`: the discussion is on the article page.
-async fn to_article(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let generation = current(&state);
-    let slug = slug(&request);
-    if generation.library.get(slug).is_none() {
-        return super::error_response(StatusCode::NOT_FOUND, &generation.site.not_found);
-    }
-    see_other(&format!("{}#discussion", article_path(slug)))
+async fn to_article(article: ArticleBySlug) -> HttpResponse {
+    see_other(&format!("{}#discussion", article_path(article.slug())))
 }
 
-pub(crate) fn see_other(location: &str) -> HttpResponse {
+pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, NO_STORE))
         .finish()
-}
-
-/// A page rendered for this request: never stored, as it may hold what a reader typed.
-pub(crate) fn private_page(
-    site: &Site,
-    status: StatusCode,
-    template: &impl Template,
-) -> HttpResponse {
-    match template.render() {
-        Ok(body) => HttpResponse::build(status)
-            .content_type(HTML)
-            .insert_header((header::CACHE_CONTROL, NO_STORE))
-            .body(body),
-        Err(error) => {
-            tracing::error!(%error, "could not render a discussion page");
-            super::error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error)
-        }
-    }
-}
-
-/// A plain message page for requests refused before their form was read.
-pub(crate) fn message_page(
-    site: &Site,
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-) -> HttpResponse {
-    private_page(
-        site,
-        status,
-        &ErrorPage::new(heading, message, &site.settings),
-    )
-}
-
-pub(crate) fn refusal_page(site: &Site, refusal: BodyRefusal) -> HttpResponse {
-    let (status, heading, message) = match refusal {
-        BodyRefusal::NotAForm => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send your post with the form",
-            "This address only accepts posts sent by the form on the page. Go back and use the form.",
-        ),
-        BodyRefusal::TooLarge => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Your post is too long",
-            "The form sent more than 64 KB. Posts can be up to 5,000 characters: go back, shorten your post and send it again.",
-        ),
-        BodyRefusal::Unreadable => (
-            StatusCode::BAD_REQUEST,
-            "We could not read the form",
-            "Your browser sent something we could not read. Go back and send the form again.",
-        ),
-        BodyRefusal::TooSlow => (
-            StatusCode::REQUEST_TIMEOUT,
-            "The form took too long to arrive",
-            "Your connection may be slow. Go back and send the form again.",
-        ),
-    };
-    message_page(site, status, heading, message)
 }
 
 fn minutes(wait: Duration) -> String {
@@ -424,31 +296,8 @@ fn minutes(wait: Duration) -> String {
     }
 }
 
-/// `POST /articles/{slug}/discussion`: store the post as pending and redirect to the thanks
-/// page, or show the form again with the reader's text and what to do.
-async fn submit(
-    request: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let slug = slug(&request).to_owned();
-    let (Some(discussion), Some(article)) = (discussion(&state), generation.library.get(&slug))
-    else {
-        return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let body = match read_body(&request, payload).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal_page(site, refusal),
-    };
-    let form = Form::parse(&body);
-    if !form.text("website").trim().is_empty() {
-        // Only bots fill the hidden field: tell them it worked and keep nothing.
-        tracing::info!(slug, "discarded a post that filled the honeypot field");
-        metrics::record_post("honeypot");
-        return see_other(&thanks_path(&slug));
-    }
+/// The post form as a reader sent it: each field's text, and which ones were not valid UTF-8.
+fn read_post(form: &Form) -> RawPost {
     let mut raw = RawPost::default();
     for field in Field::ALL {
         let value = form.value(field.id());
@@ -461,77 +310,143 @@ async fn submit(
             Field::Text => raw.text = value.text,
         }
     }
-    let now = OffsetDateTime::now_utc();
-    let visitor = Visitor::of(&request, &state);
-    // Every form shown again is a new one, bound to this browser.
-    let fresh_fields = discussion.new_form_fields(&slug, &visitor.value, now);
-    let form_page =
-        |status: StatusCode, problem: Option<&str>, errors: &[crate::discussion::PostError]| {
-            let title = if problem.is_some() || !errors.is_empty() {
-                format!("Error: Add a post - {}", article.front.title)
-            } else {
-                format!("Add a post - {}", article.front.title)
-            };
-            let mut layout = Layout::new(&title, &article.front.summary, "", &site.settings);
-            layout.noindex = true;
-            let page = PostFormPage {
-                layout,
-                article_title: &article.front.title,
-                article_href: article_path(&slug),
-                problem,
-                form: FormView::new(&slug, fresh_fields.clone(), &raw, errors),
-            };
-            let mut response = private_page(site, status, &page);
-            visitor.set_cookie(&mut response);
-            response
-        };
+    raw
+}
 
-    if csrf::is_cross_site(&request, &site.settings.base_url) {
-        metrics::record_post("refused_form");
-        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
+/// The post form shown again, on a page of its own, with what the reader wrote and a fresh
+/// form bound to this browser.
+struct PostFormAgain<'a> {
+    article: &'a Article,
+    generation: &'a Current,
+    raw: &'a RawPost,
+    visitor: &'a Visitor,
+    hidden_fields: String,
+}
+
+impl PostFormAgain<'_> {
+    fn show(
+        &self,
+        status: StatusCode,
+        problem: Option<&str>,
+        errors: &[PostError],
+    ) -> Result<HttpResponse, PageError> {
+        let front = &self.article.front;
+        let title = if problem.is_some() || !errors.is_empty() {
+            format!("Error: Add a post - {}", front.title)
+        } else {
+            format!("Add a post - {}", front.title)
+        };
+        let page = PostFormPage {
+            layout: Layout::unlisted(&title, &front.summary, &self.generation.site.settings),
+            article_title: &front.title,
+            article_href: article_path(&self.article.slug),
+            problem,
+            errors: error_links(errors),
+            form: FormView::new(
+                &self.article.slug,
+                self.hidden_fields.clone(),
+                self.raw,
+                errors,
+            ),
+        };
+        let mut response = private_page(status, &page)?;
+        self.visitor.set_cookie(&mut response);
+        Ok(response)
     }
-    if visitor.is_new {
-        metrics::record_post("refused_no_cookie");
-        return form_page(
-            StatusCode::FORBIDDEN,
-            Some(&format!(
-                "Your post was not sent, but it is below. {COOKIES_BLOCKED}"
-            )),
-            &[],
-        );
-    }
-    let form_id = form.text("form-id");
-    let Some(form_id) = csrf::form_id(&form_id) else {
-        metrics::record_post("refused_form");
-        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
-    };
-    let token = form.text("csrf-token");
-    if !discussion.csrf.verify(
-        &csrf::post_purpose(&slug, &visitor.value, form_id),
-        &token,
-        now,
-    ) {
-        metrics::record_post("refused_form");
-        return form_page(StatusCode::FORBIDDEN, Some(EXPIRED_FORM), &[]);
-    }
-    let post = match NewPost::parse(&raw) {
-        Ok(post) => post,
-        Err(errors) => {
-            metrics::record_post("invalid");
-            return form_page(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
-        }
-    };
-    let unavailable = || {
+
+    /// 503: the post could not be saved, so the reader keeps their text to try again.
+    fn unavailable(&self) -> Result<HttpResponse, PageError> {
         metrics::record_post("failed");
-        let mut response = form_page(
+        let mut response = self.show(
             StatusCode::SERVICE_UNAVAILABLE,
             Some(
                 "Sorry, we could not save your post, so it was not sent. Your text is below: please try again in a few minutes.",
             ),
             &[],
-        );
+        )?;
         retry_after(&mut response, Duration::from_secs(60));
-        response
+        Ok(response)
+    }
+}
+
+/// Why a post's form is not to be trusted, if it is not: sent from elsewhere, without this
+/// browser's cookie, or with an id or token that is not ours. Returns the form id otherwise.
+fn check_post_form(
+    request: &HttpRequest,
+    form: &Form,
+    discussion: &Discussion,
+    visitor: &Visitor,
+    slug: &str,
+    base_url: &BaseUrl,
+    now: OffsetDateTime,
+) -> Result<String, (&'static str, String)> {
+    let expired = || ("refused_form", EXPIRED_FORM.to_owned());
+    if csrf::is_cross_site(request, base_url) {
+        return Err(expired());
+    }
+    if visitor.is_new {
+        return Err((
+            "refused_no_cookie",
+            format!("Your post was not sent, but it is below. {COOKIES_BLOCKED}"),
+        ));
+    }
+    let form_id = form.text("form-id");
+    let form_id = csrf::form_id(&form_id).ok_or_else(expired)?;
+    let purpose = csrf::post_purpose(slug, &visitor.value, form_id);
+    if !discussion
+        .csrf
+        .verify(&purpose, &form.text("csrf-token"), now)
+    {
+        return Err(expired());
+    }
+    Ok(form_id.to_owned())
+}
+
+/// `POST /articles/{slug}/discussion`: store the post as pending and redirect to the thanks
+/// page, or show the form again with the reader's text and what to do.
+async fn submit(
+    request: HttpRequest,
+    payload: web::Payload,
+    article: ArticleBySlug,
+    DiscussionOn(discussion): DiscussionOn,
+    visitor: Visitor,
+    ClientAddress(client): ClientAddress,
+) -> Result<HttpResponse, PageError> {
+    let body = read_body(&request, payload, FormKind::Post).await?;
+    let form = Form::parse(&body);
+    let slug = article.slug();
+    if !form.text("website").trim().is_empty() {
+        // Only bots fill the hidden field: tell them it worked and keep nothing.
+        tracing::info!(slug, "discarded a post that filled the honeypot field");
+        metrics::record_post("honeypot");
+        return Ok(see_other(&thanks_path(slug)));
+    }
+    let raw = read_post(&form);
+    let now = OffsetDateTime::now_utc();
+    let generation = Current(Arc::clone(&article.generation));
+    // Every form shown again is a new one, bound to this browser.
+    let again = PostFormAgain {
+        article: article.article(),
+        generation: &generation,
+        raw: &raw,
+        visitor: &visitor,
+        hidden_fields: discussion.new_form_fields(slug, &visitor.value, now),
+    };
+    let base_url = &generation.site.settings.base_url;
+    let form_id = match check_post_form(&request, &form, &discussion, &visitor, slug, base_url, now)
+    {
+        Ok(form_id) => form_id,
+        Err((outcome, problem)) => {
+            metrics::record_post(outcome);
+            return again.show(StatusCode::FORBIDDEN, Some(&problem), &[]);
+        }
+    };
+    let post = match NewPost::parse(&raw) {
+        Ok(post) => post,
+        Err(errors) => {
+            metrics::record_post("invalid");
+            return again.show(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
+        }
     };
     // The same form again: the writer never saw the answer (a lost connection, a restart), or
     // someone is replaying it. Before the rate limit, so a retry is never refused.
@@ -542,56 +457,56 @@ async fn submit(
         {
             tracing::info!(id = earlier.id, slug, "the same post was sent again");
             metrics::record_post("resent");
-            thanks_redirect(&slug, &earlier.text)
+            Ok(thanks_redirect(slug, &earlier.text))
         } else {
             metrics::record_post("refused_used_form");
-            form_page(StatusCode::CONFLICT, Some(USED_FORM), &[])
+            again.show(StatusCode::CONFLICT, Some(USED_FORM), &[])
         }
     };
-    match discussion.storage.post_by_form(form_id).await {
+    match discussion.storage.post_by_form(&form_id).await {
         Ok(Some(earlier)) => return answer_to_resend(&earlier),
         Ok(None) => {}
         Err(error) => {
             tracing::error!(%error, slug, "could not look up a post form");
-            return unavailable();
+            return again.unavailable();
         }
     }
-    let decision = match state.client_ip(&request) {
+    let decision = match client {
         Some(client) => discussion.limits.check_post(client).await,
         None => Ok(Decision::Allowed),
     };
-    let decision = match decision {
-        Ok(decision) => decision,
+    match decision {
+        Ok(Decision::Allowed) => {}
+        Ok(Decision::Limited { retry_after: wait }) => {
+            let problem = format!(
+                "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
+                minutes(wait)
+            );
+            metrics::record_post("rate_limited");
+            metrics::record_rate_limited("post");
+            let mut response = again.show(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[])?;
+            retry_after(&mut response, wait);
+            return Ok(response);
+        }
         Err(error) => {
             tracing::error!(%error, slug, "could not check the post rate limit");
-            return unavailable();
+            return again.unavailable();
         }
-    };
-    if let Decision::Limited { retry_after: wait } = decision {
-        let problem = format!(
-            "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
-            minutes(wait)
-        );
-        metrics::record_post("rate_limited");
-        metrics::record_rate_limited("post");
-        let mut response = form_page(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[]);
-        retry_after(&mut response, wait);
-        return response;
     }
     match discussion
         .storage
-        .add_post(&slug, &post, form_id, now)
+        .add_post(slug, &post, &form_id, now)
         .await
     {
         Ok(Added::Stored(id)) => {
             tracing::info!(id, slug, "stored a post for moderation");
             metrics::record_post("stored");
-            thanks_redirect(&slug, post.text.as_str())
+            Ok(thanks_redirect(slug, post.text.as_str()))
         }
         Ok(Added::AlreadySent(earlier)) => answer_to_resend(&earlier),
         Err(error) => {
             tracing::error!(%error, slug, "could not store a post");
-            unavailable()
+            again.unavailable()
         }
     }
 }
@@ -609,59 +524,31 @@ fn thanks_redirect(slug: &str, text: &str) -> HttpResponse {
 }
 
 /// `GET /articles/{slug}/discussion/thanks`.
-async fn thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    thanks_page(request, state, false)
+async fn thanks(article: ArticleBySlug) -> Result<HttpResponse, PageError> {
+    thanks_page(article, false)
 }
 
 /// `GET /articles/{slug}/discussion/thanks/warning-signs`: the thank-you page that also says not
 /// to wait for replies.
-async fn warning_signs_thanks(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    thanks_page(request, state, true)
+async fn warning_signs_thanks(article: ArticleBySlug) -> Result<HttpResponse, PageError> {
+    thanks_page(article, true)
 }
 
-fn thanks_page(request: HttpRequest, state: web::Data<AppState>, urgent: bool) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let slug = slug(&request);
-    let Some(article) = generation.library.get(slug) else {
-        return super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let mut layout = Layout::new(
-        "Thanks for your post",
-        &article.front.summary,
-        "",
-        &site.settings,
-    );
-    layout.noindex = true;
+fn thanks_page(article: ArticleBySlug, urgent: bool) -> Result<HttpResponse, PageError> {
+    let settings = &article.generation.site.settings;
+    let front = &article.article().front;
     let page = ThanksPage {
-        layout,
-        article_title: &article.front.title,
-        article_href: article_path(slug),
+        layout: Layout::unlisted("Thanks for your post", &front.summary, settings),
+        article_title: &front.title,
+        article_href: article_path(article.slug()),
         urgent,
     };
-    private_page(site, StatusCode::OK, &page)
+    private_page(StatusCode::OK, &page)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_come_from_a_file_or_the_environment() {
-        assert_eq!(read_secret(None, None).unwrap(), None);
-        assert_eq!(
-            read_secret(None, Some(" sixteen-chars-ok \n".to_owned())).unwrap(),
-            Some(b"sixteen-chars-ok".to_vec())
-        );
-        assert!(read_secret(None, Some("short".to_owned())).is_err());
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), "from-the-file-0123456789\n").unwrap();
-        assert_eq!(
-            read_secret(Some(file.path()), Some("from-the-environment".to_owned())).unwrap(),
-            Some(b"from-the-file-0123456789".to_vec())
-        );
-        assert!(read_secret(Some(Path::new("/no/such/secret")), None).is_err());
-    }
 
     #[test]
     fn waits_are_said_in_minutes() {

@@ -8,35 +8,31 @@ use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
 use super::csrf;
-use super::form::{Form, read_body};
-use super::views::{DateView, ErrorLink, LoginPage, PendingView, QueuePage};
-use super::{
-    COOKIES_BLOCKED, Discussion, Visitor, current, discussion, message_page, not_allowed,
-    private_page, refusal_page, see_other,
-};
+use super::views::{LoginPage, PendingView, QueuePage};
+use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
-use crate::discussion::{
-    Decision as Moderation, EarlierPosters, PendingPost, red_flags, render_text,
-};
+use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
 use crate::rate_limit::{Decision, bucket_key};
 use crate::web::AppState;
-use crate::web::retry_after;
-use crate::web::site::{Site, article_path};
+use crate::web::error::{PageError, retry_after};
+use crate::web::extract::{ClientAddress, Current, DiscussionOn, Moderator};
+use crate::web::form::{Form, FormKind, read_body};
+use crate::web::pages::{DateView, ErrorLink, Layout, private_page};
+use crate::web::paths::article_path;
+pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 
-pub const QUEUE_PATH: &str = "/moderate";
-pub const LOGIN_PATH: &str = "/moderate/login";
-pub const LOGOUT_PATH: &str = "/moderate/logout";
 pub const COOKIE: &str = "backcare_moderator";
 /// How long a moderator stays signed in at most.
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
-/// A session unused for this long ends too (`DiscussionConfig::session_idle`).
-pub const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 /// Wrong passwords for one name from one client are counted over this long.
 pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -144,9 +140,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         );
 }
 
-/// The signed-in moderator, found from the session cookie.
-struct SignedIn {
-    moderator: String,
+/// The signed-in moderator, found from the session cookie (see `extract::Moderator`).
+pub struct SignedIn {
+    pub moderator: String,
     token_hash: String,
     since: OffsetDateTime,
 }
@@ -163,7 +159,8 @@ fn session_cookie(request: &HttpRequest) -> Option<String> {
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-async fn signed_in(
+/// The session this request's cookie belongs to, if it is one and still current.
+pub(crate) async fn signed_in(
     request: &HttpRequest,
     discussion: &Discussion,
 ) -> Result<Option<SignedIn>, crate::discussion::StoreError> {
@@ -199,17 +196,6 @@ fn moderate_purpose(token_hash: &str) -> String {
     format!("moderate:{token_hash}")
 }
 
-/// Whether the browser talks to us over https (directly, or through a trusted proxy).
-pub(super) fn is_https(request: &HttpRequest, state: &AppState) -> bool {
-    let protection = &state.protection;
-    protection.https
-        || (!protection.trusted_proxies.is_empty()
-            && protection.trusted_proxies.forwarded_https(
-                request.peer_addr().map(|address| address.ip()),
-                request.headers(),
-            ))
-}
-
 fn cookie_header(value: &str, max_age: i64, secure: bool) -> String {
     format!(
         "{COOKIE}={value}; Path=/moderate; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
@@ -217,78 +203,89 @@ fn cookie_header(value: &str, max_age: i64, secure: bool) -> String {
     )
 }
 
-fn unavailable(site: &Site) -> HttpResponse {
-    let mut response = message_page(
-        site,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Moderation is not working right now",
-        "We cannot reach the database of posts. Nothing was changed. Please try again in a few minutes.",
-    );
-    retry_after(&mut response, Duration::from_secs(60));
-    response
+/// The session cookie to set (or, empty with no age, to delete).
+fn set_session_cookie(
+    response: &mut HttpResponse,
+    request: &HttpRequest,
+    token: &str,
+    max_age: i64,
+) {
+    let secure = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.protection.is_https(request.head()));
+    if let Ok(value) = HeaderValue::from_str(&cookie_header(token, max_age, secure)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
 }
 
-fn login_page(
-    site: &Site,
-    discussion: &Discussion,
-    visitor: &Visitor,
-    status: StatusCode,
-    name: &str,
-    error: Option<&str>,
-    notice: Option<&str>,
-) -> HttpResponse {
-    let title = if error.is_some() {
-        "Error: Sign in to moderate"
-    } else {
-        "Sign in to moderate"
-    };
-    let mut layout = super::Layout::new(
-        title,
-        "Sign in to moderate reader posts.",
-        "",
-        &site.settings,
-    );
-    layout.noindex = true;
-    let page = LoginPage {
-        layout,
-        csrf_token: discussion.csrf.token(
-            &csrf::login_purpose(&visitor.value),
-            OffsetDateTime::now_utc(),
-        ),
-        name: name.to_owned(),
-        errors: error
-            .map(|message| ErrorLink {
-                target_id: "moderator-name".to_owned(),
-                message: message.to_owned(),
-            })
-            .into_iter()
-            .collect(),
-        notice,
-    };
-    let mut response = private_page(site, status, &page);
-    visitor.set_cookie(&mut response);
-    response
+/// The sign-in page, empty or again with the name typed and what to do.
+struct SignInAgain<'a> {
+    generation: &'a Current,
+    discussion: &'a Discussion,
+    visitor: &'a Visitor,
+    name: &'a str,
+}
+
+impl SignInAgain<'_> {
+    fn show(
+        &self,
+        status: StatusCode,
+        error: Option<&str>,
+        notice: Option<&str>,
+    ) -> Result<HttpResponse, PageError> {
+        let title = if error.is_some() {
+            "Error: Sign in to moderate"
+        } else {
+            "Sign in to moderate"
+        };
+        let page = LoginPage {
+            layout: Layout::unlisted(
+                title,
+                "Sign in to moderate reader posts.",
+                &self.generation.site.settings,
+            ),
+            csrf_token: self.discussion.csrf.token(
+                &csrf::login_purpose(&self.visitor.value),
+                OffsetDateTime::now_utc(),
+            ),
+            name: self.name.to_owned(),
+            problem: None,
+            errors: error
+                .map(|message| ErrorLink {
+                    target_id: "moderator-name".to_owned(),
+                    message: message.to_owned(),
+                })
+                .into_iter()
+                .collect(),
+            notice,
+        };
+        let mut response = private_page(status, &page)?;
+        self.visitor.set_cookie(&mut response);
+        Ok(response)
+    }
 }
 
 /// `GET /moderate/login`.
-async fn login_form(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let Some(discussion) = discussion(&state) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
+async fn login_form(
+    request: HttpRequest,
+    generation: Current,
+    DiscussionOn(discussion): DiscussionOn,
+    visitor: Visitor,
+) -> Result<HttpResponse, PageError> {
     match signed_in(&request, &discussion).await {
-        Ok(Some(_)) => return see_other(QUEUE_PATH),
+        Ok(Some(_)) => return Ok(see_other(QUEUE_PATH)),
         Ok(None) => {}
         Err(error) => tracing::warn!(%error, "could not check a moderator session"),
     }
     let signed_out = request.query_string() == "signed-out=1";
-    login_page(
-        site,
-        &discussion,
-        &Visitor::of(&request, &state),
+    let page = SignInAgain {
+        generation: &generation,
+        discussion: &discussion,
+        visitor: &visitor,
+        name: "",
+    };
+    page.show(
         StatusCode::OK,
-        "",
         None,
         signed_out.then_some("You have signed out."),
     )
@@ -298,69 +295,39 @@ async fn login_form(request: HttpRequest, state: web::Data<AppState>) -> HttpRes
 async fn login(
     request: HttpRequest,
     payload: web::Payload,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let Some(discussion) = discussion(&state) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let body = match read_body(&request, payload).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal_page(site, refusal),
-    };
+    generation: Current,
+    DiscussionOn(discussion): DiscussionOn,
+    visitor: Visitor,
+    ClientAddress(client): ClientAddress,
+) -> Result<HttpResponse, PageError> {
+    let body = read_body(&request, payload, FormKind::Moderation).await?;
     let form = Form::parse(&body);
     let name = form.text("name").trim().to_owned();
     let password = form.text("password");
     let now = OffsetDateTime::now_utc();
-    let visitor = Visitor::of(&request, &state);
+    let again = SignInAgain {
+        generation: &generation,
+        discussion: &discussion,
+        visitor: &visitor,
+        name: &name,
+    };
     if visitor.is_new {
-        return login_page(
-            site,
-            &discussion,
-            &visitor,
-            StatusCode::FORBIDDEN,
-            &name,
-            Some(COOKIES_BLOCKED),
-            None,
-        );
+        return again.show(StatusCode::FORBIDDEN, Some(COOKIES_BLOCKED), None);
     }
-    if csrf::is_cross_site(&request, &site.settings.base_url)
+    if csrf::is_cross_site(&request, &generation.site.settings.base_url)
         || !discussion.csrf.verify(
             &csrf::login_purpose(&visitor.value),
             &form.text("csrf-token"),
             now,
         )
     {
-        return login_page(
-            site,
-            &discussion,
-            &visitor,
+        return again.show(
             StatusCode::FORBIDDEN,
-            &name,
             Some("The sign-in form expired. Enter your name and password again"),
             None,
         );
     }
-    let limited = |wait: Duration| {
-        let message = format!(
-            "Too many sign-in attempts. Wait {} minutes, then try again",
-            wait.as_secs().div_ceil(60).max(1)
-        );
-        let mut response = login_page(
-            site,
-            &discussion,
-            &visitor,
-            StatusCode::TOO_MANY_REQUESTS,
-            &name,
-            Some(&message),
-            None,
-        );
-        retry_after(&mut response, wait);
-        response
-    };
     // Every attempt costs the client a token, so a failing client is slowed down.
-    let client = state.client_ip(&request);
     let decision = match client {
         Some(client) => discussion.limits.check_sign_in(client).await,
         None => Ok(Decision::Allowed),
@@ -372,36 +339,31 @@ async fn login(
         Ok(Decision::Allowed) => discussion.limits.sign_in_blocked(&name, client).await,
         Err(error) => Err(error),
     };
-    match blocked {
-        Ok(Some(wait)) => {
-            crate::web::metrics::record_rate_limited("sign_in");
-            return limited(wait);
-        }
-        Ok(None) => {}
-        // The limits are part of the defence: without them, no sign-in.
-        Err(error) => {
-            tracing::error!(%error, "could not check the sign-in limits");
-            return unavailable(site);
-        }
+    // The limits are part of the defence: without them, no sign-in.
+    if let Some(wait) =
+        blocked.map_err(PageError::unavailable("could not check the sign-in limits"))?
+    {
+        crate::web::metrics::record_rate_limited("sign_in");
+        let message = format!(
+            "Too many sign-in attempts. Wait {} minutes, then try again",
+            wait.as_secs().div_ceil(60).max(1)
+        );
+        let mut response = again.show(StatusCode::TOO_MANY_REQUESTS, Some(&message), None)?;
+        retry_after(&mut response, wait);
+        return Ok(response);
     }
     if name.is_empty() || password.is_empty() {
-        return login_page(
-            site,
-            &discussion,
-            &visitor,
+        return again.show(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &name,
             Some("Enter your name and password"),
             None,
         );
     }
-    let stored = match discussion.storage.password_hash(&name).await {
-        Ok(stored) => stored,
-        Err(error) => {
-            tracing::error!(%error, "could not read a moderator");
-            return unavailable(site);
-        }
-    };
+    let stored = discussion
+        .storage
+        .password_hash(&name)
+        .await
+        .map_err(PageError::unavailable("could not read a moderator"))?;
     // Argon2 is deliberately slow: keep it off the workers that answer other requests.
     let matches = tokio::task::spawn_blocking(move || {
         moderators::verify_password(&password, stored.as_deref())
@@ -424,12 +386,8 @@ async fn login(
             client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
             "a moderator sign-in failed"
         );
-        return login_page(
-            site,
-            &discussion,
-            &visitor,
+        return again.show(
             StatusCode::UNAUTHORIZED,
-            &name,
             Some("Enter a correct name and password"),
             None,
         );
@@ -442,134 +400,92 @@ async fn login(
         tracing::warn!(%error, "could not clear the failed sign-ins of a moderator");
     }
     let token = new_session_token();
-    if let Err(error) = discussion
+    discussion
         .storage
         .create_session(&token_hash(&token), &name, now, now + SESSION_LENGTH)
         .await
-    {
-        tracing::error!(%error, "could not store a moderator session");
-        return unavailable(site);
-    }
+        .map_err(PageError::unavailable(
+            "could not store a moderator session",
+        ))?;
     tracing::info!(moderator = name, "a moderator signed in");
     let mut response = see_other(QUEUE_PATH);
-    if let Ok(value) = HeaderValue::from_str(&cookie_header(
+    set_session_cookie(
+        &mut response,
+        &request,
         &token,
         SESSION_LENGTH.whole_seconds(),
-        is_https(&request, &state),
-    )) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    );
+    Ok(response)
 }
 
-/// Reads a moderator's form post: the session and its form token must both be good.
-enum Checked {
-    Ok(SignedIn),
-    Respond(HttpResponse),
-}
-
-async fn check_moderator_post(
+/// Reads a moderator's form post and checks its token is this session's: nothing a moderator
+/// changes is changed from another site or with an old page.
+async fn check_moderator_form(
     request: &HttpRequest,
     payload: web::Payload,
-    site: &Site,
-    discussion: &Discussion,
-) -> Checked {
-    let body = match read_body(request, payload).await {
-        Ok(body) => body,
-        Err(refusal) => return Checked::Respond(refusal_page(site, refusal)),
-    };
-    let signed_in = match signed_in(request, discussion).await {
-        Ok(Some(signed_in)) => signed_in,
-        Ok(None) => return Checked::Respond(see_other(LOGIN_PATH)),
-        Err(error) => {
-            tracing::error!(%error, "could not check a moderator session");
-            return Checked::Respond(unavailable(site));
-        }
-    };
+    moderator: &Moderator,
+    generation: &Current,
+) -> Result<(), PageError> {
+    let body = read_body(request, payload, FormKind::Moderation).await?;
     let form = Form::parse(&body);
-    if csrf::is_cross_site(request, &site.settings.base_url)
-        || !discussion.csrf.verify(
-            &moderate_purpose(&signed_in.token_hash),
+    if csrf::is_cross_site(request, &generation.site.settings.base_url)
+        || !moderator.discussion.csrf.verify(
+            &moderate_purpose(&moderator.session.token_hash),
             &form.text("csrf-token"),
             OffsetDateTime::now_utc(),
         )
     {
-        return Checked::Respond(message_page(
-            site,
-            StatusCode::FORBIDDEN,
-            "This form has expired",
-            "Nothing was changed. Go back to the moderation page, reload it and try again.",
-        ));
+        return Err(PageError::FormExpired);
     }
-    Checked::Ok(signed_in)
+    Ok(())
 }
 
 /// `POST /moderate/logout`.
 async fn logout(
     request: HttpRequest,
     payload: web::Payload,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let Some(discussion) = discussion(&state) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let signed_in = match check_moderator_post(&request, payload, site, &discussion).await {
-        Checked::Ok(signed_in) => signed_in,
-        Checked::Respond(response) => return response,
-    };
-    if let Err(error) = discussion
+    generation: Current,
+    moderator: Moderator,
+) -> Result<HttpResponse, PageError> {
+    check_moderator_form(&request, payload, &moderator, &generation).await?;
+    moderator
+        .discussion
         .storage
-        .delete_session(&signed_in.token_hash)
+        .delete_session(&moderator.session.token_hash)
         .await
-    {
-        tracing::error!(%error, "could not end a moderator session");
-        return unavailable(site);
-    }
+        .map_err(PageError::unavailable("could not end a moderator session"))?;
     let mut response = see_other(&format!("{LOGIN_PATH}?signed-out=1"));
-    if let Ok(value) = HeaderValue::from_str(&cookie_header("", 0, is_https(&request, &state))) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    set_session_cookie(&mut response, &request, "", 0);
+    Ok(response)
 }
 
 /// How many recently approved posts `/moderate` offers to take down.
 const RECENTLY_APPROVED: i64 = 20;
 
 /// `GET /moderate`: pending posts, oldest first, then recently approved ones.
-async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let Some(discussion) = discussion(&state) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let signed_in = match signed_in(&request, &discussion).await {
-        Ok(Some(signed_in)) => signed_in,
-        Ok(None) => return see_other(LOGIN_PATH),
-        Err(error) => {
-            tracing::error!(%error, "could not check a moderator session");
-            return unavailable(site);
-        }
-    };
-    let pending = match discussion.storage.pending_posts().await {
-        Ok(pending) => pending,
-        Err(error) => {
-            tracing::error!(%error, "could not read the moderation queue");
-            return unavailable(site);
-        }
-    };
-    let recently_approved = match discussion
+async fn queue(
+    request: HttpRequest,
+    generation: Current,
+    moderator: Moderator,
+) -> Result<HttpResponse, PageError> {
+    let Moderator {
+        discussion,
+        session,
+    } = moderator;
+    let pending = discussion
+        .storage
+        .pending_posts()
+        .await
+        .map_err(PageError::unavailable(
+            "could not read the moderation queue",
+        ))?;
+    let recently_approved = discussion
         .storage
         .recently_approved(RECENTLY_APPROVED)
         .await
-    {
-        Ok(posts) => posts,
-        Err(error) => {
-            tracing::error!(%error, "could not read the recently approved posts");
-            return unavailable(site);
-        }
-    };
+        .map_err(PageError::unavailable(
+            "could not read the recently approved posts",
+        ))?;
     let view = |post: PendingPost| {
         let article = generation.library.get(&post.article_slug);
         PendingView {
@@ -603,86 +519,81 @@ async fn queue(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     };
     // The count in the title shows on the browser tab, so a moderator sees work is waiting.
     let title = format!("Posts waiting for a moderator ({})", posts.len());
-    let mut layout = super::Layout::new(
-        &title,
-        "Reader posts waiting for a moderator.",
-        "",
-        &site.settings,
-    );
-    layout.noindex = true;
     let page = QueuePage {
-        layout,
-        signed_in_since: signed_in_since(signed_in.since),
+        layout: Layout::unlisted(
+            &title,
+            "Reader posts waiting for a moderator.",
+            &generation.site.settings,
+        ),
+        signed_in_since: signed_in_since(session.since),
         recently_approved,
         csrf_token: discussion.csrf.token(
-            &moderate_purpose(&signed_in.token_hash),
+            &moderate_purpose(&session.token_hash),
             OffsetDateTime::now_utc(),
         ),
-        moderator: signed_in.moderator,
+        moderator: session.moderator,
         posts,
         notice,
     };
-    private_page(site, StatusCode::OK, &page)
+    private_page(StatusCode::OK, &page)
+}
+
+/// The post and the decision named by `/moderate/posts/{id}/{decision}`; a 404 for anything
+/// else, before the session is even looked at.
+struct ModerationTarget {
+    id: i64,
+    decision: Moderation,
+}
+
+impl FromRequest for ModerationTarget {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let info = request.match_info();
+        let id = info.get("id").and_then(|id| id.parse::<i64>().ok());
+        let decision = match info.get("decision") {
+            Some("approve") => Some(Moderation::Approve),
+            Some("reject") => Some(Moderation::Reject),
+            Some("remove") => Some(Moderation::Remove),
+            _ => None,
+        };
+        ready(match (id, decision) {
+            (Some(id), Some(decision)) => Ok(ModerationTarget { id, decision }),
+            _ => Err(PageError::NotFound),
+        })
+    }
 }
 
 /// `POST /moderate/posts/{id}/approve`, `.../reject` or `.../remove`.
 async fn decide(
     request: HttpRequest,
     payload: web::Payload,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let generation = current(&state);
-    let site = &generation.site;
-    let Some(discussion) = discussion(&state) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let id = request
-        .match_info()
-        .get("id")
-        .and_then(|id| id.parse::<i64>().ok());
-    let decision = match request.match_info().get("decision") {
-        Some("approve") => Some(Moderation::Approve),
-        Some("reject") => Some(Moderation::Reject),
-        Some("remove") => Some(Moderation::Remove),
-        _ => None,
-    };
-    let (Some(id), Some(decision)) = (id, decision) else {
-        return super::super::error_response(StatusCode::NOT_FOUND, &site.not_found);
-    };
-    let signed_in = match check_moderator_post(&request, payload, site, &discussion).await {
-        Checked::Ok(signed_in) => signed_in,
-        Checked::Respond(response) => return response,
-    };
-    match discussion
+    ModerationTarget { id, decision }: ModerationTarget,
+    generation: Current,
+    moderator: Moderator,
+) -> Result<HttpResponse, PageError> {
+    check_moderator_form(&request, payload, &moderator, &generation).await?;
+    let name = &moderator.session.moderator;
+    let moderated = moderator
+        .discussion
         .storage
-        .moderate(
-            id,
-            decision,
-            &signed_in.moderator,
-            OffsetDateTime::now_utc(),
-        )
+        .moderate(id, decision, name, OffsetDateTime::now_utc())
         .await
-    {
-        Ok(Some(moderated)) => {
-            discussion.pages.invalidate(&moderated.article_slug);
-            tracing::info!(
-                id,
-                moderator = signed_in.moderator,
-                ?decision,
-                "a post was moderated"
-            );
-            see_other(match decision {
-                Moderation::Approve => "/moderate?done=approved",
-                Moderation::Reject => "/moderate?done=rejected",
-                Moderation::Remove => "/moderate?done=removed",
-            })
-        }
-        Ok(None) => see_other("/moderate?done=gone"),
-        Err(error) => {
-            tracing::error!(%error, id, "could not moderate a post");
-            unavailable(site)
-        }
-    }
+        .map_err(PageError::unavailable("could not moderate a post"))?;
+    let Some(moderated) = moderated else {
+        return Ok(see_other("/moderate?done=gone"));
+    };
+    moderator
+        .discussion
+        .pages
+        .invalidate(&moderated.article_slug);
+    tracing::info!(id, moderator = name, ?decision, "a post was moderated");
+    Ok(see_other(match decision {
+        Moderation::Approve => "/moderate?done=approved",
+        Moderation::Reject => "/moderate?done=rejected",
+        Moderation::Remove => "/moderate?done=removed",
+    }))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::views::FORM_FIELDS_MARKER;
 use crate::web::compression::{self, Encoding};
-use crate::web::site::{HTML, Page, Representation};
+use crate::web::representation::{HTML, NO_STORE, Page, Representation};
 
 /// `page` with its form-fields marker replaced by `fields`.
 pub fn fill_form_fields(page: &Bytes, fields: &str) -> Bytes {
@@ -66,7 +66,6 @@ pub const MARKER: &str = "<!--backcare:discussion-->";
 
 /// Revalidate every time: the ETag changes with the posts, and a 304 costs almost nothing.
 pub const CACHE_CONTROL: &str = "no-cache";
-const NO_STORE: &str = "no-store";
 
 /// An article page's bytes before and after its discussion.
 #[derive(Debug, Clone)]

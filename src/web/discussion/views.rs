@@ -1,48 +1,10 @@
 //! Template structs for the discussion and moderation pages: ready-to-show data only.
 
 use askama::Template;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::discussion::{Field, Paragraph, PostError, RawPost, Segment, ThreadPost};
-use crate::web::pages::Layout;
-
-/// Where an article's discussion lives.
-pub fn discussion_path(slug: &str) -> String {
-    format!("/articles/{slug}/discussion")
-}
-
-pub fn thanks_path(slug: &str) -> String {
-    format!("/articles/{slug}/discussion/thanks")
-}
-
-/// The thank-you page for a post that mentions warning signs. Its own path rather than a flag in
-/// the query string, which browser history and proxy logs would keep next to the article.
-pub fn warning_signs_thanks_path(slug: &str) -> String {
-    format!("/articles/{slug}/discussion/thanks/warning-signs")
-}
-
-pub struct DateView {
-    pub iso: String,
-    pub long: String,
-}
-
-impl From<OffsetDateTime> for DateView {
-    fn from(time: OffsetDateTime) -> Self {
-        DateView {
-            iso: time
-                .format(format_description!(
-                    "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-                ))
-                .unwrap_or_default(),
-            long: time
-                .format(format_description!(
-                    "[day padding:none] [month repr:long] [year]"
-                ))
-                .unwrap_or_default(),
-        }
-    }
-}
+use crate::web::pages::{DateView, ErrorLink, Layout};
+use crate::web::paths::discussion_path;
 
 pub struct PostView {
     pub number: i64,
@@ -63,8 +25,6 @@ impl From<ThreadPost> for PostView {
         }
     }
 }
-
-pub use crate::web::pages::ErrorLink;
 
 /// One input of the post form with what the reader typed and its error, if any.
 pub struct InputView {
@@ -113,7 +73,6 @@ pub struct FormView {
     pub name: InputView,
     pub email: InputView,
     pub text: InputView,
-    pub errors: Vec<ErrorLink>,
 }
 
 impl FormView {
@@ -124,21 +83,25 @@ impl FormView {
             name: InputView::new(Field::DisplayName, raw, errors),
             email: InputView::new(Field::Email, raw, errors),
             text: InputView::new(Field::Text, raw, errors),
-            errors: errors
-                .iter()
-                .map(|error| ErrorLink {
-                    target_id: format!("discussion-{}", error.field.id()),
-                    message: error.message.clone(),
-                })
-                .collect(),
         }
     }
+}
+
+/// The error summary's lines for a post's problems, each linking to its input.
+pub fn error_links(errors: &[PostError]) -> Vec<ErrorLink> {
+    errors
+        .iter()
+        .map(|error| ErrorLink {
+            target_id: format!("discussion-{}", error.field.id()),
+            message: error.message.clone(),
+        })
+        .collect()
 }
 
 /// The discussion under an article: its approved posts and the form. Inserted into the
 /// pre-rendered article page, so it has no layout of its own.
 #[derive(Template)]
-#[template(path = "discussion.html")]
+#[template(path = "partials/discussion.html")]
 pub struct DiscussionFragment {
     pub posts: Vec<PostView>,
     /// The posts could not be read: say so instead of "no posts yet".
@@ -150,18 +113,19 @@ pub struct DiscussionFragment {
 
 /// The post form on a page of its own: after a problem, with the problem and the reader's text.
 #[derive(Template)]
-#[template(path = "discussion_form.html")]
+#[template(path = "pages/discussion_form.html")]
 pub struct PostFormPage<'a> {
     pub layout: Layout<'a>,
     pub article_title: &'a str,
     pub article_href: String,
     /// What went wrong when it is not about a field (expired form, too many posts, database).
     pub problem: Option<&'a str>,
+    pub errors: Vec<ErrorLink>,
     pub form: FormView,
 }
 
 #[derive(Template)]
-#[template(path = "discussion_thanks.html")]
+#[template(path = "pages/discussion_thanks.html")]
 pub struct ThanksPage<'a> {
     pub layout: Layout<'a>,
     pub article_title: &'a str,
@@ -171,11 +135,12 @@ pub struct ThanksPage<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "moderate_login.html")]
+#[template(path = "pages/moderate_login.html")]
 pub struct LoginPage<'a> {
     pub layout: Layout<'a>,
     pub csrf_token: String,
     pub name: String,
+    pub problem: Option<&'a str>,
     pub errors: Vec<ErrorLink>,
     pub notice: Option<&'a str>,
 }
@@ -195,7 +160,7 @@ pub struct PendingView {
 }
 
 #[derive(Template)]
-#[template(path = "moderate.html")]
+#[template(path = "pages/moderate.html")]
 pub struct QueuePage<'a> {
     pub layout: Layout<'a>,
     /// Approved posts still shown, newest first, each with a button to take it down.

@@ -1,16 +1,14 @@
-//! The site's own pages: `/about` (who it is for, how articles are written and reviewed, how to
-//! report a mistake) and `/accessibility` (the accessibility statement). Both are pre-rendered.
+//! `/about`: who the site is for, how articles are written and reviewed, and how to report a
+//! mistake, at the `--contact-email` address (`ContactEmail`, also shown by `accessibility`).
 
 use std::fmt;
 use std::str::FromStr;
 
 use askama::Template;
 
-use super::pages::Layout;
-use super::site::SiteSettings;
-
-pub const ABOUT_PATH: &str = "/about";
-pub const ACCESSIBILITY_PATH: &str = "/accessibility";
+use super::Layout;
+use crate::web::paths::ABOUT_PATH;
+use crate::web::site::{Prerender, RenderError, SiteSettings};
 
 /// Where readers report a mistake until the operator sets `--contact-email`. The `.example`
 /// domain is reserved, so an unconfigured site never sends mail to a stranger.
@@ -63,7 +61,7 @@ impl fmt::Display for ContactEmail {
 }
 
 #[derive(Template)]
-#[template(path = "about.html")]
+#[template(path = "pages/about.html")]
 pub struct AboutPage<'a> {
     pub layout: Layout<'a>,
     pub contact_email: &'a str,
@@ -84,26 +82,8 @@ impl<'a> AboutPage<'a> {
     }
 }
 
-#[derive(Template)]
-#[template(path = "accessibility.html")]
-pub struct AccessibilityPage<'a> {
-    pub layout: Layout<'a>,
-    pub contact_email: &'a str,
-}
-
-impl<'a> AccessibilityPage<'a> {
-    pub fn new(settings: &'a SiteSettings) -> Self {
-        AccessibilityPage {
-            layout: Layout::new(
-                "Accessibility statement",
-                "How accessible backcare is, how we test it, what we know is not yet right, and how to report a problem.",
-                ACCESSIBILITY_PATH,
-                settings,
-            )
-            .canonical(ACCESSIBILITY_PATH),
-            contact_email: settings.contact_email.as_str(),
-        }
-    }
+pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+    site.html(ABOUT_PATH, &AboutPage::new(site.settings))
 }
 
 #[cfg(test)]

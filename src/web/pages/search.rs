@@ -2,17 +2,18 @@
 //! A search can be health data, so the page is `no-store` and the query is neither logged nor kept.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::pages::{ArticleLink, Layout};
-use super::site::{HTML, NO_STORE, Site, SiteSettings, topic_path};
-use super::{AppState, error_response};
+use super::{ArticleLink, ErrorLink, Layout, SITE_NAME, private_page};
 use crate::content::Library;
 use crate::discussion::red_flags;
 use crate::search::{MAX_QUERY_CHARS, SearchOutcome, SnippetPart};
 use crate::triage::{Urgency, rules_for};
+use crate::web::error::PageError;
+use crate::web::extract::Current;
+use crate::web::paths::{OPENSEARCH_PATH, topic_path};
+use crate::web::site::{Prerender, RenderError, SiteSettings};
 
 pub const PATH: &str = "/search";
 /// Results shown on the page; the count says how many more matched.
@@ -91,7 +92,7 @@ fn sentence_case(text: &str) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "search.html")]
+#[template(path = "pages/search.html")]
 pub struct SearchPage<'a> {
     pub layout: Layout<'a>,
     /// What goes back in the search box (already cut to the limit).
@@ -105,6 +106,9 @@ pub struct SearchPage<'a> {
     pub suggestion_href: String,
     pub red_flags: Option<RedFlagBox>,
     pub max_chars: usize,
+    /// The error summary: only a query that is too long is a problem.
+    pub problem: Option<&'static str>,
+    pub errors: Vec<ErrorLink>,
 }
 
 impl<'a> SearchPage<'a> {
@@ -162,6 +166,14 @@ impl<'a> SearchPage<'a> {
             suggestion_href,
             red_flags: searched.then(|| RedFlagBox::for_query(query)).flatten(),
             max_chars: MAX_QUERY_CHARS,
+            problem: None,
+            errors: too_long
+                .then(|| ErrorLink {
+                    target_id: "search-q".to_owned(),
+                    message: format!("Enter a search of {MAX_QUERY_CHARS} characters or fewer"),
+                })
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -173,19 +185,15 @@ pub fn search_href(query: &str) -> String {
 }
 
 /// `GET` and `HEAD /search`.
-pub async fn search(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let generation = state.current();
+pub async fn search(request: HttpRequest, generation: Current) -> Result<HttpResponse, PageError> {
     let site = &generation.site;
     let search_request = SearchRequest::from_query_string(request.query_string());
     let outcome = match &search_request {
-        SearchRequest::Query(query) => match site.search.search(query, RESULTS_SHOWN) {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                // The error, never the query: the query is the reader's health data.
-                tracing::error!(%error, "search failed");
-                return error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error);
-            }
-        },
+        // The error, never the query: the query is the reader's health data.
+        SearchRequest::Query(query) => site
+            .search
+            .search(query, RESULTS_SHOWN)
+            .map_err(|error| PageError::Internal(error.into()))?,
         _ => SearchOutcome::default(),
     };
     let status = match search_request {
@@ -198,25 +206,43 @@ pub async fn search(request: HttpRequest, state: web::Data<AppState>) -> HttpRes
         &generation.library,
         &site.settings,
     );
-    render(site, &page, status)
+    private_page(status, &page)
 }
 
-fn render(site: &Site, page: &SearchPage, status: StatusCode) -> HttpResponse {
-    match page.render() {
-        Ok(body) => HttpResponse::build(status)
-            .content_type(HTML)
-            .insert_header((header::CACHE_CONTROL, NO_STORE))
-            .body(body),
-        Err(error) => {
-            tracing::error!(%error, "could not render the search page");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error)
+/// Any other method on `/search`.
+pub async fn method_not_allowed() -> Result<HttpResponse, PageError> {
+    Err(PageError::MethodNotAllowed("GET, HEAD"))
+}
+
+pub const OPENSEARCH: &str = "application/opensearchdescription+xml; charset=utf-8";
+
+/// The OpenSearch 1.1 description: the site's name and the address of its results page.
+#[derive(Template)]
+#[template(path = "pages/opensearch.xml")]
+pub struct OpenSearchDescription {
+    pub site_name: &'static str,
+    /// `https://example.org/search?q={searchTerms}`: the template browsers fill in.
+    pub results_template: String,
+    pub self_url: String,
+    pub icon_url: String,
+}
+
+impl OpenSearchDescription {
+    pub fn new(settings: &SiteSettings) -> Self {
+        OpenSearchDescription {
+            site_name: SITE_NAME,
+            results_template: format!("{}?q={{searchTerms}}", settings.base_url.join(PATH)),
+            self_url: settings.base_url.join(OPENSEARCH_PATH),
+            icon_url: settings.base_url.join(&settings.favicon),
         }
     }
 }
 
-/// Any other method on `/search`.
-pub async fn method_not_allowed(state: web::Data<AppState>) -> HttpResponse {
-    super::method_not_allowed(&state.current().site, "GET, HEAD")
+pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+    let description = OpenSearchDescription::new(site.settings);
+    let body = crate::web::site::render(OPENSEARCH_PATH, &description)?;
+    site.file(OPENSEARCH_PATH, body, OPENSEARCH);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,33 +2,23 @@
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::pages::{ArticleLink, ErrorLink, Layout, SignList, emergency_box};
-use super::site::{HTML, NO_STORE, Site, SiteSettings};
-use super::{AppState, error_response};
+use super::{ArticleLink, ErrorLink, Layout, SignList, emergency_box, private_page};
 use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
     Advice, Answers, Assessment, Audience, Control, FieldError, Outcome, Question, RawAnswers,
-    Rule, Service, VignetteReport, check,
+    Rule, check,
 };
-
-pub const PATH: &str = "/symptom-checker";
-pub const CHANGE_PATH: &str = "/symptom-checker/change";
-pub const HOW_IT_WORKS_PATH: &str = "/symptom-checker/how-it-works";
-
-/// Forms are small; anything bigger is not our form.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
-
-/// A form this small arrives in well under a second; a client still sending after this long is
-/// holding a connection open on purpose (or has lost it).
-pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+use crate::web::AppState;
+use crate::web::error::PageError;
+use crate::web::form::{BodyRefusal, FormKind, RefusalReason, read_body};
+use crate::web::paths::CHECKER_PATH;
+use crate::web::site::{Prerender, RenderError, SiteSettings};
 
 const FORM_TITLE: &str = "Check your back pain";
 const FOLLOW_UP_TITLE: &str = "Pregnancy: warning signs";
@@ -134,10 +124,12 @@ fn carried_answers(raw: &RawAnswers, except: &[Question]) -> Vec<(&'static str, 
 }
 
 #[derive(Template)]
-#[template(path = "checker_form.html")]
+#[template(path = "pages/checker_form.html")]
 pub struct FormPage<'a> {
     pub layout: Layout<'a>,
     pub questions: Vec<QuestionView>,
+    /// Every problem is about a question, so the error summary only lists `errors`.
+    pub problem: Option<&'static str>,
     pub errors: Vec<ErrorLink>,
     pub emergency_box: Vec<SignList>,
 }
@@ -152,10 +144,11 @@ impl<'a> FormPage<'a> {
             layout: Layout::new(
                 &error_title(FORM_TITLE, errors),
                 FORM_DESCRIPTION,
-                PATH,
+                CHECKER_PATH,
                 settings,
             )
-            .canonical(PATH),
+            .canonical(CHECKER_PATH),
+            problem: None,
             errors: error_links(&questions, errors),
             questions,
             emergency_box: emergency_box(),
@@ -191,11 +184,12 @@ fn error_links(questions: &[QuestionView], errors: &[FieldError]) -> Vec<ErrorLi
 /// The follow-up page: one more question that applies to these answers, with the answers so far
 /// carried in hidden fields.
 #[derive(Template)]
-#[template(path = "checker_follow_up.html")]
+#[template(path = "pages/checker_follow_up.html")]
 pub struct FollowUpPage<'a> {
     pub layout: Layout<'a>,
     pub step: &'static str,
     pub question: QuestionView,
+    pub problem: Option<&'static str>,
     pub errors: Vec<ErrorLink>,
     pub hidden_fields: Vec<(&'static str, String)>,
 }
@@ -212,13 +206,14 @@ impl<'a> FollowUpPage<'a> {
             layout: Layout::new(
                 &error_title(FOLLOW_UP_TITLE, errors),
                 FORM_DESCRIPTION,
-                PATH,
+                CHECKER_PATH,
                 settings,
             ),
             step: match question {
                 Question::PregnancySign => "pregnancy",
                 _ => question.field(),
             },
+            problem: None,
             errors: error_links(std::slice::from_ref(&view), errors),
             question: view,
             hidden_fields: carried_answers(raw, &[question]),
@@ -227,7 +222,7 @@ impl<'a> FollowUpPage<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "checker_result.html")]
+#[template(path = "pages/checker_result.html")]
 pub struct ResultPage<'a> {
     pub layout: Layout<'a>,
     pub urgency: &'static str,
@@ -270,7 +265,7 @@ impl<'a> ResultPage<'a> {
             layout: Layout::new(
                 &format!("Your result: {}", assessment.headline),
                 FORM_DESCRIPTION,
-                PATH,
+                CHECKER_PATH,
                 settings,
             ),
             urgency: assessment.urgency().value(),
@@ -300,160 +295,37 @@ impl<'a> ResultPage<'a> {
     }
 }
 
-pub struct ServiceGroup {
-    pub value: &'static str,
-    pub heading: &'static str,
-    pub rules: Vec<&'static Rule>,
-    pub vignettes: usize,
+/// The empty form, the same for everyone, so it is cached like any page.
+pub fn empty_form(settings: &SiteSettings) -> FormPage<'_> {
+    FormPage::new(&RawAnswers::default(), &[], settings)
 }
 
-#[derive(Template)]
-#[template(path = "checker_how.html")]
-pub struct HowItWorksPage<'a> {
-    pub layout: Layout<'a>,
-    pub groups: Vec<ServiceGroup>,
-    pub rule_count: usize,
-    pub report: VignetteReport,
-}
-
-impl<'a> HowItWorksPage<'a> {
-    pub fn new(report: VignetteReport, settings: &'a SiteSettings) -> Self {
-        let groups = Service::ALL
-            .iter()
-            .rev()
-            .map(|&service| ServiceGroup {
-                value: service.value(),
-                heading: service.list_heading(),
-                rules: crate::triage::rules_for_service(service).collect(),
-                vignettes: report
-                    .per_service
-                    .iter()
-                    .find(|(s, _)| *s == service)
-                    .map_or(0, |(_, count)| *count),
-            })
-            .collect();
-        HowItWorksPage {
-            layout: Layout::new(
-                "How the symptom checker works",
-                "How the backcare symptom checker decides how urgently you need help, every rule it uses with its source, and how it does on test cases written from NHS and NICE pages.",
-                PATH,
-                settings,
-            )
-            .canonical(HOW_IT_WORKS_PATH),
-            groups,
-            rule_count: crate::triage::RULES.len(),
-            report,
-        }
-    }
-}
-
-/// Why a posted body was refused before its answers were read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyRefusal {
-    NotAForm,
-    TooLarge,
-    Unreadable,
-    TooSlow,
-}
-
-fn is_form_content_type(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| {
-            essence
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-}
-
-/// The body of a form post, or why it was refused: the wrong content type, more than
-/// `MAX_BODY_BYTES`, or slower than `BODY_TIMEOUT`. The discussion's forms are read through this too.
-pub async fn read_body(request: &HttpRequest, payload: web::Payload) -> Result<Bytes, BodyRefusal> {
-    read_body_up_to(request, payload, MAX_BODY_BYTES).await
-}
-
-/// `read_body` with another size limit, for forms that carry more than the checker's answers.
-pub async fn read_body_up_to(
-    request: &HttpRequest,
-    payload: web::Payload,
-    max_bytes: usize,
-) -> Result<Bytes, BodyRefusal> {
-    if !is_form_content_type(request) {
-        return Err(BodyRefusal::NotAForm);
-    }
-    let declared_length = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<usize>().ok());
-    if declared_length.is_some_and(|length| length > max_bytes) {
-        return Err(BodyRefusal::TooLarge);
-    }
-    match tokio::time::timeout(BODY_TIMEOUT, payload.to_bytes_limited(max_bytes)).await {
-        Ok(Ok(Ok(body))) => Ok(body),
-        Ok(Ok(Err(_))) => Err(BodyRefusal::Unreadable),
-        Ok(Err(_)) => Err(BodyRefusal::TooLarge),
-        Err(_) => Err(BodyRefusal::TooSlow),
-    }
+pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+    site.html(CHECKER_PATH, &empty_form(site.settings))
 }
 
 /// Reads the checker's answers from a form body (see `read_body` for what is refused).
-async fn read_form(
+async fn read_answers(
     request: &HttpRequest,
     payload: web::Payload,
-) -> Result<RawAnswers, BodyRefusal> {
-    let body = read_body(request, payload).await?;
+) -> Result<RawAnswers, PageError> {
+    let body = read_body(request, payload, FormKind::Answers).await?;
     // Every field is a list of strings, so only a malformed body can fail here; invalid
     // UTF-8 is decoded lossily and then fails as an unknown answer, with a message.
-    serde_html_form::from_bytes(&body).map_err(|_| BodyRefusal::Unreadable)
+    serde_html_form::from_bytes(&body).map_err(|_| {
+        PageError::Refused(BodyRefusal {
+            form: FormKind::Answers,
+            reason: RefusalReason::Unreadable,
+        })
+    })
 }
 
-fn private_html(status: StatusCode, body: String) -> HttpResponse {
-    // Answers are health data: never stored by us, so never stored by a cache either.
-    HttpResponse::build(status)
-        .content_type(HTML)
-        .insert_header((header::CACHE_CONTROL, NO_STORE))
-        .body(body)
-}
-
-fn render_or_500(site: &Site, template: &impl Template, status: StatusCode) -> HttpResponse {
-    match template.render() {
-        Ok(body) => private_html(status, body),
-        Err(error) => {
-            tracing::error!(%error, "could not render a symptom checker page");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error)
-        }
+/// A 429 when this client has sent too many answers, before its body is even read.
+fn within_rate_limit(request: &HttpRequest, state: &AppState) -> Result<(), PageError> {
+    match state.checker_allowance(request) {
+        Decision::Allowed => Ok(()),
+        Decision::Limited { retry_after } => Err(PageError::RateLimited(retry_after)),
     }
-}
-
-fn refusal_response(site: &Site, refusal: BodyRefusal) -> HttpResponse {
-    match refusal {
-        BodyRefusal::NotAForm => error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &site.unsupported_media_type,
-        ),
-        BodyRefusal::TooLarge => {
-            error_response(StatusCode::PAYLOAD_TOO_LARGE, &site.payload_too_large)
-        }
-        BodyRefusal::Unreadable => error_response(StatusCode::BAD_REQUEST, &site.bad_request),
-        BodyRefusal::TooSlow => error_response(StatusCode::REQUEST_TIMEOUT, &site.request_timeout),
-    }
-}
-
-/// The 429 page when this client has sent too many answers, before its body is even read.
-fn rate_limited(request: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
-    let Decision::Limited { retry_after } = state.checker_allowance(request) else {
-        return None;
-    };
-    let mut response = error_response(
-        StatusCode::TOO_MANY_REQUESTS,
-        &state.current().site.too_many_requests,
-    );
-    super::retry_after(&mut response, retry_after);
-    Some(response)
 }
 
 /// `POST /symptom-checker`: the result, or the form again with every problem listed (422).
@@ -461,19 +333,12 @@ pub async fn submit(
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-) -> HttpResponse {
-    if let Some(response) = rate_limited(&request, &state) {
-        return response;
-    }
-    let raw = read_form(&request, payload).await;
+) -> Result<HttpResponse, PageError> {
+    within_rate_limit(&request, &state)?;
+    let raw = read_answers(&request, payload).await?;
     // Taken after the body has arrived, so the answer comes from the newest generation.
     let generation = state.current();
-    let site = &generation.site;
-    let raw = match raw {
-        Ok(raw) => raw,
-        Err(refusal) => return refusal_response(site, refusal),
-    };
-    let settings = &site.settings;
+    let settings = &generation.site.settings;
     match check(&raw) {
         Outcome::Result {
             assessment,
@@ -487,24 +352,21 @@ pub async fn submit(
                 OffsetDateTime::now_utc(),
                 settings,
             );
-            render_or_500(site, &page, StatusCode::OK)
+            private_page(StatusCode::OK, &page)
         }
-        Outcome::FollowUp(question) => render_or_500(
-            site,
-            &FollowUpPage::new(question, &raw, &[], settings),
+        Outcome::FollowUp(question) => private_page(
             StatusCode::OK,
+            &FollowUpPage::new(question, &raw, &[], settings),
         ),
         // A problem with a follow-up question is shown on the follow-up page, where it was asked.
         Outcome::Problems(errors) => match errors.as_slice() {
-            [only] if only.question == Question::PregnancySign => render_or_500(
-                site,
+            [only] if only.question == Question::PregnancySign => private_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
                 &FollowUpPage::new(only.question, &raw, &errors, settings),
-                StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            _ => render_or_500(
-                site,
-                &FormPage::new(&raw, &errors, settings),
+            _ => private_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(&raw, &errors, settings),
             ),
         },
     }
@@ -515,29 +377,23 @@ pub async fn change(
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-) -> HttpResponse {
-    if let Some(response) = rate_limited(&request, &state) {
-        return response;
-    }
-    let raw = read_form(&request, payload).await;
+) -> Result<HttpResponse, PageError> {
+    within_rate_limit(&request, &state)?;
+    let raw = read_answers(&request, payload).await?;
     let generation = state.current();
-    let site = &generation.site;
-    match raw {
-        Ok(raw) => render_or_500(
-            site,
-            &FormPage::new(&raw, &[], &site.settings),
-            StatusCode::OK,
-        ),
-        Err(refusal) => refusal_response(site, refusal),
-    }
+    private_page(
+        StatusCode::OK,
+        &FormPage::new(&raw, &[], &generation.site.settings),
+    )
 }
 
 /// Any method the checker does not support.
-pub async fn method_not_allowed(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let allow = if request.path() == PATH {
-        "GET, HEAD, POST"
-    } else {
-        "POST"
-    };
-    super::method_not_allowed(&state.current().site, allow)
+pub async fn method_not_allowed(request: HttpRequest) -> Result<HttpResponse, PageError> {
+    Err(PageError::MethodNotAllowed(
+        if request.path() == CHECKER_PATH {
+            "GET, HEAD, POST"
+        } else {
+            "POST"
+        },
+    ))
 }

@@ -1,36 +1,35 @@
-//! Machine-readable views of the published articles: the Atom feed, the sitemap and robots.txt.
+//! `/feed.xml`: the Atom feed of the published articles, and the XML helpers `sitemap` shares.
 //! XML is written with quick-xml, which escapes every text and attribute value.
 
-use std::collections::BTreeSet;
 use std::io;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use time::{Date, OffsetDateTime};
 
-use super::base_url::BaseUrl;
-use super::checker;
-use super::pages::SITE_NAME;
-use super::site::{FEED_PATH, SITEMAP_PATH, article_path, tag_path, topic_path};
-use crate::content::{Article, Category};
+use super::SITE_NAME;
+use crate::content::{Article, Library};
+use crate::web::base_url::BaseUrl;
+use crate::web::paths::{FEED_PATH, article_path};
+use crate::web::representation::ATOM;
+use crate::web::site::{Prerender, RenderError};
 
 const ATOM_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
-const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const FEED_SUBTITLE: &str =
     "Plain, sourced information on back cramps and back pain, reviewed by date.";
 
-type XmlWriter = Writer<Vec<u8>>;
+pub(super) type XmlWriter = Writer<Vec<u8>>;
 
 /// Atom wants a full timestamp; articles carry a review date, taken as midnight UTC.
 fn atom_timestamp(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
-fn latest_review<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Option<Date> {
+pub(super) fn latest_review<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Option<Date> {
     articles.into_iter().map(|a| a.front.reviewed).max()
 }
 
-fn text_element(writer: &mut XmlWriter, name: &str, text: &str) -> io::Result<()> {
+pub(super) fn text_element(writer: &mut XmlWriter, name: &str, text: &str) -> io::Result<()> {
     writer
         .create_element(name)
         .write_text_content(BytesText::new(text))?;
@@ -47,13 +46,13 @@ fn link_element(writer: &mut XmlWriter, rel: &str, kind: &str, href: &str) -> io
     Ok(())
 }
 
-fn start_document() -> io::Result<XmlWriter> {
+pub(super) fn start_document() -> io::Result<XmlWriter> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     Ok(writer)
 }
 
-fn finish_document(writer: XmlWriter) -> io::Result<String> {
+pub(super) fn finish_document(writer: XmlWriter) -> io::Result<String> {
     let mut bytes = writer.into_inner();
     bytes.push(b'\n');
     // Every piece written was a &str and quick-xml only adds ASCII, so this cannot fail.
@@ -130,54 +129,19 @@ fn write_entry(writer: &mut XmlWriter, article: &Article, base_url: &BaseUrl) ->
     Ok(())
 }
 
-/// A sitemap of every page a search engine should index, with `lastmod` from the review dates.
-pub fn sitemap(articles: &[&Article], base_url: &BaseUrl) -> io::Result<String> {
-    let mut urls: Vec<(String, Option<Date>)> =
-        vec![("/".to_owned(), latest_review(articles.iter().copied()))];
-    for category in Category::ALL {
-        let in_topic = articles.iter().filter(|a| a.front.category == category);
-        urls.push((topic_path(category), latest_review(in_topic.copied())));
-    }
-    for article in articles {
-        urls.push((article_path(&article.slug), Some(article.front.reviewed)));
-    }
-    let tags: BTreeSet<&str> = articles
+/// Feeds and sitemaps are for readers and crawlers of the published site, so drafts stay out of
+/// them even when `--drafts` shows drafts on the pages.
+pub(super) fn published(library: &Library) -> Vec<&Article> {
+    library
+        .articles()
         .iter()
-        .flat_map(|a| a.front.tags.iter().map(String::as_str))
-        .collect();
-    for tag in tags {
-        let tagged = articles
-            .iter()
-            .filter(|a| a.front.tags.iter().any(|t| t == tag));
-        urls.push((tag_path(tag), latest_review(tagged.copied())));
-    }
-    // The checker's pages change with the code, not the articles: no honest lastmod to give.
-    urls.push((checker::PATH.to_owned(), None));
-    urls.push((checker::HOW_IT_WORKS_PATH.to_owned(), None));
-
-    let mut writer = start_document()?;
-    writer
-        .create_element("urlset")
-        .with_attribute(("xmlns", SITEMAP_NAMESPACE))
-        .write_inner_content(|writer| {
-            for (path, lastmod) in &urls {
-                writer.create_element("url").write_inner_content(|writer| {
-                    text_element(writer, "loc", &base_url.join(path))?;
-                    if let Some(date) = lastmod {
-                        text_element(writer, "lastmod", &date.to_string())?;
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(())
-        })?;
-    finish_document(writer)
+        .filter(|article| !article.front.draft)
+        .collect()
 }
 
-/// Lets every crawler in and points it at the sitemap, which must be an absolute URL.
-pub fn robots_txt(base_url: &BaseUrl) -> String {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        base_url.join(SITEMAP_PATH)
-    )
+pub fn prerender(site: &mut Prerender, library: &Library) -> Result<(), RenderError> {
+    let feed = atom_feed(&published(library), &site.settings.base_url)
+        .map_err(|source| RenderError::new(FEED_PATH, source))?;
+    site.file(FEED_PATH, feed, ATOM);
+    Ok(())
 }

@@ -1,0 +1,148 @@
+//! Extractors: what handlers need from a request, found once, failing with the right
+//! `PageError`. A handler that takes `Moderator` only runs for a signed-in moderator; one that
+//! takes `ArticleBySlug` only runs for an article that exists.
+
+use std::future::{Ready, ready};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_core::future::LocalBoxFuture;
+
+use super::discussion::Discussion;
+use super::discussion::moderate::{SignedIn, signed_in};
+use super::error::PageError;
+use super::{AppState, Generation};
+use crate::content::Article;
+
+fn state(request: &HttpRequest) -> Result<&AppState, PageError> {
+    request
+        .app_data::<web::Data<AppState>>()
+        .map(|data| data.get_ref())
+        .ok_or_else(|| PageError::Internal("AppState is not registered".into()))
+}
+
+/// The generation this request is answered from, held for the whole request even if
+/// `serve --watch` swaps in a newer one meanwhile.
+pub struct Current(pub Arc<Generation>);
+
+impl std::ops::Deref for Current {
+    type Target = Generation;
+    fn deref(&self) -> &Generation {
+        &self.0
+    }
+}
+
+impl FromRequest for Current {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(request).map(|state| Current(arc_swap::Guard::into_inner(state.current()))))
+    }
+}
+
+/// The reader discussion; a 404 when the site runs with `--comments off`.
+pub struct DiscussionOn(pub Arc<Discussion>);
+
+impl std::ops::Deref for DiscussionOn {
+    type Target = Discussion;
+    fn deref(&self) -> &Discussion {
+        &self.0
+    }
+}
+
+impl FromRequest for DiscussionOn {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(request).and_then(|state| {
+            state
+                .discussion
+                .clone()
+                .map(DiscussionOn)
+                .ok_or(PageError::NotFound)
+        }))
+    }
+}
+
+/// The article named by the route's `{slug}`, in the current generation; a 404 when there is none.
+pub struct ArticleBySlug {
+    pub generation: Arc<Generation>,
+    index: usize,
+}
+
+impl ArticleBySlug {
+    pub fn article(&self) -> &Article {
+        // Found in this very library when extracted, and a generation never changes.
+        &self.generation.library.articles()[self.index]
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.article().slug
+    }
+}
+
+impl FromRequest for ArticleBySlug {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let slug = request.match_info().get("slug").unwrap_or_default();
+        ready(state(request).and_then(|state| {
+            let generation = arc_swap::Guard::into_inner(state.current());
+            let index = generation
+                .library
+                .articles()
+                .iter()
+                .position(|article| article.slug == slug)
+                .ok_or(PageError::NotFound)?;
+            Ok(ArticleBySlug { generation, index })
+        }))
+    }
+}
+
+/// The client's address as the protections see it (a trusted proxy's `X-Forwarded-For`);
+/// `None` when the connection has no peer address.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl FromRequest for ClientAddress {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(request).map(|state| ClientAddress(state.client_ip(request))))
+    }
+}
+
+/// The signed-in moderator with the discussion they moderate. Without a session the request is
+/// sent to the sign-in page; when the sessions cannot be read, a 503.
+pub struct Moderator {
+    pub discussion: Arc<Discussion>,
+    pub session: SignedIn,
+}
+
+impl FromRequest for Moderator {
+    type Error = PageError;
+    type Future = LocalBoxFuture<'static, Result<Self, PageError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let discussion = DiscussionOn::from_request(request, payload).into_inner();
+        let request = request.clone();
+        Box::pin(async move {
+            let DiscussionOn(discussion) = discussion?;
+            let session = signed_in(&request, &discussion)
+                .await
+                .map_err(PageError::unavailable(
+                    "could not check a moderator session",
+                ))?
+                .ok_or(PageError::SignInFirst)?;
+            Ok(Moderator {
+                discussion,
+                session,
+            })
+        })
+    }
+}

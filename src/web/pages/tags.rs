@@ -1,0 +1,51 @@
+//! `/tags`: every tag of a published article, with how many articles have it.
+
+use askama::Template;
+
+use super::{Layout, SITE_NAME, TagLink};
+use crate::content::Library;
+use crate::web::paths::TAGS_PATH;
+use crate::web::site::{Prerender, RenderError, SiteSettings};
+
+pub struct TagCount<'a> {
+    pub link: TagLink<'a>,
+    pub count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "pages/tags.html")]
+pub struct TagsPage<'a> {
+    pub layout: Layout<'a>,
+    pub tags: Vec<TagCount<'a>>,
+}
+
+impl<'a> TagsPage<'a> {
+    pub fn new(library: &'a Library, settings: &'a SiteSettings) -> Self {
+        let tags = library
+            .tags()
+            .into_iter()
+            .filter_map(|tag| {
+                // The tags of published articles only, counted the same way.
+                let count = library.tagged(tag).filter(|a| !a.front.draft).count();
+                (count > 0).then(|| TagCount {
+                    link: TagLink::new(tag),
+                    count,
+                })
+            })
+            .collect();
+        TagsPage {
+            layout: Layout::new(
+                "Tags",
+                &format!("Every tag used on {SITE_NAME} articles, with how many articles have it."),
+                TAGS_PATH,
+                settings,
+            )
+            .canonical(TAGS_PATH),
+            tags,
+        }
+    }
+}
+
+pub fn prerender(site: &mut Prerender, library: &Library) -> Result<(), RenderError> {
+    site.html(TAGS_PATH, &TagsPage::new(library, site.settings))
+}
