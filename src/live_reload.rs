@@ -43,8 +43,8 @@ pub fn start(
             Err(error) => tracing::warn!(%error, "file watching reported an error"),
         }
     })?;
-    watcher.watch(&source.content.articles, RecursiveMode::NonRecursive)?;
-    watcher.watch(&source.content.static_dir, RecursiveMode::Recursive)?;
+    watcher.watch(&source.articles, RecursiveMode::NonRecursive)?;
+    watcher.watch(&source.static_dir, RecursiveMode::Recursive)?;
     let reloader = Reloader {
         source,
         state,
@@ -224,7 +224,7 @@ impl Reloader {
     }
 
     fn reload(&mut self, first_signal: Instant) {
-        let (content, mut problems) = self.source.content.load_isolating(&self.last_good);
+        let (content, mut problems) = self.source.load_isolating(&self.last_good);
         match self.source.render(&content, problems.clone()) {
             Ok(generation) => {
                 let article_count = generation.library.len();

@@ -139,12 +139,14 @@ pub enum StartError {
     },
 }
 
-/// Where the content lives and how to read it; read at start-up and again by every reload.
+/// Where the content lives, how to read it, and the settings every generation is rendered with
+/// (each load adds its own author problems). Read at start-up and again by every reload.
 #[derive(Debug, Clone)]
-pub struct ContentSource {
+pub struct SiteSource {
     pub articles: PathBuf,
     pub static_dir: PathBuf,
     pub load_options: LoadOptions,
+    pub settings: SiteSettings,
 }
 
 /// The loaded input of one generation, kept so a later broken edit can re-render it.
@@ -154,7 +156,7 @@ pub struct Content {
     pub assets: Assets,
 }
 
-impl ContentSource {
+impl SiteSource {
     pub fn load_library(&self) -> Result<Library, LoadErrors> {
         Library::load(&self.articles, self.todays_options())
     }
@@ -200,17 +202,6 @@ impl ContentSource {
     }
 }
 
-/// How content becomes a generation of the site: where it is served and in which mode.
-#[derive(Debug, Clone)]
-pub struct SiteSource {
-    pub content: ContentSource,
-    pub base_url: BaseUrl,
-    pub live_preview: bool,
-    /// Article pages leave room for the reader discussion.
-    pub comments: bool,
-    pub contact_email: ContactEmail,
-}
-
 impl SiteSource {
     /// Renders `content`, with a banner listing `author_problems` on every page when there are any.
     pub fn render(
@@ -219,11 +210,8 @@ impl SiteSource {
         author_problems: AuthorProblems,
     ) -> Result<Generation, RenderError> {
         let settings = SiteSettings {
-            live_preview: self.live_preview,
             author_problems,
-            comments: self.comments,
-            contact_email: self.contact_email.clone(),
-            ..SiteSettings::new(self.base_url.clone())
+            ..self.settings.clone()
         };
         Ok(Generation {
             site: Site::build(&content.library, &content.assets, settings)?,
@@ -257,7 +245,8 @@ impl Application {
             Some(_) => crate::web::metrics::install(),
             None => None,
         };
-        let content_source = ContentSource {
+        // The address is known once bound: until then pages are not rendered.
+        let mut source = SiteSource {
             articles: config.articles.clone(),
             static_dir: config.static_dir.clone(),
             load_options: LoadOptions {
@@ -265,21 +254,27 @@ impl Application {
                 static_dir: Some(config.static_dir.clone()),
                 base_url: config.base_url.as_ref().map(ToString::to_string),
                 page_anchors: crate::web::site::page_anchors(),
-                // Set on each load: see `ContentSource::todays_options`.
+                // Set on each load: see `SiteSource::todays_options`.
                 today: None,
+            },
+            settings: SiteSettings {
+                live_preview: config.watch,
+                comments: config.comments.is_some(),
+                contact_email: config.contact_email.clone(),
+                ..SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 0).into()))
             },
         };
         let (content, author_problems) = if config.watch {
             // Styles still load if only the articles are broken, so the banner is readable.
-            let (content, problems) = content_source.load_isolating(&Content::default());
+            let (content, problems) = source.load_isolating(&Content::default());
             if !problems.is_empty() {
                 live_reload::report_problems(&problems);
             }
             (content, problems)
         } else {
             let content = Content {
-                library: Arc::new(content_source.load_library()?),
-                assets: content_source.load_assets()?,
+                library: Arc::new(source.load_library()?),
+                assets: source.load_assets()?,
             };
             (content, AuthorProblems::default())
         };
@@ -296,16 +291,10 @@ impl Application {
         };
         let listener = TcpListener::bind(&config.bind).map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        let source = SiteSource {
-            content: content_source,
-            base_url: config
-                .base_url
-                .clone()
-                .unwrap_or_else(|| BaseUrl::for_address(address)),
-            live_preview: config.watch,
-            comments: discussion.is_some(),
-            contact_email: config.contact_email.clone(),
-        };
+        source.settings.base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| BaseUrl::for_address(address));
 
         let generation = source.render(&content, author_problems)?;
         let article_count = generation.library.len();
@@ -320,7 +309,7 @@ impl Application {
             hsts_preload: config.hsts_preload,
             ..Protection::new(
                 TrustedProxies::new(config.trusted_proxies.iter().copied()),
-                source.base_url.is_https(),
+                source.settings.base_url.is_https(),
                 config.checker_rate_limit,
             )
         };
@@ -378,7 +367,7 @@ impl Application {
             server,
             address,
             metrics_address,
-            base_url: source.base_url,
+            base_url: source.settings.base_url,
             article_count,
             _live_reload: live_reload,
             live_events,

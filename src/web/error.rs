@@ -244,3 +244,64 @@ pub fn render_error_pages(response: ServiceResponse) -> ServiceResponse<EitherBo
     }
     ServiceResponse::new(request, replaced).map_into_right_body()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORMS: [FormKind; 3] = [FormKind::Answers, FormKind::Post, FormKind::Moderation];
+    const REASONS: [RefusalReason; 4] = [
+        RefusalReason::NotAForm,
+        RefusalReason::TooLarge,
+        RefusalReason::Unreadable,
+        RefusalReason::TooSlow,
+    ];
+
+    fn header(response: &HttpResponse, name: header::HeaderName) -> Option<&str> {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    #[test]
+    fn every_refusal_has_a_status_a_heading_and_a_message_that_says_what_to_do() {
+        for form in FORMS {
+            for reason in REASONS {
+                let error = PageError::Refused(BodyRefusal { form, reason });
+                assert!(error.status_code().is_client_error(), "{error}");
+                let (heading, message) = error.wording();
+                assert!(!heading.is_empty() && !heading.ends_with('.'), "{heading}");
+                assert!(message.ends_with('.'), "{message}");
+                assert!(message.contains("Go back") || message.contains("go back"));
+            }
+        }
+    }
+
+    #[test]
+    fn error_responses_are_never_stored_and_carry_allow_and_retry_after() {
+        let not_allowed = PageError::MethodNotAllowed("GET, HEAD").error_response();
+        assert_eq!(not_allowed.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(header(&not_allowed, header::ALLOW), Some("GET, HEAD"));
+        assert_eq!(header(&not_allowed, header::CACHE_CONTROL), Some(NO_STORE));
+
+        let limited = PageError::RateLimited(Duration::from_millis(1500)).error_response();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(header(&limited, header::RETRY_AFTER), Some("1"));
+        let unavailable = PageError::Unavailable.error_response();
+        assert_eq!(header(&unavailable, header::RETRY_AFTER), Some("60"));
+
+        let sign_in = PageError::SignInFirst.error_response();
+        assert_eq!(sign_in.status(), StatusCode::SEE_OTHER);
+        assert_eq!(header(&sign_in, header::LOCATION), Some("/moderate/login"));
+        assert_eq!(header(&sign_in, header::CACHE_CONTROL), Some(NO_STORE));
+    }
+
+    #[test]
+    fn an_internal_error_never_shows_its_cause() {
+        let error = PageError::Internal("database password is hunter2".into());
+        assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let (heading, message) = error.wording();
+        assert!(!heading.contains("hunter2") && !message.contains("hunter2"));
+    }
+}

@@ -1,5 +1,10 @@
 //! The rendered site: every page that does not depend on the request, rendered once into bytes.
 //! A request for an article, topic or static file is a single map lookup.
+//!
+//! What is served is a `Generation` (`web/mod.rs`): this `Site` and the `Library` it was
+//! rendered from, swapped together. `SiteSettings` is what a `Site` is rendered with beyond the
+//! articles; `startup::SiteSource` is where the content is read from plus those settings, and
+//! `startup::Content` one load of it.
 
 use std::collections::HashMap;
 use std::sync::Arc;

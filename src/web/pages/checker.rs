@@ -320,12 +320,17 @@ async fn read_answers(
     })
 }
 
-/// A 429 when this client has sent too many answers, before its body is even read.
-fn within_rate_limit(request: &HttpRequest, state: &AppState) -> Result<(), PageError> {
-    match state.checker_allowance(request) {
-        Decision::Allowed => Ok(()),
-        Decision::Limited { retry_after } => Err(PageError::RateLimited(retry_after)),
+/// The answers posted to the checker: a 429 when this client has sent too many, before its body
+/// is even read, then the body's refusals (see `read_body`).
+async fn posted_answers(
+    request: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<RawAnswers, PageError> {
+    if let Decision::Limited { retry_after } = state.checker_allowance(request) {
+        return Err(PageError::RateLimited(retry_after));
     }
+    read_answers(request, payload).await
 }
 
 /// `POST /symptom-checker`: the result, or the form again with every problem listed (422).
@@ -334,8 +339,7 @@ pub async fn submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    within_rate_limit(&request, &state)?;
-    let raw = read_answers(&request, payload).await?;
+    let raw = posted_answers(&request, payload, &state).await?;
     // Taken after the body has arrived, so the answer comes from the newest generation.
     let generation = state.current();
     let settings = &generation.site.settings;
@@ -378,8 +382,7 @@ pub async fn change(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    within_rate_limit(&request, &state)?;
-    let raw = read_answers(&request, payload).await?;
+    let raw = posted_answers(&request, payload, &state).await?;
     let generation = state.current();
     private_page(
         StatusCode::OK,
