@@ -365,19 +365,12 @@ async fn login(
         Some(client) => discussion.limits.check_sign_in(client).await,
         None => Ok(Decision::Allowed),
     };
-    // Only this client's own failures for this name lock it out: a stranger guessing the
-    // moderator's password from elsewhere never stops the right password from working.
-    let blocked = match decision {
-        Ok(Decision::Limited { retry_after: wait }) => Ok(Some(wait)),
-        Ok(Decision::Allowed) => discussion.limits.sign_in_blocked(&name, client).await,
-        Err(error) => Err(error),
-    };
-    match blocked {
-        Ok(Some(wait)) => {
+    match decision {
+        Ok(Decision::Limited { retry_after: wait }) => {
             crate::web::metrics::record_rate_limited("sign_in");
             return limited(wait);
         }
-        Ok(None) => {}
+        Ok(Decision::Allowed) => {}
         // The limits are part of the defence: without them, no sign-in.
         Err(error) => {
             tracing::error!(%error, "could not check the sign-in limits");
@@ -409,13 +402,6 @@ async fn login(
     .await
     .unwrap_or(false);
     if !matches {
-        if let Err(error) = discussion
-            .limits
-            .record_sign_in_failure(&name, client)
-            .await
-        {
-            tracing::error!(%error, "could not record a failed sign-in");
-        }
         ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
         // Security telemetry, documented in the README: the name typed and the client address,
         // never the password.
@@ -424,6 +410,27 @@ async fn login(
             client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
             "a moderator sign-in failed"
         );
+        // The lock is checked only once the password is wrong, so the right password always
+        // works; a client that keeps guessing one name is told to wait, and its per-client
+        // allowance (above) is what slows the guessing down.
+        match discussion.limits.sign_in_blocked(&name, client).await {
+            Ok(Some(wait)) => {
+                crate::web::metrics::record_rate_limited("sign_in");
+                return limited(wait);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "could not check the sign-in limits");
+                return unavailable(site);
+            }
+        }
+        if let Err(error) = discussion
+            .limits
+            .record_sign_in_failure(&name, client)
+            .await
+        {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
         return login_page(
             site,
             &discussion,
