@@ -136,6 +136,19 @@ pub struct CheckArgs {
     /// checked like the site's own links.
     #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
     pub base_url: Option<BaseUrl>,
+
+    /// Also ask every other site linked to or cited whether the page is still there (needs the
+    /// network); a broken address is a warning.
+    #[arg(long)]
+    pub external: bool,
+
+    /// With --external: seconds each address may take to answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub external_timeout: u64,
+
+    /// With --external: where addresses that answered well are remembered for 7 days.
+    #[arg(long, value_name = "FILE", default_value = crate::authoring::external::DEFAULT_CACHE_FILE)]
+    pub link_cache: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

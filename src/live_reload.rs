@@ -224,9 +224,11 @@ impl Reloader {
     }
 
     fn reload(&mut self, first_signal: Instant) {
+        let started = Instant::now();
         let (content, mut problems) = self.source.load_isolating(&self.last_good);
         match self.source.render(&content, problems.clone()) {
             Ok(generation) => {
+                crate::web::metrics::record_site_build(started.elapsed());
                 let article_count = generation.library.len();
                 self.state.replace(generation);
                 self.last_good = content;

@@ -1,7 +1,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 
+use backcare::authoring::external::{self, ExternalOptions};
 use backcare::authoring::{self, NewArticle};
 use backcare::cli::{
     BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction,
@@ -110,6 +112,22 @@ fn check(args: CheckArgs) -> ExitCode {
     let today = args.today.unwrap_or_else(authoring::today);
     let base_url = args.base_url.as_ref().map(BaseUrl::as_str);
     let mut report = authoring::check(&args.articles, &args.static_dir, base_url, today);
+    if args.external {
+        let options = ExternalOptions {
+            timeout: std::time::Duration::from_secs(args.external_timeout),
+            cache_file: args.link_cache.clone(),
+            ..ExternalOptions::default()
+        };
+        let library =
+            authoring::check::loadable_articles(&args.articles, &args.static_dir, base_url);
+        let progress = progress_bar("checking web addresses");
+        let external = external::check_external(&library, base_url, &options, &progress);
+        println!("{}", external.summary(&options.cache_file));
+        if let Some(error) = &external.cache_error {
+            eprintln!("backcare check: {error}");
+        }
+        report.add_warnings(external.warnings);
+    }
     if args.strict {
         report = report.into_strict();
     }
@@ -131,7 +149,10 @@ fn build_site(args: BuildArgs) -> ExitCode {
         app_url: args.app_url.map(|url| url.to_string()),
     };
     let started = std::time::Instant::now();
-    match static_build::build(&options) {
+    let progress = progress_bar("writing");
+    let built = static_build::build_with_progress(&options, &progress);
+    progress.finish_and_clear();
+    match built {
         Ok(report) => {
             println!(
                 "built {} pages ({} files, {} KiB) in {}, in {} ms",
@@ -160,6 +181,17 @@ fn build_site(args: BuildArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A progress bar on standard error, drawn only when that is a terminal: piped or redirected
+/// output (CI, a log file) gets no escape codes.
+fn progress_bar(what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(what);
+    bar
 }
 
 /// `backcare new`: status 1 if the file exists or cannot be written (clap has already refused a bad slug with 2).

@@ -298,7 +298,7 @@ impl Application {
 
         let generation = source.render(&content, author_problems)?;
         let article_count = generation.library.len();
-        metrics::gauge!("backcare_site_build_seconds").set(started.elapsed().as_secs_f64());
+        crate::web::metrics::record_site_build(started.elapsed());
         tracing::info!(
             articles = article_count,
             addresses = generation.site.page_count(),
@@ -330,6 +330,7 @@ impl Application {
             None
         };
         let mut server = HttpServer::new(move || web::app(state.clone()))
+            .on_connect(web::unread_body::on_connect)
             .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
             .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
             .keep_alive(limits::KEEP_ALIVE)

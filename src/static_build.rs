@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use indicatif::ProgressBar;
+
 use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::web::BaseUrl;
 use crate::web::assets::Assets;
@@ -58,6 +60,14 @@ pub enum BuildError {
 
 /// Loads, checks and renders the site as `serve` does (no drafts), then writes every page.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with_progress(options, &ProgressBar::hidden())
+}
+
+/// `build`, counting the files of each page on `progress` as they are written.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &ProgressBar,
+) -> Result<BuildReport, BuildError> {
     let library = Library::load(
         &options.articles,
         LoadOptions {
@@ -88,7 +98,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         .filter(|(path, _)| *path != HEALTH_PATH)
         .collect();
     pages.sort_by_key(|(path, _)| *path);
+    progress.set_length(pages.len() as u64 + 1);
     for (path, page) in pages {
+        progress.set_message(path.to_owned());
+        progress.inc(1);
         let is_html = page
             .content
             .content_type
@@ -116,6 +129,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             )?;
         }
     }
+    progress.inc(1);
     let not_found = ErrorPage::render_for(&PageError::NotFound, &site.settings)
         .map_err(|source| RenderError::new("404.html", source))?;
     write(

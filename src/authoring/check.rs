@@ -89,6 +89,21 @@ pub fn check(
     }
 }
 
+/// The articles as `check` reads them, drafts included, less any with errors: the ones whose
+/// web addresses `check --external` asks about.
+pub fn loadable_articles(articles: &Path, static_dir: &Path, base_url: Option<&str>) -> Library {
+    let options = LoadOptions {
+        include_drafts: true,
+        static_dir: Some(static_dir.to_path_buf()),
+        base_url: base_url.map(str::to_owned),
+        page_anchors: crate::web::site::page_anchors(),
+        today: None,
+    };
+    Library::load_isolating(articles, options, &Library::default())
+        .map(|load| load.library)
+        .unwrap_or_default()
+}
+
 fn sort_by_place(problems: &mut [Problem]) {
     problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
@@ -99,6 +114,12 @@ impl CheckReport {
         self.errors.append(&mut self.warnings);
         sort_by_place(&mut self.errors);
         self
+    }
+
+    /// Adds warnings found later (by `--external`), keeping file order.
+    pub fn add_warnings(&mut self, warnings: impl IntoIterator<Item = Problem>) {
+        self.warnings.extend(warnings);
+        sort_by_place(&mut self.warnings);
     }
 
     pub fn passed(&self) -> bool {

@@ -17,6 +17,8 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/shortcodes.rs",
     "src/content/lint.rs",
     "src/content/lint/editorial.rs",
+    "src/content/lint/source_domains.rs",
+    "src/authoring/external.rs",
     "src/authoring/check.rs",
     "src/authoring/new_article.rs",
     "src/cli.rs",

@@ -2,6 +2,7 @@
 //! File system in, reports out; printing and exit codes stay in `main`.
 
 pub mod check;
+pub mod external;
 #[cfg(test)]
 mod guide_coverage;
 pub mod new_article;

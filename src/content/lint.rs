@@ -12,6 +12,7 @@ use super::problem::LineProblem;
 use super::readability::Readability;
 
 pub mod editorial;
+pub mod source_domains;
 
 /// The highest Flesch–Kincaid grade that meets the NHS reading age of 9 to 11.
 pub const READING_GRADE_TARGET: f64 = 6.0;
@@ -35,6 +36,7 @@ pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
     .chain(insecure_sources(article))
     .collect();
     warnings.extend(editorial::lint(article));
+    warnings.extend(source_domains::lint(article));
     warnings.sort_by_key(|warning| warning.line);
     warnings
 }

@@ -230,6 +230,7 @@ impl Storage {
         .fetch_optional(&mut *transaction)
         .await?;
         transaction.commit().await?;
+        crash_point("after-post-commit");
         match row {
             Some(row) => Ok(Added::Stored(row.try_get("id")?)),
             None => match self.post_by_form(form_id).await? {
@@ -690,6 +691,18 @@ fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
         removed_by: row.try_get("removed_by")?,
         removed_at: row.try_get::<Option<i64>, _>("removed_at")?.map(from_unix),
     })
+}
+
+/// Fault injection for the crash tests: a debug build started with `BACKCARE_CRASH_AT=<point>`
+/// dies at that point, as `kill -9` would (no destructors, no response), so a test can prove
+/// what survives a crash between a commit and its answer. Release builds compile it to nothing.
+fn crash_point(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("BACKCARE_CRASH_AT").is_some_and(|wanted| wanted == point) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
 }
 
 #[cfg(test)]

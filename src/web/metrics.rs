@@ -89,6 +89,12 @@ pub fn record_post(outcome: &'static str) {
     metrics::counter!("backcare_posts_total", "outcome" => outcome).increment(1);
 }
 
+/// How long loading, checking and rendering the site took: at start-up and on every `--watch`
+/// reload, so a slow reload shows up as well as a slow start.
+pub fn record_site_build(elapsed: std::time::Duration) {
+    metrics::histogram!("backcare_site_build_seconds").record(elapsed.as_secs_f64());
+}
+
 /// Starts the metrics server on `listener` with one worker; it answers `GET /metrics` only.
 /// The database pool's use is read at each scrape.
 pub fn serve(

@@ -291,10 +291,22 @@ pub fn app(
             }
         })
         .wrap_fn(|mut request, service| {
-            let method = request.method().clone();
-            let shared_body = unread_body::share_body(&mut request);
-            let response = service.call(request);
+            let call = if unread_body::connection_is_closing(&request) {
+                let refusal = unread_body::refuse_on_closing_connection();
+                Err(request
+                    .into_response(refusal)
+                    .map_into_boxed_body()
+                    .map_into_left_body())
+            } else {
+                let method = request.method().clone();
+                let shared_body = unread_body::share_body(&mut request);
+                Ok((method, shared_body, service.call(request)))
+            };
             async move {
+                let (method, shared_body, response) = match call {
+                    Ok(call) => call,
+                    Err(refused) => return Ok(refused),
+                };
                 let response = response.await?;
                 Ok(match shared_body {
                     Some(shared) => unread_body::hold_until_sent(&method, shared, response),

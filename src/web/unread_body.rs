@@ -11,20 +11,25 @@
 //!
 //! A request that declares a body on a method that never takes one (GET, HEAD, ...) is also told
 //! `Connection: close`: a body there is either a mistake or an attempt to smuggle a second
-//! request past a proxy, and the connection is not worth keeping.
+//! request past a proxy, and the connection is not worth keeping. actix-http (3.19) still starts
+//! any request already pipelined behind such a response, and keeps the connection if that one
+//! allows it; so the connection is marked (`ConnectionClosing`, set up by `on_connect`) and every
+//! later request on it is refused unprocessed with a bodyless 400 and `Connection: close`.
 
-use std::cell::RefCell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use actix_web::HttpMessage;
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
+use actix_web::dev::Extensions;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
 use actix_web::http::{ConnectionType, Method};
 use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpResponse};
 
 /// The request's body, shared by the handler (which reads it) and the response (which holds it).
 type SharedPayload = Rc<RefCell<Payload>>;
@@ -41,6 +46,33 @@ pub fn declares_body(request: &ServiceRequest) -> bool {
 /// Only POST routes read a body; on any other method a body is never read.
 fn method_takes_body(method: &Method) -> bool {
     method == Method::POST
+}
+
+/// Per connection: set once a request on it declared a body where none is allowed.
+#[derive(Default)]
+pub struct ConnectionClosing(Cell<bool>);
+
+/// For `HttpServer::on_connect`: gives every connection its `ConnectionClosing` mark.
+pub fn on_connect(_connection: &dyn Any, data: &mut Extensions) {
+    data.insert(ConnectionClosing::default());
+}
+
+/// True when an earlier request on this connection sent a body on a bodiless method.
+pub fn connection_is_closing(request: &ServiceRequest) -> bool {
+    request
+        .conn_data::<ConnectionClosing>()
+        .is_some_and(|closing| closing.0.get())
+}
+
+/// The answer to a request pipelined behind a refused body: it is not processed.
+pub fn refuse_on_closing_connection() -> HttpResponse {
+    let mut response = HttpResponse::BadRequest()
+        .content_type("text/plain; charset=utf-8")
+        .body("This connection is closing because an earlier request on it sent a body where none is allowed. Send this request again on a new connection.\n");
+    response
+        .head_mut()
+        .set_connection_type(ConnectionType::Close);
+    response
 }
 
 /// Before the handler: moves a declared body into a shared cell and gives the handler a reader
@@ -65,6 +97,9 @@ pub fn hold_until_sent(
     mut response: ServiceResponse<EitherBody<BoxBody>>,
 ) -> ServiceResponse<EitherBody<BoxBody>> {
     if !method_takes_body(method) {
+        if let Some(closing) = response.request().conn_data::<ConnectionClosing>() {
+            closing.0.set(true);
+        }
         response
             .response_mut()
             .head_mut()

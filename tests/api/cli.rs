@@ -331,6 +331,11 @@ const WARNINGS: &[(&str, usize, &str)] = &[
         "hand-written warning sign \"a burn that blisters\"; write the list as {{ red_flags(urgency=\"emergency\") }}",
     ),
     (
+        "misspelt-source-domain",
+        11,
+        "source 2 url \"https://www.nice.org.k/guidance/ng59\" names the site \"www.nice.org.k\", which looks like a misspelling; did you mean \"https://www.nice.org.uk/guidance/ng59\"?",
+    ),
+    (
         "untrusted-sources",
         7,
         "no source from the NHS, NICE, Cochrane or Mayo Clinic; base the page on at least one of them",

@@ -526,3 +526,61 @@ async fn the_backcare_binary_reloads_with_serve_watch() {
 
     child.kill().await.expect("the server stops");
 }
+
+/// The value of an unlabelled metric in a Prometheus text page; 0 until it is first recorded.
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// A reload is counted, and its build time recorded beside the start-up's.
+#[tokio::test]
+async fn a_reload_counts_in_the_metrics_with_its_build_time() {
+    let articles = TempArticles::new();
+    articles.add("heat.md", ArticleText::new("Heat", "relief").render());
+    let static_files = TempStatic::copy_of_repository();
+    let config = ServeConfig {
+        metrics_bind: Some("127.0.0.1:0".to_owned()),
+        ..watch_config(&articles, &static_files)
+    };
+    let application = backcare::startup::Application::build(&config)
+        .await
+        .expect("the site builds");
+    let metrics_url = format!(
+        "http://{}/metrics",
+        application.metrics_address().expect("metrics are on")
+    );
+    let app = TestApp {
+        base_url: format!("http://{}", application.address()),
+        address: application.address(),
+        client: reqwest::Client::new(),
+    };
+    tokio::spawn(application.run_until_stopped());
+    let scrape = || async {
+        let response = reqwest::get(&metrics_url).await.expect("metrics answer");
+        response.text().await.expect("text")
+    };
+    // Other tests in this process share the recorder, so compare before and after.
+    let before = scrape().await;
+    let builds = metric(&before, "backcare_site_build_seconds_count");
+    let reloads = metric(&before, "backcare_generation_reloads_total");
+
+    articles.add(
+        "heat.md",
+        ArticleText::new("Heat, edited", "relief").render(),
+    );
+    wait_for(&app, "/articles/heat", "the edit", |_, body| {
+        h1(body) == ["Heat, edited"]
+    })
+    .await;
+    let after = scrape().await;
+    assert!(
+        metric(&after, "backcare_site_build_seconds_count") > builds,
+        "{after}"
+    );
+    assert!(
+        metric(&after, "backcare_generation_reloads_total") > reloads,
+        "{after}"
+    );
+}

@@ -8,6 +8,7 @@ mod checker_hazards;
 mod cli;
 mod content_errors;
 mod discussion;
+mod external_links;
 mod helpers;
 mod index_pages;
 mod live_reload;

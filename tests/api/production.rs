@@ -676,16 +676,27 @@ impl RunningBinary {
     pub(crate) async fn start(extra: &[&str]) -> RunningBinary {
         let state = tempfile::tempdir().expect("temp dir");
         let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
+        // No discussion, so no database file is created in the repository.
+        let environment = [("BACKCARE_COMMENTS", "off"), ("DATABASE_URL", &database)];
+        RunningBinary::start_with(extra, &environment, state).await
+    }
+
+    /// Starts the binary with `extra` arguments and `environment` variables, keeping `state`
+    /// (a temporary folder) until it stops.
+    pub(crate) async fn start_with(
+        extra: &[&str],
+        environment: &[(&str, &str)],
+        state: tempfile::TempDir,
+    ) -> RunningBinary {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .current_dir(repo_path(""))
             .env("BACKCARE_LOG", "info")
-            // No discussion, so no database file is created in the repository.
-            .env("BACKCARE_COMMENTS", "off")
             .env_remove("BACKCARE_BIND")
             .env_remove("BACKCARE_BASE_URL")
-            .env("DATABASE_URL", database)
+            .env_remove("BACKCARE_CRASH_AT")
+            .envs(environment.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -946,7 +957,7 @@ async fn metrics_are_served_only_on_their_own_address() {
         r#"backcare_http_requests_total{kind="checker",status="2xx"}"#,
         r#"backcare_http_request_duration_seconds_bucket{kind="page",le="0.005"}"#,
         r#"backcare_checker_results_total{urgency="#,
-        "backcare_site_build_seconds ",
+        "backcare_site_build_seconds_count ",
         r#"backcare_db_pool_connections{state="idle"}"#,
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");

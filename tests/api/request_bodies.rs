@@ -148,6 +148,26 @@ async fn a_get_with_a_complete_body_is_answered_and_the_connection_closed() {
     assert!(response.contains("connection: close"), "{response}");
 }
 
+/// A second request pipelined behind a GET's body is exactly what request smuggling looks like:
+/// the first is answered, the second is refused without being processed (actix-http would serve
+/// it despite the first's `Connection: close`), and the connection closes.
+#[tokio::test]
+async fn a_request_pipelined_after_a_get_with_a_body_is_refused_and_the_connection_closed() {
+    let app = spawn_app().await;
+    let mut stream = connect(&app).await;
+    let requests = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello\
+                    GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    stream.write_all(requests.as_bytes()).await.expect("sent");
+    let response = read_until_closed(&mut stream, CLOSE_WITHIN, "pipelined after a body").await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let second = response.split("HTTP/1.1 ").nth(2).unwrap_or_default();
+    assert!(
+        second.starts_with("400") && !second.ends_with("ok\n"),
+        "the pipelined request is refused unprocessed: {second}"
+    );
+    assert!(second.contains("connection: close"), "{second}");
+}
+
 /// 2,000 stalled connections on a one-worker server: a normal request is still answered within
 /// 1 s, and the server lets every stalled connection go instead of waiting for its body.
 #[tokio::test]

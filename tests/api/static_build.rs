@@ -157,3 +157,39 @@ async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
         "the checker posts to the app"
     );
 }
+
+/// `build` counts its pages on a progress bar in a terminal, and prints only its result when its
+/// output is piped. `script` (bsdutils, essential on Debian) gives the child a terminal.
+#[test]
+fn build_draws_a_progress_bar_on_a_terminal_only() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let folder = out.path().to_str().expect("utf-8");
+    let piped = run_backcare(&["build", "--out", folder, "--base-url", BASE_URL]);
+    assert!(piped.status.success());
+    for stream in [&piped.stdout, &piped.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\r'),
+            "terminal codes in {text:?}"
+        );
+    }
+
+    let command = format!(
+        "{} build --out {folder} --base-url {BASE_URL}",
+        env!("CARGO_BIN_EXE_backcare")
+    );
+    let on_terminal = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(crate::helpers::repo_path(""))
+        .env_remove("BACKCARE_BASE_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(on_terminal.status.success(), "{text}");
+    assert!(
+        text.contains("writing [") && text.contains('\u{1b}'),
+        "no progress bar in {text:?}"
+    );
+    assert!(text.contains("built "), "{text}");
+}

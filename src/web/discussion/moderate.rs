@@ -263,6 +263,18 @@ impl SignInAgain<'_> {
         self.visitor.set_cookie(&mut response);
         Ok(response)
     }
+
+    /// 429: this client has tried too often, in all or for this name.
+    fn too_many_attempts(&self, wait: Duration) -> Result<HttpResponse, PageError> {
+        crate::web::metrics::record_rate_limited("sign_in");
+        let message = format!(
+            "Too many sign-in attempts. Wait {} minutes, then try again",
+            wait.as_secs().div_ceil(60).max(1)
+        );
+        let mut response = self.show(StatusCode::TOO_MANY_REQUESTS, Some(&message), None)?;
+        retry_after(&mut response, wait);
+        Ok(response)
+    }
 }
 
 /// `GET /moderate/login`.
@@ -332,25 +344,11 @@ async fn login(
         Some(client) => discussion.limits.check_sign_in(client).await,
         None => Ok(Decision::Allowed),
     };
-    // Only this client's own failures for this name lock it out: a stranger guessing the
-    // moderator's password from elsewhere never stops the right password from working.
-    let blocked = match decision {
-        Ok(Decision::Limited { retry_after: wait }) => Ok(Some(wait)),
-        Ok(Decision::Allowed) => discussion.limits.sign_in_blocked(&name, client).await,
-        Err(error) => Err(error),
-    };
     // The limits are part of the defence: without them, no sign-in.
-    if let Some(wait) =
-        blocked.map_err(PageError::unavailable("could not check the sign-in limits"))?
-    {
-        crate::web::metrics::record_rate_limited("sign_in");
-        let message = format!(
-            "Too many sign-in attempts. Wait {} minutes, then try again",
-            wait.as_secs().div_ceil(60).max(1)
-        );
-        let mut response = again.show(StatusCode::TOO_MANY_REQUESTS, Some(&message), None)?;
-        retry_after(&mut response, wait);
-        return Ok(response);
+    let decision =
+        decision.map_err(PageError::unavailable("could not check the sign-in limits"))?;
+    if let Decision::Limited { retry_after: wait } = decision {
+        return again.too_many_attempts(wait);
     }
     if name.is_empty() || password.is_empty() {
         return again.show(
@@ -371,13 +369,6 @@ async fn login(
     .await
     .unwrap_or(false);
     if !matches {
-        if let Err(error) = discussion
-            .limits
-            .record_sign_in_failure(&name, client)
-            .await
-        {
-            tracing::error!(%error, "could not record a failed sign-in");
-        }
         ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
         // Security telemetry, documented in the README: the name typed and the client address,
         // never the password.
@@ -386,6 +377,24 @@ async fn login(
             client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
             "a moderator sign-in failed"
         );
+        // The lock is checked only once the password is wrong, so the right password always
+        // works; a client that keeps guessing one name is told to wait, and its per-client
+        // allowance (above) is what slows the guessing down.
+        if let Some(wait) = discussion
+            .limits
+            .sign_in_blocked(&name, client)
+            .await
+            .map_err(PageError::unavailable("could not check the sign-in limits"))?
+        {
+            return again.too_many_attempts(wait);
+        }
+        if let Err(error) = discussion
+            .limits
+            .record_sign_in_failure(&name, client)
+            .await
+        {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
         return again.show(
             StatusCode::UNAUTHORIZED,
             Some("Enter a correct name and password"),
