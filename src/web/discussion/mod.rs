@@ -11,6 +11,7 @@ pub mod views;
 use std::collections::hash_map::DefaultHasher;
 use std::future::{Ready, ready};
 use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -448,67 +449,98 @@ async fn submit(
             return again.show(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
         }
     };
-    // The same form again: the writer never saw the answer (a lost connection, a restart), or
-    // someone is replaying it. Before the rate limit, so a retry is never refused.
-    let answer_to_resend = |earlier: &StoredPost| {
-        if earlier.article_slug == slug
-            && earlier.display_name == post.display_name.as_str()
-            && earlier.text == post.text.as_str()
-        {
-            tracing::info!(id = earlier.id, slug, "the same post was sent again");
-            metrics::record_post("resent");
-            Ok(thanks_redirect(slug, &earlier.text))
-        } else {
-            metrics::record_post("refused_used_form");
-            again.show(StatusCode::CONFLICT, Some(USED_FORM), &[])
-        }
-    };
-    match discussion.storage.post_by_form(&form_id).await {
-        Ok(Some(earlier)) => return answer_to_resend(&earlier),
-        Ok(None) => {}
-        Err(error) => {
-            tracing::error!(%error, slug, "could not look up a post form");
-            return again.unavailable();
-        }
-    }
-    let decision = match client {
-        Some(client) => discussion.limits.check_post(client).await,
-        None => Ok(Decision::Allowed),
-    };
-    match decision {
-        Ok(Decision::Allowed) => {}
-        Ok(Decision::Limited { retry_after: wait }) => {
+    match discussion.store(slug, &post, &form_id, client, now).await {
+        Stored::Thanks { text } => Ok(thanks_redirect(slug, &text)),
+        Stored::FormUsed => again.show(StatusCode::CONFLICT, Some(USED_FORM), &[]),
+        Stored::TooMany(wait) => {
             let problem = format!(
                 "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
                 minutes(wait)
             );
-            metrics::record_post("rate_limited");
-            metrics::record_rate_limited("post");
             let mut response = again.show(StatusCode::TOO_MANY_REQUESTS, Some(&problem), &[])?;
             retry_after(&mut response, wait);
-            return Ok(response);
+            Ok(response)
         }
-        Err(error) => {
-            tracing::error!(%error, slug, "could not check the post rate limit");
-            return again.unavailable();
+        Stored::Failed => again.unavailable(),
+    }
+}
+
+/// What became of a post that passed every check of its form and its text.
+enum Stored {
+    /// Stored for moderation now, or earlier by the same form: thank the writer (for `text`).
+    Thanks { text: String },
+    /// The form already sent a different post.
+    FormUsed,
+    /// Too many posts from this client: it may send again after this long.
+    TooMany(Duration),
+    /// The database failed (logged): the writer keeps their text to try again.
+    Failed,
+}
+
+impl Discussion {
+    /// Stores `post` as pending, unless its form already sent it or this client has sent too many.
+    async fn store(
+        &self,
+        slug: &str,
+        post: &NewPost,
+        form_id: &str,
+        client: Option<IpAddr>,
+        now: OffsetDateTime,
+    ) -> Stored {
+        // The same form again: the writer never saw the answer (a lost connection, a restart),
+        // or someone is replaying it. Before the rate limit, so a retry is never refused.
+        match self.storage.post_by_form(form_id).await {
+            Ok(Some(earlier)) => return sent_again(&earlier, slug, post),
+            Ok(None) => {}
+            Err(error) => return failed(error, slug, "could not look up a post form"),
+        }
+        let decision = match client {
+            Some(client) => self.limits.check_post(client).await,
+            None => Ok(Decision::Allowed),
+        };
+        match decision {
+            Ok(Decision::Allowed) => {}
+            Ok(Decision::Limited { retry_after }) => {
+                metrics::record_post("rate_limited");
+                metrics::record_rate_limited("post");
+                return Stored::TooMany(retry_after);
+            }
+            Err(error) => return failed(error, slug, "could not check the post rate limit"),
+        }
+        match self.storage.add_post(slug, post, form_id, now).await {
+            Ok(Added::Stored(id)) => {
+                tracing::info!(id, slug, "stored a post for moderation");
+                metrics::record_post("stored");
+                Stored::Thanks {
+                    text: post.text.as_str().to_owned(),
+                }
+            }
+            Ok(Added::AlreadySent(earlier)) => sent_again(&earlier, slug, post),
+            Err(error) => failed(error, slug, "could not store a post"),
         }
     }
-    match discussion
-        .storage
-        .add_post(slug, &post, &form_id, now)
-        .await
+}
+
+/// A form that already sent a post: the same post again is thanked, a different one refused.
+fn sent_again(earlier: &StoredPost, slug: &str, post: &NewPost) -> Stored {
+    if earlier.article_slug == slug
+        && earlier.display_name == post.display_name.as_str()
+        && earlier.text == post.text.as_str()
     {
-        Ok(Added::Stored(id)) => {
-            tracing::info!(id, slug, "stored a post for moderation");
-            metrics::record_post("stored");
-            Ok(thanks_redirect(slug, post.text.as_str()))
+        tracing::info!(id = earlier.id, slug, "the same post was sent again");
+        metrics::record_post("resent");
+        Stored::Thanks {
+            text: earlier.text.clone(),
         }
-        Ok(Added::AlreadySent(earlier)) => answer_to_resend(&earlier),
-        Err(error) => {
-            tracing::error!(%error, slug, "could not store a post");
-            again.unavailable()
-        }
+    } else {
+        metrics::record_post("refused_used_form");
+        Stored::FormUsed
     }
+}
+
+fn failed(error: StoreError, slug: &str, what: &'static str) -> Stored {
+    tracing::error!(%error, slug, "{what}");
+    Stored::Failed
 }
 
 const EXPIRED_FORM: &str = "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.";
