@@ -61,6 +61,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             base_url: Some(options.base_url.to_string()),
             page_anchors: crate::web::site::page_anchors(),
             today: Some(crate::authoring::today()),
+            lists: crate::triage::article_sign_lists(),
             ..LoadOptions::default()
         },
     )?;
