@@ -256,6 +256,7 @@ impl Application {
                 page_anchors: crate::web::site::page_anchors(),
                 // Set on each load: see `SiteSource::todays_options`.
                 today: None,
+                lists: crate::triage::article_sign_lists(),
             },
             settings: SiteSettings {
                 live_preview: config.watch,
@@ -278,6 +279,12 @@ impl Application {
             };
             (content, AuthorProblems::default())
         };
+        // The checker's results leave out a missing article: the author hears of it here.
+        for problem in
+            crate::authoring::check::checker_article_problems(&config.articles, &content.library)
+        {
+            tracing::warn!("{problem}");
+        }
 
         // The database is opened (and migrated) before listening, so a bad URL stops the start.
         let discussion = match &config.comments {

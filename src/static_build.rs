@@ -75,6 +75,7 @@ pub fn build_with_progress(
             base_url: Some(options.base_url.to_string()),
             page_anchors: crate::web::site::page_anchors(),
             today: Some(crate::authoring::today()),
+            lists: crate::triage::article_sign_lists(),
             ..LoadOptions::default()
         },
     )?;

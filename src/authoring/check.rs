@@ -33,6 +33,7 @@ pub fn check(
                 base_url: base_url.map(str::to_owned),
                 page_anchors: crate::web::site::page_anchors(),
                 today: Some(today),
+                lists: crate::triage::article_sign_lists(),
             },
         )
     };
@@ -80,6 +81,10 @@ pub fn check(
         })
         .unwrap_or_default();
     warnings.extend(content::skipped_entries(articles));
+    // Against what `serve` publishes: a draft is not there for the checker to link to.
+    if let Ok(library) = &published {
+        warnings.extend(checker_article_problems(articles, library));
+    }
     sort_by_place(&mut warnings);
 
     CheckReport {
@@ -98,10 +103,26 @@ pub fn loadable_articles(articles: &Path, static_dir: &Path, base_url: Option<&s
         base_url: base_url.map(str::to_owned),
         page_anchors: crate::web::site::page_anchors(),
         today: None,
+        lists: crate::triage::article_sign_lists(),
     };
     Library::load_isolating(articles, options, &Library::default())
         .map(|load| load.library)
         .unwrap_or_default()
+}
+
+/// A warning for each article the symptom checker's results link to that `library` (the
+/// published articles in `dir`) lacks: `serve` logs them at start-up, `check` lists them.
+pub fn checker_article_problems(dir: &Path, library: &Library) -> Vec<Problem> {
+    let slugs = crate::triage::linked_articles();
+    content::missing_linked_articles(
+        dir,
+        library,
+        content::LinkedArticles {
+            linked_from: "the symptom checker",
+            defined_in: "src/triage/assessment.rs",
+            slugs: &slugs,
+        },
+    )
 }
 
 fn sort_by_place(problems: &mut [Problem]) {

@@ -220,7 +220,8 @@ mod tests {
         assert_eq!(front.next_review, date!(2027 - 11 - 25));
         assert!(front.draft);
 
-        let body = markdown::render(split.body, split.body_line);
+        let lists = crate::triage::article_sign_lists();
+        let body = markdown::render(split.body, split.body_line, &lists);
         assert!(body.problems.is_empty(), "{:?}", body.problems);
         let sections: Vec<&str> = body.toc.iter().map(|entry| entry.id.as_str()).collect();
         assert_eq!(

@@ -428,15 +428,9 @@ pub fn one_year_after(date: Date) -> Date {
         .unwrap_or(date)
 }
 
-/// Whether `slug` matches `^[a-z0-9]+(-[a-z0-9]+)*$`.
+/// Whether `slug` matches `^[a-z0-9]+(-[a-z0-9]+)*$`; see `Slug`.
 pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    super::slug::is_valid(slug)
 }
 
 struct FieldReader<'a> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use super::{front_matter, lint, markdown, parse_article, readability::Readability};
+use super::{front_matter, lint, lists, markdown, parse_article, readability::Readability};
 
 /// Real articles, with front matter, shortcodes, diagrams and internal links, to break.
 const VALID: &[&str] = &[
@@ -157,7 +157,14 @@ fn apply(text: &str, mutation: &Mutation) -> String {
 fn load_and_check(text: &str) {
     let path = Path::new("articles/fuzzed.md");
     let today = time::macros::date!(2026 - 06 - 01);
-    match parse_article(path, text, &super::LoadOptions::default()) {
+    match parse_article(
+        path,
+        text,
+        &super::LoadOptions {
+            lists: lists::fixture(),
+            ..Default::default()
+        },
+    ) {
         Ok(article) => {
             let _ = lint::lint(&article, today);
             let _ = Readability::measure(&article.prose).grade();
@@ -183,7 +190,7 @@ proptest! {
     fn any_text_splits_and_parses_without_panicking(text in any::<String>()) {
         if let Ok(split) = front_matter::split(&text) {
             let _ = front_matter::parse(split.front, split.front_line);
-            let _ = markdown::render(split.body, split.body_line);
+            let _ = markdown::render(split.body, split.body_line, &lists::fixture());
         }
         let _ = front_matter::parse(&text, 2);
     }
@@ -196,7 +203,7 @@ proptest! {
 
     #[test]
     fn token_soup_markdown_never_panics(soup in token_soup(), first_line in 1..10_000usize) {
-        let rendered = markdown::render(&soup, first_line);
+        let rendered = markdown::render(&soup, first_line, &lists::fixture());
         // Line numbers given to the author stay at or after where the body starts.
         for problem in &rendered.problems {
             prop_assert!(problem.line >= first_line, "{problem:?}");
@@ -223,7 +230,10 @@ fn the_articles_being_damaged_are_valid_to_start_with() {
             parse_article(
                 Path::new("articles/x.md"),
                 text,
-                &super::LoadOptions::default()
+                &super::LoadOptions {
+                    lists: lists::fixture(),
+                    ..Default::default()
+                }
             )
             .is_ok(),
             "{}",

@@ -159,10 +159,10 @@ url = "https://www.nhs.uk/conditions/back-pain/"
     pub(super) fn article(front: &str, body: &str) -> Article {
         let front = front_matter::parse(front, 2).expect("valid front matter");
         let body_line = 12;
-        let rendered = markdown::render(body, body_line);
+        let rendered = markdown::render(body, body_line, &crate::content::lists::fixture());
         assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
         Article {
-            slug: "heat-therapy".to_owned(),
+            slug: crate::content::Slug::from_static("heat-therapy"),
             path: Path::new("articles/heat-therapy.md").to_path_buf(),
             front,
             html: rendered.html,

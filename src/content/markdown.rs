@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::links::{self, Destination, ExternalLink, SiteLink};
+use super::lists::NamedLists;
 use super::problem::LineProblem;
 use super::shortcodes::{self, Expansion};
 
@@ -206,21 +207,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("h3", &["id"])
         .add_tag_attributes("div", &["id"])
         .add_allowed_classes("div", &["footnote-definition"])
-        .add_allowed_classes(
-            "ul",
-            &[
-                "red-flags",
-                "red-flags-emergency",
-                "red-flags-urgent",
-                "red-flags-soon",
-            ],
-        )
         .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"]);
     builder
 });
 
-/// Renders an article body. `first_line` is the file line the body starts on, for error positions.
-pub fn render(body: &str, first_line: usize) -> Rendered {
+/// Renders an article body. `first_line` is the file line the body starts on, for error positions;
+/// `lists` are what the `red_flags` shortcode can show.
+pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -255,10 +248,9 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             && shortcodes::is_shortcode(&body[range.clone()])
         {
             shortcode_free.push(range.clone());
-            match shortcodes::expand(&body[range.clone()]) {
-                Ok(Expansion::Html(html)) => events.push(Event::Html(CowStr::from(html))),
-                // Inserted after sanitising (the sanitiser strips SVG); see `shortcodes`.
-                Ok(Expansion::Trusted(html)) => {
+            match shortcodes::expand(&body[range.clone()], lists) {
+                // Inserted after sanitising; see `shortcodes`.
+                Ok(Expansion(html)) => {
                     let placeholder = shortcodes::placeholder(trusted.len());
                     events.push(Event::Html(CowStr::from(placeholder)));
                     trusted.push(html);
@@ -589,6 +581,10 @@ fn escape_attribute(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render(body: &str, first_line: usize) -> Rendered {
+        super::render(body, first_line, &crate::content::lists::fixture())
+    }
 
     #[test]
     fn headings_get_stable_unique_ids_and_a_toc() {

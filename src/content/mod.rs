@@ -6,10 +6,12 @@ pub mod front_matter;
 mod fuzz;
 pub mod links;
 pub mod lint;
+pub mod lists;
 pub mod markdown;
 pub mod problem;
 pub mod readability;
 pub mod shortcodes;
+pub mod slug;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,13 +20,15 @@ use links::LinkTargets;
 
 pub use front_matter::{Category, FrontMatter, Source};
 pub use links::{ExternalLink, PageAnchors, SiteLink};
+pub use lists::{ListGroup, NamedList, NamedLists};
 pub use markdown::{InternalLink, ProseBlock, TocEntry};
 pub use problem::{LineProblem, LoadErrors, Problem};
+pub use slug::{InvalidSlug, Slug};
 
 /// A checked, rendered article.
 #[derive(Debug, Clone)]
 pub struct Article {
-    pub slug: String,
+    pub slug: Slug,
     pub path: PathBuf,
     pub front: FrontMatter,
     /// Sanitised HTML of the body.
@@ -70,13 +74,16 @@ pub struct LoadOptions {
     pub page_anchors: Vec<PageAnchors>,
     /// Today's date: a `reviewed` date after it is an error. Without it, dates are not compared.
     pub today: Option<time::Date>,
+    /// What `{{ red_flags(urgency="NAME") }}` can show, by name; the caller fills it (from the
+    /// symptom checker's rules), so content knows how to show a list but not what is in it.
+    pub lists: NamedLists,
 }
 
 /// Every article, in topic order, then weight, then title.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     articles: Vec<Article>,
-    by_slug: HashMap<String, usize>,
+    by_slug: HashMap<Slug, usize>,
 }
 
 impl Library {
@@ -287,6 +294,57 @@ pub fn skipped_entries(dir: &Path) -> Vec<Problem> {
     skipped
 }
 
+/// Articles that another part of the site links to by slug (such as the symptom checker's
+/// results), named by `linked_from`.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkedArticles<'a> {
+    /// Who links to them, for the message: "the symptom checker".
+    pub linked_from: &'a str,
+    /// Where a developer changes the links, for the message: "src/triage/assessment.rs".
+    pub defined_in: &'a str,
+    pub slugs: &'a [&'a Slug],
+}
+
+/// A warning for each of `linked.slugs` that `library` (the published articles in `dir`) does
+/// not hold: its links would be left out, so the author hears of it rather than readers missing
+/// it. A folder holding fewer than half of them is a sample or test site, not the site those
+/// links were written for, and is not checked.
+pub fn missing_linked_articles(
+    dir: &Path,
+    library: &Library,
+    linked: LinkedArticles<'_>,
+) -> Vec<Problem> {
+    let missing: Vec<&Slug> = linked
+        .slugs
+        .iter()
+        .copied()
+        .filter(|slug| library.get(slug).is_none())
+        .collect();
+    if missing.len() * 2 > linked.slugs.len() {
+        return Vec::new();
+    }
+    let LinkedArticles {
+        linked_from,
+        defined_in,
+        ..
+    } = linked;
+    missing
+        .into_iter()
+        .map(|slug| {
+            let path = dir.join(format!("{slug}.md"));
+            Problem {
+                message: format!(
+                    "{linked_from} links to the article \"{slug}\", but there is no published article with that name; restore {} (or publish it: remove draft = true), or ask a developer to change the link in {defined_in}",
+                    path.display()
+                ),
+                path,
+                line: None,
+                column: None,
+            }
+        })
+        .collect()
+}
+
 /// Every `*.md` file directly inside `dir`, sorted: the files `Library::load` reads.
 pub fn article_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
@@ -375,7 +433,10 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
     let (articles, drafts): (Vec<_>, Vec<_>) = parsed
         .into_iter()
         .partition(|article| options.include_drafts || !article.front.draft);
-    let draft_slugs: Vec<String> = drafts.into_iter().map(|article| article.slug).collect();
+    let draft_slugs: Vec<String> = drafts
+        .into_iter()
+        .map(|article| article.slug.to_string())
+        .collect();
     let by_slug: HashMap<&str, &Article> = articles
         .iter()
         .map(|article| (article.slug.as_str(), article))
@@ -550,8 +611,8 @@ fn slug_of(path: &Path) -> String {
 fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Article, Broken> {
     let static_dir = options.static_dir.as_deref();
     let mut problems = Vec::new();
-    let slug = slug_of(path);
-    if !front_matter::is_valid_slug(&slug) {
+    let slug = Slug::new(slug_of(path));
+    if let Err(InvalidSlug(slug)) = &slug {
         problems.push(LineProblem::new(
             1,
             format!(
@@ -573,7 +634,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
     if let (Ok(front), Some(today)) = (&front, options.today) {
         problems.extend(reviewed_in_the_future(front, today));
     }
-    let rendered = markdown::render(split.body, split.body_line);
+    let rendered = markdown::render(split.body, split.body_line, &options.lists);
     problems.extend(rendered.problems);
     problems.extend(
         rendered
@@ -581,8 +642,8 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             .iter()
             .filter_map(|image| image_problem(image, static_dir)),
     );
-    match front {
-        Ok(front) if problems.is_empty() => Ok(Article {
+    match (front, slug) {
+        (Ok(front), Ok(slug)) if problems.is_empty() => Ok(Article {
             slug,
             path: path.to_path_buf(),
             front,
@@ -597,7 +658,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
         }),
-        front => {
+        (front, _) => {
             let tags = front.as_ref().map(|f| f.tags.clone()).unwrap_or_default();
             problems.extend(front.err().unwrap_or_default());
             problems.sort_by_key(|p| (p.line, p.column));
@@ -754,5 +815,110 @@ mod tests {
         assert_eq!(problem("/static/img/none.svg", "x", None), None);
         assert!(problem("/static/img/none.svg", "", None).is_some());
         assert!(problem("img/none.svg", "x", None).is_some());
+    }
+
+    fn article_text(title: &str, draft: bool) -> String {
+        format!(
+            "+++\ntitle = \"{title}\"\nsummary = \"A page about {title} for people with back pain, in plain words.\"\ncategory = \"relief\"\nreviewed = 2026-11-25\ndraft = {draft}\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n+++\n\nText.\n"
+        )
+    }
+
+    const HEAT: Slug = Slug::from_static("heat");
+    const ICE: Slug = Slug::from_static("ice");
+    const REST: Slug = Slug::from_static("rest");
+    const WALKING: Slug = Slug::from_static("walking");
+
+    fn checker_links<'a>(slugs: &'a [&'a Slug]) -> LinkedArticles<'a> {
+        LinkedArticles {
+            linked_from: "the symptom checker",
+            defined_in: "src/triage/assessment.rs",
+            slugs,
+        }
+    }
+
+    #[test]
+    fn a_linked_article_that_is_missing_or_a_draft_is_named_with_its_fix() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (slug, draft) in [("heat", false), ("ice", false), ("rest", true)] {
+            std::fs::write(
+                dir.path().join(format!("{slug}.md")),
+                article_text(slug, draft),
+            )
+            .expect("written");
+        }
+        let library = Library::load(dir.path(), LoadOptions::default()).expect("loads");
+        let problems = missing_linked_articles(
+            dir.path(),
+            &library,
+            checker_links(&[&HEAT, &ICE, &REST, &WALKING]),
+        );
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let place = |slug: &str| dir.path().join(format!("{slug}.md")).display().to_string();
+        assert_eq!(
+            lines,
+            ["rest", "walking"].map(|slug| format!(
+                "{}: the symptom checker links to the article \"{slug}\", but there is no published article with that name; restore {} (or publish it: remove draft = true), or ask a developer to change the link in src/triage/assessment.rs",
+                place(slug),
+                place(slug)
+            ))
+        );
+        assert_eq!(
+            missing_linked_articles(dir.path(), &library, checker_links(&[&HEAT, &ICE])),
+            []
+        );
+    }
+
+    #[test]
+    fn a_folder_with_few_of_the_linked_articles_is_a_sample_site_and_not_checked() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("heat.md"), article_text("heat", false)).expect("written");
+        let library = Library::load(dir.path(), LoadOptions::default()).expect("loads");
+        assert_eq!(
+            missing_linked_articles(
+                dir.path(),
+                &library,
+                checker_links(&[&HEAT, &ICE, &REST, &WALKING])
+            ),
+            []
+        );
+    }
+
+    /// The layers stay in order: content below triage, and no domain module above the web.
+    #[test]
+    fn domain_modules_import_nothing_from_the_layers_above() {
+        fn sources(dir: &Path) -> Vec<PathBuf> {
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files.extend(sources(&path));
+                } else if path.extension().is_some_and(|ext| ext == "rs") {
+                    files.push(path);
+                }
+            }
+            files
+        }
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        // Written without the `crate::` prefix, so this test does not find itself.
+        let rules: [(&str, &[&str]); 3] = [
+            ("content", &["triage", "web", "discussion"]),
+            ("triage", &["web"]),
+            ("discussion", &["web"]),
+        ];
+        let mut found = Vec::new();
+        for (module, forbidden) in rules {
+            let files = sources(&src.join(module));
+            assert!(!files.is_empty(), "{module}");
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("source");
+                for layer in forbidden {
+                    let path = format!("crate::{layer}");
+                    if text.contains(&path) {
+                        found.push(format!("{} uses {path}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -420,7 +420,7 @@ mod tests {
     }
 
     fn blocks(markdown_text: &str) -> Vec<ProseBlock> {
-        markdown::render(markdown_text, 1).prose
+        markdown::render(markdown_text, 1, &crate::content::lists::fixture()).prose
     }
 
     #[test]

@@ -1,22 +1,19 @@
 //! Shortcodes: a paragraph such as `{{ red_flags(urgency="emergency") }}` that expands into
 //! generated HTML at load time, so an article can show data that lives in code in one place.
 //!
-//! Most expansions are sanitised with the rest of the article. A diagram is different: it is an
-//! inline SVG, which the sanitiser would strip, so it is inserted after sanitising. Only SVG
-//! files compiled into the binary from `templates/diagrams/` can be inserted that way, and each
-//! must pass `check_trusted_svg` (no scripts, handlers, styles or links); the author chooses a
-//! diagram by name and writes a caption, which is escaped.
+//! Both kinds are inserted after sanitising, as trusted HTML that this module writes itself:
+//! - `red_flags` shows one of the `NamedLists` its caller hands in (the symptom checker's
+//!   warning signs); every phrase is escaped here, and the sanitiser need not know its classes.
+//! - A diagram is an inline SVG, which the sanitiser would strip. Only SVG files compiled into
+//!   the binary from `templates/diagrams/` can be inserted, and each must pass
+//!   `check_trusted_svg` (no scripts, handlers, styles or links); the author chooses a diagram by
+//!   name and writes a caption, which is escaped.
 
-use crate::triage::{Service, Urgency, rules_for_service};
+use super::lists::{NamedList, NamedLists};
 
-/// What a shortcode expands to.
+/// What a shortcode expands to: trusted HTML to insert after sanitising; see `placeholder`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expansion {
-    /// HTML to be sanitised along with the article around it.
-    Html(String),
-    /// Trusted HTML (an SVG diagram) to insert after sanitising; see `placeholder`.
-    Trusted(String),
-}
+pub struct Expansion(pub String);
 
 /// Whether a paragraph's source text is a shortcode call rather than prose.
 pub fn is_shortcode(paragraph: &str) -> bool {
@@ -24,8 +21,9 @@ pub fn is_shortcode(paragraph: &str) -> bool {
     text.starts_with("{{") && text.ends_with("}}")
 }
 
-/// Expands a shortcode call into HTML, or says what is wrong with it.
-pub fn expand(paragraph: &str) -> Result<Expansion, String> {
+/// Expands a shortcode call into HTML, showing one of `lists` for `red_flags`, or says what is
+/// wrong with it.
+pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> {
     let call = paragraph
         .trim()
         .trim_start_matches("{{")
@@ -35,18 +33,40 @@ pub fn expand(paragraph: &str) -> Result<Expansion, String> {
         .strip_suffix(')')
         .and_then(|call| call.split_once('('))
         .ok_or_else(|| {
-            format!("shortcode \"{call}\" must look like {USAGE}, or {DIAGRAM_USAGE}")
+            let usage = usage(lists);
+            format!("shortcode \"{call}\" must look like {usage}, or {DIAGRAM_USAGE}")
         })?;
     match name.trim() {
-        "red_flags" => red_flags(arguments).map(Expansion::Html),
-        "diagram" => diagram(arguments).map(Expansion::Trusted),
-        other => Err(format!(
-            "unknown shortcode \"{other}\"; the shortcodes are {USAGE}, and {DIAGRAM_USAGE}"
-        )),
+        "red_flags" => red_flags(arguments, lists).map(Expansion),
+        "diagram" => diagram(arguments).map(Expansion),
+        other => {
+            let usage = usage(lists);
+            Err(format!(
+                "unknown shortcode \"{other}\"; the shortcodes are {usage}, and {DIAGRAM_USAGE}"
+            ))
+        }
     }
 }
 
-const USAGE: &str = "{{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon";
+/// How to call `red_flags`, naming the lists there are:
+/// `{{ red_flags(urgency="emergency") }} with urgency emergency, urgent or soon`.
+fn usage(lists: &NamedLists) -> String {
+    let first = lists.names().next().unwrap_or("NAME");
+    format!(
+        "{{{{ red_flags(urgency=\"{first}\") }}}} with urgency {}",
+        list_names(lists)
+    )
+}
+
+/// "emergency, urgent or soon"
+fn list_names(lists: &NamedLists) -> String {
+    let names: Vec<&str> = lists.names().collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "NAME".to_owned(),
+    }
+}
 const DIAGRAM_USAGE: &str =
     "{{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }}";
 
@@ -243,52 +263,49 @@ pub fn check_trusted_svg(svg: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The signs that make the symptom checker answer `urgency`, as a list: the article and the
-/// checker read the same rules, so they cannot disagree.
-fn red_flags(arguments: &str) -> Result<String, String> {
-    let urgency = match arguments.trim().split_once('=') {
-        Some(("urgency", value)) => Urgency::from_value(value.trim().trim_matches('"'))
-            .filter(|&urgency| urgency != Urgency::SelfCare),
+/// One of the caller's lists, chosen by name. A list of several groups heads each group, so a
+/// sign for the maternity unit is never read as a "call 999" sign.
+fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, String> {
+    let list = match arguments.trim().split_once('=') {
+        Some(("urgency", value)) => lists.get(value.trim().trim_matches('"')),
         _ => None,
     }
     .ok_or_else(|| {
-        format!("red_flags needs urgency set to emergency, urgent or soon, as in {USAGE}")
+        let (names, usage) = (list_names(lists), usage(lists));
+        format!("red_flags needs urgency set to {names}, as in {usage}")
     })?;
+    Ok(list_html(list))
+}
 
-    // An emergency list is split by service, so a sign for the maternity unit is never listed
-    // under "call 999" and a sign for A&E is never told to wait for an ambulance.
-    let services: Vec<Service> = Service::ALL
-        .iter()
-        .rev()
-        .copied()
-        .filter(|service| service.urgency() == urgency)
-        .collect();
+fn list_html(list: &NamedList) -> String {
     let mut html = String::new();
-    for service in &services {
-        if services.len() > 1 {
+    for group in &list.groups {
+        if list.groups.len() > 1 {
             html.push_str(&format!(
                 "<p><strong>{}:</strong></p>\n",
-                escape(service.list_heading())
+                escape(&group.heading)
             ));
         }
         html.push_str(&format!(
             "<ul class=\"red-flags red-flags-{}\">\n",
-            urgency.value()
+            list.name
         ));
         let mut seen = Vec::new();
-        for rule in rules_for_service(*service) {
+        for item in &group.items {
             // Two rules can share a sign; list it once.
-            if seen.contains(&rule.sign) {
+            if seen.contains(&item) {
                 continue;
             }
-            seen.push(rule.sign);
+            seen.push(item);
             html.push_str("<li>");
-            html.push_str(&escape(&sentence_case(rule.sign)));
+            html.push_str(&escape(&sentence_case(item)));
             html.push_str("</li>\n");
         }
         html.push_str("</ul>\n");
     }
-    Ok(html)
+    // The placeholder it replaces keeps its own line break.
+    html.truncate(html.trim_end().len());
+    html
 }
 
 fn sentence_case(text: &str) -> String {
@@ -309,38 +326,41 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::content::lists;
+
+    fn expand(paragraph: &str) -> Result<Expansion, String> {
+        super::expand(paragraph, &lists::fixture())
+    }
+
     fn html(paragraph: &str) -> String {
-        match expand(paragraph).unwrap() {
-            Expansion::Html(html) | Expansion::Trusted(html) => html,
-        }
+        expand(paragraph).unwrap().0
     }
 
     #[test]
-    fn red_flags_list_every_sign_of_the_urgency() {
-        assert!(matches!(
-            expand("{{ red_flags(urgency=\"soon\") }}"),
-            Ok(Expansion::Html(_))
-        ));
-        let html = html("{{ red_flags(urgency=\"emergency\") }}");
-        for rule in crate::triage::rules_for(Urgency::Emergency) {
-            assert!(
-                html.contains(&escape(&sentence_case(rule.sign))),
-                "{}",
-                rule.id
-            );
-        }
-        assert!(
-            !html.contains("New back pain, if you have had cancer"),
-            "urgent signs stay out of the emergency list"
+    fn a_list_of_several_groups_heads_each_group() {
+        assert_eq!(
+            html("{{ red_flags(urgency=\"emergency\") }}"),
+            "<p><strong>Call 999 if you have back pain and:</strong></p>\n\
+             <ul class=\"red-flags red-flags-emergency\">\n\
+             <li>Chest pain</li>\n\
+             <li>Numbness around your bottom</li>\n\
+             </ul>\n\
+             <p><strong>If you are pregnant, call your maternity unit now if you have:</strong></p>\n\
+             <ul class=\"red-flags red-flags-emergency\">\n\
+             <li>Cramps that come and go</li>\n\
+             </ul>"
         );
-        let maternity = html
-            .find("call your maternity unit")
-            .expect("maternity heading");
-        let ambulance = html.find("Call 999 if").expect("999 heading");
-        let cramps = html.find("cramps that come and go").expect("labour sign");
-        assert!(
-            ambulance < maternity && maternity < cramps,
-            "labour is not a 999 sign"
+    }
+
+    #[test]
+    fn a_list_of_one_group_is_escaped_listed_once_and_has_no_heading() {
+        assert_eq!(
+            html("{{ red_flags(urgency=\"urgent\") }}"),
+            "<ul class=\"red-flags red-flags-urgent\">\n<li>A high temperature &amp; &lt;shivers&gt;</li>\n</ul>"
+        );
+        assert_eq!(
+            html("{{ red_flags(urgency=\"soon\") }}"),
+            "<ul class=\"red-flags red-flags-soon\">\n<li>Pain that is getting worse</li>\n</ul>"
         );
     }
 
@@ -351,11 +371,22 @@ mod tests {
                 .unwrap_err()
                 .starts_with("unknown shortcode \"red_flag\"")
         );
-        assert!(expand("{{ red_flags(urgency=\"self-care\") }}").is_err());
-        assert!(
-            expand("{{ red_flags }}")
-                .unwrap_err()
-                .contains("must look like")
+        assert_eq!(
+            expand("{{ red_flags(urgency=\"self-care\") }}").unwrap_err(),
+            "red_flags needs urgency set to emergency, urgent or soon, as in {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon"
+        );
+        assert_eq!(
+            expand("{{ red_flags }}").unwrap_err(),
+            "shortcode \"red_flags\" must look like {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon, or {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }}"
+        );
+        // A caller that hands in no lists still gets a message, not a panic.
+        assert_eq!(
+            super::expand(
+                "{{ red_flags(urgency=\"soon\") }}",
+                &lists::NamedLists::default()
+            )
+            .unwrap_err(),
+            "red_flags needs urgency set to NAME, as in {{ red_flags(urgency=\"NAME\") }} with urgency NAME"
         );
     }
 
@@ -403,9 +434,7 @@ mod tests {
             "{{ diagram(name=\"safe-lifting\", caption=\"Knees <bent>, \\\"back\\\" straight\") }}",
         )
         .unwrap();
-        let Expansion::Trusted(html) = expansion else {
-            panic!("a diagram is inserted after sanitising: {expansion:?}");
-        };
+        let Expansion(html) = expansion;
         assert!(html.starts_with("<figure class=\"diagram diagram-safe-lifting\">\n<svg"));
         assert!(
             html.contains("<figcaption>Knees &lt;bent&gt;, \"back\" straight</figcaption>"),

@@ -1,129 +1,10 @@
-//! Words in a post that suggest its writer may need help now rather than replies. They mirror
-//! the symptom checker's emergency and urgent rules (see `triage::rules`), worded as people write.
+//! Words in a post that suggest its writer may need help now rather than replies. The words
+//! come from the symptom checker's data (`triage::lay_words`), where a test ties each one to a
+//! rule, so a post and the checker speak of the same warning signs.
 //!
 //! A match never blocks a post: it only makes the thank-you page tell the writer not to wait.
 
-/// One kind of warning sign and the phrases that suggest it. A phrase matches whole words;
-/// a trailing `*` matches any word starting with it. `all` groups need every phrase present.
-pub struct RedFlag {
-    pub id: &'static str,
-    /// What the sign is, as shown to moderators: "numbness".
-    pub label: &'static str,
-    any: &'static [&'static str],
-    all: &'static [&'static [&'static str]],
-}
-
-pub const RED_FLAGS: &[RedFlag] = &[
-    RedFlag {
-        id: "numbness",
-        label: "numbness or loss of feeling",
-        any: &[
-            "numb",
-            "numbness",
-            "numbed",
-            "cannot feel",
-            "no feeling",
-            "lost feeling",
-            "loss of feeling",
-        ],
-        all: &[],
-    },
-    RedFlag {
-        id: "bladder-bowel",
-        label: "problems peeing or controlling the bladder or bowel",
-        any: &[
-            "cannot pee",
-            "cannot wee",
-            "cannot urinate",
-            "cannot poo",
-            "wet myself",
-            "peed myself",
-            "pee myself",
-            "soiled myself",
-            "incontinen*",
-            "bladder control",
-            "bowel control",
-            "control my bladder",
-            "control my bowel*",
-            "control of my bladder",
-            "control of my bowel*",
-        ],
-        all: &[],
-    },
-    RedFlag {
-        id: "leg-weakness",
-        label: "weakness in the legs",
-        any: &[
-            "both legs",
-            "legs are weak",
-            "legs feel weak",
-            "leg weakness",
-            "weak legs",
-            "legs gave way",
-            "legs giving way",
-            "cannot walk",
-            "cannot stand",
-        ],
-        all: &[],
-    },
-    RedFlag {
-        id: "chest-pain",
-        label: "chest pain or breathing problems",
-        any: &[
-            "chest pain*",
-            "pain in my chest",
-            "tight chest",
-            "chest is tight",
-            "chest tightness",
-            "cannot breathe",
-            "short of breath",
-            "breathless*",
-        ],
-        all: &[],
-    },
-    RedFlag {
-        id: "fever",
-        label: "fever",
-        any: &[
-            "fever*",
-            "high temperature",
-            "feverish",
-            "night sweats",
-            "shivering",
-        ],
-        all: &[],
-    },
-    RedFlag {
-        id: "pregnancy",
-        label: "pregnancy with contractions, bleeding or waters breaking",
-        any: &["back labour", "back labor", "in labour", "in labor"],
-        all: &[
-            &["pregnan*", "contraction*"],
-            &["pregnan*", "bleed*"],
-            &["pregnan*", "waters"],
-            &["weeks", "contraction*"],
-        ],
-    },
-    RedFlag {
-        id: "cancer-weight-loss",
-        label: "cancer or unexplained weight loss",
-        any: &["cancer", "weight loss", "losing weight", "lost weight"],
-        all: &[],
-    },
-    RedFlag {
-        id: "major-injury",
-        label: "a serious injury",
-        any: &[
-            "car crash",
-            "car accident",
-            "hit by a car",
-            "fell from",
-            "fall from",
-            "broken back",
-        ],
-        all: &[],
-    },
-];
+pub use crate::triage::lay_words::{LAY_WARNING_SIGNS as RED_FLAGS, LayWarningSign as RedFlag};
 
 /// Lowercase words separated by single spaces, with a space at each end so phrases can be
 /// found at word boundaries; "can't", "cant", "can not" and "unable to" all become "cannot".
@@ -207,6 +88,20 @@ mod tests {
                 &["chest-pain", "fever"],
             ),
             ("back spasms after a car accident", &["major-injury"]),
+            // Signs the checker asks about that posts once missed.
+            ("I fainted and felt cold and clammy", &["faint-or-clammy"]),
+            (
+                "a sudden tearing pain between my shoulders",
+                &["tearing-pain"],
+            ),
+            (
+                "my husband felt confused all evening",
+                &["confused-or-drowsy"],
+            ),
+            ("I'm confused about which stretch to do", &[]),
+            ("new problems getting an erection", &["sexual-problems"]),
+            ("34 weeks and the baby is moving less", &["pregnancy"]),
+            ("I am pregnant with a bad headache", &["pregnancy"]),
         ];
         for (text, expected) in cases {
             assert_eq!(&ids(text), expected, "{text}");

@@ -9,6 +9,7 @@ use super::rules::{
     NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, NICE_CKS_BACK_PAIN, RULES, Rule, Service,
     Source, Urgency,
 };
+use crate::content::Slug;
 
 /// What the checker says about one posted form. A result is much larger than the other two
 /// outcomes, but only one outcome exists per request, so boxing it would buy nothing.
@@ -67,7 +68,7 @@ pub struct Assessment {
     pub advice: Vec<Advice>,
     /// Up to 4 article slugs, most relevant first. An emergency result links only to articles
     /// about getting help or the cause, never to self-care.
-    pub articles: Vec<&'static str>,
+    pub articles: Vec<&'static Slug>,
     /// What to do if things get worse, each line with who to call and when.
     pub safety_net: Vec<&'static str>,
 }
@@ -107,52 +108,20 @@ pub struct Advice {
     pub text: &'static str,
 }
 
-/// Every article slug the assessment may link to; start-up checks they all exist.
-pub const ARTICLE_SLUGS: &[&str] = &[
-    "back-spasms",
-    "muscle-strains",
-    "posture-overuse-and-lifting",
-    "period-pain",
-    "spine-problems",
-    "back-pain-with-stomach-cramps",
-    "back-pain-in-pregnancy",
-    "warming-up",
-    "lifting-safely",
-    "stretching-safely",
-    "desk-setup-and-posture",
-    "supportive-shoes",
-    "heat-therapy",
-    "pain-medicines",
-    "massage",
-    "gentle-stretches",
-    "staying-active",
-    "when-to-get-help",
-    "what-causes-back-cramps",
-    "sciatica",
-    "slipped-disc",
-    "kidney-or-back-pain",
-    "back-pain-in-older-people",
-    "back-pain-in-children",
-    "upper-back-pain",
-    "exercises-for-back-pain",
-    "what-will-my-gp-do",
-    "long-lasting-back-pain",
-];
-
 const MAX_ARTICLES: usize = 4;
 
 /// The articles about getting help or about what may be wrong. An emergency result links to
 /// nothing else: heat, stretches, painkillers or lifting would contradict "get help now".
-const HELP_AND_CAUSE_ARTICLES: &[&str] = &[
-    "when-to-get-help",
-    "kidney-or-back-pain",
-    "sciatica",
-    "back-pain-in-children",
-    "back-pain-in-older-people",
-    "spine-problems",
-    "back-pain-with-stomach-cramps",
-    "back-pain-in-pregnancy",
-    "period-pain",
+const HELP_AND_CAUSE_ARTICLES: &[Slug] = &[
+    Slug::from_static("when-to-get-help"),
+    Slug::from_static("kidney-or-back-pain"),
+    Slug::from_static("sciatica"),
+    Slug::from_static("back-pain-in-children"),
+    Slug::from_static("back-pain-in-older-people"),
+    Slug::from_static("spine-problems"),
+    Slug::from_static("back-pain-with-stomach-cramps"),
+    Slug::from_static("back-pain-in-pregnancy"),
+    Slug::from_static("period-pain"),
 ];
 
 /// Applies every rule to complete answers and picks the advice, articles and safety net.
@@ -594,7 +563,7 @@ fn advice(answers: Option<&Answers>, service: Service) -> Vec<Advice> {
 /// Articles worth reading when `applies` holds for the answers.
 struct ArticleLink {
     applies: fn(&Answers) -> bool,
-    slugs: &'static [&'static str],
+    slugs: &'static [Slug],
 }
 
 /// In order of relevance: the first matches come first, and the per-service fallbacks below
@@ -602,11 +571,11 @@ struct ArticleLink {
 static ARTICLE_LINKS: &[ArticleLink] = &[
     ArticleLink {
         applies: |a| a.may_be_pregnant() || !a.screen.pregnancy_signs.is_empty(),
-        slugs: &["back-pain-in-pregnancy"],
+        slugs: &[Slug::from_static("back-pain-in-pregnancy")],
     },
     ArticleLink {
         applies: Answers::is_child,
-        slugs: &["back-pain-in-children"],
+        slugs: &[Slug::from_static("back-pain-in-children")],
     },
     ArticleLink {
         applies: |a| {
@@ -614,7 +583,7 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
                 || a.has_symptom(Symptom::BloodInPee)
                 || a.has_symptom(Symptom::Fever)
         },
-        slugs: &["kidney-or-back-pain"],
+        slugs: &[Slug::from_static("kidney-or-back-pain")],
     },
     ArticleLink {
         applies: |a| {
@@ -623,19 +592,19 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
                 || a.has_symptom(Symptom::Urinary)
                 || a.has_symptom(Symptom::BloodInPee)
         },
-        slugs: &["back-pain-with-stomach-cramps"],
+        slugs: &[Slug::from_static("back-pain-with-stomach-cramps")],
     },
     ArticleLink {
         applies: |a| a.age.get() >= 65,
-        slugs: &["back-pain-in-older-people"],
+        slugs: &[Slug::from_static("back-pain-in-older-people")],
     },
     ArticleLink {
         applies: |a| a.has_symptom(Symptom::Sciatica) || a.has_symptom(Symptom::LegNumbness),
-        slugs: &["sciatica"],
+        slugs: &[Slug::from_static("sciatica")],
     },
     ArticleLink {
         applies: |a| a.has_trigger(Trigger::Menstruation),
-        slugs: &["period-pain"],
+        slugs: &[Slug::from_static("period-pain")],
     },
     ArticleLink {
         applies: |a| {
@@ -645,84 +614,117 @@ static ARTICLE_LINKS: &[ArticleLink] = &[
                 || a.has_warning(Warning::BothLegs)
                 || a.has_history(History::Osteoporosis)
         },
-        slugs: &["spine-problems"],
+        slugs: &[Slug::from_static("spine-problems")],
     },
     ArticleLink {
         applies: |a| a.has_trigger(Trigger::Lifting),
-        slugs: &["lifting-safely", "muscle-strains"],
+        slugs: &[
+            Slug::from_static("lifting-safely"),
+            Slug::from_static("muscle-strains"),
+        ],
     },
     ArticleLink {
         applies: |a| a.has_trigger(Trigger::Posture),
-        slugs: &["desk-setup-and-posture"],
+        slugs: &[Slug::from_static("desk-setup-and-posture")],
     },
     ArticleLink {
         applies: |a| a.has_trigger(Trigger::Exercise),
-        slugs: &["warming-up", "muscle-strains"],
+        slugs: &[
+            Slug::from_static("warming-up"),
+            Slug::from_static("muscle-strains"),
+        ],
     },
     ArticleLink {
         applies: |a| a.location == super::answers::Location::Upper,
-        slugs: &["upper-back-pain"],
+        slugs: &[Slug::from_static("upper-back-pain")],
     },
     ArticleLink {
         applies: |a| a.duration == super::answers::Duration::OverTwelveWeeks,
-        slugs: &["long-lasting-back-pain"],
+        slugs: &[Slug::from_static("long-lasting-back-pain")],
     },
     ArticleLink {
         applies: |a| !has_numb_skin(a),
-        slugs: &["heat-therapy"],
+        slugs: &[Slug::from_static("heat-therapy")],
     },
 ];
 
-fn fallback_articles(service: Service) -> &'static [&'static str] {
+/// The help page leads every result that needs action today.
+const HELP_FIRST: &[Slug] = &[Slug::from_static("when-to-get-help")];
+const URGENT_FALLBACK: &[Slug] = &[
+    Slug::from_static("spine-problems"),
+    Slug::from_static("pain-medicines"),
+];
+const SOON_FALLBACK: &[Slug] = &[
+    Slug::from_static("what-will-my-gp-do"),
+    Slug::from_static("exercises-for-back-pain"),
+    Slug::from_static("staying-active"),
+];
+const SELF_CARE_FALLBACK: &[Slug] = &[
+    Slug::from_static("what-causes-back-cramps"),
+    Slug::from_static("exercises-for-back-pain"),
+    Slug::from_static("staying-active"),
+    Slug::from_static("pain-medicines"),
+];
+
+fn fallback_articles(service: Service) -> &'static [Slug] {
     match service.urgency() {
         Urgency::Emergency => &[],
-        Urgency::Urgent => &["spine-problems", "pain-medicines"],
-        Urgency::Soon => &[
-            "what-will-my-gp-do",
-            "exercises-for-back-pain",
-            "staying-active",
-        ],
-        Urgency::SelfCare => &[
-            "what-causes-back-cramps",
-            "exercises-for-back-pain",
-            "staying-active",
-            "pain-medicines",
-        ],
+        Urgency::Urgent => URGENT_FALLBACK,
+        Urgency::Soon => SOON_FALLBACK,
+        Urgency::SelfCare => SELF_CARE_FALLBACK,
     }
 }
 
-fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
+/// Every article a result can link to, each once, read from the tables above: a slug added to
+/// any of them is checked at start-up (`backcare check` too) with no second list to keep in step.
+pub fn linked_articles() -> Vec<&'static Slug> {
+    let mut slugs: Vec<&'static Slug> = HELP_FIRST
+        .iter()
+        .chain(HELP_AND_CAUSE_ARTICLES)
+        .chain(ARTICLE_LINKS.iter().flat_map(|link| link.slugs))
+        .chain(
+            Service::ALL
+                .iter()
+                .flat_map(|&service| fallback_articles(service)),
+        )
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    slugs
+}
+
+fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static Slug> {
     let urgency = service.urgency();
     // The "when to get help" page leads when the reader needs to act today.
-    let first: &[&str] = if urgency >= Urgency::Urgent {
-        &["when-to-get-help"]
+    let first: &'static [Slug] = if urgency >= Urgency::Urgent {
+        HELP_FIRST
     } else {
         &[]
     };
-    let matched: Vec<&'static str> = answers
+    let matched: Vec<&'static Slug> = answers
         .map(|a| {
             ARTICLE_LINKS
                 .iter()
                 .filter(|link| (link.applies)(a))
-                .flat_map(|link| link.slugs.iter().copied())
+                .flat_map(|link| link.slugs.iter())
                 .collect()
         })
         .unwrap_or_default();
     // Same-day results put help and cause articles before self-care ones.
-    let (causes, self_care): (Vec<_>, Vec<_>) = matched
+    let (causes, self_care): (Vec<&'static Slug>, Vec<&'static Slug>) = matched
         .into_iter()
         .partition(|slug| HELP_AND_CAUSE_ARTICLES.contains(slug));
-    let mut chosen: Vec<&'static str> = Vec::with_capacity(MAX_ARTICLES);
-    for &slug in first
+    let mut chosen: Vec<&'static Slug> = Vec::with_capacity(MAX_ARTICLES);
+    for slug in first
         .iter()
-        .chain(&causes)
-        .chain(&self_care)
+        .chain(causes)
+        .chain(self_care)
         .chain(fallback_articles(service))
     {
         if chosen.len() == MAX_ARTICLES {
             break;
         }
-        let allowed = urgency != Urgency::Emergency || HELP_AND_CAUSE_ARTICLES.contains(&slug);
+        let allowed = urgency != Urgency::Emergency || HELP_AND_CAUSE_ARTICLES.contains(slug);
         if allowed && !chosen.contains(&slug) {
             chosen.push(slug);
         }
@@ -927,7 +929,7 @@ mod tests {
         let result = assess(&answers(&format!("{form}&eased_by=heat")));
         assert!(!ids(&result).contains(&"heat"), "{:?}", ids(&result));
         assert!(ids(&result).contains(&"no-heat-on-numb-skin"));
-        assert!(!result.articles.contains(&"heat-therapy"));
+        assert!(!result.articles.iter().any(|slug| *slug == "heat-therapy"));
     }
 
     #[test]
@@ -1050,10 +1052,10 @@ mod tests {
                 }
             }
             for slug in &result.articles {
-                prop_assert!(ARTICLE_SLUGS.contains(slug), "unknown article {}", slug);
+                prop_assert!(linked_articles().contains(slug), "unknown article {}", slug);
             }
             if result.urgency() >= Urgency::Urgent {
-                prop_assert_eq!(result.articles[0], "when-to-get-help");
+                prop_assert_eq!(result.articles[0].as_str(), "when-to-get-help");
             }
             if answers.is_child() {
                 prop_assert!(result.service > Service::SelfCare);

@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod assessment;
+pub mod lay_words;
 pub mod rules;
 pub mod vignettes;
 
@@ -17,11 +18,11 @@ pub use answers::{
     PregnancySign, Pregnant, Question, RawAnswers, Screen, Severity, Symptom, Trigger, Warning,
 };
 pub use assessment::{
-    ADVICE_FILTERS, ARTICLE_SLUGS, Advice, Assessment, Audience, Outcome, assess, assess_screen,
-    check,
+    ADVICE_FILTERS, Advice, Assessment, Audience, Outcome, assess, assess_screen, check,
+    linked_articles,
 };
 pub use rules::{
-    RULES, Rule, SOURCES, Service, Source, Urgency, rule, rules_for, rules_for_service,
-    warning_sign_lists,
+    RULES, Rule, SOURCES, Service, Source, Urgency, article_sign_lists, rule, rules_for,
+    rules_for_service, warning_sign_lists,
 };
 pub use vignettes::{Vignette, VignetteReport, vignette_report, vignettes};

@@ -4,6 +4,7 @@
 use super::answers::{
     Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Symptom, Trigger, Warning,
 };
+use crate::content::{ListGroup, NamedList, NamedLists, Slug};
 
 /// How soon the reader should get help. `Ord` runs from least to most urgent, so the most
 /// urgent rule that fires is simply the maximum.
@@ -878,10 +879,88 @@ pub fn warning_sign_lists(lowest: Service) -> Vec<(Service, Vec<&'static str>)> 
         .collect()
 }
 
+/// The lists an article shows with `{{ red_flags(urgency="emergency") }}` (or "urgent" or
+/// "soon"): each urgency's signs grouped by the service they lead to, most urgent first. Content
+/// takes them from its caller (`LoadOptions::lists`), so the articles and the checker read the
+/// same rules and cannot disagree.
+pub fn article_sign_lists() -> NamedLists {
+    let lists = Urgency::ALL
+        .iter()
+        .rev()
+        .filter(|&&urgency| urgency != Urgency::SelfCare)
+        .map(|&urgency| NamedList {
+            name: Slug::from_static(urgency.value()),
+            groups: Service::ALL
+                .iter()
+                .rev()
+                .filter(|service| service.urgency() == urgency)
+                .map(|&service| ListGroup {
+                    heading: service.list_heading().to_owned(),
+                    items: rules_for_service(service)
+                        .map(|rule| rule.sign.to_owned())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    NamedLists::new(lists)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn article_lists_are_named_by_urgency_and_grouped_by_service() {
+        let lists = article_sign_lists();
+        assert_eq!(
+            lists.names().collect::<Vec<_>>(),
+            ["emergency", "urgent", "soon"]
+        );
+        let emergency = lists.get("emergency").expect("emergency list");
+        let headings: Vec<&str> = emergency
+            .groups
+            .iter()
+            .map(|group| group.heading.as_str())
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                Call999.list_heading(),
+                GoToAe.list_heading(),
+                MaternityUnit.list_heading()
+            ]
+        );
+        for rule in rules_for(Urgency::Emergency) {
+            let group = emergency
+                .groups
+                .iter()
+                .find(|group| group.heading == rule.service.list_heading())
+                .expect("the rule's service has a group");
+            assert!(
+                group.items.iter().any(|item| item == rule.sign),
+                "{}",
+                rule.id
+            );
+        }
+        assert!(
+            !emergency.groups[0]
+                .items
+                .iter()
+                .any(|item| item.contains("cramps")),
+            "labour is not a 999 sign"
+        );
+        for (name, urgency) in [("urgent", Urgency::Urgent), ("soon", Urgency::Soon)] {
+            let items: Vec<&str> = lists.get(name).expect("list").groups[0]
+                .items
+                .iter()
+                .map(String::as_str)
+                .collect();
+            let signs: Vec<&str> = rules_for(urgency).map(|rule| rule.sign).collect();
+            assert_eq!(items, signs, "{name}");
+        }
+    }
 
     #[test]
     fn ids_are_unique_kebab_case() {

@@ -117,6 +117,7 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
                 include_drafts: false,
                 static_dir: Some(PathBuf::from("static")),
                 page_anchors: backcare::web::site::page_anchors(),
+                lists: backcare::triage::article_sign_lists(),
                 ..LoadOptions::default()
             },
         )
@@ -683,4 +684,28 @@ fn new_refuses_a_bad_slug_or_topic_as_a_usage_error() {
     }
     let written = std::fs::read_dir(site.path()).expect("dir").count();
     assert_eq!(written, 0, "nothing is written");
+}
+
+#[test]
+fn an_article_the_checker_links_to_is_named_when_it_is_missing() {
+    let dir = copy_of_bundled_articles();
+    let articles = dir.path().to_str().expect("utf-8 path");
+    // No other article links to this one, so only the checker misses it.
+    std::fs::remove_file(dir.path().join("back-pain-in-children.md")).expect("removed");
+    let run = check(articles, &[]);
+    let missing = format!("{articles}/back-pain-in-children.md");
+    assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
+    assert_eq!(
+        run.problems(),
+        [format!(
+            "{missing}: warning: the symptom checker links to the article \"back-pain-in-children\", but there is no published article with that name; restore {missing} (or publish it: remove draft = true), or ask a developer to change the link in src/triage/assessment.rs"
+        )]
+    );
+    assert!(
+        run.summary().ends_with(": 0 errors, 1 warning"),
+        "{:?}",
+        run.stdout
+    );
+    let strict = check(articles, &["--strict"]);
+    assert_eq!(strict.code, Some(1), "{:#?}", strict.stdout);
 }

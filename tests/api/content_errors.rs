@@ -85,8 +85,12 @@ fn fixture(case: &str) -> PathBuf {
 
 /// The problem lines `Library::load` reports for `dir`, after checking the closing count line.
 fn problem_lines(dir: &Path) -> Vec<String> {
-    let errors = Library::load(dir, LoadOptions::default())
-        .expect_err("a broken article must stop the site loading");
+    let options = LoadOptions {
+        lists: backcare::triage::article_sign_lists(),
+        ..LoadOptions::default()
+    };
+    let errors =
+        Library::load(dir, options).expect_err("a broken article must stop the site loading");
     let text = errors.to_string();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let count_line = lines.pop().expect("a count line");

@@ -116,7 +116,11 @@ pub fn repo_path(relative: &str) -> PathBuf {
 
 /// The bundled articles, loaded exactly as the server loads them.
 pub fn bundled_library() -> Library {
-    Library::load(&repo_path("articles"), LoadOptions::default())
+    let options = LoadOptions {
+        lists: backcare::triage::article_sign_lists(),
+        ..LoadOptions::default()
+    };
+    Library::load(&repo_path("articles"), options)
         .unwrap_or_else(|errors| panic!("bundled articles load:\n{errors}"))
 }
 

@@ -26,6 +26,7 @@ fn published_bundled_articles() -> Vec<Article> {
         &repo_path("articles"),
         LoadOptions {
             include_drafts: true,
+            lists: backcare::triage::article_sign_lists(),
             ..LoadOptions::default()
         },
     )

@@ -433,6 +433,7 @@ mod tests {
             LoadOptions {
                 include_drafts: true,
                 static_dir: Some(root.join("static")),
+                lists: crate::content::lists::fixture(),
                 ..LoadOptions::default()
             },
         )
