@@ -438,7 +438,7 @@ async fn unknown_pages_get_a_friendly_404() {
         "/no-such-page",
         "/articles/nope",
         "/topics/nope",
-        // `/articles/` and `/articles/heat-therapy/` redirect: see `web::indexes`.
+        // `/articles/` and `/articles/heat-therapy/` redirect: see `web::redirects`.
         "/articles/nope/",
         "/articles/heat-therapy.md",
         "/static/nope.css",

@@ -61,7 +61,7 @@ pub fn personal_page(request: &HttpRequest, body: Bytes) -> HttpResponse {
     response.body(body)
 }
 
-/// Where the article template leaves room for the discussion (`templates/article.html`).
+/// Where the article template leaves room for the discussion (`templates/pages/article.html`).
 pub const MARKER: &str = "<!--backcare:discussion-->";
 
 /// Revalidate every time: the ETag changes with the posts, and a 304 costs almost nothing.
