@@ -146,3 +146,70 @@ impl FromRequest for Moderator {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Library;
+    use crate::web::assets::Assets;
+    use crate::web::{BaseUrl, Precompress, Protection, Site, SiteSettings};
+    use actix_web::test::TestRequest;
+
+    fn state() -> web::Data<AppState> {
+        let library = Library::default();
+        let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+        let site = Site::build(&library, &Assets::default(), settings).expect("renders");
+        let generation = Generation {
+            site,
+            library: Arc::new(library),
+        };
+        web::Data::new(AppState::new(
+            generation,
+            Precompress::Off,
+            Protection::default(),
+        ))
+    }
+
+    fn error_of<T>(result: Result<T, PageError>) -> PageError {
+        match result {
+            Ok(_) => panic!("expected an error"),
+            Err(error) => error,
+        }
+    }
+
+    #[actix_web::test]
+    async fn an_unknown_article_or_a_discussion_that_is_off_is_a_404() {
+        let state = state();
+        let request = TestRequest::get()
+            .uri("/articles/no-such-article/discussion")
+            .param("slug", "no-such-article")
+            .app_data(state.clone())
+            .to_http_request();
+        let error = error_of(ArticleBySlug::extract(&request).await);
+        assert!(matches!(error, PageError::NotFound), "{error}");
+        let error = error_of(DiscussionOn::extract(&request).await);
+        assert!(matches!(error, PageError::NotFound), "{error}");
+        let error = error_of(Moderator::extract(&request).await);
+        assert!(matches!(error, PageError::NotFound), "{error}");
+    }
+
+    #[actix_web::test]
+    async fn the_client_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+        let request = TestRequest::get()
+            .peer_addr("192.0.2.7:4000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "203.0.113.9"))
+            .app_data(state())
+            .to_http_request();
+        let ClientAddress(client) = ClientAddress::extract(&request).await.unwrap();
+        assert_eq!(client, Some("192.0.2.7".parse().unwrap()));
+        let Current(generation) = Current::extract(&request).await.unwrap();
+        assert_eq!(generation.library.len(), 0);
+    }
+
+    #[actix_web::test]
+    async fn without_app_state_extractors_fail_as_internal_errors_not_panics() {
+        let request = TestRequest::get().to_http_request();
+        let error = error_of(Current::extract(&request).await);
+        assert!(matches!(error, PageError::Internal(_)), "{error}");
+    }
+}
