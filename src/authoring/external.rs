@@ -136,10 +136,13 @@ pub struct ExternalReport {
 impl ExternalReport {
     /// `checked 118 web addresses on 11 sites: 2 broken, 90 answered well within the last 7 days (.backcare-link-cache.json)`
     pub fn summary(&self, cache_file: &Path) -> String {
+        let plural = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
         format!(
-            "checked {} web addresses on {} sites: {} broken, {} answered well within the last {} days ({})",
-            self.addresses,
-            self.sites,
+            "checked {} on {}: {} broken, {} answered well within the last {} days ({})",
+            plural(self.addresses, "web address", "web addresses"),
+            plural(self.sites, "site", "sites"),
             self.broken,
             self.from_cache,
             CACHE_MAX_AGE.as_secs() / 86_400,
@@ -418,6 +421,19 @@ fn unix_seconds(time: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closing_line_counts_in_words() {
+        let report = ExternalReport {
+            addresses: 1,
+            sites: 1,
+            ..ExternalReport::default()
+        };
+        assert_eq!(
+            report.summary(Path::new("c.json")),
+            "checked 1 web address on 1 site: 0 broken, 0 answered well within the last 7 days (c.json)"
+        );
+    }
 
     #[test]
     fn sites_are_lowercase_hosts_with_their_port() {
