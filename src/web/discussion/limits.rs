@@ -69,7 +69,7 @@ impl Limits {
     /// Takes one post from `client`'s allowance.
     pub async fn check_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { posts, .. } => Ok(posts.check(client, Instant::now())),
+            Limits::Memory { posts, .. } => Ok(posts.check(client)),
             Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
         }
     }
@@ -77,7 +77,7 @@ impl Limits {
     /// Takes one sign-in attempt from `client`'s allowance.
     pub async fn check_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { sign_ins, .. } => Ok(sign_ins.check(client, Instant::now())),
+            Limits::Memory { sign_ins, .. } => Ok(sign_ins.check(client)),
             Limits::Shared(shared) => shared.take("sign-in", shared.login_limit, client).await,
         }
     }
