@@ -29,7 +29,7 @@ pub enum Limits {
         sign_ins: RateLimiter,
         failures: SignInFailures,
     },
-    Shared(Box<SharedLimits>),
+    Shared(SharedLimits),
 }
 
 pub struct SharedLimits {
@@ -55,14 +55,14 @@ impl Limits {
                 sign_ins: RateLimiter::new(login_limit),
                 failures: SignInFailures::new(failures_per_name),
             },
-            Backend::Postgres => Limits::Shared(Box::new(SharedLimits {
+            Backend::Postgres => Limits::Shared(SharedLimits {
                 storage: storage.clone(),
                 key: key.to_vec(),
                 post_limit,
                 login_limit,
                 failures_per_name: failures_per_name.max(1),
                 last_cleanup_ms: AtomicI64::new(0),
-            })),
+            }),
         }
     }
 
