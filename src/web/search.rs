@@ -178,14 +178,19 @@ pub async fn search(request: HttpRequest, state: web::Data<AppState>) -> HttpRes
     let site = &generation.site;
     let search_request = SearchRequest::from_query_string(request.query_string());
     let outcome = match &search_request {
-        SearchRequest::Query(query) => match site.search.search(query, RESULTS_SHOWN) {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                // The error, never the query: the query is the reader's health data.
-                tracing::error!(%error, "search failed");
-                return error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error);
+        SearchRequest::Query(query) => {
+            match site
+                .search
+                .search(&generation.library, query, RESULTS_SHOWN)
+            {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    // The error, never the query: the query is the reader's health data.
+                    tracing::error!(%error, "search failed");
+                    return error_response(StatusCode::INTERNAL_SERVER_ERROR, &site.server_error);
+                }
             }
-        },
+        }
         _ => SearchOutcome::default(),
     };
     let status = match search_request {
