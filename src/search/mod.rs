@@ -377,7 +377,7 @@ impl SearchIndex {
             };
             let body = prose_text(article);
             hits.push(Hit {
-                slug: article.slug.clone(),
+                slug: article.slug.to_string(),
                 snippet: snippet_parts(&snippets.snippet(&body), body.len()),
             });
         }
