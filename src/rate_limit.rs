@@ -1,10 +1,26 @@
-//! A per-client token bucket for the symptom checker: each client may send a burst of answers,
-//! then about one every `60 / per_minute` seconds. No HTTP here; `web` decides who the client is.
+//! Per-client rate limits held in this process's memory, for three uses: symptom checker
+//! answers (`web::checker`), and reader posts and moderator sign-ins (`web::discussion::limits`,
+//! with SQLite; with PostgreSQL those two live in the database, keyed by the same `bucket_key`).
+//! No HTTP here: `web` decides who the client is.
+//!
+//! The counting is `governor`'s keyed limiter (GCRA: one atomic number per client in a sharded
+//! map). What this module adds is what governor leaves to its user: an IPv6 client's whole /64
+//! is one client, at most `capacity` clients are remembered, and a refusal says how many whole
+//! seconds to wait (for `Retry-After`).
 
-use std::collections::HashMap;
+use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use governor::Quota;
+use governor::clock::{Clock, MonotonicClock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::StateStore;
+use governor::state::keyed::{DashMapStateStore, ShrinkableKeyedStateStore};
 
 /// How many requests a client may make: `burst` at once, refilled at `per_minute`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +37,10 @@ impl RateLimit {
         burst: 10,
     };
 
-    fn per_second(self) -> f64 {
-        f64::from(self.per_minute) / 60.0
+    fn quota(self) -> Quota {
+        let per_minute = NonZeroU32::new(self.per_minute).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);
+        Quota::per_minute(per_minute).allow_burst(burst)
     }
 }
 
@@ -35,22 +53,70 @@ pub enum Decision {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+/// How many clients are remembered by default: a few MB at most.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+/// How often clients whose allowance has refilled are forgotten (they are no different from a
+/// client never seen), so memory goes back down after a busy spell.
+const TIDY_EVERY: Duration = Duration::from_secs(60);
+
+/// Every client's state. governor owns one handle and counts; this module keeps another, to
+/// forget clients when there are too many (governor has no bound of its own).
+#[derive(Debug, Default, Clone)]
+struct Clients(Arc<DashMapStateStore<IpAddr>>);
+
+impl StateStore for Clients {
+    type Key = IpAddr;
+
+    fn measure_and_replace<T, F, E>(&self, key: &IpAddr, f: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        self.0.measure_and_replace(key, f)
+    }
 }
 
-/// The buckets of every recent client, bounded: at most `capacity` clients are remembered.
-#[derive(Debug)]
-pub struct RateLimiter {
+impl ShrinkableKeyedStateStore<IpAddr> for Clients {
+    fn retain_recent(&self, drop_below: Nanos) {
+        self.0.retain_recent(drop_below);
+    }
+
+    fn shrink_to_fit(&self) {
+        self.0.shrink_to_fit();
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The allowance of every recent client, bounded: at most `capacity` clients are remembered.
+/// `C` is the clock: the real one, or governor's fake clock in tests.
+pub struct RateLimiter<C: Clock = MonotonicClock> {
     limit: RateLimit,
     capacity: usize,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    clients: Clients,
+    governor: governor::RateLimiter<IpAddr, Clients, C, NoOpMiddleware<C::Instant>>,
+    clock: C,
+    started: C::Instant,
+    /// When the next tidy is due, in nanoseconds since `started`.
+    next_tidy: AtomicU64,
 }
 
-/// How many clients are remembered by default: about 5 MB at most.
-pub const DEFAULT_CAPACITY: usize = 100_000;
+impl<C: Clock> fmt::Debug for RateLimiter<C> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("RateLimiter")
+            .field("limit", &self.limit)
+            .field("capacity", &self.capacity)
+            .field("clients", &self.clients.0.len())
+            .finish_non_exhaustive()
+    }
+}
 
 impl RateLimiter {
     pub fn new(limit: RateLimit) -> Self {
@@ -58,13 +124,26 @@ impl RateLimiter {
     }
 
     pub fn with_capacity(limit: RateLimit, capacity: usize) -> Self {
+        RateLimiter::with_clock(limit, capacity, MonotonicClock)
+    }
+}
+
+impl<C: Clock + Clone> RateLimiter<C> {
+    pub fn with_clock(limit: RateLimit, capacity: usize, clock: C) -> Self {
+        let limit = RateLimit {
+            per_minute: limit.per_minute.max(1),
+            burst: limit.burst.max(1),
+        };
+        let clients = Clients::default();
+        let governor = governor::RateLimiter::new(limit.quota(), clients.clone(), clock.clone());
         RateLimiter {
-            limit: RateLimit {
-                per_minute: limit.per_minute.max(1),
-                burst: limit.burst.max(1),
-            },
+            limit,
             capacity: capacity.max(1),
-            buckets: Mutex::new(HashMap::new()),
+            clients,
+            governor,
+            started: clock.now(),
+            clock,
+            next_tidy: AtomicU64::new(duration_nanos(TIDY_EVERY)),
         }
     }
 
@@ -72,73 +151,78 @@ impl RateLimiter {
         self.limit
     }
 
-    /// Takes one token from `client`'s bucket at time `now`, or says how long until there is one.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Decision {
+    /// Takes one request from `client`'s allowance, or says how long until there is one.
+    pub fn check(&self, client: IpAddr) -> Decision {
         let key = bucket_key(client);
-        let burst = f64::from(self.limit.burst);
-        let rate = self.limit.per_second();
-        // A panic while holding the lock leaves only counters behind, which are still usable.
-        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        if !buckets.contains_key(&key) && buckets.len() >= self.capacity {
-            self.make_room(&mut buckets, now);
+        self.tidy_when_due();
+        if self.clients.0.len() >= self.capacity && !self.clients.0.contains_key(&key) {
+            self.make_room();
         }
-        let bucket = buckets.entry(key).or_insert(Bucket {
-            tokens: burst,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Decision::Allowed
-        } else {
-            let wait = (1.0 - bucket.tokens) / rate;
-            Decision::Limited {
-                retry_after: Duration::from_secs(wait.ceil().max(1.0) as u64),
+        match self.governor.check_key(&key) {
+            Ok(()) => Decision::Allowed,
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(self.clock.now());
+                Decision::Limited {
+                    retry_after: Duration::from_secs(wait.as_secs_f64().ceil().max(1.0) as u64),
+                }
             }
         }
     }
 
     /// How many clients are remembered now.
     pub fn len(&self) -> usize {
-        self.buckets
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.clients.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.clients.0.is_empty()
     }
 
-    /// Forgets clients whose buckets have refilled (they are no different from a new client);
-    /// if that is not enough, forgets the tenth that were seen longest ago. Sorting happens at
-    /// most once per tenth of the capacity, so the cost per request stays small even under attack.
-    fn make_room(&self, buckets: &mut HashMap<IpAddr, Bucket>, now: Instant) {
-        let burst = f64::from(self.limit.burst);
-        let rate = self.limit.per_second();
-        buckets.retain(|_, bucket| {
-            let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-            bucket.tokens + elapsed * rate < burst
-        });
-        if buckets.len() < self.capacity {
+    /// Once every `TIDY_EVERY`, on whichever request comes first, forgets the clients whose
+    /// allowance has refilled and gives their memory back.
+    fn tidy_when_due(&self) {
+        let now = self.clock.now().duration_since(self.started).as_u64();
+        let due = self.next_tidy.load(Ordering::Relaxed);
+        if now < due {
             return;
         }
-        let mut seen: Vec<(Instant, IpAddr)> = buckets
-            .iter()
-            .map(|(&key, bucket)| (bucket.updated, key))
-            .collect();
-        let forget = (self.capacity / 10).max(1).min(seen.len());
-        seen.select_nth_unstable(forget - 1);
-        for (_, key) in &seen[..forget] {
-            buckets.remove(key);
+        let next = now.saturating_add(duration_nanos(TIDY_EVERY));
+        // Only the request that moves the date on does the work.
+        if self
+            .next_tidy
+            .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            self.governor.retain_recent();
+            self.governor.shrink_to_fit();
+        }
+    }
+
+    /// Forgets clients whose allowance has refilled; if that is not enough, forgets a tenth of
+    /// the clients, whichever the map holds first (governor keeps no last-seen time to choose
+    /// by). A forgotten client starts again with a full burst, the price of a bound. Making room
+    /// frees a tenth of the capacity, so its cost per request stays small even under attack.
+    fn make_room(&self) {
+        self.governor.retain_recent();
+        let mut forget = (self.capacity / 10).max(1);
+        if self.clients.0.len() >= self.capacity {
+            self.clients.0.retain(|_, _| {
+                if forget == 0 {
+                    return true;
+                }
+                forget -= 1;
+                false
+            });
         }
     }
 }
 
-/// Whose bucket a request uses. An IPv6 client usually controls a whole /64, so the /64 shares
-/// one bucket; otherwise anyone could get a fresh bucket per request.
+fn duration_nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Whose allowance a request uses. An IPv6 client usually controls a whole /64, so the /64
+/// shares one allowance; otherwise anyone could get a fresh one per request.
 pub fn bucket_key(client: IpAddr) -> IpAddr {
     match client.to_canonical() {
         IpAddr::V6(v6) => {
@@ -152,6 +236,7 @@ pub fn bucket_key(client: IpAddr) -> IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
     const LIMIT: RateLimit = RateLimit {
         per_minute: 30,
@@ -162,16 +247,26 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn with_fake_clock(
+        limit: RateLimit,
+        capacity: usize,
+    ) -> (RateLimiter<FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        (
+            RateLimiter::with_clock(limit, capacity, clock.clone()),
+            clock,
+        )
+    }
+
     #[test]
     fn a_burst_is_allowed_then_the_client_must_wait() {
-        let limiter = RateLimiter::new(LIMIT);
-        let start = Instant::now();
+        let (limiter, _) = with_fake_clock(LIMIT, DEFAULT_CAPACITY);
         for _ in 0..3 {
-            assert_eq!(limiter.check(ip("192.0.2.1"), start), Decision::Allowed);
+            assert_eq!(limiter.check(ip("192.0.2.1")), Decision::Allowed);
         }
         // 30 a minute is one every 2 seconds.
         assert_eq!(
-            limiter.check(ip("192.0.2.1"), start),
+            limiter.check(ip("192.0.2.1")),
             Decision::Limited {
                 retry_after: Duration::from_secs(2)
             }
@@ -179,53 +274,55 @@ mod tests {
     }
 
     #[test]
-    fn tokens_come_back_at_the_rate_and_never_beyond_the_burst() {
-        let limiter = RateLimiter::new(LIMIT);
-        let start = Instant::now();
+    fn allowance_comes_back_at_the_rate_and_never_beyond_the_burst() {
+        let (limiter, clock) = with_fake_clock(LIMIT, DEFAULT_CAPACITY);
         for _ in 0..3 {
-            limiter.check(ip("192.0.2.1"), start);
+            limiter.check(ip("192.0.2.1"));
         }
-        let later = start + Duration::from_secs(2);
-        assert_eq!(limiter.check(ip("192.0.2.1"), later), Decision::Allowed);
+        clock.advance(Duration::from_secs(2));
+        assert_eq!(limiter.check(ip("192.0.2.1")), Decision::Allowed);
         assert!(matches!(
-            limiter.check(ip("192.0.2.1"), later),
+            limiter.check(ip("192.0.2.1")),
             Decision::Limited { .. }
         ));
-        // A long pause refills the bucket to the burst, not more.
-        let much_later = later + Duration::from_secs(3600);
+        // A long pause refills the allowance to the burst, not more.
+        clock.advance(Duration::from_secs(3600));
         for _ in 0..3 {
-            assert_eq!(
-                limiter.check(ip("192.0.2.1"), much_later),
-                Decision::Allowed
-            );
+            assert_eq!(limiter.check(ip("192.0.2.1")), Decision::Allowed);
         }
         assert!(matches!(
-            limiter.check(ip("192.0.2.1"), much_later),
+            limiter.check(ip("192.0.2.1")),
             Decision::Limited { .. }
         ));
     }
 
     #[test]
     fn retry_after_is_whole_seconds_and_at_least_one() {
-        let limiter = RateLimiter::new(RateLimit {
-            per_minute: 600,
-            burst: 1,
-        });
-        let now = Instant::now();
-        limiter.check(ip("192.0.2.1"), now);
+        let (fast, _) = with_fake_clock(
+            RateLimit {
+                per_minute: 600,
+                burst: 1,
+            },
+            DEFAULT_CAPACITY,
+        );
+        fast.check(ip("192.0.2.1"));
         assert_eq!(
-            limiter.check(ip("192.0.2.1"), now),
+            fast.check(ip("192.0.2.1")),
             Decision::Limited {
                 retry_after: Duration::from_secs(1)
             }
         );
-        let slow = RateLimiter::new(RateLimit {
-            per_minute: 1,
-            burst: 1,
-        });
-        slow.check(ip("192.0.2.1"), now);
+        let (slow, clock) = with_fake_clock(
+            RateLimit {
+                per_minute: 1,
+                burst: 1,
+            },
+            DEFAULT_CAPACITY,
+        );
+        slow.check(ip("192.0.2.1"));
+        clock.advance(Duration::from_millis(500));
         assert_eq!(
-            slow.check(ip("192.0.2.1"), now + Duration::from_millis(500)),
+            slow.check(ip("192.0.2.1")),
             Decision::Limited {
                 retry_after: Duration::from_secs(60)
             }
@@ -233,18 +330,17 @@ mod tests {
     }
 
     #[test]
-    fn clients_have_their_own_buckets() {
-        let limiter = RateLimiter::new(LIMIT);
-        let now = Instant::now();
+    fn clients_have_their_own_allowance() {
+        let (limiter, _) = with_fake_clock(LIMIT, DEFAULT_CAPACITY);
         for _ in 0..3 {
-            limiter.check(ip("192.0.2.1"), now);
+            limiter.check(ip("192.0.2.1"));
         }
-        assert_eq!(limiter.check(ip("192.0.2.2"), now), Decision::Allowed);
-        assert_eq!(limiter.check(ip("2001:db8::1"), now), Decision::Allowed);
+        assert_eq!(limiter.check(ip("192.0.2.2")), Decision::Allowed);
+        assert_eq!(limiter.check(ip("2001:db8::1")), Decision::Allowed);
     }
 
     #[test]
-    fn an_ipv6_slash_64_shares_one_bucket_and_mapped_ipv4_is_ipv4() {
+    fn an_ipv6_slash_64_shares_one_allowance_and_mapped_ipv4_is_ipv4() {
         assert_eq!(
             bucket_key(ip("2001:db8:1:2:aaaa::1")),
             bucket_key(ip("2001:db8:1:2:bbbb::2"))
@@ -255,41 +351,75 @@ mod tests {
         );
         assert_eq!(bucket_key(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
 
-        let limiter = RateLimiter::new(LIMIT);
-        let now = Instant::now();
+        let (limiter, _) = with_fake_clock(LIMIT, DEFAULT_CAPACITY);
         for n in 0..3 {
-            limiter.check(ip(&format!("2001:db8::{n}")), now);
+            limiter.check(ip(&format!("2001:db8::{n}")));
         }
         assert!(matches!(
-            limiter.check(ip("2001:db8::99"), now),
+            limiter.check(ip("2001:db8::99")),
+            Decision::Limited { .. }
+        ));
+        assert_eq!(limiter.check(ip("2001:db8:0:1::1")), Decision::Allowed);
+        assert_eq!(limiter.len(), 2, "one entry per /64");
+        // An IPv4 client written as IPv6 is the same client, not a fresh allowance.
+        for _ in 0..3 {
+            limiter.check(ip("192.0.2.7"));
+        }
+        assert!(matches!(
+            limiter.check(ip("::ffff:192.0.2.7")),
             Decision::Limited { .. }
         ));
     }
 
     #[test]
-    fn memory_is_bounded_and_refilled_clients_are_forgotten_first() {
-        let limiter = RateLimiter::with_capacity(LIMIT, 100);
-        let start = Instant::now();
-        // An attacker who used its burst, then many one-off visitors later on.
-        for _ in 0..3 {
-            limiter.check(ip("198.51.100.1"), start);
-        }
-        for n in 0..1000u32 {
+    fn memory_is_bounded_under_a_flood_of_new_clients() {
+        let (limiter, clock) = with_fake_clock(LIMIT, 100);
+        for n in 0..10_000u32 {
             let client = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n));
-            limiter.check(client, start + Duration::from_millis(u64::from(n)));
+            assert_eq!(limiter.check(client), Decision::Allowed, "a new client");
             assert!(limiter.len() <= 100, "{} clients remembered", limiter.len());
+            clock.advance(Duration::from_millis(1));
         }
-        // The one-off visitors above each still have a partly empty bucket; so does the attacker
-        // unless it was forgotten as the oldest, which is the price of a bound.
-        assert!(limiter.len() <= 100);
+        // A limited client that keeps coming is still limited while there is room.
+        let (limiter, _) = with_fake_clock(LIMIT, 100);
+        for _ in 0..3 {
+            limiter.check(ip("198.51.100.1"));
+        }
+        for n in 0..50u32 {
+            limiter.check(IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n)));
+        }
+        assert!(matches!(
+            limiter.check(ip("198.51.100.1")),
+            Decision::Limited { .. }
+        ));
+    }
 
-        // Clients that have had time to refill are simply dropped to make room.
-        let limiter = RateLimiter::with_capacity(LIMIT, 2);
-        limiter.check(ip("192.0.2.1"), start);
-        limiter.check(ip("192.0.2.2"), start);
-        let later = start + Duration::from_secs(60);
-        limiter.check(ip("192.0.2.3"), later);
+    #[test]
+    fn refilled_clients_are_forgotten_first_and_tidied_away() {
+        // Clients that have had time to refill are simply dropped to make room...
+        let (limiter, clock) = with_fake_clock(LIMIT, 2);
+        limiter.check(ip("192.0.2.1"));
+        limiter.check(ip("192.0.2.2"));
+        clock.advance(Duration::from_secs(10));
+        limiter.check(ip("192.0.2.3"));
         assert_eq!(limiter.len(), 1);
+
+        // ...and, far below the bound, once a minute, while one still limited is kept.
+        let (limiter, clock) = with_fake_clock(LIMIT, DEFAULT_CAPACITY);
+        for n in 0..1000u32 {
+            limiter.check(IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n)));
+        }
+        clock.advance(Duration::from_secs(59));
+        for _ in 0..4 {
+            limiter.check(ip("198.51.100.1"));
+        }
+        assert_eq!(limiter.len(), 1001);
+        clock.advance(Duration::from_secs(1));
+        assert!(matches!(
+            limiter.check(ip("198.51.100.1")),
+            Decision::Limited { .. }
+        ));
+        assert_eq!(limiter.len(), 1, "only the limited client is remembered");
     }
 
     #[test]
@@ -305,9 +435,17 @@ mod tests {
                 burst: 1
             }
         );
-        assert_eq!(
-            limiter.check(ip("192.0.2.1"), Instant::now()),
-            Decision::Allowed
-        );
+        assert_eq!(limiter.check(ip("192.0.2.1")), Decision::Allowed);
+    }
+
+    #[test]
+    fn the_highest_limit_the_command_line_takes_works() {
+        let limiter = RateLimiter::new(RateLimit {
+            per_minute: u32::MAX,
+            burst: u32::MAX,
+        });
+        for _ in 0..1000 {
+            assert_eq!(limiter.check(ip("192.0.2.1")), Decision::Allowed);
+        }
     }
 }

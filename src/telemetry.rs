@@ -1,98 +1,22 @@
-//! Logging for `serve`: `tracing` lines on stderr, filtered by `BACKCARE_LOG`. Lines are formatted
-//! on the request's thread but written by one background thread in batches, so a busy server makes
-//! a few writes a second instead of one system call per request.
+//! Logging for `serve`: `tracing` lines on stderr, filtered by `BACKCARE_LOG`. A line is formatted
+//! on the request's thread and queued for `tracing-appender`'s background writer, so a request
+//! never waits for stderr; if stderr stops draining, lines are dropped (and counted), not held.
 
-use std::io::{self, IsTerminal, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::{Arc, OnceLock};
 
+use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::MakeWriter;
 
-/// How long a line may wait before it is written.
-const FLUSH_EVERY: Duration = Duration::from_millis(50);
-
-/// If stderr stops draining (a stuck pipe), lines beyond this are counted and dropped rather than
-/// held: a server that cannot log must still serve.
-const MAX_PENDING_BYTES: usize = 4 << 20;
-
-/// The lines waiting to be written.
-#[derive(Debug, Default)]
-pub struct Pending {
-    lines: Mutex<Vec<u8>>,
-    dropped: AtomicU64,
-}
-
-impl Pending {
-    fn push(&self, line: &[u8]) {
-        let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
-        if lines.len() + line.len() > MAX_PENDING_BYTES {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-        } else {
-            lines.extend_from_slice(line);
-        }
-    }
-
-    /// Writes whatever is waiting to `out`, swapping buffers so writers never wait for the write.
-    fn write_to(&self, spare: &mut Vec<u8>, out: &mut impl Write) -> io::Result<()> {
-        {
-            let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
-            std::mem::swap(&mut *lines, spare);
-        }
-        let dropped = self.dropped.swap(0, Ordering::Relaxed);
-        if !spare.is_empty() {
-            out.write_all(spare)?;
-            spare.clear();
-        }
-        if dropped > 0 {
-            writeln!(
-                out,
-                "backcare: {dropped} log lines were dropped because stderr was not keeping up"
-            )?;
-        }
-        out.flush()
-    }
-}
-
-/// The `MakeWriter` handed to `tracing_subscriber`: each event's line goes into `Pending`.
-#[derive(Debug, Clone)]
-pub struct BatchedStderr(Arc<Pending>);
-
-pub struct LineWriter<'a>(&'a Pending);
-
-impl Write for LineWriter<'_> {
-    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
-        self.0.push(line);
-        Ok(line.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for BatchedStderr {
-    type Writer = LineWriter<'a>;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        LineWriter(&self.0)
-    }
-}
-
-/// Keeps logging alive; dropping it (when `main` returns) writes the last lines.
-pub struct LogGuard(Arc<Pending>);
-
-impl Drop for LogGuard {
-    fn drop(&mut self) {
-        let _ = self.0.write_to(&mut Vec::new(), &mut io::stderr().lock());
-    }
-}
+/// How many lines may wait for stderr before new ones are dropped: a few MB of typical lines.
+/// A server that cannot log must still serve.
+pub const MAX_QUEUED_LINES: usize = 16_384;
 
 /// Installs the global subscriber: `BACKCARE_LOG` (default `info`), colours only on a terminal.
-pub fn init() -> LogGuard {
-    let pending = Arc::new(Pending::default());
-    let writer = BatchedStderr(Arc::clone(&pending));
+/// Keep the guard for the life of the process: dropping it (when `main` returns) writes the
+/// lines still queued.
+pub fn init() -> WorkerGuard {
+    let (writer, guard) = background_writer(io::stderr(), MAX_QUEUED_LINES);
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("BACKCARE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
@@ -100,54 +24,136 @@ pub fn init() -> LogGuard {
         .with_ansi(io::stderr().is_terminal())
         .with_writer(writer)
         .init();
-    let background = Arc::clone(&pending);
-    let spawned = std::thread::Builder::new()
-        .name("backcare-log".to_owned())
-        .spawn(move || {
-            let mut spare = Vec::new();
-            loop {
-                std::thread::sleep(FLUSH_EVERY);
-                // Nowhere to report a failure to write the log; the next batch tries again.
-                let _ = background.write_to(&mut spare, &mut io::stderr().lock());
-            }
-        });
-    if let Err(error) = spawned {
-        eprintln!("backcare: cannot start the log writer ({error}); log lines appear at exit");
+    guard
+}
+
+/// A lossy, bounded background writer to `out`: at most `max_queued` lines wait, the rest are
+/// dropped and reported in one line once `out` takes lines again.
+pub fn background_writer<W: Write + Send + 'static>(
+    out: W,
+    max_queued: usize,
+) -> (NonBlocking, WorkerGuard) {
+    let dropped = Arc::new(OnceLock::new());
+    let output = ReportDrops {
+        // The writer thread flushes whenever the queue is empty: under load a batch of lines
+        // becomes one write, and when quiet a line is written at once.
+        out: BufWriter::with_capacity(64 * 1024, out),
+        dropped: Arc::clone(&dropped),
+        reported: 0,
+    };
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(max_queued.max(1))
+        .thread_name("backcare-log")
+        .finish(output);
+    // Set before any line is written, so nothing goes unreported.
+    let _ = dropped.set(writer.error_counter());
+    (writer, guard)
+}
+
+/// The writer thread's end: writes lines to `out` and, at each flush, says how many lines were
+/// dropped since the last time it said so.
+struct ReportDrops<W: Write> {
+    out: BufWriter<W>,
+    dropped: Arc<OnceLock<ErrorCounter>>,
+    reported: usize,
+}
+
+impl<W: Write> Write for ReportDrops<W> {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        self.out.write(line)
     }
-    LogGuard(pending)
+
+    fn flush(&mut self) -> io::Result<()> {
+        let dropped = self.dropped.get().map_or(0, ErrorCounter::dropped_lines);
+        if dropped > self.reported {
+            writeln!(
+                self.out,
+                "backcare: {} log lines were dropped because stderr was not keeping up",
+                dropped - self.reported
+            )?;
+            self.reported = dropped;
+        }
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+    use std::sync::mpsc::{Receiver, Sender, channel};
+    use std::time::{Duration, Instant};
 
-    #[test]
-    fn lines_are_written_in_order_in_one_batch() {
-        let pending = Pending::default();
-        pending.push(b"one\n");
-        pending.push(b"two\n");
-        let (mut spare, mut out) = (Vec::new(), Vec::new());
-        pending.write_to(&mut spare, &mut out).unwrap();
-        assert_eq!(out, b"one\ntwo\n");
-        pending.write_to(&mut spare, &mut out).unwrap();
-        assert_eq!(out, b"one\ntwo\n", "nothing is written twice");
+    /// An output whose first write, if `stuck`, blocks until the test lets it go: a stuck pipe.
+    struct Pipe {
+        written: Arc<Mutex<Vec<u8>>>,
+        stuck: Option<(Sender<()>, Receiver<()>)>,
+    }
+
+    impl Write for Pipe {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            if let Some((entered, release)) = self.stuck.take() {
+                entered.send(()).unwrap();
+                release.recv().unwrap();
+            }
+            self.written.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn text(written: &Mutex<Vec<u8>>) -> String {
+        String::from_utf8(written.lock().unwrap().clone()).unwrap()
     }
 
     #[test]
-    fn a_stuck_stderr_drops_lines_and_says_how_many() {
-        let pending = Pending::default();
-        let line = vec![b'x'; 1024];
-        for _ in 0..(MAX_PENDING_BYTES / 1024 + 3) {
-            pending.push(&line);
+    fn lines_are_written_in_order_and_the_guard_flushes_them() {
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let pipe = Pipe {
+            written: Arc::clone(&written),
+            stuck: None,
+        };
+        let (mut writer, guard) = background_writer(pipe, 100);
+        writer.write_all(b"one\n").unwrap();
+        writer.write_all(b"two\n").unwrap();
+        drop(guard);
+        assert_eq!(text(&written), "one\ntwo\n");
+    }
+
+    #[test]
+    fn a_stuck_stderr_drops_lines_without_blocking_and_says_how_many() {
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let (entered, writer_is_stuck) = channel();
+        let (release, released) = channel();
+        let pipe = Pipe {
+            written: Arc::clone(&written),
+            stuck: Some((entered, released)),
+        };
+        let (mut writer, guard) = background_writer(pipe, 4);
+        writer.write_all(b"line 0\n").unwrap();
+        writer_is_stuck
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the writer thread writes the first line");
+
+        let started = Instant::now();
+        for n in 1..1000 {
+            writer.write_all(format!("line {n}\n").as_bytes()).unwrap();
         }
-        let (mut spare, mut out) = (Vec::new(), Vec::new());
-        pending.write_to(&mut spare, &mut out).unwrap();
-        let kept = out.iter().filter(|&&byte| byte == b'x').count();
-        assert_eq!(kept, MAX_PENDING_BYTES, "lines up to the bound are kept");
-        let notice = String::from_utf8_lossy(&out[kept..]);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "999 lines took {took:?}");
+        // Four wait in the queue; the rest are dropped.
+        assert_eq!(writer.error_counter().dropped_lines(), 995);
+
+        release.send(()).unwrap();
+        drop(guard);
         assert_eq!(
-            notice,
-            "backcare: 3 log lines were dropped because stderr was not keeping up\n"
+            text(&written),
+            "line 0\nline 1\nline 2\nline 3\nline 4\n\
+             backcare: 995 log lines were dropped because stderr was not keeping up\n"
         );
     }
 }

@@ -225,14 +225,21 @@ impl Library {
     }
 
     /// The articles just before and after `article` in its topic's reading order.
+    /// Articles are sorted by topic first, so a topic's articles sit side by side and the
+    /// neighbours are the next entries over, when they share the topic: a lookup, not a scan of
+    /// the library for every page (which made start-up quadratic in the number of articles).
     pub fn neighbours(&self, article: &Article) -> Neighbours<'_> {
-        let topic: Vec<&Article> = self.in_category(article.front.category).collect();
-        let Some(position) = topic.iter().position(|a| a.slug == article.slug) else {
+        let Some(&position) = self.by_slug.get(&article.slug) else {
             return Neighbours::default();
         };
+        let same_topic = |index: usize| {
+            self.articles
+                .get(index)
+                .filter(|other| other.front.category == article.front.category)
+        };
         Neighbours {
-            previous: position.checked_sub(1).map(|index| topic[index]),
-            next: topic.get(position + 1).copied(),
+            previous: position.checked_sub(1).and_then(same_topic),
+            next: same_topic(position + 1),
         }
     }
 }

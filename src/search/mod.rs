@@ -7,7 +7,7 @@
 pub mod a_z;
 pub mod synonyms;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use tantivy::collector::{Count, TopDocs};
@@ -70,8 +70,6 @@ struct Fields {
     summary: Field,
     tags: Field,
     body: Field,
-    /// The prose alone, stored (not searched) for snippets: headings in a snippet read like a list.
-    passage: Field,
     /// Every word of the article as written, lowercased, for spelling suggestions.
     spelling: Field,
 }
@@ -107,7 +105,6 @@ fn schema() -> (Schema, Fields) {
         summary: builder.add_text_field("summary", stemmed.clone()),
         tags: builder.add_text_field("tags", stemmed.clone()),
         body: builder.add_text_field("body", stemmed),
-        passage: builder.add_text_field("passage", STORED),
         spelling: builder.add_text_field("spelling", plain),
     };
     (builder.build(), fields)
@@ -147,7 +144,9 @@ fn body_text(article: &Article) -> String {
         .join("\n")
 }
 
-/// The paragraphs and list items, one after another, for snippets.
+/// The paragraphs and list items, one after another, for snippets: headings in a snippet read
+/// like a list. Taken from the library when a snippet is made rather than stored in the index, so
+/// the site holds the text once.
 fn prose_text(article: &Article) -> String {
     let blocks: Vec<&str> = article
         .prose
@@ -169,6 +168,10 @@ pub struct SearchIndex {
     stemmer: TextAnalyzer,
     plain: TextAnalyzer,
     synonyms: Vec<StemmedGroup>,
+    /// Every word of the articles as written, by its stem ("cramp": "cramping", "cramps"...). A
+    /// snippet then marks the words whose stem matched without stemming the article's text
+    /// again for each result, which was most of the cost of a search.
+    spellings_by_stem: HashMap<String, Vec<String>>,
 }
 
 impl fmt::Debug for SearchIndex {
@@ -239,7 +242,6 @@ impl SearchIndex {
             document.add_text(fields.summary, &front.summary);
             document.add_text(fields.tags, &tags);
             document.add_text(fields.body, &body);
-            document.add_text(fields.passage, prose_text(article));
             for text in [&front.title, &front.summary, &tags, &body] {
                 document.add_text(fields.spelling, text);
             }
@@ -262,12 +264,14 @@ impl SearchIndex {
                     .collect(),
             })
             .collect();
+        let spellings_by_stem = spellings_by_stem(&reader.searcher(), fields.spelling, &stemmer)?;
         Ok(SearchIndex {
             reader,
             fields,
             stemmer,
             plain,
             synonyms,
+            spellings_by_stem,
         })
     }
 
@@ -285,8 +289,13 @@ impl SearchIndex {
             .collect()
     }
 
-    /// The articles that match `text`, best first, at most `limit` of them.
-    pub fn search(&self, text: &str, limit: usize) -> Result<SearchOutcome, SearchError> {
+    /// The articles of `library` (the one indexed) that match `text`, best first, at most `limit`.
+    pub fn search(
+        &self,
+        library: &Library,
+        text: &str,
+        limit: usize,
+    ) -> Result<SearchOutcome, SearchError> {
         let searcher = self.reader.searcher();
         let words = self.words(text);
         let stems: Vec<&str> = words.iter().map(|word| word.stem.as_str()).collect();
@@ -355,26 +364,20 @@ impl SearchIndex {
         )?;
         marked.sort_unstable();
         marked.dedup();
-        let marked_query = BooleanQuery::new_multiterms_query(
-            marked
-                .iter()
-                .map(|word| Term::from_field_text(self.fields.body, word))
-                .collect(),
-        );
-        let mut snippets = SnippetGenerator::create(&searcher, &marked_query, self.fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let snippets = self.snippet_generator(&searcher, &marked)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_score, address) in top.into_iter().take(limit) {
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|value| value.as_str().map(str::to_owned))
-                    .unwrap_or_default()
+            let Some(article) = document
+                .get_first(self.fields.slug)
+                .and_then(|value| value.as_str())
+                .and_then(|slug| library.get(slug))
+            else {
+                continue;
             };
-            let body = text(self.fields.passage);
+            let body = prose_text(article);
             hits.push(Hit {
-                slug: text(self.fields.slug),
+                slug: article.slug.to_string(),
                 snippet: snippet_parts(&snippets.snippet(&body), body.len()),
             });
         }
@@ -383,6 +386,33 @@ impl SearchIndex {
             hits,
             suggestion,
         })
+    }
+
+    /// Marks the body words whose stem is one of `marked`, as tantivy's own generator would (rarer
+    /// words weigh more when choosing the passage), but on the words as written: every spelling of
+    /// a marked stem is looked for, so the passage is only split into lowercase words, not stemmed.
+    fn snippet_generator(
+        &self,
+        searcher: &Searcher,
+        marked: &[String],
+    ) -> Result<SnippetGenerator, SearchError> {
+        let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+        for stem in marked {
+            let documents = searcher.doc_freq(&Term::from_field_text(self.fields.body, stem))?;
+            if documents == 0 {
+                continue;
+            }
+            let weight = 1.0 / (1.0 + documents as f32);
+            for spelling in self.spellings_by_stem.get(stem).into_iter().flatten() {
+                weights.insert(spelling.clone(), weight);
+            }
+        }
+        Ok(SnippetGenerator::new(
+            weights,
+            self.plain.clone(),
+            self.fields.body,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// One word of the query, looked for in every field with that field's weight. A word the
@@ -512,6 +542,34 @@ fn term_query(term: Term, weight: f32) -> Box<dyn Query> {
         Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
         weight,
     ))
+}
+
+/// Every word in `field` (the articles' words as written) grouped under its stem.
+fn spellings_by_stem(
+    searcher: &Searcher,
+    field: Field,
+    stemmer: &TextAnalyzer,
+) -> Result<HashMap<String, Vec<String>>, SearchError> {
+    let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted_index = segment.inverted_index(field)?;
+        let mut words = inverted_index
+            .terms()
+            .stream()
+            .map_err(|error| SearchError(error.into()))?;
+        while words.advance() {
+            let Ok(word) = std::str::from_utf8(words.key()) else {
+                continue;
+            };
+            for stem in tokens(stemmer, word) {
+                let spellings = by_stem.entry(stem).or_default();
+                if !spellings.iter().any(|known| known == word) {
+                    spellings.push(word.to_owned());
+                }
+            }
+        }
+    }
+    Ok(by_stem)
 }
 
 /// Where the word sequence `phrase` starts in `words`.

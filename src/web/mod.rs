@@ -198,7 +198,7 @@ impl AppState {
         let Some(client) = self.client_ip(request) else {
             return Decision::Allowed;
         };
-        let decision = limiter.check(client, Instant::now());
+        let decision = limiter.check(client);
         if decision != Decision::Allowed {
             metrics::record_rate_limited("checker");
         }

@@ -112,10 +112,9 @@ impl<'s> Prerender<'s> {
         Ok(())
     }
 
-    /// An article page: with `--comments`, it is kept in two halves for the discussion to go
-    /// between (`web::discussion`); without, it is an HTML page like any other.
-    pub fn article(&mut self, path: &str, page: &impl Template) -> Result<(), RenderError> {
-        let body = render(path, page)?;
+    /// A rendered article page: with `--comments`, it is kept in two halves for the discussion
+    /// to go between (`web::discussion`); without, it is an HTML page like any other.
+    pub fn article(&mut self, path: &str, body: String) {
         match self
             .settings
             .comments
@@ -127,7 +126,6 @@ impl<'s> Prerender<'s> {
             }
             None => self.file(path, body, HTML),
         }
-        Ok(())
     }
 
     /// Any other file at `path` (a feed, robots.txt), cached like a page.

@@ -585,6 +585,22 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
 }
 
 #[tokio::test]
+async fn an_ipv6_client_s_whole_slash_64_shares_one_limit() {
+    let app = spawn_app_with(limited_config(vec!["127.0.0.1".parse().expect("ip")])).await;
+    // One household or phone changes the last 64 bits at will: each is the same client.
+    for host in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:a:b:c:d"] {
+        let response = post_from(&app, "/symptom-checker", Some(host)).await;
+        assert_eq!(response.status(), 200, "{host}");
+    }
+    let limited = post_from(&app, "/symptom-checker", Some("2001:db8:1:2:ffff::9")).await;
+    assert_eq!(limited.status(), 429);
+    assert!(header_text(&limited, RETRY_AFTER).parse::<u64>().is_ok());
+    // The next /64 is someone else.
+    let neighbour = post_from(&app, "/symptom-checker", Some("2001:db8:1:3::1")).await;
+    assert_eq!(neighbour.status(), 200);
+}
+
+#[tokio::test]
 async fn bodies_over_16_kib_get_413_before_they_are_read() {
     let app = crate::helpers::spawn_app().await;
     let response = app

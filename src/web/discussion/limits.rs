@@ -29,7 +29,7 @@ pub enum Limits {
         sign_ins: RateLimiter,
         failures: SignInFailures,
     },
-    Shared(Box<SharedLimits>),
+    Shared(SharedLimits),
 }
 
 pub struct SharedLimits {
@@ -55,21 +55,21 @@ impl Limits {
                 sign_ins: RateLimiter::new(login_limit),
                 failures: SignInFailures::new(failures_per_name),
             },
-            Backend::Postgres => Limits::Shared(Box::new(SharedLimits {
+            Backend::Postgres => Limits::Shared(SharedLimits {
                 storage: storage.clone(),
                 key: key.to_vec(),
                 post_limit,
                 login_limit,
                 failures_per_name: failures_per_name.max(1),
                 last_cleanup_ms: AtomicI64::new(0),
-            })),
+            }),
         }
     }
 
     /// Takes one post from `client`'s allowance.
     pub async fn check_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { posts, .. } => Ok(posts.check(client, Instant::now())),
+            Limits::Memory { posts, .. } => Ok(posts.check(client)),
             Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
         }
     }
@@ -77,7 +77,7 @@ impl Limits {
     /// Takes one sign-in attempt from `client`'s allowance.
     pub async fn check_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { sign_ins, .. } => Ok(sign_ins.check(client, Instant::now())),
+            Limits::Memory { sign_ins, .. } => Ok(sign_ins.check(client)),
             Limits::Shared(shared) => shared.take("sign-in", shared.login_limit, client).await,
         }
     }

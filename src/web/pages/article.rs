@@ -7,7 +7,7 @@ use super::{ArticleLink, DateView, Layout, SITE_NAME, TagLink, TopicView};
 use crate::content::{Article, Library, Source, TocEntry};
 use crate::search::SearchIndex;
 use crate::web::paths::{article_path, topic_path};
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::site::{Prerender, RenderError, SiteSettings, render};
 use crate::web::structured_data::JsonLd;
 
 #[derive(Template)]
@@ -112,6 +112,11 @@ fn related_articles<'a>(
         .iter()
         .filter_map(|slug| library.get(slug))
         .collect();
+    // The fallback scans the whole library: only worth it when the index found too few, or every
+    // page would pay for a scan of every article.
+    if related.len() >= RELATED_ARTICLES {
+        return Ok(related);
+    }
     for other in library.related(article, RELATED_ARTICLES) {
         if related.len() >= RELATED_ARTICLES {
             break;
@@ -123,16 +128,49 @@ fn related_articles<'a>(
     Ok(related)
 }
 
+/// `work` on every item, spread over the cores in contiguous chunks, results in the items' order.
+/// Scoped threads rather than a thread-pool crate: one call site, and no new dependency to build.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> Result<R, RenderError> + Sync,
+) -> Result<Vec<R>, RenderError> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&work).collect::<Result<Vec<R>, _>>()))
+            .collect();
+        let mut results = Vec::with_capacity(items.len());
+        for worker in workers {
+            match worker.join() {
+                Ok(part) => results.extend(part?),
+                // A panic in a worker is a bug: carry it on rather than hide it.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(results)
+    })
+}
+
 pub fn prerender(
     site: &mut Prerender,
     library: &Library,
     search: &SearchIndex,
 ) -> Result<(), RenderError> {
     let settings = site.settings;
-    for article in library.articles() {
+    // Choosing related articles (a query each) and rendering are most of the start-up at
+    // thousands of articles, and each page is independent of the others: spread them over
+    // the cores. The pages come back in library order, so the result is the same every time.
+    let render_article = |article: &Article| -> Result<(String, String), RenderError> {
+        let path = article_path(&article.slug);
         let related = related_articles(library, search, article)?;
         let page = ArticlePage::new(library, article, related, settings);
-        site.article(&article_path(&article.slug), &page)?;
+        let body = render(&path, &page)?;
+        Ok((path, body))
+    };
+    for (path, body) in in_parallel(library.articles(), render_article)? {
+        site.article(&path, body);
     }
     Ok(())
 }

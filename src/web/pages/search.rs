@@ -192,7 +192,7 @@ pub async fn search(request: HttpRequest, generation: Current) -> Result<HttpRes
         // The error, never the query: the query is the reader's health data.
         SearchRequest::Query(query) => site
             .search
-            .search(query, RESULTS_SHOWN)
+            .search(&generation.library, query, RESULTS_SHOWN)
             .map_err(|error| PageError::Internal(error.into()))?,
         _ => SearchOutcome::default(),
     };
