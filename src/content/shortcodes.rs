@@ -308,7 +308,9 @@ fn list_html(list: &NamedList) -> String {
     html
 }
 
-fn sentence_case(text: &str) -> String {
+/// `text` with its first letter in upper case: a sign written to follow "if you have" opens a
+/// list item or a line of its own.
+pub fn sentence_case(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()

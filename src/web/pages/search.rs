@@ -71,7 +71,7 @@ impl RedFlagBox {
         }
         let mut emergency_signs: Vec<String> = Vec::new();
         for rule in rules_for(Urgency::Emergency) {
-            let sign = sentence_case(rule.sign);
+            let sign = crate::content::shortcodes::sentence_case(rule.sign);
             if !emergency_signs.contains(&sign) {
                 emergency_signs.push(sign);
             }
@@ -81,14 +81,6 @@ impl RedFlagBox {
             emergency_signs,
         })
     }
-}
-
-fn sentence_case(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Template)]
