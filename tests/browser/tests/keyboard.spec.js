@@ -15,8 +15,11 @@ async function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? '');
 }
 
-// The error page is left out: there focus deliberately starts on the error summary (tested below).
-for (const kind of PAGE_KINDS.filter((k) => k.name !== 'checker-errors')) {
+// Pages with a GOV.UK error summary are left out: there focus deliberately starts on the summary
+// (tested below).
+const FOCUS_ON_SUMMARY = ['checker-errors', 'search-too-long'];
+
+for (const kind of PAGE_KINDS.filter((k) => !FOCUS_ON_SUMMARY.includes(k.name))) {
   test(`skip link is the first tab stop and moves focus to main: ${kind.name}`, async ({ page }) => {
     await kind.open(page);
     await page.keyboard.press('Tab');
@@ -132,4 +135,12 @@ test('after a failed submit, focus is on the error summary and its links reach t
     const legend = page.locator(`.form-group:has(#${target}) legend`);
     await expect(legend, `the question for #${target} is visible too`).toBeInViewport();
   }
+});
+
+test('a search that is too long opens with focus on its error summary, which links to the box', async ({ page }) => {
+  await page.goto(`/search?q=${'a'.repeat(201)}`);
+  const summary = page.locator('main .error-summary');
+  await expect(summary).toBeFocused();
+  await summary.getByRole('link').first().click();
+  await expect(page.locator('#search-q')).toBeFocused();
 });
