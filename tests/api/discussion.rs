@@ -174,6 +174,18 @@ async fn spawn_with(config: DiscussionConfig) -> Discussion {
     }
 }
 
+/// The whole seconds a 429 says to wait; every 429 must say it.
+fn retry_after_seconds(response: &reqwest::Response) -> u64 {
+    response
+        .headers()
+        .get("retry-after")
+        .expect("every 429 says when to come back")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 fn encode(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -1404,14 +1416,7 @@ async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
     }
     let response = site.login("someone-else", "a wrong password").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = response
-        .headers()
-        .get("retry-after")
-        .expect("every 429 says when to come back")
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let wait = retry_after_seconds(&response);
     assert!((1..=60).contains(&wait), "{wait}");
 }
 
@@ -1444,11 +1449,7 @@ async fn instances_sharing_postgresql_enforce_one_limit(db: &TestDb) {
         .await;
     if shared {
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        let wait: u64 = response.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let wait = retry_after_seconds(&response);
         assert!((1..=60).contains(&wait), "{wait}");
         assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 2);
     } else {
@@ -1466,11 +1467,7 @@ async fn instances_sharing_postgresql_enforce_one_limit(db: &TestDb) {
     if shared {
         // Four failures in all, two on each instance: the client's next wrong password waits.
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        let wait: u64 = response.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let wait = retry_after_seconds(&response);
         assert!((14 * 60..=15 * 60).contains(&wait), "{wait}");
         assert!(response.headers().get(SET_COOKIE).is_none());
 
