@@ -5,9 +5,10 @@
 //! built from those words, so `AND`, quotes, `*`, `field:value` or brackets are just more words.
 
 pub mod a_z;
+mod snippet;
 pub mod synonyms;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use tantivy::collector::{Count, TopDocs};
@@ -19,7 +20,6 @@ use tantivy::schema::{
     Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
     Value,
 };
-use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
@@ -27,6 +27,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use crate::content::{Article, Library};
 pub use a_z::{Letter, a_to_z};
+use snippet::Highlighter;
 use synonyms::SynonymGroup;
 
 /// The longest query the site accepts, in characters; the web layer refuses longer ones.
@@ -159,6 +160,10 @@ fn prose_text(article: &Article) -> String {
 /// A synonym group with each term already stemmed, ready to compare with a stemmed query.
 struct StemmedGroup {
     terms: Vec<Vec<String>>,
+    /// For each term, the fields holding every one of its words. Only those are searched: a
+    /// phrase query costs a lookup of each word and a read of their positions even when it
+    /// cannot match, and a synonym group has a dozen of them.
+    fields: Vec<Vec<Field>>,
 }
 
 /// The searchable index of one generation of the library.
@@ -253,18 +258,31 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let synonyms = synonym_groups
-            .iter()
-            .map(|group| StemmedGroup {
-                terms: group
-                    .terms
-                    .iter()
-                    .map(|term| tokens(&stemmer, term))
-                    .filter(|stems| !stems.is_empty())
-                    .collect(),
-            })
-            .collect();
-        let spellings_by_stem = spellings_by_stem(&reader.searcher(), fields.spelling, &stemmer)?;
+        let searcher = reader.searcher();
+        let mut synonyms = Vec::with_capacity(synonym_groups.len());
+        for group in synonym_groups {
+            let terms: Vec<Vec<String>> = group
+                .terms
+                .iter()
+                .map(|term| tokens(&stemmer, term))
+                .filter(|stems| !stems.is_empty())
+                .collect();
+            let mut term_fields = Vec::with_capacity(terms.len());
+            for term in &terms {
+                let mut holding = Vec::new();
+                for (field, _) in fields.weighted() {
+                    if all_indexed(&searcher, field, term)? {
+                        holding.push(field);
+                    }
+                }
+                term_fields.push(holding);
+            }
+            synonyms.push(StemmedGroup {
+                terms,
+                fields: term_fields,
+            });
+        }
+        let spellings_by_stem = spellings_by_stem(&searcher, fields.spelling, &stemmer)?;
         Ok(SearchIndex {
             reader,
             fields,
@@ -334,7 +352,7 @@ impl SearchIndex {
         for (word, covered) in words.iter().zip(covered) {
             let mut shown = word.plain.clone();
             if !covered {
-                if let Some(query) = self.word_query(&searcher, &word.stem, &mut marked)? {
+                if let Some(query) = self.word_query(&searcher, word, &mut marked)? {
                     ideas.push(query);
                 }
                 if let Some(better) = self.spelling_suggestion(&searcher, &word.plain)? {
@@ -364,7 +382,7 @@ impl SearchIndex {
         )?;
         marked.sort_unstable();
         marked.dedup();
-        let snippets = self.snippet_generator(&searcher, &marked)?;
+        let highlighter = self.highlighter(&searcher, &marked)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_score, address) in top.into_iter().take(limit) {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -378,7 +396,7 @@ impl SearchIndex {
             let body = prose_text(article);
             hits.push(Hit {
                 slug: article.slug.to_string(),
-                snippet: snippet_parts(&snippets.snippet(&body), body.len()),
+                snippet: highlighter.snippet(&body),
             });
         }
         Ok(SearchOutcome {
@@ -388,15 +406,15 @@ impl SearchIndex {
         })
     }
 
-    /// Marks the body words whose stem is one of `marked`, as tantivy's own generator would (rarer
-    /// words weigh more when choosing the passage), but on the words as written: every spelling of
-    /// a marked stem is looked for, so the passage is only split into lowercase words, not stemmed.
-    fn snippet_generator(
+    /// Marks the body words whose stem is one of `marked`, weighing rarer words more when
+    /// choosing the passage (as tantivy's own snippets do), but on the words as written: every
+    /// spelling of a marked stem is looked for, so the passage is never stemmed.
+    fn highlighter(
         &self,
         searcher: &Searcher,
         marked: &[String],
-    ) -> Result<SnippetGenerator, SearchError> {
-        let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+    ) -> Result<Highlighter, SearchError> {
+        let mut weights: Vec<(String, f32)> = Vec::new();
         for stem in marked {
             let documents = searcher.doc_freq(&Term::from_field_text(self.fields.body, stem))?;
             if documents == 0 {
@@ -404,58 +422,77 @@ impl SearchIndex {
             }
             let weight = 1.0 / (1.0 + documents as f32);
             for spelling in self.spellings_by_stem.get(stem).into_iter().flatten() {
-                weights.insert(spelling.clone(), weight);
+                match weights.iter_mut().find(|(known, _)| known == spelling) {
+                    Some(known) => known.1 = weight,
+                    None => weights.push((spelling.clone(), weight)),
+                }
             }
         }
-        Ok(SnippetGenerator::new(
-            weights,
-            self.plain.clone(),
-            self.fields.body,
-            SNIPPET_CHARS,
-        ))
+        Ok(Highlighter::new(weights, SNIPPET_CHARS))
     }
 
-    /// One word of the query, looked for in every field with that field's weight. A word the
-    /// index does not know stands for the similar words it does ("sciatia" for "sciatica").
-    /// The body terms it looks for are added to `marked`, for the snippet.
+    /// One word of the query, looked for in every field with that field's weight. A word no
+    /// article uses stands for the similar words they do ("sciatia" for "sciatica"), found once
+    /// among the words as written and then looked for by their stems. The body terms it looks
+    /// for are added to `marked`, for the snippet.
     fn word_query(
         &self,
         searcher: &Searcher,
-        stem: &str,
+        word: &QueryWord,
         marked: &mut Vec<String>,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut stems = vec![(word.stem.clone(), 1.0)];
+        if !self.indexed_anywhere(searcher, &word.stem)? {
+            stems.clear();
+            let distance = typo_allowance(&word.plain);
+            if distance > 0 {
+                for (similar, _) in
+                    similar_words(searcher, self.fields.spelling, &word.plain, distance)?
+                {
+                    for stem in tokens(&self.stemmer, &similar) {
+                        if !stems.iter().any(|(known, _)| *known == stem) {
+                            stems.push((stem, TYPO_WEIGHT));
+                        }
+                    }
+                }
+            }
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, weight) in self.fields.weighted() {
-            let term = Term::from_field_text(field, stem);
-            if searcher.doc_freq(&term)? > 0 {
-                if field == self.fields.body {
-                    marked.push(stem.to_owned());
+        for (stem, factor) in stems {
+            for (field, weight) in self.fields.weighted() {
+                let term = Term::from_field_text(field, &stem);
+                if searcher.doc_freq(&term)? == 0 {
+                    continue;
                 }
-                clauses.push((Occur::Should, term_query(term, weight)));
-                continue;
-            }
-            let distance = typo_allowance(stem);
-            if distance == 0 {
-                continue;
-            }
-            for (similar, _) in similar_words(searcher, field, stem, distance)? {
-                let term = Term::from_field_text(field, &similar);
                 if field == self.fields.body {
-                    marked.push(similar);
+                    marked.push(stem.clone());
                 }
-                clauses.push((Occur::Should, term_query(term, weight * TYPO_WEIGHT)));
+                clauses.push((Occur::Should, term_query(term, weight * factor)));
             }
         }
         Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
     }
 
+    /// Whether any article has the stem in a searched field.
+    fn indexed_anywhere(&self, searcher: &Searcher, stem: &str) -> Result<bool, SearchError> {
+        for (field, _) in self.fields.weighted() {
+            if searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Any term of a synonym group, in any field; the reader's own wording counts most.
     fn synonym_query(&self, group: &StemmedGroup, stems: &[&str]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &group.terms {
+        for (term, holding) in group.terms.iter().zip(&group.fields) {
             let typed = occurrences(stems, term).next().is_some();
             let term_weight = if typed { 1.0 } else { SYNONYM_WEIGHT };
             for (field, weight) in self.fields.weighted() {
+                if !holding.contains(&field) {
+                    continue;
+                }
                 let weight = weight * term_weight;
                 let query: Box<dyn Query> = match term.as_slice() {
                     [single] => term_query(Term::from_field_text(field, single), weight),
@@ -544,6 +581,16 @@ fn term_query(term: Term, weight: f32) -> Box<dyn Query> {
     ))
 }
 
+/// Whether every one of `words` is in some article's `field`.
+fn all_indexed(searcher: &Searcher, field: Field, words: &[String]) -> Result<bool, SearchError> {
+    for word in words {
+        if searcher.doc_freq(&Term::from_field_text(field, word))? == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Every word in `field` (the articles' words as written) grouped under its stem.
 fn spellings_by_stem(
     searcher: &Searcher,
@@ -614,47 +661,6 @@ fn similar_words(
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     found.truncate(MAX_TYPO_EXPANSIONS);
     Ok(found)
-}
-
-/// The snippet as plain and marked runs, with an ellipsis where it starts or stops mid-text.
-fn snippet_parts(snippet: &Snippet, body_len: usize) -> Vec<SnippetPart> {
-    let fragment = snippet.fragment();
-    if fragment.trim().is_empty() {
-        return Vec::new();
-    }
-    let range = snippet.fragment_range();
-    let mut parts = Vec::new();
-    let plain = |text: &str, parts: &mut Vec<SnippetPart>| {
-        if !text.is_empty() {
-            parts.push(SnippetPart {
-                text: text.to_owned(),
-                marked: false,
-            });
-        }
-    };
-    if range.start > 0 {
-        plain("… ", &mut parts);
-    }
-    let mut at = 0;
-    for highlight in snippet.highlighted() {
-        let (Some(before), Some(marked)) = (
-            fragment.get(at..highlight.start),
-            fragment.get(highlight.clone()),
-        ) else {
-            continue;
-        };
-        plain(before, &mut parts);
-        parts.push(SnippetPart {
-            text: marked.to_owned(),
-            marked: true,
-        });
-        at = highlight.end;
-    }
-    plain(fragment.get(at..).unwrap_or_default(), &mut parts);
-    if range.end < body_len {
-        plain(" …", &mut parts);
-    }
-    parts
 }
 
 #[cfg(test)]
