@@ -31,11 +31,18 @@ fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether `phrase` starts at a word in `normalised`: a phrase ending in `*` may end mid-word
+/// ("numb*" is "numbness" too), any other must end at a word's end. Compares in place: this
+/// runs for every phrase of the table on every search.
 fn contains_phrase(normalised: &str, phrase: &str) -> bool {
-    match phrase.strip_suffix('*') {
-        Some(stem) => normalised.contains(&format!(" {stem}")),
-        None => normalised.contains(&format!(" {phrase} ")),
-    }
+    let (words, whole_word) = match phrase.strip_suffix('*') {
+        Some(stem) => (stem, false),
+        None => (phrase, true),
+    };
+    normalised.match_indices(words).any(|(at, _)| {
+        normalised[..at].ends_with(' ')
+            && (!whole_word || normalised[at + words.len()..].starts_with(' '))
+    })
 }
 
 /// The warning signs `text` mentions, in table order.

@@ -17,13 +17,14 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    FAST, Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::content::{Article, Library};
 pub use a_z::{Letter, a_to_z};
@@ -49,6 +50,8 @@ const SYNONYM_WEIGHT: f32 = 0.8;
 const STEMMED: &str = "backcare_english";
 /// Only lowercases, for the dictionary behind "did you mean", which must suggest real words.
 const PLAIN: &str = "backcare_plain";
+/// The name of the fast field holding each article's place in the library.
+const POSITION: &str = "position";
 
 /// How many typos a word of this length may have and still be recognised: none for short words
 /// (too many short words are one letter apart), one for most, two for long ones.
@@ -66,7 +69,9 @@ pub struct SearchError(#[from] tantivy::TantivyError);
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
-    slug: Field,
+    /// The article's place in `Library::articles`: a fast field, read without touching the
+    /// document store (which is empty: the library holds the text).
+    position: Field,
     title: Field,
     summary: Field,
     tags: Field,
@@ -101,7 +106,7 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
-        slug: builder.add_text_field("slug", STRING | STORED),
+        position: builder.add_u64_field(POSITION, FAST),
         title: builder.add_text_field("title", stemmed.clone()),
         summary: builder.add_text_field("summary", stemmed.clone()),
         tags: builder.add_text_field("tags", stemmed.clone()),
@@ -236,13 +241,13 @@ impl SearchIndex {
         // One thread: generations are built while the server is answering requests, and the
         // library is small enough that one thread indexes it in well under a second.
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 32_000_000)?;
-        for article in library.articles() {
+        for (position, article) in library.articles().iter().enumerate() {
             let front = &article.front;
             let body = body_text(article);
             // Tags are slugs ("manual-handling"); the tokenizer splits them into words.
             let tags = front.tags.join(" ");
             let mut document = TantivyDocument::default();
-            document.add_text(fields.slug, &article.slug);
+            document.add_u64(fields.position, position as u64);
             document.add_text(fields.title, &front.title);
             document.add_text(fields.summary, &front.summary);
             document.add_text(fields.tags, &tags);
@@ -385,12 +390,7 @@ impl SearchIndex {
         let highlighter = self.highlighter(&searcher, &marked)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_score, address) in top.into_iter().take(limit) {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let Some(article) = document
-                .get_first(self.fields.slug)
-                .and_then(|value| value.as_str())
-                .and_then(|slug| library.get(slug))
-            else {
+            let Some(article) = article_at(&searcher, library, address)? else {
                 continue;
             };
             let body = prose_text(article);
@@ -538,8 +538,14 @@ impl SearchIndex {
         Ok(None)
     }
 
-    /// Up to `limit` other articles most like `article` by title, tags and summary, best first.
-    pub fn related(&self, article: &Article, limit: usize) -> Result<Vec<String>, SearchError> {
+    /// Up to `limit` other articles of `library` (the one indexed) most like `article` by title,
+    /// tags and summary, best first.
+    pub fn related<'l>(
+        &self,
+        library: &'l Library,
+        article: &Article,
+        limit: usize,
+    ) -> Result<Vec<&'l Article>, SearchError> {
         let searcher = self.reader.searcher();
         let documents = searcher.num_docs();
         let front = &article.front;
@@ -557,21 +563,33 @@ impl SearchIndex {
                 (self.fields.summary, text(&front.summary)),
             ]);
         let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-        let mut slugs = Vec::with_capacity(limit);
+        let mut related = Vec::with_capacity(limit);
         for (_score, address) in top {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let Some(slug) = document
-                .get_first(self.fields.slug)
-                .and_then(|value| value.as_str().map(str::to_owned))
-            else {
-                continue;
-            };
-            if slug != article.slug && slugs.len() < limit {
-                slugs.push(slug);
+            if let Some(other) = article_at(&searcher, library, address)?
+                && other.slug != article.slug
+                && related.len() < limit
+            {
+                related.push(other);
             }
         }
-        Ok(slugs)
+        Ok(related)
     }
+}
+
+/// The library's article that the index holds at `address`.
+fn article_at<'l>(
+    searcher: &Searcher,
+    library: &'l Library,
+    address: DocAddress,
+) -> Result<Option<&'l Article>, SearchError> {
+    let positions = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .u64(POSITION)?;
+    Ok(positions
+        .first(address.doc_id)
+        .and_then(|position| usize::try_from(position).ok())
+        .and_then(|position| library.articles().get(position)))
 }
 
 fn term_query(term: Term, weight: f32) -> Box<dyn Query> {

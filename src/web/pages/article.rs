@@ -106,12 +106,9 @@ fn related_articles<'a>(
     search: &SearchIndex,
     article: &Article,
 ) -> Result<Vec<&'a Article>, RenderError> {
-    let mut related: Vec<&Article> = search
-        .related(article, RELATED_ARTICLES)
-        .map_err(|source| RenderError::new(&article_path(&article.slug), source))?
-        .iter()
-        .filter_map(|slug| library.get(slug))
-        .collect();
+    let mut related = search
+        .related(library, article, RELATED_ARTICLES)
+        .map_err(|source| RenderError::new(&article_path(&article.slug), source))?;
     // The fallback scans the whole library: only worth it when the index found too few, or every
     // page would pay for a scan of every article.
     if related.len() >= RELATED_ARTICLES {
