@@ -6,6 +6,8 @@ pub mod cli;
 pub mod content;
 pub mod discussion;
 pub mod live_reload;
+pub mod memory;
+pub mod parallel;
 pub mod rate_limit;
 pub mod search;
 pub mod startup;

@@ -213,8 +213,10 @@ impl SiteSource {
             author_problems,
             ..self.settings.clone()
         };
+        let site = Site::build(&content.library, &content.assets, settings)?;
+        crate::memory::release_freed();
         Ok(Generation {
-            site: Site::build(&content.library, &content.assets, settings)?,
+            site,
             library: Arc::clone(&content.library),
         })
     }
@@ -277,6 +279,11 @@ impl Application {
                 library: Arc::new(source.load_library()?),
                 assets: source.load_assets()?,
             };
+            tracing::info!(
+                articles = content.library.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "articles read and checked"
+            );
             (content, AuthorProblems::default())
         };
         // The checker's results leave out a missing article: the author hears of it here.
@@ -303,7 +310,17 @@ impl Application {
             .clone()
             .unwrap_or_else(|| BaseUrl::for_address(address));
 
-        let generation = source.render(&content, author_problems)?;
+        let mut generation = source.render(&content, author_problems)?;
+        // Kept only to re-render after an edit, which needs --watch.
+        let content = config.watch.then_some(content);
+        if content.is_none()
+            && let Some(library) = Arc::get_mut(&mut generation.library)
+        {
+            // The articles' HTML is in their pages now and will not be read again: at 10,000
+            // articles that is 70 MB.
+            library.release_article_html();
+            crate::memory::release_freed();
+        }
         let article_count = generation.library.len();
         crate::web::metrics::record_site_build(started.elapsed());
         tracing::info!(
@@ -331,10 +348,9 @@ impl Application {
         if let Some(live_events) = &live_events {
             state = state.with_live_events(live_events.clone());
         }
-        let live_reload = if config.watch {
-            Some(live_reload::start(source.clone(), state.clone(), content)?)
-        } else {
-            None
+        let live_reload = match content {
+            Some(content) => Some(live_reload::start(source.clone(), state.clone(), content)?),
+            None => None,
         };
         let mut server = HttpServer::new(move || web::app(state.clone()))
             .on_connect(web::unread_body::on_connect)

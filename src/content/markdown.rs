@@ -182,9 +182,12 @@ impl TextCollector {
     }
 
     fn finish_block(&mut self) {
-        if let Some(block) = self.current.take()
+        if let Some(mut block) = self.current.take()
             && !block.text.trim().is_empty()
         {
+            // Kept for the life of the library (search snippets read it).
+            block.text.shrink_to_fit();
+            block.line_marks.shrink_to_fit();
             self.prose.push(block);
         }
     }

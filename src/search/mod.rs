@@ -13,12 +13,9 @@ use std::fmt;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
@@ -41,6 +38,10 @@ const SNIPPET_CHARS: usize = 220;
 const MAX_WORD_BYTES: usize = 40;
 /// How many similar words a misspelt word may stand for.
 const MAX_TYPO_EXPANSIONS: usize = 6;
+/// The most words a related-articles query uses, and the shortest it considers (in bytes, after
+/// stemming): short words are rarely what an article is about.
+const RELATED_QUERY_WORDS: usize = 24;
+const RELATED_MIN_WORD_BYTES: usize = 3;
 /// A word found only through typo tolerance counts for less than the word itself.
 const TYPO_WEIGHT: f32 = 0.6;
 /// A synonym counts for a little less than the reader's own word.
@@ -103,7 +104,8 @@ fn schema() -> (Schema, Fields) {
     let plain = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(PLAIN)
-            .set_index_option(IndexRecordOption::WithFreqs),
+            // Only which articles use a word is read (its document frequency), never how often.
+            .set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
         position: builder.add_u64_field(POSITION, FAST),
@@ -540,6 +542,13 @@ impl SearchIndex {
 
     /// Up to `limit` other articles of `library` (the one indexed) most like `article` by title,
     /// tags and summary, best first.
+    ///
+    /// This is tantivy's more-like-this (the article's words, each weighted by how often it uses
+    /// them and how rare they are, become a query), built here rather than with
+    /// `MoreLikeThisQuery` for two reasons. Its term queries read no frequencies, which rules
+    /// out Block-WAND, so every article sharing any word was scored: at 10,000 articles that was
+    /// half the start-up. And it picks the words from a `HashMap`, so on ties the words, and so
+    /// the related articles, could change from one start to the next.
     pub fn related<'l>(
         &self,
         library: &'l Library,
@@ -547,21 +556,7 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<&'l Article>, SearchError> {
         let searcher = self.reader.searcher();
-        let documents = searcher.num_docs();
-        let front = &article.front;
-        let text = |text: &str| vec![OwnedValue::Str(text.to_owned())];
-        let query = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            // Words in most articles ("back", "pain") say nothing about what is alike.
-            .with_max_doc_frequency((documents / 2).max(2))
-            .with_min_term_frequency(1)
-            .with_min_word_length(3)
-            .with_max_query_terms(24)
-            .with_document_fields(vec![
-                (self.fields.title, text(&front.title)),
-                (self.fields.tags, text(&front.tags.join(" "))),
-                (self.fields.summary, text(&front.summary)),
-            ]);
+        let query = self.more_like(&searcher, article)?;
         let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
         let mut related = Vec::with_capacity(limit);
         for (_score, address) in top {
@@ -574,6 +569,63 @@ impl SearchIndex {
         }
         Ok(related)
     }
+
+    /// The query for articles like `article`: its most telling words from title, tags and summary.
+    fn more_like(
+        &self,
+        searcher: &Searcher,
+        article: &Article,
+    ) -> Result<BooleanQuery, SearchError> {
+        let front = &article.front;
+        let tags = front.tags.join(" ");
+        let mut counts: Vec<(Term, u32)> = Vec::new();
+        for (field, text) in [
+            (self.fields.title, front.title.as_str()),
+            (self.fields.tags, tags.as_str()),
+            (self.fields.summary, front.summary.as_str()),
+        ] {
+            for word in tokens(&self.stemmer, text) {
+                if word.len() < RELATED_MIN_WORD_BYTES {
+                    continue;
+                }
+                let term = Term::from_field_text(field, &word);
+                match counts.iter_mut().find(|(known, _)| *known == term) {
+                    Some((_, count)) => *count += 1,
+                    None => counts.push((term, 1)),
+                }
+            }
+        }
+        let documents = searcher.num_docs();
+        // Words in most articles ("back", "pain") say nothing about what is alike.
+        let most_documents = (documents / 2).max(2);
+        let mut weighted: Vec<(Term, f32)> = Vec::with_capacity(counts.len());
+        for (term, count) in counts {
+            let with_word = searcher.doc_freq(&term)?;
+            if with_word == 0 || with_word > most_documents {
+                continue;
+            }
+            weighted.push((
+                term,
+                count as f32 * inverse_document_frequency(with_word, documents),
+            ));
+        }
+        // Heaviest first; equal weights in term order, so every start picks the same words.
+        weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        weighted.truncate(RELATED_QUERY_WORDS);
+        let heaviest = weighted.first().map_or(1.0, |(_, weight)| *weight);
+        Ok(BooleanQuery::new(
+            weighted
+                .into_iter()
+                .map(|(term, weight)| (Occur::Should, term_query(term, weight / heaviest)))
+                .collect(),
+        ))
+    }
+}
+
+/// How rare a word is across the articles, as BM25 and more-like-this measure it.
+fn inverse_document_frequency(with_word: u64, documents: u64) -> f32 {
+    let without = documents.saturating_sub(with_word) as f32;
+    (1.0 + (without + 0.5) / (with_word as f32 + 0.5)).ln()
 }
 
 /// The library's article that the index holds at `address`.

@@ -182,9 +182,12 @@ impl RenderError {
 }
 
 pub fn render(page: &str, template: &impl Template) -> Result<String, RenderError> {
-    template
+    let mut body = template
         .render()
-        .map_err(|source| RenderError::new(page, source))
+        .map_err(|source| RenderError::new(page, source))?;
+    // The page is kept for the life of its generation, and askama sizes its buffer generously.
+    body.shrink_to_fit();
+    Ok(body)
 }
 
 /// The ids on the fixed pages that articles may link into (`/symptom-checker#...`), read from

@@ -125,31 +125,6 @@ fn related_articles<'a>(
     Ok(related)
 }
 
-/// `work` on every item, spread over the cores in contiguous chunks, results in the items' order.
-/// Scoped threads rather than a thread-pool crate: one call site, and no new dependency to build.
-fn in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    work: impl Fn(&T) -> Result<R, RenderError> + Sync,
-) -> Result<Vec<R>, RenderError> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&work).collect::<Result<Vec<R>, _>>()))
-            .collect();
-        let mut results = Vec::with_capacity(items.len());
-        for worker in workers {
-            match worker.join() {
-                Ok(part) => results.extend(part?),
-                // A panic in a worker is a bug: carry it on rather than hide it.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        Ok(results)
-    })
-}
-
 pub fn prerender(
     site: &mut Prerender,
     library: &Library,
@@ -166,7 +141,10 @@ pub fn prerender(
         let body = render(&path, &page)?;
         Ok((path, body))
     };
-    for (path, body) in in_parallel(library.articles(), render_article)? {
+    for (path, body) in crate::parallel::map(library.articles(), render_article)
+        .into_iter()
+        .collect::<Result<Vec<_>, RenderError>>()?
+    {
         site.article(&path, body);
     }
     Ok(())
