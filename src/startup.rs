@@ -241,6 +241,7 @@ impl Application {
     /// except with `--watch`, where the author gets the problems in a banner and a site that
     /// fixes itself when they save.
     pub async fn build(config: &ServeConfig) -> Result<Application, StartError> {
+        crate::memory::configure();
         let started = std::time::Instant::now();
         // Before anything is recorded, so the start-up's own figures are kept.
         let metrics_handle = match &config.metrics_bind {
@@ -316,9 +317,9 @@ impl Application {
         if content.is_none()
             && let Some(library) = Arc::get_mut(&mut generation.library)
         {
-            // The articles' HTML is in their pages now and will not be read again: at 10,000
-            // articles that is 70 MB.
-            library.release_article_html();
+            // The articles' HTML, contents and links are in their pages now and will not be
+            // read again: at 10,000 articles that is about 90 MB.
+            library.release_render_inputs();
             crate::memory::release_freed();
         }
         let article_count = generation.library.len();

@@ -163,11 +163,19 @@ impl Library {
         self.articles.len()
     }
 
-    /// Empties every article's `html`, for a server that has rendered its pages and will not
-    /// render them again; everything else (text for search, titles, tags) stays.
-    pub fn release_article_html(&mut self) {
+    /// Drops what only rendering and checking read (each article's HTML, contents, links,
+    /// sources and warnings), for a server that has rendered its pages and will not render
+    /// again. What serving reads stays: slugs, titles, summaries, topics, tags, dates, and the
+    /// prose that search shows in snippets.
+    pub fn release_render_inputs(&mut self) {
         for article in &mut self.articles {
             article.html = String::new();
+            article.toc = Vec::new();
+            article.internal_links = Vec::new();
+            article.site_links = Vec::new();
+            article.external_links = Vec::new();
+            article.render_warnings = Vec::new();
+            article.front.sources = Vec::new();
         }
     }
 

@@ -209,10 +209,12 @@ impl AppState {
 fn compress_generation(generation: &Generation, keep_going: impl Fn() -> bool) {
     let started = Instant::now();
     let pages = generation.site.precompress(keep_going);
+    // Each brotli call works in buffers of a few MB that it frees again.
+    crate::memory::release_freed();
     tracing::info!(
         pages,
         elapsed_ms = started.elapsed().as_millis() as u64,
-        "precompressed pages with gzip and brotli"
+        "precompressed pages with brotli"
     );
 }
 
