@@ -120,7 +120,7 @@ measure() {
   load + check + index + render (logged): $(logged 'site loaded and rendered') ms      target < 1000 ms (1,000), 3000 ms (10,000)
     of which the search index:         $(logged 'search index built') ms
   process start to /healthz answering: $ready_ms ms
-  search $SEARCH:   $search_line      target p99 < 10 ms
+  search $SEARCH:   $search_line      (reported; the 10 ms p99 target is bench/run.sh's, on the bundled articles)
   brotli of every page:                $(logged 'precompressed pages') ms (background thread, while serving)
   resident memory when serving:        $rss_ready
     once every page is compressed:     $rss_compressed

@@ -10,6 +10,12 @@
 /// Allocations at least this big get pages of their own, handed back when freed.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const OWN_PAGES_FROM_BYTES: libc::c_int = 256 * 1024;
+/// How much free space at the top of the heap glibc keeps rather than handing back at once.
+/// Fixing the threshold above would otherwise leave this at 128 KiB, and the heap would shrink
+/// and grow again all through start-up (it made start-up 40% slower); `release_freed` hands
+/// the space back after the big jobs instead.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const KEEP_FREE_TOP_BYTES: libc::c_int = 256 * 1024 * 1024;
 
 /// Makes large allocations always map their own pages (glibc raises the threshold as large
 /// blocks are freed, up to 32 MB; fixing it keeps brotli's and tantivy's buffers out of the
@@ -20,6 +26,7 @@ pub fn configure() {
     // pointers and is safe to call at any time.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_PAGES_FROM_BYTES);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, KEEP_FREE_TOP_BYTES);
     }
 }
 
