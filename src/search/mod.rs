@@ -737,6 +737,38 @@ fn similar_words(
 mod tests {
     use super::*;
 
+    fn bundled_library() -> Library {
+        Library::load(
+            std::path::Path::new("articles"),
+            crate::content::LoadOptions {
+                lists: crate::triage::article_sign_lists(),
+                ..crate::content::LoadOptions::default()
+            },
+        )
+        .expect("the bundled articles load")
+    }
+
+    #[test]
+    fn every_build_picks_the_same_related_articles_and_never_the_article_itself() {
+        let library = bundled_library();
+        let related = |index: &SearchIndex| -> Vec<Vec<String>> {
+            library
+                .articles()
+                .iter()
+                .map(|article| {
+                    let picked = index.related(&library, article, 3).expect("related");
+                    assert!(picked.iter().all(|other| other.slug != article.slug));
+                    picked.iter().map(|other| other.slug.to_string()).collect()
+                })
+                .collect()
+        };
+        let first = related(&SearchIndex::build(&library).expect("index"));
+        assert!(first.iter().all(|picked| picked.len() == 3), "{first:?}");
+        for _ in 0..3 {
+            assert_eq!(related(&SearchIndex::build(&library).expect("index")), first);
+        }
+    }
+
     #[test]
     fn short_words_must_be_exact_and_long_ones_may_have_two_typos() {
         assert_eq!(typo_allowance("leg"), 0);
