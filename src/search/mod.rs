@@ -765,7 +765,10 @@ mod tests {
         let first = related(&SearchIndex::build(&library).expect("index"));
         assert!(first.iter().all(|picked| picked.len() == 3), "{first:?}");
         for _ in 0..3 {
-            assert_eq!(related(&SearchIndex::build(&library).expect("index")), first);
+            assert_eq!(
+                related(&SearchIndex::build(&library).expect("index")),
+                first
+            );
         }
     }
 
