@@ -42,7 +42,7 @@ pub struct ServeConfig {
     pub checker_rate_limit: Option<RateLimit>,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
-    /// When the gzip and brotli copies of every page are made.
+    /// When the brotli copy of every page is made (a gzip copy is made on its first request).
     pub precompress: Precompress,
     /// Threads answering requests; `None` means one per CPU.
     pub workers: Option<usize>,

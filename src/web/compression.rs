@@ -1,5 +1,7 @@
 //! Content codings: which one a client asked for (`Accept-Encoding` with q-values) and the
-//! gzip and brotli encoders used to precompress pages once per generation, never per request.
+//! gzip and brotli encoders for pre-rendered pages. Each page is compressed at most once per
+//! encoding and generation (brotli in the background, gzip on its first request), never per
+//! response.
 
 use std::io::Write;
 
