@@ -38,6 +38,9 @@ const SNIPPET_CHARS: usize = 220;
 const MAX_WORD_BYTES: usize = 40;
 /// How many similar words a misspelt word may stand for.
 const MAX_TYPO_EXPANSIONS: usize = 6;
+/// The index writer flushes a segment when its buffers reach this; far above what 10,000
+/// articles need (about 60 MB), so the index is always one segment.
+const WRITER_MEMORY_CEILING: usize = 1 << 30;
 /// The most words a related-articles query uses, and the shortest it considers (in bytes, after
 /// stemming): short words are rarely what an article is about.
 const RELATED_QUERY_WORDS: usize = 24;
@@ -240,9 +243,11 @@ impl SearchIndex {
         let plain = plain_analyzer();
         index.tokenizers().register(STEMMED, stemmer.clone());
         index.tokenizers().register(PLAIN, plain.clone());
-        // One thread: generations are built while the server is answering requests, and the
-        // library is small enough that one thread indexes it in well under a second.
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 32_000_000)?;
+        // One thread and one segment, so documents keep library order and equal scores are
+        // always broken the same way (tantivy lists segments in HashMap order, so with two the
+        // related articles could change between starts; 32 MB gave two at 10,000 articles).
+        // The budget is a ceiling, not an allocation: the writer uses what the library needs.
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_CEILING)?;
         for (position, article) in library.articles().iter().enumerate() {
             let front = &article.front;
             let body = body_text(article);
@@ -298,6 +303,11 @@ impl SearchIndex {
             synonyms,
             spellings_by_stem,
         })
+    }
+
+    /// How many segments the index was written in (one, unless the writer's memory filled).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     fn words(&self, text: &str) -> Vec<QueryWord> {

@@ -239,6 +239,7 @@ impl Site {
             .map_err(|source| RenderError::new("search index", source))?;
         tracing::info!(
             articles = library.len(),
+            segments = search.segment_count(),
             elapsed_ms = indexing.elapsed().as_millis() as u64,
             "search index built"
         );
