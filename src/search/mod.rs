@@ -453,46 +453,47 @@ impl SearchIndex {
         word: &QueryWord,
         marked: &mut Vec<String>,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
-        let mut stems = vec![(word.stem.clone(), 1.0)];
-        if !self.indexed_anywhere(searcher, &word.stem)? {
-            stems.clear();
-            let distance = typo_allowance(&word.plain);
-            if distance > 0 {
-                for (similar, _) in
-                    similar_words(searcher, self.fields.spelling, &word.plain, distance)?
-                {
-                    for stem in tokens(&self.stemmer, &similar) {
-                        if !stems.iter().any(|(known, _)| *known == stem) {
-                            stems.push((stem, TYPO_WEIGHT));
-                        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        self.add_stem_clauses(searcher, &word.stem, 1.0, marked, &mut clauses)?;
+        let distance = typo_allowance(&word.plain);
+        if clauses.is_empty() && distance > 0 {
+            let mut similar_stems: Vec<String> = Vec::new();
+            for (similar, _) in
+                similar_words(searcher, self.fields.spelling, &word.plain, distance)?
+            {
+                for stem in tokens(&self.stemmer, &similar) {
+                    if !similar_stems.contains(&stem) {
+                        self.add_stem_clauses(searcher, &stem, TYPO_WEIGHT, marked, &mut clauses)?;
+                        similar_stems.push(stem);
                     }
                 }
-            }
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (stem, factor) in stems {
-            for (field, weight) in self.fields.weighted() {
-                let term = Term::from_field_text(field, &stem);
-                if searcher.doc_freq(&term)? == 0 {
-                    continue;
-                }
-                if field == self.fields.body {
-                    marked.push(stem.clone());
-                }
-                clauses.push((Occur::Should, term_query(term, weight * factor)));
             }
         }
         Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
     }
 
-    /// Whether any article has the stem in a searched field.
-    fn indexed_anywhere(&self, searcher: &Searcher, stem: &str) -> Result<bool, SearchError> {
-        for (field, _) in self.fields.weighted() {
-            if searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {
-                return Ok(true);
+    /// A term query for `stem` in every field that has it, weighted by the field and `factor`;
+    /// body terms are added to `marked`, for the snippet. Fields without it add nothing, so no
+    /// clauses means no article uses the stem.
+    fn add_stem_clauses(
+        &self,
+        searcher: &Searcher,
+        stem: &str,
+        factor: f32,
+        marked: &mut Vec<String>,
+        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) -> Result<(), SearchError> {
+        for (field, weight) in self.fields.weighted() {
+            let term = Term::from_field_text(field, stem);
+            if searcher.doc_freq(&term)? == 0 {
+                continue;
             }
+            if field == self.fields.body {
+                marked.push(stem.to_owned());
+            }
+            clauses.push((Occur::Should, term_query(term, weight * factor)));
         }
-        Ok(false)
+        Ok(())
     }
 
     /// Any term of a synonym group, in any field; the reader's own wording counts most.
