@@ -6,6 +6,7 @@
 
 pub mod a_z;
 mod snippet;
+mod stem_cache;
 pub mod synonyms;
 
 use std::collections::HashMap;
@@ -16,9 +17,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -125,7 +124,7 @@ fn stemming_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(stem_cache::CachedEnglishStemmer)
         .build()
 }
 
@@ -679,6 +678,8 @@ fn spellings_by_stem(
     stemmer: &TextAnalyzer,
 ) -> Result<HashMap<String, Vec<String>>, SearchError> {
     let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+    // One analyzer for every word, so the stems it works out are remembered between words.
+    let mut stemmer = stemmer.clone();
     for segment in searcher.segment_readers() {
         let inverted_index = segment.inverted_index(field)?;
         let mut words = inverted_index
@@ -689,8 +690,10 @@ fn spellings_by_stem(
             let Ok(word) = std::str::from_utf8(words.key()) else {
                 continue;
             };
-            for stem in tokens(stemmer, word) {
-                let spellings = by_stem.entry(stem).or_default();
+            let mut stems = stemmer.token_stream(word);
+            while stems.advance() {
+                let stem = &stems.token().text;
+                let spellings = by_stem.entry(stem.clone()).or_default();
                 if !spellings.iter().any(|known| known == word) {
                     spellings.push(word.to_owned());
                 }
