@@ -114,16 +114,26 @@ pub fn placeholder(index: usize) -> String {
     format!("<p>\u{E000}trusted-shortcode-{index}\u{E000}</p>\n")
 }
 
-/// Puts each trusted expansion in place of its placeholder in already sanitised HTML.
-pub fn insert_trusted(mut html: String, trusted: &[String]) -> String {
+/// Puts each trusted expansion in place of its placeholder in already sanitised HTML. The
+/// placeholders are in the order of their numbers, so one pass from the start finds them all.
+pub fn insert_trusted(html: String, trusted: &[String]) -> String {
+    if trusted.is_empty() {
+        return html;
+    }
+    let mut out =
+        String::with_capacity(html.len() + trusted.iter().map(String::len).sum::<usize>());
+    let mut rest = html.as_str();
     for (index, expansion) in trusted.iter().enumerate() {
         let token = placeholder(index);
         let token = token.trim_end();
-        if let Some(at) = html.find(token) {
-            html.replace_range(at..at + token.len(), expansion);
+        if let Some(at) = rest.find(token) {
+            out.push_str(&rest[..at]);
+            out.push_str(expansion);
+            rest = &rest[at + token.len()..];
         }
     }
-    html
+    out.push_str(rest);
+    out
 }
 
 /// `name="value", other="value"` as pairs; `None` if it is not written that way.
@@ -266,15 +276,15 @@ pub fn check_trusted_svg(svg: &str) -> Result<(), String> {
 /// One of the caller's lists, chosen by name. A list of several groups heads each group, so a
 /// sign for the maternity unit is never read as a "call 999" sign.
 fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, String> {
-    let list = match arguments.trim().split_once('=') {
-        Some(("urgency", value)) => lists.get(value.trim().trim_matches('"')),
+    match arguments.trim().split_once('=') {
+        Some(("urgency", value)) => lists.shown_as(value.trim().trim_matches('"'), list_html),
         _ => None,
     }
+    .map(str::to_owned)
     .ok_or_else(|| {
         let (names, usage) = (list_names(lists), usage(lists));
         format!("red_flags needs urgency set to {names}, as in {usage}")
-    })?;
-    Ok(list_html(list))
+    })
 }
 
 fn list_html(list: &NamedList) -> String {
