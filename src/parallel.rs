@@ -4,29 +4,53 @@
 //! Scoped threads rather than a thread-pool crate: the callers are a handful, and rayon would
 //! change how shared crates' features resolve and rebuild tantivy.
 
-/// `work` on every item, spread over the cores in contiguous chunks; the results keep the items'
-/// order, so the output is the same on every run and on every machine.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `work` on every item, spread over the cores; the results keep the items' order, so the
+/// output is the same on every run and on every machine.
+///
+/// Items are handed out in small blocks as each thread finishes its last, not as one contiguous
+/// share per thread: with shares, a core sat idle whenever its share was the cheaper one or the
+/// other core was busy elsewhere (the search index builds on its own thread meanwhile).
 pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if threads == 1 || items.len() < 2 {
         return items.iter().map(work).collect();
     }
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&work).collect::<Vec<R>>()))
+    // Enough blocks that the last ones even out the threads, few enough that taking one is rare.
+    let block = (items.len() / (threads * 16)).clamp(1, 64);
+    let blocks: Vec<&[T]> = items.chunks(block).collect();
+    let next = AtomicUsize::new(0);
+    let take_blocks = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = blocks.get(at) else {
+                return done;
+            };
+            done.push((at, part.iter().map(&work).collect::<Vec<R>>()));
+        }
+    };
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(blocks.len()))
+            .map(|_| scope.spawn(take_blocks))
             .collect();
-        let mut results = Vec::with_capacity(items.len());
+        let mut done = Vec::with_capacity(blocks.len());
         for worker in workers {
             match worker.join() {
-                Ok(part) => results.extend(part),
+                Ok(part) => done.extend(part),
                 // A panic in a worker is a bug: carry it on rather than hide it.
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        results
-    })
+        done
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    let mut results = Vec::with_capacity(items.len());
+    for (_, part) in done {
+        results.extend(part);
+    }
+    results
 }
 
 #[cfg(test)]

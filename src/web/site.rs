@@ -42,7 +42,24 @@ pub struct SiteSettings {
     pub contact_email: ContactEmail,
 }
 
+/// A rendered article page, ready to serve.
+pub enum ArticlePage {
+    /// With `--comments`: in two halves for the discussion to go between (`web::discussion`).
+    Split(SplitPage),
+    /// Without: an HTML page like any other.
+    Whole(Page),
+}
+
 impl SiteSettings {
+    /// The article page whose HTML is `body`. Apart from `Prerender`, so that the pages can be
+    /// made on every core: hashing a page for its ETag is not free at 10,000 of them.
+    pub fn article_page(&self, body: String) -> ArticlePage {
+        match self.comments.then(|| SplitPage::split(&body)).flatten() {
+            Some(split) => ArticlePage::Split(split),
+            None => ArticlePage::Whole(Page::new(body, HTML, self.page_cache_control())),
+        }
+    }
+
     pub fn new(base_url: BaseUrl) -> Self {
         SiteSettings {
             base_url,
@@ -112,19 +129,15 @@ impl<'s> Prerender<'s> {
         Ok(())
     }
 
-    /// A rendered article page: with `--comments`, it is kept in two halves for the discussion
-    /// to go between (`web::discussion`); without, it is an HTML page like any other.
-    pub fn article(&mut self, path: &str, body: String) {
-        match self
-            .settings
-            .comments
-            .then(|| SplitPage::split(&body))
-            .flatten()
-        {
-            Some(split) => {
-                self.discussion_pages.insert(path.to_owned(), split);
+    /// Adds an article page made by `SiteSettings::article_page`.
+    pub fn article(&mut self, path: String, page: ArticlePage) {
+        match page {
+            ArticlePage::Split(split) => {
+                self.discussion_pages.insert(path, split);
             }
-            None => self.file(path, body, HTML),
+            ArticlePage::Whole(page) => {
+                self.pages.insert(path, page);
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use super::{ArticleLink, DateView, Layout, SITE_NAME, TagLink, TopicView};
 use crate::content::{Article, Library, Source, TocEntry};
 use crate::search::SearchIndex;
 use crate::web::paths::{article_path, topic_path};
-use crate::web::site::{Prerender, RenderError, SiteSettings, render};
+use crate::web::site::{self, Prerender, RenderError, SiteSettings, render};
 use crate::web::structured_data::JsonLd;
 
 #[derive(Template)]
@@ -134,18 +134,18 @@ pub fn prerender(
     // Choosing related articles (a query each) and rendering are most of the start-up at
     // thousands of articles, and each page is independent of the others: spread them over
     // the cores. The pages come back in library order, so the result is the same every time.
-    let render_article = |article: &Article| -> Result<(String, String), RenderError> {
+    let render_article = |article: &Article| -> Result<(String, site::ArticlePage), RenderError> {
         let path = article_path(&article.slug);
         let related = related_articles(library, search, article)?;
         let page = ArticlePage::new(library, article, related, settings);
         let body = render(&path, &page)?;
-        Ok((path, body))
+        Ok((path, settings.article_page(body)))
     };
-    for (path, body) in crate::parallel::map(library.articles(), render_article)
+    for (path, page) in crate::parallel::map(library.articles(), render_article)
         .into_iter()
         .collect::<Result<Vec<_>, RenderError>>()?
     {
-        site.article(&path, body);
+        site.article(path, page);
     }
     Ok(())
 }
