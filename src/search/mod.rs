@@ -40,6 +40,9 @@ const MAX_TYPO_EXPANSIONS: usize = 6;
 /// The index writer flushes a segment when its buffers reach this; far above what 10,000
 /// articles need (about 60 MB), so the index is always one segment.
 const WRITER_MEMORY_CEILING: usize = 1 << 30;
+/// The library is indexed in parts, one per core, from this many articles; at most this many parts.
+const PARALLEL_INDEX_MIN_ARTICLES: usize = 500;
+const MAX_INDEX_PARTS: usize = 8;
 /// The most words a related-articles query uses, and the shortest it considers (in bytes, after
 /// stemming): short words are rarely what an article is about.
 const RELATED_QUERY_WORDS: usize = 24;
@@ -236,35 +239,19 @@ impl SearchIndex {
         library: &Library,
         synonym_groups: &[SynonymGroup],
     ) -> Result<SearchIndex, SearchError> {
+        Self::build_in_parts(library, synonym_groups, index_parts(library.len()))
+    }
+
+    /// Builds the index from `parts` contiguous parts of the library, indexed side by side.
+    fn build_in_parts(
+        library: &Library,
+        synonym_groups: &[SynonymGroup],
+        parts: usize,
+    ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
         let stemmer = stemming_analyzer();
         let plain = plain_analyzer();
-        index.tokenizers().register(STEMMED, stemmer.clone());
-        index.tokenizers().register(PLAIN, plain.clone());
-        // One thread and one segment, so documents keep library order and equal scores are
-        // always broken the same way (tantivy lists segments in HashMap order, so with two the
-        // related articles could change between starts; 32 MB gave two at 10,000 articles).
-        // The budget is a ceiling, not an allocation: the writer uses what the library needs.
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_CEILING)?;
-        for (position, article) in library.articles().iter().enumerate() {
-            let front = &article.front;
-            let body = body_text(article);
-            // Tags are slugs ("manual-handling"); the tokenizer splits them into words.
-            let tags = front.tags.join(" ");
-            let mut document = TantivyDocument::default();
-            document.add_u64(fields.position, position as u64);
-            document.add_text(fields.title, &front.title);
-            document.add_text(fields.summary, &front.summary);
-            document.add_text(fields.tags, &tags);
-            document.add_text(fields.body, &body);
-            for text in [&front.title, &front.summary, &tags, &body] {
-                document.add_text(fields.spelling, text);
-            }
-            writer.add_document(document)?;
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+        let index = index_articles(library.articles(), parts, &schema, fields, &stemmer, &plain)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -632,6 +619,112 @@ impl SearchIndex {
     }
 }
 
+/// Indexes `articles` as one segment in their order, using every core.
+///
+/// tantivy indexes on one thread per writer, and a writer with more threads fills segments in
+/// whatever order its threads take documents; equal scores are broken by that order, so related
+/// articles would change between starts. So each core gets a contiguous part of the articles
+/// and a one-thread writer of its own, and the parts are merged in order into one segment:
+/// the same index a single writer makes, sooner.
+fn index_articles(
+    articles: &[Article],
+    parts: usize,
+    schema: &Schema,
+    fields: Fields,
+    stemmer: &TextAnalyzer,
+    plain: &TextAnalyzer,
+) -> Result<Index, SearchError> {
+    let new_index =
+        |directory: Option<tantivy::directory::RamDirectory>| -> Result<Index, SearchError> {
+            let index = match directory {
+                Some(directory) => Index::open_or_create(directory, schema.clone())?,
+                None => Index::create_in_ram(schema.clone()),
+            };
+            index.tokenizers().register(STEMMED, stemmer.clone());
+            index.tokenizers().register(PLAIN, plain.clone());
+            Ok(index)
+        };
+    let part_len = articles.len().div_ceil(parts.max(1)).max(1);
+    let indexed: Vec<Result<Index, SearchError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = articles
+            .chunks(part_len)
+            .enumerate()
+            .map(|(part, chunk)| {
+                let first = part * part_len;
+                let new_index = &new_index;
+                scope.spawn(move || -> Result<Index, SearchError> {
+                    let index = new_index(None)?;
+                    write_part(&index, fields, first, chunk)?;
+                    Ok(index)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut indexes = indexed
+        .into_iter()
+        .collect::<Result<Vec<Index>, SearchError>>()?;
+    if indexes.len() <= 1 {
+        return match indexes.pop() {
+            Some(index) => Ok(index),
+            None => new_index(None),
+        };
+    }
+    let merged =
+        tantivy::indexer::merge_indices(&indexes, tantivy::directory::RamDirectory::create())?;
+    merged.tokenizers().register(STEMMED, stemmer.clone());
+    merged.tokenizers().register(PLAIN, plain.clone());
+    Ok(merged)
+}
+
+/// How many parts to index a library of `articles` in: one per core, but one for a small
+/// library, where merging would cost more than the other cores save.
+fn index_parts(articles: usize) -> usize {
+    if articles < PARALLEL_INDEX_MIN_ARTICLES {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_INDEX_PARTS)
+}
+
+/// Writes `articles`, the first of which is at library position `first`, into `index`.
+fn write_part(
+    index: &Index,
+    fields: Fields,
+    first: usize,
+    articles: &[Article],
+) -> Result<(), SearchError> {
+    // One thread, and a memory ceiling far above the need, so the part is one segment in order.
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_CEILING)?;
+    for (offset, article) in articles.iter().enumerate() {
+        let front = &article.front;
+        let body = body_text(article);
+        // Tags are slugs ("manual-handling"); the tokenizer splits them into words.
+        let tags = front.tags.join(" ");
+        let mut document = TantivyDocument::default();
+        document.add_u64(fields.position, (first + offset) as u64);
+        document.add_text(fields.title, &front.title);
+        document.add_text(fields.summary, &front.summary);
+        document.add_text(fields.tags, &tags);
+        document.add_text(fields.body, &body);
+        for text in [&front.title, &front.summary, &tags, &body] {
+            document.add_text(fields.spelling, text);
+        }
+        writer.add_document(document)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
 /// How rare a word is across the articles, as BM25 and more-like-this measure it.
 fn inverse_document_frequency(with_word: u64, documents: u64) -> f32 {
     let without = documents.saturating_sub(with_word) as f32;
@@ -783,6 +876,34 @@ mod tests {
                 related(&SearchIndex::build(&library).expect("index")),
                 first
             );
+        }
+    }
+
+    #[test]
+    fn an_index_built_in_parts_and_merged_finds_what_one_built_whole_does() {
+        let library = bundled_library();
+        let whole = SearchIndex::build_in_parts(&library, synonyms::bundled(), 1).expect("index");
+        let parted = SearchIndex::build_in_parts(&library, synonyms::bundled(), 4).expect("index");
+        assert_eq!(parted.segment_count(), 1);
+        for article in library.articles() {
+            let slugs = |index: &SearchIndex| -> Vec<String> {
+                let picked = index.related(&library, article, 3).expect("related");
+                picked.iter().map(|other| other.slug.to_string()).collect()
+            };
+            assert_eq!(slugs(&parted), slugs(&whole), "related to {}", article.slug);
+        }
+        for query in [
+            "sciatica",
+            "back pain",
+            "sciatia",
+            "trapped nerve",
+            "pregnant",
+            "cramp at night",
+        ] {
+            let found = |index: &SearchIndex| index.search(&library, query, 50).expect("search");
+            let (whole, parted) = (found(&whole), found(&parted));
+            assert!(whole.total > 0 || whole.suggestion.is_some(), "{query}");
+            assert_eq!(parted, whole, "{query}");
         }
     }
 
