@@ -247,31 +247,41 @@ impl Site {
         if let Some(url) = assets.hashed_url("favicon.svg") {
             settings.favicon = url;
         }
-        let indexing = std::time::Instant::now();
-        let search = SearchIndex::build(library)
-            .map_err(|source| RenderError::new("search index", source))?;
-        tracing::info!(
-            articles = library.len(),
-            segments = search.segment_count(),
-            elapsed_ms = indexing.elapsed().as_millis() as u64,
-            "search index built"
-        );
-
         let mut site = Prerender::new(&settings);
-        pages::home::prerender(&mut site, library)?;
-        pages::about::prerender(&mut site)?;
-        pages::accessibility::prerender(&mut site)?;
-        pages::topic::prerender(&mut site, library)?;
-        pages::topics::prerender(&mut site, library)?;
+        // The index is built beside the pages that do not need it; they fill the core the
+        // index leaves idle while its parts are merged.
+        let search = std::thread::scope(|scope| -> Result<SearchIndex, RenderError> {
+            let indexing = scope.spawn(|| {
+                let started = std::time::Instant::now();
+                let search = SearchIndex::build(library);
+                (search, started.elapsed())
+            });
+            pages::home::prerender(&mut site, library)?;
+            pages::about::prerender(&mut site)?;
+            pages::accessibility::prerender(&mut site)?;
+            pages::topic::prerender(&mut site, library)?;
+            pages::topics::prerender(&mut site, library)?;
+            pages::tag::prerender(&mut site, library)?;
+            pages::tags::prerender(&mut site, library)?;
+            pages::a_z::prerender(&mut site, library)?;
+            pages::search::prerender(&mut site)?;
+            pages::checker::prerender(&mut site)?;
+            pages::how_it_works::prerender(&mut site)?;
+            pages::feed::prerender(&mut site, library)?;
+            pages::sitemap::prerender(&mut site, library)?;
+            let (search, elapsed) = indexing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let search = search.map_err(|source| RenderError::new("search index", source))?;
+            tracing::info!(
+                articles = library.len(),
+                segments = search.segment_count(),
+                elapsed_ms = elapsed.as_millis() as u64,
+                "search index built"
+            );
+            Ok(search)
+        })?;
         pages::article::prerender(&mut site, library, &search)?;
-        pages::tag::prerender(&mut site, library)?;
-        pages::tags::prerender(&mut site, library)?;
-        pages::a_z::prerender(&mut site, library)?;
-        pages::search::prerender(&mut site)?;
-        pages::checker::prerender(&mut site)?;
-        pages::how_it_works::prerender(&mut site)?;
-        pages::feed::prerender(&mut site, library)?;
-        pages::sitemap::prerender(&mut site, library)?;
         site.insert(HEALTH_PATH, Page::new("ok\n", TEXT, NO_STORE));
         site.assets(assets);
 
