@@ -13,22 +13,35 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// share per thread: with shares, a core sat idle whenever its share was the cheaper one or the
 /// other core was busy elsewhere (the search index builds on its own thread meanwhile).
 pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_with(items, || (), |(), item| work(item))
+}
+
+/// `map`, where each thread first makes a `state` of its own that `work` may change: for what
+/// would otherwise be set up again for every item.
+pub fn map_with<T: Sync, S, R: Send>(
+    items: &[T],
+    state: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if threads == 1 || items.len() < 2 {
-        return items.iter().map(work).collect();
+        let mut state = state();
+        return items.iter().map(|item| work(&mut state, item)).collect();
     }
     // Enough blocks that the last ones even out the threads, few enough that taking one is rare.
     let block = (items.len() / (threads * 16)).clamp(1, 64);
     let blocks: Vec<&[T]> = items.chunks(block).collect();
     let next = AtomicUsize::new(0);
     let take_blocks = || {
+        let mut state = state();
         let mut done = Vec::new();
         loop {
             let at = next.fetch_add(1, Ordering::Relaxed);
             let Some(part) = blocks.get(at) else {
                 return done;
             };
-            done.push((at, part.iter().map(&work).collect::<Vec<R>>()));
+            let results: Vec<R> = part.iter().map(|item| work(&mut state, item)).collect();
+            done.push((at, results));
         }
     };
     let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
@@ -63,5 +76,28 @@ mod tests {
             items.iter().map(|n| n * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&[] as &[usize], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn each_thread_keeps_its_own_state_and_the_results_keep_their_order() {
+        let items: Vec<usize> = (0..1001).collect();
+        // Each thread counts the items it has seen: the counts are per thread, never shared.
+        let results = super::map_with(
+            &items,
+            || 0usize,
+            |seen, n| {
+                *seen += 1;
+                (*n, *seen)
+            },
+        );
+        assert_eq!(results.iter().map(|(n, _)| *n).collect::<Vec<_>>(), items);
+        assert!(
+            results
+                .iter()
+                .all(|(_, seen)| *seen >= 1 && *seen <= items.len())
+        );
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let firsts = results.iter().filter(|(_, seen)| *seen == 1).count();
+        assert!(firsts >= 1 && firsts <= threads, "{firsts} threads started");
     }
 }

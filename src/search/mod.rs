@@ -552,12 +552,58 @@ impl SearchIndex {
         article: &Article,
         limit: usize,
     ) -> Result<Vec<&'l Article>, SearchError> {
+        self.related_finder()?.related(library, article, limit)
+    }
+
+    /// For finding the related articles of one article after another (`RelatedFinder`).
+    pub fn related_finder(&self) -> Result<RelatedFinder<'_>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.more_like(&searcher, article)?;
-        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let positions = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64(POSITION))
+            .collect::<Result<_, _>>()?;
+        Ok(RelatedFinder {
+            index: self,
+            searcher,
+            stemmer: self.stemmer.clone(),
+            positions,
+        })
+    }
+}
+
+/// Finds the related articles of one article after another, keeping what each search would
+/// otherwise set up again: the searcher, the column of library positions, and an analyzer that
+/// remembers the stems it has worked out. One per thread, when every page is rendered.
+pub struct RelatedFinder<'i> {
+    index: &'i SearchIndex,
+    searcher: Searcher,
+    stemmer: TextAnalyzer,
+    /// Each segment's `position` column.
+    positions: Vec<tantivy::columnar::Column<u64>>,
+}
+
+impl RelatedFinder<'_> {
+    /// The `limit` articles of `library` (the one indexed) most like `article`, never itself.
+    pub fn related<'l>(
+        &mut self,
+        library: &'l Library,
+        article: &Article,
+        limit: usize,
+    ) -> Result<Vec<&'l Article>, SearchError> {
+        let query = self.more_like(article)?;
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
         let mut related = Vec::with_capacity(limit);
         for (_score, address) in top {
-            if let Some(other) = article_at(&searcher, library, address)?
+            let other = self
+                .positions
+                .get(address.segment_ord as usize)
+                .and_then(|positions| positions.first(address.doc_id))
+                .and_then(|position| usize::try_from(position).ok())
+                .and_then(|position| library.articles().get(position));
+            if let Some(other) = other
                 && other.slug != article.slug
                 && related.len() < limit
             {
@@ -568,30 +614,30 @@ impl SearchIndex {
     }
 
     /// The query for articles like `article`: its most telling words from title, tags and summary.
-    fn more_like(
-        &self,
-        searcher: &Searcher,
-        article: &Article,
-    ) -> Result<BooleanQuery, SearchError> {
+    fn more_like(&mut self, article: &Article) -> Result<BooleanQuery, SearchError> {
+        let fields = self.index.fields;
         let front = &article.front;
         let tags = front.tags.join(" ");
         let mut counts: Vec<(Term, u32)> = Vec::new();
         for (field, text) in [
-            (self.fields.title, front.title.as_str()),
-            (self.fields.tags, tags.as_str()),
-            (self.fields.summary, front.summary.as_str()),
+            (fields.title, front.title.as_str()),
+            (fields.tags, tags.as_str()),
+            (fields.summary, front.summary.as_str()),
         ] {
-            for word in tokens(&self.stemmer, text) {
+            let mut words = self.stemmer.token_stream(text);
+            while words.advance() {
+                let word = &words.token().text;
                 if word.len() < RELATED_MIN_WORD_BYTES {
                     continue;
                 }
-                let term = Term::from_field_text(field, &word);
+                let term = Term::from_field_text(field, word);
                 match counts.iter_mut().find(|(known, _)| *known == term) {
                     Some((_, count)) => *count += 1,
                     None => counts.push((term, 1)),
                 }
             }
         }
+        let searcher = &self.searcher;
         let documents = searcher.num_docs();
         // Words in most articles ("back", "pain") say nothing about what is alike.
         let most_documents = (documents / 2).max(2);

@@ -5,7 +5,7 @@ use askama::Template;
 
 use super::{ArticleLink, DateView, Layout, SITE_NAME, TagLink, TopicView};
 use crate::content::{Article, Library, Source, TocEntry};
-use crate::search::SearchIndex;
+use crate::search::{RelatedFinder, SearchError, SearchIndex};
 use crate::web::paths::{article_path, topic_path};
 use crate::web::site::{self, Prerender, RenderError, SiteSettings, render};
 use crate::web::structured_data::JsonLd;
@@ -103,10 +103,10 @@ const RELATED_ARTICLES: usize = 3;
 /// tiny library), the library's own tag-and-topic choice fills the rest.
 fn related_articles<'a>(
     library: &'a Library,
-    search: &SearchIndex,
+    finder: &mut RelatedFinder,
     article: &Article,
 ) -> Result<Vec<&'a Article>, RenderError> {
-    let mut related = search
+    let mut related = finder
         .related(library, article, RELATED_ARTICLES)
         .map_err(|source| RenderError::new(&article_path(&article.slug), source))?;
     // The fallback scans the whole library: only worth it when the index found too few, or every
@@ -134,17 +134,24 @@ pub fn prerender(
     // Choosing related articles (a query each) and rendering are most of the start-up at
     // thousands of articles, and each page is independent of the others: spread them over
     // the cores. The pages come back in library order, so the result is the same every time.
-    let render_article = |article: &Article| -> Result<(String, site::ArticlePage), RenderError> {
+    let render_article = |finder: &mut Result<RelatedFinder, SearchError>,
+                          article: &Article|
+     -> Result<(String, site::ArticlePage), RenderError> {
         let path = article_path(&article.slug);
-        let related = related_articles(library, search, article)?;
+        let finder = finder
+            .as_mut()
+            .map_err(|error| RenderError::new(&path, error.to_string()))?;
+        let related = related_articles(library, finder, article)?;
         let page = ArticlePage::new(library, article, related, settings);
         let body = render(&path, &page)?;
         Ok((path, settings.article_page(body)))
     };
-    for (path, page) in crate::parallel::map(library.articles(), render_article)
-        .into_iter()
-        .collect::<Result<Vec<_>, RenderError>>()?
-    {
+    let pages = crate::parallel::map_with(
+        library.articles(),
+        || search.related_finder(),
+        render_article,
+    );
+    for (path, page) in pages.into_iter().collect::<Result<Vec<_>, RenderError>>()? {
         site.article(path, page);
     }
     Ok(())
