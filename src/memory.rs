@@ -40,3 +40,15 @@ pub fn release_freed() {
         libc::malloc_trim(0);
     }
 }
+
+/// `release_freed` on a thread of its own, for when something is waiting on the caller: the
+/// server starts answering while the pages are handed back (about 70 ms at 10,000 articles).
+pub fn release_freed_in_background() {
+    let spawned = std::thread::Builder::new()
+        .name("backcare-trim".to_owned())
+        .spawn(release_freed);
+    if spawned.is_err() {
+        // No thread to spare: the memory is still handed back, just before going on.
+        release_freed();
+    }
+}

@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::links::{self, Destination, ExternalLink, SiteLink};
 use super::lists::NamedLists;
@@ -104,6 +106,8 @@ pub struct Rendered {
     pub warnings: Vec<LineProblem>,
     /// `#section` links within this page, checked once all its headings are known.
     same_page_links: Vec<(String, usize, usize)>,
+    /// Whether the HTML went through the sanitiser (see `renders_unsafe`).
+    sanitised: bool,
 }
 
 /// Follows the event stream and keeps the plain text of paragraphs and list items, and images.
@@ -239,10 +243,26 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
     let mut trusted: Vec<String> = Vec::new();
     let mut collector = TextCollector::default();
 
+    // Whether the author wrote anything the Markdown renderer passes on without making it safe:
+    // until they do, the sanitiser would only parse the page and write it out again.
+    let mut must_sanitise = false;
+    let mut links_open = 0usize;
+
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if inside_shortcode {
             inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
             continue;
+        }
+        must_sanitise = must_sanitise || renders_unsafe(&event);
+        // A link inside a link is not valid HTML: parsers (the sanitiser's, and browsers') move
+        // the inner one out.
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                must_sanitise = must_sanitise || links_open > 0;
+                links_open += 1;
+            }
+            Event::End(TagEnd::Link) => links_open = links_open.saturating_sub(1),
+            _ => {}
         }
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
             shortcode_free.push(range.clone());
@@ -307,6 +327,7 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
             }) => {
                 let place = (line_at(range.start), column_at(range.start));
                 let href = link_target(&dest_url, link_type, place, &mut rendered);
+                must_sanitise = must_sanitise || !is_plain_url(href.url());
                 events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
             }
             Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
@@ -355,13 +376,60 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
         }
     }
 
-    let mut unsafe_html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut unsafe_html, events.into_iter());
-    rendered.html = shortcodes::insert_trusted(SANITIZER.clean(&unsafe_html).to_string(), &trusted);
+    let mut written = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut written, events.into_iter());
+    rendered.sanitised = must_sanitise;
+    let safe = if must_sanitise {
+        SANITIZER.clean(&written).to_string()
+    } else if written.contains(" />") {
+        // Void elements as the sanitiser writes them, and the templates: `<br>`, not `<br />`.
+        // Text and attribute values never hold a bare `>`: the renderer escapes it.
+        written.replace(" />", ">")
+    } else {
+        written
+    };
+    rendered.html = shortcodes::insert_trusted(safe, &trusted);
     collector.finish_block();
     rendered.prose = collector.prose;
     rendered.images = collector.images;
     rendered
+}
+
+/// Whether the renderer's HTML for `event` could hold something the sanitiser removes: the
+/// author's own HTML, or an element or attribute it does not allow (a fenced code block's
+/// `class="language-..."`, a table column's `style="text-align: ..."`, an image from an address
+/// it would not load). Everything else the renderer writes is escaped text inside elements and
+/// attributes `SANITIZER` keeps, and sanitising it changes nothing but the way it is written.
+fn renders_unsafe(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => !info.is_empty(),
+        Event::Start(Tag::Table(alignments)) => alignments
+            .iter()
+            .any(|alignment| *alignment != Alignment::None),
+        // Links are written by `link_target`, except inside headings, where the renderer writes
+        // them: either way, the address as written must be plain.
+        Event::Start(Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. }) => {
+            !is_plain_url(dest_url)
+        }
+        _ => false,
+    }
+}
+
+/// An address the sanitiser keeps as it is: one on this site (`/x`, `#x`, `other.md`), or a web,
+/// mail or phone address. Anything else (`javascript:`, `data:`, `//elsewhere`, odd schemes)
+/// goes to the sanitiser, which knows every scheme it allows.
+fn is_plain_url(url: &str) -> bool {
+    if url.starts_with("//") {
+        return false;
+    }
+    match url.find([':', '/', '?', '#']) {
+        Some(at) if url[at..].starts_with(':') => {
+            let scheme = url[..at].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => !url.chars().any(|c| c.is_control() || c.is_whitespace()),
+    }
 }
 
 fn emit_heading<'a>(
@@ -433,6 +501,12 @@ enum Href {
 }
 
 impl Href {
+    fn url(&self) -> &str {
+        match self {
+            Href::Internal(url) | Href::External(url) | Href::Plain(url) => url,
+        }
+    }
+
     fn opening_tag(&self, title: &str) -> String {
         let title = if title.is_empty() {
             String::new()
@@ -587,6 +661,186 @@ mod tests {
 
     fn render(body: &str, first_line: usize) -> Rendered {
         super::render(body, first_line, &crate::content::lists::fixture())
+    }
+
+    /// `html` as the sanitiser's HTML writer (html5ever's) would write the same elements: `"`
+    /// bare in text, `'` bare everywhere, no-break spaces as `&nbsp;`.
+    fn as_the_sanitiser_writes(html: &str) -> String {
+        let mut out = String::with_capacity(html.len());
+        for (index, piece) in html.split('<').enumerate() {
+            // Each piece after the first starts inside a tag; text follows its `>`.
+            let (tag, text) = match piece.split_once('>') {
+                Some((tag, text)) if index > 0 => (Some(tag), text),
+                _ => (None, piece),
+            };
+            if let Some(tag) = tag {
+                out.push('<');
+                out.push_str(&tag.replace("&#x27;", "'").replace("&#39;", "'"));
+                out.push('>');
+            } else if index > 0 {
+                out.push('<');
+            }
+            out.push_str(
+                &text
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&#39;", "'"),
+            );
+        }
+        out.replace('\u{a0}', "&nbsp;")
+    }
+
+    #[test]
+    fn the_sanitiser_runs_only_when_the_author_wrote_what_it_would_change() {
+        for (body, sanitised) in [
+            (
+                "Plain *text* with **marks**, `code`, a [link](/articles/x) and 5 > 3.",
+                false,
+            ),
+            (
+                "- a list\n- [mail](mailto:help@example.org)\n\n> a quote\n",
+                false,
+            ),
+            (
+                "[web](https://www.nhs.uk/) and [phone](tel:111) and [other](other.md)",
+                false,
+            ),
+            ("![A diagram](/static/img/a.svg \"title\")", false),
+            ("| a | b |\n|---|---|\n| 1 | 2 |\n", false),
+            ("Note.[^1]\n\n[^1]: A footnote.\n", false),
+            ("```\nplain code\n```\n", false),
+            ("Some <b>raw</b> HTML", true),
+            ("<div onclick=\"x()\">block</div>\n", true),
+            ("## A <i>heading</i>\n", true),
+            ("```rust\nfn main() {}\n```\n", true),
+            ("| a | b |\n|:--|--:|\n| 1 | 2 |\n", true),
+            ("[bad](javascript:alert(1))", true),
+            ("[bad](JavaScript:alert(1))", true),
+            ("[elsewhere](//evil.example/x)", true),
+            ("![bad](data:image/svg+xml,x)", true),
+        ] {
+            let rendered = render(body, 1);
+            assert_eq!(rendered.sanitised, sanitised, "{body}");
+            assert!(
+                !rendered.html.contains("javascript"),
+                "{body}: {}",
+                rendered.html
+            );
+            assert!(
+                !rendered.html.contains("onclick"),
+                "{body}: {}",
+                rendered.html
+            );
+            assert!(
+                !rendered.html.contains("language-rust"),
+                "{body}: {}",
+                rendered.html
+            );
+            assert!(
+                !rendered.html.contains("style="),
+                "{body}: {}",
+                rendered.html
+            );
+        }
+    }
+
+    /// Markdown and HTML that authors might write, without shortcodes (their trusted HTML is
+    /// inserted after sanitising, and the sanitiser would rightly strip it).
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        " ",
+        "word",
+        "\"",
+        "'",
+        "&",
+        "&amp;",
+        "&quot;",
+        "&#39;",
+        "<",
+        ">",
+        "\u{a0}",
+        "é",
+        "*",
+        "**",
+        "_",
+        "~~",
+        "`",
+        "```",
+        "```rust\n",
+        "    ",
+        "# ",
+        "## ",
+        "### ",
+        "- ",
+        "1. ",
+        "3. ",
+        "> ",
+        "|",
+        "|---|",
+        "|:--|",
+        "---",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        "![",
+        "](/static/a.svg",
+        "(/articles/x",
+        "(https://a.example/?q=\"1\"&b='2'",
+        "(mailto:a@b.c",
+        "(javascript:x)",
+        "(//x.example",
+        "(data:x",
+        "(#top",
+        " \"title\")",
+        "[^1]",
+        "[^1]: ",
+        "<b>",
+        "</b>",
+        "<script>",
+        "<img src=x onerror=y>",
+        "<a href=\"javascript:x\">",
+        "<!-- c -->",
+        "<https://auto.example>",
+        "<a@b.example>",
+        "\\",
+        "{#id}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4096,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whenever the sanitiser is skipped, it would have changed nothing but the writing:
+        /// the sanitiser itself is the judge.
+        #[test]
+        fn skipping_the_sanitiser_never_keeps_what_it_would_remove(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+        ) {
+            let rendered = render(&pieces.concat(), 1);
+            if !rendered.sanitised {
+                proptest::prop_assert_eq!(
+                    as_the_sanitiser_writes(&rendered.html),
+                    SANITIZER.clean(&rendered.html).to_string()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_bundled_articles_need_no_sanitising() {
+        for entry in std::fs::read_dir("articles").expect("articles") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("article");
+            let split = crate::content::front_matter::split(&text).expect("front matter");
+            let rendered = render(split.body, split.body_line);
+            assert!(!rendered.sanitised, "{}", path.display());
+        }
     }
 
     #[test]
