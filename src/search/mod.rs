@@ -690,13 +690,12 @@ fn index_articles(
             index.tokenizers().register(PLAIN, plain.clone());
             Ok(index)
         };
-    let part_len = articles.len().div_ceil(parts.max(1)).max(1);
     let indexed: Vec<Result<Index, SearchError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = articles
-            .chunks(part_len)
-            .enumerate()
-            .map(|(part, chunk)| {
-                let first = part * part_len;
+        let workers: Vec<_> = equal_text_parts(articles, parts)
+            .into_iter()
+            .map(|range| {
+                let first = range.start;
+                let chunk = &articles[range];
                 let new_index = &new_index;
                 scope.spawn(move || -> Result<Index, SearchError> {
                     let index = new_index(None)?;
@@ -728,6 +727,33 @@ fn index_articles(
     merged.tokenizers().register(STEMMED, stemmer.clone());
     merged.tokenizers().register(PLAIN, plain.clone());
     Ok(merged)
+}
+
+/// `articles` cut into at most `parts` contiguous ranges holding about as much text each, so
+/// the parts' writers finish together: equal counts left one core idle while the other indexed
+/// a topic of long articles.
+fn equal_text_parts(articles: &[Article], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let text_len = |article: &Article| {
+        let front = &article.front;
+        let prose: usize = article.prose.iter().map(|block| block.text.len()).sum();
+        front.title.len() + front.summary.len() + prose + 1
+    };
+    let total: usize = articles.iter().map(text_len).sum();
+    let parts = parts.clamp(1, articles.len().max(1));
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut so_far) = (0, 0);
+    for (at, article) in articles.iter().enumerate() {
+        so_far += text_len(article);
+        // Cut once this range holds its share of the text (so far, so rounding evens out).
+        if so_far * parts >= total * (ranges.len() + 1) && ranges.len() + 1 < parts {
+            ranges.push(start..at + 1);
+            start = at + 1;
+        }
+    }
+    if start < articles.len() || ranges.is_empty() {
+        ranges.push(start..articles.len());
+    }
+    ranges
 }
 
 /// How many parts to index a library of `articles` in: one per core, but one for a small
@@ -951,6 +977,41 @@ mod tests {
             assert!(whole.total > 0 || whole.suggestion.is_some(), "{query}");
             assert_eq!(parted, whole, "{query}");
         }
+    }
+
+    #[test]
+    fn the_parts_cover_the_library_in_order_with_about_equal_text() {
+        let library = bundled_library();
+        let articles = library.articles();
+        for parts in [1, 2, 3, 7, articles.len(), articles.len() + 5] {
+            let ranges = equal_text_parts(articles, parts);
+            assert!(
+                !ranges.is_empty() && ranges.len() <= parts,
+                "{parts}: {ranges:?}"
+            );
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(articles.len()));
+            assert!(ranges.windows(2).all(|pair| pair[0].end == pair[1].start));
+            assert!(
+                ranges.iter().all(|range| !range.is_empty()),
+                "{parts}: {ranges:?}"
+            );
+        }
+        let halves = equal_text_parts(articles, 2);
+        let text = |range: &std::ops::Range<usize>| -> usize {
+            articles[range.clone()]
+                .iter()
+                .map(|a| prose_text(a).len())
+                .sum()
+        };
+        let (first, second) = (text(&halves[0]), text(&halves[1]));
+        let longest = articles
+            .iter()
+            .map(|a| prose_text(a).len())
+            .max()
+            .unwrap_or(0);
+        assert!(first.abs_diff(second) <= 2 * longest, "{first} vs {second}");
+        assert!(equal_text_parts(&[], 2) == [0..0]);
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! than half of building the index. This filter stems each distinct word once per analyzer and
 //! looks it up after that. The stems are tantivy's own, so the index is the same either way.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
@@ -76,7 +75,9 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
 /// Words already stemmed, and tantivy's stemmer for the ones that are not.
 #[derive(Clone)]
 struct Stems {
-    known: HashMap<String, String>,
+    /// Fx rather than SipHash: the words come from articles and from one reader's query at a
+    /// time, never from a client that could choose them to collide.
+    known: FxHashMap<String, String>,
     /// Takes one word as one token and stems it: tantivy's `Stemmer` is reachable only as a filter.
     stemmer: TextAnalyzer,
 }
@@ -84,7 +85,7 @@ struct Stems {
 impl Default for Stems {
     fn default() -> Self {
         Stems {
-            known: HashMap::new(),
+            known: FxHashMap::default(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
