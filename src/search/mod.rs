@@ -1011,7 +1011,10 @@ mod tests {
             .max()
             .unwrap_or(0);
         assert!(first.abs_diff(second) <= 2 * longest, "{first} vs {second}");
-        assert!(equal_text_parts(&[], 2) == [0..0]);
+        assert_eq!(
+            equal_text_parts(&[], 2),
+            vec![std::ops::Range { start: 0, end: 0 }]
+        );
     }
 
     #[test]
