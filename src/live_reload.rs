@@ -232,6 +232,8 @@ impl Reloader {
                 let article_count = generation.library.len();
                 self.state.replace(generation);
                 self.last_good = content;
+                // What the previous generation held is free once no request reads it.
+                crate::memory::release_freed();
                 if !problems.is_empty() {
                     report_problems(&problems);
                 }

@@ -214,7 +214,6 @@ impl SiteSource {
             ..self.settings.clone()
         };
         let site = Site::build(&content.library, &content.assets, settings)?;
-        crate::memory::release_freed_in_background();
         Ok(Generation {
             site,
             library: Arc::clone(&content.library),
@@ -320,8 +319,8 @@ impl Application {
             // The articles' HTML, contents and links are in their pages now and will not be
             // read again (the HTML alone is about 7 KB an article).
             library.release_render_inputs();
-            crate::memory::release_freed_in_background();
         }
+        crate::memory::release_freed();
         let article_count = generation.library.len();
         crate::web::metrics::record_site_build(started.elapsed());
         tracing::info!(

@@ -43,7 +43,7 @@ pub struct SiteSettings {
 }
 
 /// A rendered article page, ready to serve.
-pub enum ArticlePage {
+pub enum ServedArticle {
     /// With `--comments`: in two halves for the discussion to go between (`web::discussion`).
     Split(SplitPage),
     /// Without: an HTML page like any other.
@@ -53,10 +53,10 @@ pub enum ArticlePage {
 impl SiteSettings {
     /// The article page whose HTML is `body`. Apart from `Prerender`, so that the pages can be
     /// made on every core: hashing a page for its ETag is not free at 10,000 of them.
-    pub fn article_page(&self, body: String) -> ArticlePage {
+    pub fn article_page(&self, body: String) -> ServedArticle {
         match self.comments.then(|| SplitPage::split(&body)).flatten() {
-            Some(split) => ArticlePage::Split(split),
-            None => ArticlePage::Whole(Page::new(body, HTML, self.page_cache_control())),
+            Some(split) => ServedArticle::Split(split),
+            None => ServedArticle::Whole(Page::new(body, HTML, self.page_cache_control())),
         }
     }
 
@@ -130,12 +130,12 @@ impl<'s> Prerender<'s> {
     }
 
     /// Adds an article page made by `SiteSettings::article_page`.
-    pub fn article(&mut self, path: String, page: ArticlePage) {
+    pub fn article(&mut self, path: String, page: ServedArticle) {
         match page {
-            ArticlePage::Split(split) => {
+            ServedArticle::Split(split) => {
                 self.discussion_pages.insert(path, split);
             }
-            ArticlePage::Whole(page) => {
+            ServedArticle::Whole(page) => {
                 self.pages.insert(path, page);
             }
         }

@@ -136,7 +136,7 @@ pub fn prerender(
     // the cores. The pages come back in library order, so the result is the same every time.
     let render_article = |finder: &mut Result<RelatedFinder, SearchError>,
                           article: &Article|
-     -> Result<(String, site::ArticlePage), RenderError> {
+     -> Result<(String, site::ServedArticle), RenderError> {
         let path = article_path(&article.slug);
         let finder = finder
             .as_mut()
