@@ -88,6 +88,10 @@ measure() {
     sleep 0.01
   done
   local ready_ms=$((($(date +%s%N) - start_ns) / 1000000))
+  # CPU time (user + system) spent until ready: this machine's speed moves between runs, and
+  # this tells a slower machine from more work.
+  local ready_cpu_ms
+  ready_cpu_ms="$(awk -v tick="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / tick}' "/proc/$PID/stat")"
   local served rss_ready rss_compressed rss_used rss_peak
   served="$(sed -n 's/^backcare: serving \([0-9]*\) articles.*/\1/p' "$WORK/out")"
   rss_ready="$(rss VmRSS)"
@@ -119,7 +123,7 @@ measure() {
 --comments $mode: $served articles
   load + check + index + render (logged): $(logged 'site loaded and rendered') ms      target < 1000 ms (1,000), 3000 ms (10,000)
     of which the search index:         $(logged 'search index built') ms
-  process start to /healthz answering: $ready_ms ms
+  process start to /healthz answering: $ready_ms ms (CPU used by then: $ready_cpu_ms ms)
   search $SEARCH:   $search_line      (reported; the 10 ms p99 target is bench/run.sh's, on the bundled articles)
   brotli of every page:                $(logged 'precompressed pages') ms (background thread, while serving)
   resident memory when serving:        $rss_ready
