@@ -600,9 +600,7 @@ impl RelatedFinder<'_> {
             let other = self
                 .positions
                 .get(address.segment_ord as usize)
-                .and_then(|positions| positions.first(address.doc_id))
-                .and_then(|position| usize::try_from(position).ok())
-                .and_then(|position| library.articles().get(position));
+                .and_then(|positions| article_in(positions, library, address.doc_id));
             if let Some(other) = other
                 && other.slug != article.slug
                 && related.len() < limit
@@ -680,16 +678,11 @@ fn index_articles(
     stemmer: &TextAnalyzer,
     plain: &TextAnalyzer,
 ) -> Result<Index, SearchError> {
-    let new_index =
-        |directory: Option<tantivy::directory::RamDirectory>| -> Result<Index, SearchError> {
-            let index = match directory {
-                Some(directory) => Index::open_or_create(directory, schema.clone())?,
-                None => Index::create_in_ram(schema.clone()),
-            };
-            index.tokenizers().register(STEMMED, stemmer.clone());
-            index.tokenizers().register(PLAIN, plain.clone());
-            Ok(index)
-        };
+    let new_index = || {
+        let index = Index::create_in_ram(schema.clone());
+        register_analyzers(&index, stemmer, plain);
+        index
+    };
     let indexed: Vec<Result<Index, SearchError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = equal_text_parts(articles, parts)
             .into_iter()
@@ -698,7 +691,7 @@ fn index_articles(
                 let chunk = &articles[range];
                 let new_index = &new_index;
                 scope.spawn(move || -> Result<Index, SearchError> {
-                    let index = new_index(None)?;
+                    let index = new_index();
                     write_part(&index, fields, first, chunk)?;
                     Ok(index)
                 })
@@ -719,14 +712,19 @@ fn index_articles(
     if indexes.len() <= 1 {
         return match indexes.pop() {
             Some(index) => Ok(index),
-            None => new_index(None),
+            None => Ok(new_index()),
         };
     }
     let merged =
         tantivy::indexer::merge_indices(&indexes, tantivy::directory::RamDirectory::create())?;
-    merged.tokenizers().register(STEMMED, stemmer.clone());
-    merged.tokenizers().register(PLAIN, plain.clone());
+    register_analyzers(&merged, stemmer, plain);
     Ok(merged)
+}
+
+/// Names the analyzers the schema's fields use, in `index`.
+fn register_analyzers(index: &Index, stemmer: &TextAnalyzer, plain: &TextAnalyzer) {
+    index.tokenizers().register(STEMMED, stemmer.clone());
+    index.tokenizers().register(PLAIN, plain.clone());
 }
 
 /// `articles` cut into at most `parts` contiguous ranges holding about as much text each, so
@@ -813,10 +811,19 @@ fn article_at<'l>(
         .segment_reader(address.segment_ord)
         .fast_fields()
         .u64(POSITION)?;
-    Ok(positions
-        .first(address.doc_id)
+    Ok(article_in(&positions, library, address.doc_id))
+}
+
+/// The library's article that document `doc_id` of a segment with these `positions` is.
+fn article_in<'l>(
+    positions: &tantivy::columnar::Column<u64>,
+    library: &'l Library,
+    doc_id: tantivy::DocId,
+) -> Option<&'l Article> {
+    positions
+        .first(doc_id)
         .and_then(|position| usize::try_from(position).ok())
-        .and_then(|position| library.articles().get(position)))
+        .and_then(|position| library.articles().get(position))
 }
 
 fn term_query(term: Term, weight: f32) -> Box<dyn Query> {
