@@ -1,6 +1,6 @@
 // axe-core finds no WCAG 2.2 A/AA violations on any kind of page, in light and dark colour schemes.
 const { AxeBuilder } = require('@axe-core/playwright');
-const { test, expect, PAGE_KINDS } = require('./site');
+const { test, expect, PAGE_KINDS, ROUND_3_ARTICLES } = require('./site');
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -29,6 +29,13 @@ for (const colorScheme of ['light', 'dark']) {
       test(kind.name, async ({ page }) => {
         await kind.open(page);
         await expectNoViolations(page, `${kind.name} (${colorScheme})`);
+      });
+    }
+
+    for (const path of ROUND_3_ARTICLES) {
+      test(`article ${path}`, async ({ page }) => {
+        await page.goto(path);
+        await expectNoViolations(page, `${path} (${colorScheme})`);
       });
     }
 

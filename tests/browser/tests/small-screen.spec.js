@@ -6,13 +6,18 @@
 // Exempt, as WCAG 2.5.8's inline exception allows: links inside running text in an article body
 // or a reader's post (a `.prose` or `.post-text` paragraph, list item, table cell or footnote)
 // that share their block with other words.
-const { test, expect, PAGE_KINDS } = require('./site');
+const { test, expect, PAGE_KINDS, ROUND_3_ARTICLES } = require('./site');
 
 const MIN = 44;
 
 test.use({ viewport: { width: 320, height: 640 } });
 
-for (const kind of PAGE_KINDS) {
+const KINDS = [
+  ...PAGE_KINDS,
+  ...ROUND_3_ARTICLES.map((path) => ({ name: `article ${path}`, open: (page) => page.goto(path) })),
+];
+
+for (const kind of KINDS) {
   test(`${kind.name}: no sideways scrolling and tap targets of ${MIN} px`, async ({ page }) => {
     await kind.open(page);
     const widths = await page.evaluate(() => ({
