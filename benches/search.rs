@@ -1,5 +1,7 @@
 //! What one search costs without HTTP: `SearchIndex::search` over the bundled articles for a
-//! few typical queries (a synonym, a typo, several words, a miss), and building the index.
+//! few typical queries (a synonym, a typo, several words, a miss), the pathological ones a client
+//! may send to cost us CPU (200 letters, many misspelt words, every synonym), and building the
+//! index.
 //! `bench/run.sh` measures the same through the server. Run with `cargo bench --bench search`.
 
 use std::hint::black_box;
@@ -19,6 +21,24 @@ const QUERIES: &[&str] = &[
     "back cramps at night",
     "zzzz",
 ];
+
+/// Queries meant to cost CPU: each must stay within a few milliseconds (`FUZZY_BUDGET` bounds
+/// the typo matching, the costly part).
+fn pathological_queries() -> Vec<(&'static str, String)> {
+    let letters: String = (0..200u32)
+        .map(|n| char::from(b'a' + ((n * 7 + n / 3) % 26) as u8))
+        .collect();
+    let misspelt: Vec<String> = (0..50u32)
+        .map(|n| format!("sciatiqa{}", char::from(b'a' + (n % 26) as u8)))
+        .collect();
+    let synonyms = "trapped nerve slipped disc lumbago sciatica spasm cramp stiff neck lower back \
+                    upper back kidney period pregnancy posture lifting stretch heat massage";
+    vec![
+        ("200 letters", letters),
+        ("50 misspelt words", misspelt.join(" ")),
+        ("every synonym", synonyms.to_owned()),
+    ]
+}
 
 fn library() -> Library {
     Library::load(
@@ -46,6 +66,16 @@ fn bench_search(c: &mut Criterion) {
     }
 }
 
+fn bench_pathological(c: &mut Criterion) {
+    let library = library();
+    let index = SearchIndex::build(&library).expect("index");
+    for (name, query) in pathological_queries() {
+        c.bench_function(&format!("search {name}"), |b| {
+            b.iter(|| index.search(&library, black_box(&query), LIMIT))
+        });
+    }
+}
+
 fn bench_build(c: &mut Criterion) {
     let library = library();
     c.bench_function("index the bundled articles", |b| {
@@ -53,5 +83,5 @@ fn bench_build(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_search, bench_build);
+criterion_group!(benches, bench_search, bench_pathological, bench_build);
 criterion_main!(benches);

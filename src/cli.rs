@@ -66,6 +66,19 @@ pub enum ModeratorAction {
     /// Add a moderator, or set a new password for one (which signs them out everywhere).
     /// The password is asked for twice without echo, or read from standard input.
     Add(ModeratorAddArgs),
+    /// List the moderators: name, when added, and how many sessions they have open.
+    List(DatabaseArgs),
+    /// Remove a moderator; their sessions end at once, in the same transaction.
+    Remove(ModeratorRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModeratorRemoveArgs {
+    /// The moderator's name, as `backcare moderator list` shows it.
+    pub name: String,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -277,6 +290,24 @@ pub struct ServeArgs {
     )]
     pub checker_burst: u32,
 
+    /// Searches each client may make per minute, after a first burst; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "BACKCARE_SEARCH_RATE_LIMIT",
+        default_value_t = RateLimit::SEARCH_DEFAULT.per_minute,
+        value_name = "N"
+    )]
+    pub search_rate_limit: u32,
+
+    /// Searches a client may make at once before the per-minute rate applies.
+    #[arg(
+        long,
+        env = "BACKCARE_SEARCH_BURST",
+        default_value_t = RateLimit::SEARCH_DEFAULT.burst,
+        value_name = "N"
+    )]
+    pub search_burst: u32,
+
     /// The address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto headers are
     /// believed; repeat for several (env: comma-separated). Without it those headers are ignored.
     #[arg(
@@ -286,6 +317,17 @@ pub struct ServeArgs {
         value_name = "IP"
     )]
     pub trusted_proxies: Vec<IpAddr>,
+
+    /// Connections one client address (an IPv6 /64) may hold open; more are closed at once.
+    /// Trusted proxies are not capped: cap their clients there (deploy/nginx.conf: limit_conn).
+    #[arg(
+        long,
+        env = "BACKCARE_MAX_CONNECTIONS_PER_CLIENT",
+        default_value_t = crate::web::connections::ConnectionLimits::default().per_client,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections_per_client: u32,
 
     /// Threads answering requests [default: one per CPU]
     #[arg(long, env = "BACKCARE_WORKERS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -322,6 +364,14 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The search limit per client, or `None` when `--search-rate-limit 0` turns it off.
+    pub fn search_rate_limit(&self) -> Option<RateLimit> {
+        (self.search_rate_limit > 0).then_some(RateLimit {
+            per_minute: self.search_rate_limit,
+            burst: self.search_burst.max(1),
+        })
+    }
+
     /// The symptom checker's limit per client, or `None` when `--checker-rate-limit 0` turns it off.
     pub fn checker_rate_limit(&self) -> Option<RateLimit> {
         (self.checker_rate_limit > 0).then_some(RateLimit {

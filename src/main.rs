@@ -7,7 +7,7 @@ use backcare::authoring::external::{self, ExternalOptions};
 use backcare::authoring::{self, NewArticle};
 use backcare::cli::{
     BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction,
-    ModeratorAddArgs, NewArgs,
+    ModeratorAddArgs, ModeratorRemoveArgs, NewArgs,
 };
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
@@ -16,6 +16,7 @@ use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
 use backcare::web::BaseUrl;
+use backcare::web::connections::ConnectionLimits;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -26,6 +27,10 @@ async fn main() -> ExitCode {
         Some(Command::New(args)) => return new_article(args),
         Some(Command::Moderator(args)) => match args.action {
             ModeratorAction::Add(args) => return add_moderator(args).await,
+            ModeratorAction::List(database) => {
+                return list_moderators(&database.database_url).await;
+            }
+            ModeratorAction::Remove(args) => return remove_moderator(args).await,
         },
         Some(Command::Comments(args)) => match args.action {
             CommentsAction::Purge(purge) => {
@@ -42,6 +47,7 @@ async fn main() -> ExitCode {
     let _logs = telemetry::init();
 
     let checker_rate_limit = args.checker_rate_limit();
+    let search_rate_limit = args.search_rate_limit();
     let comments = match args.comments {
         CommentsMode::Off => None,
         CommentsMode::Moderated => {
@@ -67,8 +73,13 @@ async fn main() -> ExitCode {
         hsts_preload: args.hsts_preload,
         metrics_bind: args.metrics_bind,
         checker_rate_limit,
+        search_rate_limit,
         trusted_proxies: args.trusted_proxies,
         workers: args.workers.map(usize::from),
+        connections: ConnectionLimits {
+            per_client: args.max_connections_per_client,
+            ..ConnectionLimits::default()
+        },
         comments,
         ..ServeConfig::new(args.bind, args.articles, args.static_dir)
     };
@@ -256,6 +267,49 @@ async fn add_moderator(args: ModeratorAddArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("backcare moderator add: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare moderator list`: one line per moderator on stdout.
+async fn list_moderators(url: &str) -> ExitCode {
+    let Some(storage) = open_database(url).await else {
+        return ExitCode::FAILURE;
+    };
+    let stdout = std::io::stdout();
+    let result = commands::list_moderators(&storage, &mut stdout.lock()).await;
+    storage.close().await;
+    match result {
+        Ok(0) => {
+            eprintln!("no moderators yet: add one with `backcare moderator add NAME`");
+            ExitCode::SUCCESS
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("backcare moderator list: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare moderator remove NAME`: status 1 if there is no such moderator.
+async fn remove_moderator(args: ModeratorRemoveArgs) -> ExitCode {
+    let Some(storage) = open_database(&args.database.database_url).await else {
+        return ExitCode::FAILURE;
+    };
+    let result = commands::remove_moderator(&storage, &args.name).await;
+    storage.close().await;
+    match result {
+        Ok(()) => {
+            println!(
+                "removed moderator {} (their sessions have ended)",
+                args.name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare moderator remove: {error}");
             ExitCode::FAILURE
         }
     }

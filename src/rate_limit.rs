@@ -37,6 +37,13 @@ impl RateLimit {
         burst: 10,
     };
 
+    /// A reader searching, refining and paging back: a search every two seconds on average,
+    /// twenty at once. Twelve connections of random words (the re-test's load) are refused.
+    pub const SEARCH_DEFAULT: RateLimit = RateLimit {
+        per_minute: 30,
+        burst: 20,
+    };
+
     fn quota(self) -> Quota {
         let per_minute = NonZeroU32::new(self.per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);

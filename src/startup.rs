@@ -12,8 +12,9 @@ use crate::content::{Library, LoadErrors, LoadOptions};
 use crate::discussion::DiscussionConfig;
 use crate::discussion::StoreError;
 use crate::live_reload::{self, AuthorProblems, LiveReload};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::web::assets::Assets;
+use crate::web::connections::{self, ConnectionCounts, ConnectionLimits};
 use crate::web::discussion::Discussion;
 use crate::web::live_events::LiveEvents;
 use crate::web::pages::about::ContactEmail;
@@ -40,6 +41,8 @@ pub struct ServeConfig {
     /// Answers to the symptom checker each client may send (`--checker-rate-limit`); `None` turns
     /// the limit off.
     pub checker_rate_limit: Option<RateLimit>,
+    /// Searches each client may make (`--search-rate-limit`); `None` turns the limit off.
+    pub search_rate_limit: Option<RateLimit>,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
     /// When the brotli copy of every page is made (a gzip copy is made on its first request).
@@ -53,6 +56,8 @@ pub struct ServeConfig {
     pub contact_email: ContactEmail,
     /// Where to serve Prometheus metrics (`--metrics-bind`); `None` records none.
     pub metrics_bind: Option<String>,
+    /// Open connections per client, and when keep-alive stops (`--max-connections-per-client`).
+    pub connections: ConnectionLimits,
 }
 
 /// What the server allows any one client, and how it stops. Documented in README.md under
@@ -102,12 +107,14 @@ impl ServeConfig {
             base_url: None,
             hsts_preload: false,
             checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
+            search_rate_limit: Some(RateLimit::SEARCH_DEFAULT),
             trusted_proxies: Vec::new(),
             precompress: Precompress::Background,
             workers: None,
             comments: None,
             contact_email: ContactEmail::default(),
             metrics_bind: None,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -329,10 +336,21 @@ impl Application {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "site loaded and rendered"
         );
+        let trusted_proxies = TrustedProxies::new(config.trusted_proxies.iter().copied());
+        let workers = config.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let connection_counts = Arc::new(ConnectionCounts::new(
+            config.connections,
+            workers.max(1) * limits::MAX_CONNECTIONS_PER_WORKER,
+            trusted_proxies.clone(),
+        ));
         let protection = Protection {
             hsts_preload: config.hsts_preload,
+            connections: Arc::clone(&connection_counts),
+            search_limiter: config.search_rate_limit.map(RateLimiter::new),
             ..Protection::new(
-                TrustedProxies::new(config.trusted_proxies.iter().copied()),
+                trusted_proxies,
                 source.settings.base_url.is_https(),
                 config.checker_rate_limit,
             )
@@ -353,7 +371,10 @@ impl Application {
             None => None,
         };
         let mut server = HttpServer::new(move || web::app(state.clone()))
-            .on_connect(web::unread_body::on_connect)
+            .on_connect(move |connection, data| {
+                web::unread_body::on_connect(connection, data);
+                connections::on_connect(&connection_counts, connection, data);
+            })
             .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
             .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
             .keep_alive(limits::KEEP_ALIVE)

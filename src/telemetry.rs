@@ -3,10 +3,15 @@
 //! never waits for stderr; if stderr stops draining, lines are dropped (and counted), not held.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder, WorkerGuard};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{FilterExt, dynamic_filter_fn};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// How many lines may wait for stderr before new ones are dropped: a few MB of typical lines.
 /// A server that cannot log must still serve.
@@ -17,14 +22,52 @@ pub const MAX_QUEUED_LINES: usize = 16_384;
 /// lines still queued.
 pub fn init() -> WorkerGuard {
     let (writer, guard) = background_writer(io::stderr(), MAX_QUEUED_LINES);
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("BACKCARE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+    let levels = EnvFilter::try_from_env("BACKCARE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let budget = ConnectionErrorBudget::default();
+    // Dynamic, so it is asked for every line: a plain `filter_fn`'s answer is cached per callsite.
+    let within_budget = dynamic_filter_fn(move |metadata, _| {
+        !metadata.target().starts_with(ACTIX_HTTP) || budget.take(unix_minute())
+    });
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(io::stderr().is_terminal())
+                .with_writer(writer)
+                .with_filter(levels.and(within_budget)),
         )
-        .with_ansi(io::stderr().is_terminal())
-        .with_writer(writer)
         .init();
     guard
+}
+
+/// actix-http logs a malformed request's parse error at error level ("stream error: ..."), one
+/// line per bad request, so any client could fill the log. Its lines are let through at most
+/// this many a minute, and the rest dropped: the first ones show the problem, and the request
+/// log and metrics count the requests.
+pub const CONNECTION_ERRORS_PER_MINUTE: u32 = 10;
+
+const ACTIX_HTTP: &str = "actix_http";
+
+/// How many of actix-http's lines this minute has let through.
+#[derive(Default)]
+struct ConnectionErrorBudget {
+    minute: AtomicU64,
+    used: AtomicU32,
+}
+
+impl ConnectionErrorBudget {
+    /// Whether one more line fits in `minute`'s budget (and takes it).
+    fn take(&self, minute: u64) -> bool {
+        if self.minute.swap(minute, Ordering::Relaxed) != minute {
+            self.used.store(0, Ordering::Relaxed);
+        }
+        self.used.fetch_add(1, Ordering::Relaxed) < CONNECTION_ERRORS_PER_MINUTE
+    }
+}
+
+fn unix_minute() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() / 60)
 }
 
 /// A lossy, bounded background writer to `out`: at most `max_queued` lines wait, the rest are
@@ -108,6 +151,14 @@ mod tests {
 
     fn text(written: &Mutex<Vec<u8>>) -> String {
         String::from_utf8(written.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn connection_errors_are_let_through_a_few_a_minute() {
+        let budget = ConnectionErrorBudget::default();
+        let allowed = (0..100).filter(|_| budget.take(7)).count();
+        assert_eq!(allowed, CONNECTION_ERRORS_PER_MINUTE as usize);
+        assert!(budget.take(8), "a new minute, a new budget");
     }
 
     #[test]

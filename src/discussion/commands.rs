@@ -1,4 +1,5 @@
-//! The discussion's command-line tasks: `backcare moderator add` and `backcare comments export`.
+//! The discussion's command-line tasks: `backcare moderator add`, `list` and `remove`, and
+//! `backcare comments export`.
 //! They talk to the terminal and the database, never to HTTP.
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -20,6 +21,8 @@ pub enum CommandError {
     Io(#[from] io::Error),
     #[error("the two passwords are different")]
     PasswordsDiffer,
+    #[error("there is no moderator called {0:?}; `backcare moderator list` shows who there is")]
+    NoSuchModerator(String),
 }
 
 /// Reads a new password: from the first line of standard input when it is not a terminal (or
@@ -50,6 +53,35 @@ pub async fn add_moderator(
     Ok(storage
         .set_moderator(name, &hash, OffsetDateTime::now_utc())
         .await?)
+}
+
+/// `backcare moderator list`: one line per moderator, name first, for people and for `cut`.
+pub async fn list_moderators(
+    storage: &Storage,
+    out: &mut impl Write,
+) -> Result<usize, CommandError> {
+    let moderators = storage.moderators(OffsetDateTime::now_utc()).await?;
+    for moderator in &moderators {
+        writeln!(
+            out,
+            "{}\tadded {}\t{} session{}",
+            moderator.name,
+            rfc3339(moderator.created_at),
+            moderator.sessions,
+            if moderator.sessions == 1 { "" } else { "s" }
+        )?;
+    }
+    out.flush()?;
+    Ok(moderators.len())
+}
+
+/// `backcare moderator remove NAME`: the account and its sessions go together.
+pub async fn remove_moderator(storage: &Storage, name: &str) -> Result<(), CommandError> {
+    if storage.remove_moderator(name).await? {
+        Ok(())
+    } else {
+        Err(CommandError::NoSuchModerator(name.to_owned()))
+    }
 }
 
 async fn hash_off_thread(password: String) -> Result<String, CommandError> {

@@ -23,6 +23,14 @@ pub struct DiscussionConfig {
     pub login_limit: RateLimit,
     /// Wrong passwords allowed per (moderator name, client) in `NAME_FAILURE_WINDOW`.
     pub login_failures_per_name: u32,
+    /// Wrong passwords allowed per moderator name, from browsers without that moderator's
+    /// device cookie, from all addresses together, in an hour; then such browsers are refused
+    /// before the password is checked.
+    pub login_failures_per_account: u32,
+    /// Posts that may wait for a moderator under one article, and in all. Beyond them new posts
+    /// get a "the discussion is busy" page: the queue, its pages and the database stay bounded.
+    pub pending_per_article: i64,
+    pub pending_in_all: i64,
     /// How long an article's posts are served from memory before the database is asked again.
     pub page_ttl: Duration,
     /// A moderator session unused for this long ends (on top of the 12-hour limit).
@@ -48,6 +56,9 @@ impl DiscussionConfig {
             post_limit: Self::POST_LIMIT,
             login_limit: Self::LOGIN_LIMIT,
             login_failures_per_name: 5,
+            login_failures_per_account: 10,
+            pending_per_article: 200,
+            pending_in_all: 2_000,
             page_ttl: Duration::from_secs(2),
             session_idle: SESSION_IDLE,
             retention: DEFAULT_RETENTION,

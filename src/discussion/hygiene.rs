@@ -39,9 +39,20 @@ const FORMAT_CHARACTERS: &[(char, char)] = &[
     ('\u{E0020}', '\u{E007F}'),
 ];
 
-/// Characters of other categories that still draw nothing: fillers and a blank pattern.
+/// Characters of other categories that still draw nothing: fillers and a blank pattern, the
+/// Khmer inherent vowels (drawn as nothing), Mongolian variation selectors and the object
+/// replacement character (a box at most, with nothing to replace in plain text).
 const BLANK_LOOKING: &[char] = &[
-    '\u{115F}', '\u{1160}', '\u{2800}', '\u{3164}', '\u{FFA0}', '\u{034F}',
+    '\u{115F}', '\u{1160}', '\u{2800}', '\u{3164}', '\u{FFA0}', '\u{034F}', '\u{17B4}', '\u{17B5}',
+    '\u{180B}', '\u{180C}', '\u{180D}', '\u{180F}', '\u{FFFC}',
+];
+
+/// Private-use characters mean whatever a font says, and to every other font nothing: a name of
+/// them looks blank (or like anything) to readers.
+const PRIVATE_USE: &[(char, char)] = &[
+    ('\u{E000}', '\u{F8FF}'),
+    ('\u{F0000}', '\u{FFFFD}'),
+    ('\u{100000}', '\u{10FFFD}'),
 ];
 
 /// Combining marks draw on the character before them, never on their own.
@@ -69,6 +80,7 @@ pub fn is_visible(c: char) -> bool {
         || c.is_control()
         || is_format_character(c)
         || in_ranges(c, COMBINING_MARKS)
+        || in_ranges(c, PRIVATE_USE)
         || BLANK_LOOKING.contains(&c))
 }
 

@@ -138,6 +138,15 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
 }
 
+/// A moderator as `backcare moderator list` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModeratorAccount {
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    /// Sessions that have not expired (some may have ended from lack of use).
+    pub sessions: i64,
+}
+
 /// What a purge removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Purged {
@@ -282,15 +291,41 @@ impl Storage {
             .collect()
     }
 
-    /// Every pending post, oldest first.
-    pub async fn pending_posts(&self) -> Result<Vec<PendingPost>, StoreError> {
+    /// One page of the pending posts, oldest first: at most `limit`, after skipping `offset`.
+    pub async fn pending_posts(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<PendingPost>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, article_slug, display_name, email, body, created_at FROM posts \
-             WHERE status = 'pending' ORDER BY id",
+             WHERE status = 'pending' ORDER BY id LIMIT $1 OFFSET $2",
         )
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(pending_post).collect()
+    }
+
+    /// How many posts wait for a moderator in all.
+    pub async fn pending_total(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS total FROM posts WHERE status = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("total")?)
+    }
+
+    /// How many posts wait for a moderator: under `article_slug`, and in all.
+    pub async fn pending_counts(&self, article_slug: &str) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(CASE WHEN article_slug = $1 THEN 1 END) AS article, COUNT(*) AS total \
+             FROM posts WHERE status = 'pending'",
+        )
+        .bind(article_slug)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("article")?, row.try_get("total")?))
     }
 
     /// Approves or rejects post `id` if it is still pending, recording who and when; an
@@ -353,7 +388,9 @@ impl Storage {
     }
 
     /// Takes down approved post `id`, recording who and when; `None` if it is not an approved
-    /// post still shown.
+    /// post still shown. Its text, name and email are deleted in the same statement: a post is
+    /// taken down because of what it says (someone's name and address, say), so nothing of it
+    /// may stay in the database, a backup or an export. Only its number and who removed it stay.
     async fn remove(
         &self,
         id: i64,
@@ -361,7 +398,8 @@ impl Storage {
         now: OffsetDateTime,
     ) -> Result<Option<Moderated>, StoreError> {
         let row = sqlx::query(
-            "UPDATE posts SET removed_by = $1, removed_at = $2 \
+            "UPDATE posts SET removed_by = $1, removed_at = $2, body = '', display_name = '', \
+             email = NULL \
              WHERE id = $3 AND status = 'approved' AND removed_at IS NULL \
              RETURNING article_slug, number",
         )
@@ -462,6 +500,49 @@ impl Storage {
         Ok(!replaced)
     }
 
+    /// Every moderator, by name, with how many sessions they have that have not expired.
+    pub async fn moderators(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ModeratorAccount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, moderators.created_at AS created_at, \
+             (SELECT COUNT(*) FROM sessions \
+              WHERE sessions.moderator = moderators.name AND sessions.expires_at > $1) AS sessions \
+             FROM moderators ORDER BY name",
+        )
+        .bind(unix(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ModeratorAccount {
+                    name: row.try_get("name")?,
+                    created_at: from_unix(row.try_get("created_at")?),
+                    sessions: row.try_get("sessions")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes moderator `name` and, in the same transaction, every session they have, so no
+    /// cookie of theirs works a moment longer. False when there is no such moderator.
+    pub async fn remove_moderator(&self, name: &str) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE moderator = $1")
+            .bind(name)
+            .execute(&mut *transaction)
+            .await?;
+        let removed = sqlx::query("DELETE FROM moderators WHERE name = $1")
+            .bind(name)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected()
+            > 0;
+        transaction.commit().await?;
+        Ok(removed)
+    }
+
     pub async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT password_hash FROM moderators WHERE name = $1")
             .bind(name)
@@ -508,6 +589,7 @@ impl Storage {
         let row = sqlx::query(
             "UPDATE sessions SET last_seen_at = $2 \
              WHERE token_hash = $1 AND expires_at > $2 AND COALESCE(last_seen_at, created_at) > $3 \
+             AND EXISTS (SELECT 1 FROM moderators WHERE moderators.name = sessions.moderator) \
              RETURNING moderator, created_at, expires_at",
         )
         .bind(token_hash)

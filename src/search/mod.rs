@@ -65,9 +65,19 @@ pub fn typo_allowance(word: &str) -> u8 {
     match word.chars().count() {
         0..=3 => 0,
         4..=6 => 1,
-        _ => 2,
+        // No article word is this long, so no spelling of one is within two typos; building the
+        // automaton for a 200-letter word costs milliseconds, for nothing.
+        7..=MAX_FUZZY_CHARS => 2,
+        _ => 0,
     }
 }
+
+/// The longest word typo matching is tried for.
+const MAX_FUZZY_CHARS: usize = 30;
+
+/// CPU one search may spend on typo matching, the costly part: once spent, the remaining words
+/// are matched as typed. A query of 24 misspelt words then costs a few milliseconds, not tens.
+pub const FUZZY_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
 
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
@@ -352,13 +362,15 @@ impl SearchIndex {
 
         let mut corrected = Vec::with_capacity(words.len());
         let mut any_correction = false;
+        let started = std::time::Instant::now();
         for (word, covered) in words.iter().zip(covered) {
             let mut shown = word.plain.clone();
             if !covered {
-                if let Some(query) = self.word_query(&searcher, word, &mut marked)? {
+                let fuzzy = started.elapsed() < FUZZY_BUDGET;
+                if let Some(query) = self.word_query(&searcher, word, fuzzy, &mut marked)? {
                     ideas.push(query);
                 }
-                if let Some(better) = self.spelling_suggestion(&searcher, &word.plain)? {
+                if fuzzy && let Some(better) = self.spelling_suggestion(&searcher, &word.plain)? {
                     shown = better;
                     any_correction = true;
                 }
@@ -437,12 +449,13 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         word: &QueryWord,
+        fuzzy: bool,
         marked: &mut Vec<String>,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         self.add_stem_clauses(searcher, &word.stem, 1.0, marked, &mut clauses)?;
         let distance = typo_allowance(&word.plain);
-        if clauses.is_empty() && distance > 0 {
+        if clauses.is_empty() && fuzzy && distance > 0 {
             let mut similar_stems: Vec<String> = Vec::new();
             for (similar, _) in
                 similar_words(searcher, self.fields.spelling, &word.plain, distance)?
@@ -1029,6 +1042,11 @@ mod tests {
         assert_eq!(typo_allowance("leg"), 0);
         assert_eq!(typo_allowance("lumbr"), 1);
         assert_eq!(typo_allowance("sciatia"), 2);
+        assert_eq!(
+            typo_allowance(&"x".repeat(31)),
+            0,
+            "no article word is that long"
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum PageError {
     /// Too many symptom checker answers from this client; try again after this long.
     #[error("rate limited for {0:?}")]
     RateLimited(Duration),
+    /// Too many searches from this client; try again after this long.
+    #[error("searches rate limited for {0:?}")]
+    SearchRateLimited(Duration),
     /// A moderator's form whose session token no longer matches: nothing was changed.
     #[error("moderation form expired")]
     FormExpired,
@@ -80,6 +83,10 @@ impl PageError {
             PageError::RateLimited(_) => (
                 "Please wait a moment before trying again",
                 "The symptom checker has had a lot of answers from your connection in the last few minutes. Wait a minute, then go back to the symptom checker and send the form again. If you are worried about your symptoms now, call 111, or 999 in an emergency.",
+            ),
+            PageError::SearchRateLimited(_) => (
+                "Please wait a moment before searching again",
+                "There have been a lot of searches from your connection in the last minute. Wait a minute, then search again. Every article is also listed by topic on the home page. If you are worried about your symptoms now, call 111, or 999 in an emergency.",
             ),
             PageError::FormExpired => (
                 "This form has expired",
@@ -168,7 +175,9 @@ impl ResponseError for PageError {
                 RefusalReason::Unreadable => StatusCode::BAD_REQUEST,
                 RefusalReason::TooSlow => StatusCode::REQUEST_TIMEOUT,
             },
-            PageError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::RateLimited(_) | PageError::SearchRateLimited(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             PageError::FormExpired => StatusCode::FORBIDDEN,
             PageError::SignInFirst => StatusCode::SEE_OTHER,
             PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -195,7 +204,9 @@ impl ResponseError for PageError {
                     .headers_mut()
                     .insert(header::ALLOW, HeaderValue::from_static(allow));
             }
-            PageError::RateLimited(wait) => retry_after(&mut response, *wait),
+            PageError::RateLimited(wait) | PageError::SearchRateLimited(wait) => {
+                retry_after(&mut response, *wait)
+            }
             PageError::Unavailable => retry_after(&mut response, UNAVAILABLE_RETRY),
             _ => {}
         }

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod base_url;
 pub mod compression;
+pub mod connections;
 pub mod discussion;
 pub mod error;
 pub mod extract;
@@ -31,7 +32,7 @@ use arc_swap::{ArcSwap, Guard};
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{RequestHead, Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::{ConnectionType, Method, StatusCode};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 pub use base_url::BaseUrl;
@@ -67,6 +68,10 @@ pub struct Protection {
     pub hsts_preload: bool,
     /// Limits answers to the symptom checker per client; `None` turns the limit off.
     pub checker_limiter: Option<RateLimiter>,
+    /// Limits searches per client; `None` turns the limit off.
+    pub search_limiter: Option<RateLimiter>,
+    /// Open connections, in all and per client (`connections`).
+    pub connections: Arc<connections::ConnectionCounts>,
 }
 
 impl Protection {
@@ -80,6 +85,8 @@ impl Protection {
             https,
             hsts_preload: false,
             checker_limiter: checker_limit.map(RateLimiter::new),
+            search_limiter: None,
+            connections: Arc::default(),
         }
     }
 
@@ -192,7 +199,21 @@ impl AppState {
 
     /// Takes one of the client's symptom-checker tokens, or says how long it must wait.
     pub fn checker_allowance(&self, request: &HttpRequest) -> Decision {
-        let Some(limiter) = &self.protection.checker_limiter else {
+        self.allowance(request, self.protection.checker_limiter.as_ref(), "checker")
+    }
+
+    /// Takes one of the client's searches, or says how long it must wait.
+    pub fn search_allowance(&self, request: &HttpRequest) -> Decision {
+        self.allowance(request, self.protection.search_limiter.as_ref(), "search")
+    }
+
+    fn allowance(
+        &self,
+        request: &HttpRequest,
+        limiter: Option<&RateLimiter>,
+        what: &'static str,
+    ) -> Decision {
+        let Some(limiter) = limiter else {
             return Decision::Allowed;
         };
         let Some(client) = self.client_ip(request) else {
@@ -200,7 +221,7 @@ impl AppState {
         };
         let decision = limiter.check(client);
         if decision != Decision::Allowed {
-            metrics::record_rate_limited("checker");
+            metrics::record_rate_limited(what);
         }
         decision
     }
@@ -293,6 +314,9 @@ pub fn app(
             }
         })
         .wrap_fn(|mut request, service| {
+            let busy = request
+                .app_data::<web::Data<AppState>>()
+                .is_some_and(|state| state.protection.connections.is_busy());
             let call = if unread_body::connection_is_closing(&request) {
                 let refusal = unread_body::refuse_on_closing_connection();
                 Err(request
@@ -309,7 +333,14 @@ pub fn app(
                     Ok(call) => call,
                     Err(refused) => return Ok(refused),
                 };
-                let response = response.await?;
+                let mut response = response.await?;
+                if busy {
+                    // Under load no connection is kept idle (see `connections`).
+                    response
+                        .response_mut()
+                        .head_mut()
+                        .set_connection_type(ConnectionType::Close);
+                }
                 Ok(match shared_body {
                     Some(shared) => unread_body::hold_until_sent(&method, shared, response),
                     None => response,

@@ -14,7 +14,8 @@
 //! request past a proxy, and the connection is not worth keeping. actix-http (3.19) still starts
 //! any request already pipelined behind such a response, and keeps the connection if that one
 //! allows it; so the connection is marked (`ConnectionClosing`, set up by `on_connect`) and every
-//! later request on it is refused unprocessed with a bodyless 400 and `Connection: close`.
+//! later request on it is refused unprocessed with a bodyless 400 and `Connection: close`. A 405
+//! to a request with a body (a POST to a page) closes the same way: its body was never read.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -27,7 +28,7 @@ use actix_web::dev::Extensions;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
-use actix_web::http::{ConnectionType, Method};
+use actix_web::http::{ConnectionType, Method, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse};
 
@@ -96,7 +97,9 @@ pub fn hold_until_sent(
     shared: SharedPayload,
     mut response: ServiceResponse<EitherBody<BoxBody>>,
 ) -> ServiceResponse<EitherBody<BoxBody>> {
-    if !method_takes_body(method) {
+    // A 405 never read the body it was sent (a POST to a page, say): treated like a body on a
+    // bodiless method, so nothing pipelined behind it is served on a connection said to close.
+    if !method_takes_body(method) || response.status() == StatusCode::METHOD_NOT_ALLOWED {
         if let Some(closing) = response.request().conn_data::<ConnectionClosing>() {
             closing.0.set(true);
         }

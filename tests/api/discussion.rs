@@ -23,21 +23,21 @@ use crate::helpers::{
 };
 use crate::production::RunningBinary;
 
-const ARTICLE: &str = "back-spasms";
-const OTHER_ARTICLE: &str = "heat-therapy";
-const MODERATOR: &str = "alex";
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const ARTICLE: &str = "back-spasms";
+pub(crate) const OTHER_ARTICLE: &str = "heat-therapy";
+pub(crate) const MODERATOR: &str = "alex";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// A database for one test: a SQLite file in a temp dir, or a fresh PostgreSQL database.
-struct TestDb {
-    url: String,
+pub(crate) struct TestDb {
+    pub(crate) url: String,
     _dir: Option<Arc<tempfile::TempDir>>,
     /// For PostgreSQL: the server's URL and the database to drop afterwards.
     postgres: Option<(String, String)>,
 }
 
 impl TestDb {
-    fn sqlite() -> TestDb {
+    pub(crate) fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!(
             "sqlite://{}?mode=rwc",
@@ -60,7 +60,7 @@ impl TestDb {
     /// A new, empty database on the test server. These tests are `#[ignore]`d, so they only run
     /// when asked for (`--ignored` or `--include-ignored`); asked for without a server, they fail
     /// rather than pass without testing anything.
-    async fn postgres(test: &str) -> TestDb {
+    pub(crate) async fn postgres(test: &str) -> TestDb {
         let Some(server) = Self::postgres_server() else {
             panic!(
                 "{test}: no PostgreSQL server: set BACKCARE_TEST_POSTGRES_URL (or DATABASE_URL) to \
@@ -94,7 +94,7 @@ impl TestDb {
         }
     }
 
-    async fn cleanup(self) {
+    pub(crate) async fn cleanup(self) {
         if let Some((server, name)) = self.postgres
             && let Ok(mut admin) = sqlx::PgConnection::connect(&server).await
         {
@@ -104,11 +104,11 @@ impl TestDb {
         }
     }
 
-    async fn storage(&self) -> Storage {
+    pub(crate) async fn storage(&self) -> Storage {
         Storage::connect(&self.url).await.expect("database opens")
     }
 
-    async fn add_moderator(&self, name: &str, password: &str) {
+    pub(crate) async fn add_moderator(&self, name: &str, password: &str) {
         let storage = self.storage().await;
         commands::add_moderator(&storage, name, password)
             .await
@@ -116,7 +116,7 @@ impl TestDb {
         storage.close().await;
     }
 
-    fn config(&self) -> DiscussionConfig {
+    pub(crate) fn config(&self) -> DiscussionConfig {
         DiscussionConfig {
             // Generous, so only the tests about limits meet them.
             post_limit: RateLimit {
@@ -133,24 +133,26 @@ impl TestDb {
 }
 
 /// The site with its discussion on, and the browser-side state a reader or moderator keeps.
-struct Discussion {
-    app: TestApp,
-    session: Option<String>,
+pub(crate) struct Discussion {
+    pub(crate) app: TestApp,
+    pub(crate) session: Option<String>,
     /// Sent as `X-Forwarded-For`, to act as that client behind a trusted proxy.
-    client: Option<&'static str>,
+    pub(crate) client: Option<&'static str>,
     /// The visitor cookie the site gave this browser, sent back as a browser would.
-    visitor: std::sync::Mutex<Option<String>>,
+    pub(crate) visitor: std::sync::Mutex<Option<String>>,
+    /// The device cookie a sign-in gave this browser (it outlives the session).
+    pub(crate) device: Option<String>,
 }
 
 /// A post form as one page gave it: its own id and its token.
 #[derive(Debug, Clone)]
-struct PostForm {
-    form_id: String,
-    token: String,
+pub(crate) struct PostForm {
+    pub(crate) form_id: String,
+    pub(crate) token: String,
 }
 
 /// The `name=value` of a `Set-Cookie` for `name`, if the response sets one.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all(SET_COOKIE)
@@ -161,7 +163,7 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn spawn_with(config: DiscussionConfig) -> Discussion {
+pub(crate) async fn spawn_with(config: DiscussionConfig) -> Discussion {
     Discussion {
         app: spawn_app_with(ServeConfig {
             comments: Some(config),
@@ -171,11 +173,12 @@ async fn spawn_with(config: DiscussionConfig) -> Discussion {
         session: None,
         client: None,
         visitor: Default::default(),
+        device: None,
     }
 }
 
 /// The whole seconds a 429 says to wait; every 429 must say it.
-fn retry_after_seconds(response: &reqwest::Response) -> u64 {
+pub(crate) fn retry_after_seconds(response: &reqwest::Response) -> u64 {
     response
         .headers()
         .get("retry-after")
@@ -186,17 +189,17 @@ fn retry_after_seconds(response: &reqwest::Response) -> u64 {
         .unwrap()
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
 }
 
-fn discussion_path(slug: &str) -> String {
+pub(crate) fn discussion_path(slug: &str) -> String {
     format!("/articles/{slug}/discussion")
 }
 
-fn input_value(document: &scraper::Html, css: &str) -> String {
+pub(crate) fn input_value(document: &scraper::Html, css: &str) -> String {
     select_attrs(document, css, "value")
         .into_iter()
         .next()
@@ -204,7 +207,7 @@ fn input_value(document: &scraper::Html, css: &str) -> String {
 }
 
 impl Discussion {
-    async fn page(&self, path: &str) -> (StatusCode, scraper::Html) {
+    pub(crate) async fn page(&self, path: &str) -> (StatusCode, scraper::Html) {
         let mut request = self.app.client.get(self.app.url(path));
         if let Some(cookies) = self.cookies() {
             request = request.header(COOKIE, cookies);
@@ -218,14 +221,14 @@ impl Discussion {
         (status, html(&response.text().await.expect("text")))
     }
 
-    async fn article(&self, slug: &str) -> scraper::Html {
+    pub(crate) async fn article(&self, slug: &str) -> scraper::Html {
         let (status, page) = self.page(&article_path(slug)).await;
         assert_eq!(status, StatusCode::OK);
         page
     }
 
     /// The post form an article page carries: its id and token, for this browser.
-    async fn post_token(&self, slug: &str) -> PostForm {
+    pub(crate) async fn post_token(&self, slug: &str) -> PostForm {
         let page = self.article(slug).await;
         PostForm {
             form_id: input_value(&page, "#discussion form input[name=form-id]"),
@@ -233,7 +236,7 @@ impl Discussion {
         }
     }
 
-    async fn send(&self, path: &str, body: String) -> reqwest::Response {
+    pub(crate) async fn send(&self, path: &str, body: String) -> reqwest::Response {
         let mut request = self
             .app
             .client
@@ -254,7 +257,13 @@ impl Discussion {
     /// The `Cookie` header a browser would send: the session and the visitor value.
     fn cookies(&self) -> Option<String> {
         let visitor = self.visitor.lock().unwrap().clone();
-        let cookies: Vec<String> = self.session.iter().cloned().chain(visitor).collect();
+        let cookies: Vec<String> = self
+            .session
+            .iter()
+            .chain(&self.device)
+            .cloned()
+            .chain(visitor)
+            .collect();
         (!cookies.is_empty()).then(|| cookies.join("; "))
     }
 
@@ -265,7 +274,7 @@ impl Discussion {
     }
 
     /// Posts as a reader would: the form of the article page, filled in.
-    async fn post(&self, slug: &str, name: &str, text: &str) -> reqwest::Response {
+    pub(crate) async fn post(&self, slug: &str, name: &str, text: &str) -> reqwest::Response {
         let form = self.post_token(slug).await;
         self.send(
             &discussion_path(slug),
@@ -281,13 +290,13 @@ impl Discussion {
         .await
     }
 
-    async fn post_ok(&self, slug: &str, name: &str, text: &str) {
+    pub(crate) async fn post_ok(&self, slug: &str, name: &str, text: &str) {
         let response = self.post(slug, name, text).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name}: {text}");
     }
 
     /// Signs in; returns the response, keeping the session cookie if one was set.
-    async fn login(&mut self, name: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn login(&mut self, name: &str, password: &str) -> reqwest::Response {
         let (_, form) = self.page("/moderate/login").await;
         let token = input_value(&form, "input[name=csrf-token]");
         let response = self
@@ -303,11 +312,14 @@ impl Discussion {
         if let Some(cookie) = set_cookie(&response, "backcare_moderator") {
             self.session = Some(cookie);
         }
+        if let Some(cookie) = set_cookie(&response, "backcare_device") {
+            self.device = Some(cookie);
+        }
         response
     }
 
     /// The moderation queue: (post id, author) oldest first, and the page's form token.
-    async fn queue(&self) -> (Vec<(i64, String)>, String) {
+    pub(crate) async fn queue(&self) -> (Vec<(i64, String)>, String) {
         let (status, page) = self.page("/moderate").await;
         assert_eq!(status, StatusCode::OK, "the moderator is signed in");
         let ids = select_attrs(&page, ".moderation-queue > li", "id")
@@ -323,7 +335,7 @@ impl Discussion {
         (ids.zip(names).collect(), token)
     }
 
-    async fn decide(&self, id: i64, decision: &str) -> reqwest::Response {
+    pub(crate) async fn decide(&self, id: i64, decision: &str) -> reqwest::Response {
         let (_, token) = self.queue().await;
         self.send(
             &format!("/moderate/posts/{id}/{decision}"),
@@ -333,7 +345,7 @@ impl Discussion {
     }
 
     /// Approves every pending post, oldest first.
-    async fn approve_all(&self) {
+    pub(crate) async fn approve_all(&self) {
         let (pending, _) = self.queue().await;
         for (id, _) in pending {
             let response = self.decide(id, "approve").await;
@@ -345,7 +357,7 @@ impl Discussion {
     }
 
     /// What readers see under an article: (number, author, text) newest first.
-    async fn shown(&self, slug: &str) -> Vec<(String, String, String)> {
+    pub(crate) async fn shown(&self, slug: &str) -> Vec<(String, String, String)> {
         let page = self.article(slug).await;
         let numbers = select_attrs(&page, ".post-list > li", "id");
         let authors = select_texts(&page, ".post-list .post-author");
@@ -391,6 +403,7 @@ macro_rules! on_both_databases {
         }
     };
 }
+pub(crate) use on_both_databases;
 
 on_both_databases!(
     a_post_waits_for_approval_then_shows_newest_first_with_its_number,
@@ -958,6 +971,7 @@ async fn a_form_belongs_to_the_browser_it_was_given_to(db: &TestDb) {
         session: None,
         client: None,
         visitor: Default::default(),
+        device: None,
     };
     mallory.article(ARTICLE).await;
     let response = mallory
@@ -1064,6 +1078,7 @@ async fn a_post_resent_after_a_restart_is_stored_once(db: &TestDb) {
     let visitor = first.visitor.lock().unwrap().clone();
     let second = Discussion {
         visitor: std::sync::Mutex::new(visitor),
+        device: None,
         ..spawn_with(config).await
     };
     let response = second.send(&discussion_path(ARTICLE), body).await;
@@ -1282,12 +1297,7 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
         .unwrap()
         .to_str()
         .unwrap();
-    for attribute in [
-        "HttpOnly",
-        "SameSite=Strict",
-        "Path=/moderate",
-        "Max-Age=43200",
-    ] {
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/;", "Max-Age=43200"] {
         assert!(cookie.contains(attribute), "{attribute} in {cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain http: {cookie}");
@@ -1349,15 +1359,30 @@ async fn moderator_sign_in_wrong_password_and_sign_out(db: &TestDb) {
         session: None,
         client: None,
         visitor: Default::default(),
+        device: None,
     };
     let response = secure.login(MODERATOR, PASSWORD).await;
-    let cookie = response
+    let cookies: Vec<&str> = response
         .headers()
-        .get(SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap();
-    assert!(cookie.contains("; Secure"), "{cookie}");
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .collect();
+    // Over https every moderator cookie is `__Host-`: only this host, over https, can set it.
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert!(
+        cookies[0].starts_with("__Host-backcare_moderator="),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies[1].starts_with("__Host-backcare_device="),
+        "{cookies:?}"
+    );
+    for cookie in cookies {
+        assert!(cookie.contains("; Path=/;"), "{cookie}");
+        assert!(!cookie.contains("Domain"), "{cookie}");
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
 }
 
 async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
@@ -1373,6 +1398,7 @@ async fn sign_in_is_locked_per_name_and_client_never_per_name(db: &TestDb) {
         session: None,
         client: Some("192.0.2.66"),
         visitor: Default::default(),
+        device: None,
     };
     for _ in 0..5 {
         let response = attacker.login(MODERATOR, "a wrong password").await;
@@ -1471,7 +1497,9 @@ async fn instances_sharing_postgresql_enforce_one_limit(db: &TestDb) {
         assert!((14 * 60..=15 * 60).contains(&wait), "{wait}");
         assert!(response.headers().get(SET_COOKIE).is_none());
 
-        // Clients appear in the database only as keyed hashes, never as addresses.
+        // Clients appear in the database only as keyed hashes, never as addresses. Each wrong
+        // password is two rows: one for (name, client), one for the name from a browser without
+        // its device cookie.
         let mut connection = sqlx::PgConnection::connect(&db.url).await.unwrap();
         let buckets: Vec<String> = sqlx::query_scalar("SELECT bucket FROM rate_limits")
             .fetch_all(&mut connection)
@@ -1482,7 +1510,7 @@ async fn instances_sharing_postgresql_enforce_one_limit(db: &TestDb) {
             .await
             .unwrap();
         assert!(
-            !buckets.is_empty() && pairs.len() == 4,
+            !buckets.is_empty() && pairs.len() == 8,
             "{buckets:?} {pairs:?}"
         );
         for key in buckets.iter().chain(&pairs) {
@@ -1683,6 +1711,7 @@ async fn fifty_parallel_posts_are_all_stored_exactly_once(db: &TestDb) {
         session: None,
         client: None,
         visitor: Default::default(),
+        device: None,
     };
     moderator.login(MODERATOR, PASSWORD).await;
     let moderator = Arc::new(moderator);

@@ -13,6 +13,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
+/// Held by the tests that open thousands of connections and then time an answer within 1 s, so
+/// two of them never share the machine's two cores and the timing stays about one server.
+pub static CONNECTION_FLOOD: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+
 pub struct TestApp {
     pub base_url: String,
     pub address: std::net::SocketAddr,
@@ -124,9 +129,10 @@ pub fn bundled_library() -> Library {
         .unwrap_or_else(|errors| panic!("bundled articles load:\n{errors}"))
 }
 
-/// The production configuration minus two things most tests do not want: the symptom checker's
-/// rate limit (the checker tests post hundreds of answers) and compressing every page (reqwest is
-/// built without decompression, so it never asks for it). `tests/api/production.rs` turns both on.
+/// The production configuration minus three things most tests do not want: the symptom checker's
+/// and search's rate limits (the checker tests post hundreds of answers, the search tests search
+/// hundreds of times) and compressing every page (reqwest is built without decompression, so it
+/// never asks for it). `tests/api/production.rs` turns them on.
 pub fn test_config(
     bind: &str,
     articles: impl Into<PathBuf>,
@@ -134,6 +140,7 @@ pub fn test_config(
 ) -> ServeConfig {
     ServeConfig {
         checker_rate_limit: None,
+        search_rate_limit: None,
         precompress: Precompress::Off,
         ..ServeConfig::new(bind, articles, static_dir)
     }

@@ -57,6 +57,12 @@ fn start_nginx(upstream: std::net::SocketAddr) -> Nginx {
             &format!("server {{\n listen 127.0.0.1:{port};\n"),
             1,
         );
+    // The per-client zones live in the http context, above the server block.
+    let zones: String = deployed
+        .lines()
+        .filter(|line| line.starts_with("limit_conn_zone ") || line.starts_with("limit_req_zone "))
+        .map(|line| format!(" {line}\n"))
+        .collect();
     let dir = tempfile::tempdir().expect("temp dir");
     let prefix = dir.path().display().to_string();
     std::fs::create_dir_all(dir.path().join("logs")).unwrap();
@@ -66,7 +72,7 @@ fn start_nginx(upstream: std::net::SocketAddr) -> Nginx {
          http {{\n access_log off;\n client_body_temp_path {prefix}/body;\n\
          proxy_temp_path {prefix}/proxy;\n fastcgi_temp_path {prefix}/fastcgi;\n\
          uwsgi_temp_path {prefix}/uwsgi;\n scgi_temp_path {prefix}/scgi;\n\
-         upstream backcare {{ server {upstream}; keepalive 4; }}\n{server}}}\n"
+         {zones} upstream backcare {{ server {upstream}; keepalive 4; }}\n{server}}}\n"
     );
     let path = dir.path().join("nginx.conf");
     std::fs::write(&path, config).unwrap();
@@ -183,4 +189,39 @@ async fn nginx_answers_the_requests_actix_would_refuse_without_headers() {
         (Duration::from_secs(9)..Duration::from_secs(14)).contains(&waited),
         "closed after {waited:?}"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs nginx: apt-get install nginx, then cargo test --test api -- --ignored nginx"]
+async fn nginx_answers_a_flood_from_one_client_with_429_before_backcare_sees_it() {
+    let app = spawn_app().await;
+    let nginx = start_nginx(app.address);
+    let port = nginx.port;
+    // 160 requests on one keep-alive connection, as fast as they go: 20 a second with a burst
+    // of 100 lets about the first 100 through and refuses most of the rest.
+    let statuses = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        let mut statuses = Vec::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        for _ in 0..160 {
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .expect("sent");
+            let read = stream.read(&mut buffer).expect("answered");
+            let answer = String::from_utf8_lossy(&buffer[..read]).into_owned();
+            statuses.push(status_line(&answer).to_owned());
+        }
+        statuses
+    })
+    .await
+    .unwrap();
+    let refused = statuses.iter().filter(|line| line.contains(" 429")).count();
+    assert!(
+        statuses[..90].iter().all(|line| line.contains(" 200")),
+        "{statuses:?}"
+    );
+    assert!(refused >= 40, "{refused} refused: {statuses:?}");
 }

@@ -93,7 +93,7 @@ pub fn window(now: OffsetDateTime) -> i64 {
     now.unix_timestamp().div_euclid(WINDOW_SECONDS)
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }

@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use super::moderate::{NAME_FAILURE_WINDOW, SignInFailures};
+use super::failures::{ACCOUNT_FAILURE_WINDOW, NAME_FAILURE_WINDOW, SignInFailures};
 use crate::discussion::moderators::hex;
 use crate::discussion::store::Backend;
 use crate::discussion::{Storage, StoreError};
@@ -24,12 +24,16 @@ use crate::rate_limit::{Decision, RateLimit, RateLimiter, bucket_key};
 const CLEANUP_INTERVAL_MS: i64 = 5 * 60 * 1000;
 
 pub enum Limits {
-    Memory {
-        posts: RateLimiter,
-        sign_ins: RateLimiter,
-        failures: SignInFailures,
-    },
+    Memory(Box<MemoryLimits>),
     Shared(SharedLimits),
+}
+
+/// One instance's own counts (SQLite).
+pub struct MemoryLimits {
+    posts: RateLimiter,
+    sign_ins: RateLimiter,
+    failures: SignInFailures,
+    accounts: SignInFailures,
 }
 
 pub struct SharedLimits {
@@ -38,7 +42,16 @@ pub struct SharedLimits {
     post_limit: RateLimit,
     login_limit: RateLimit,
     failures_per_name: u32,
+    failures_per_account: u32,
     last_cleanup_ms: AtomicI64,
+}
+
+/// How many wrong passwords sign-in allows before it pauses: per (name, client), and per name
+/// from browsers without that moderator's device cookie.
+#[derive(Debug, Clone, Copy)]
+pub struct FailureLimits {
+    pub per_name_and_client: u32,
+    pub per_account: u32,
 }
 
 impl Limits {
@@ -47,20 +60,25 @@ impl Limits {
         key: &[u8],
         post_limit: RateLimit,
         login_limit: RateLimit,
-        failures_per_name: u32,
+        failure_limits: FailureLimits,
     ) -> Limits {
         match storage.backend() {
-            Backend::Sqlite => Limits::Memory {
+            Backend::Sqlite => Limits::Memory(Box::new(MemoryLimits {
                 posts: RateLimiter::new(post_limit),
                 sign_ins: RateLimiter::new(login_limit),
-                failures: SignInFailures::new(failures_per_name),
-            },
+                failures: SignInFailures::new(
+                    failure_limits.per_name_and_client,
+                    NAME_FAILURE_WINDOW,
+                ),
+                accounts: SignInFailures::new(failure_limits.per_account, ACCOUNT_FAILURE_WINDOW),
+            })),
             Backend::Postgres => Limits::Shared(SharedLimits {
                 storage: storage.clone(),
                 key: key.to_vec(),
                 post_limit,
                 login_limit,
-                failures_per_name: failures_per_name.max(1),
+                failures_per_name: failure_limits.per_name_and_client.max(1),
+                failures_per_account: failure_limits.per_account.max(1),
                 last_cleanup_ms: AtomicI64::new(0),
             }),
         }
@@ -69,7 +87,7 @@ impl Limits {
     /// Takes one post from `client`'s allowance.
     pub async fn check_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { posts, .. } => Ok(posts.check(client)),
+            Limits::Memory(memory) => Ok(memory.posts.check(client)),
             Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
         }
     }
@@ -77,7 +95,7 @@ impl Limits {
     /// Takes one sign-in attempt from `client`'s allowance.
     pub async fn check_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
-            Limits::Memory { sign_ins, .. } => Ok(sign_ins.check(client)),
+            Limits::Memory(memory) => Ok(memory.sign_ins.check(client)),
             Limits::Shared(shared) => shared.take("sign-in", shared.login_limit, client).await,
         }
     }
@@ -89,19 +107,40 @@ impl Limits {
         client: Option<IpAddr>,
     ) -> Result<Option<Duration>, StoreError> {
         match self {
-            Limits::Memory { failures, .. } => Ok(failures.blocked(name, client, Instant::now())),
+            Limits::Memory(memory) => Ok(memory.failures.blocked(name, client, Instant::now())),
             Limits::Shared(shared) => {
-                let now = now_ms();
-                let window = NAME_FAILURE_WINDOW.as_millis() as i64;
-                let started = shared
+                let pair = shared.pair(name, client);
+                let max = shared.failures_per_name;
+                shared.locked(&pair, NAME_FAILURE_WINDOW, max).await
+            }
+        }
+    }
+
+    /// How long until browsers without `name`'s device cookie may try it again, from anywhere,
+    /// after too many wrong passwords for it from such browsers.
+    pub async fn account_blocked(&self, name: &str) -> Result<Option<Duration>, StoreError> {
+        match self {
+            Limits::Memory(memory) => Ok(memory.accounts.blocked(name, None, Instant::now())),
+            Limits::Shared(shared) => {
+                let account = shared.account(name);
+                let max = shared.failures_per_account;
+                shared.locked(&account, ACCOUNT_FAILURE_WINDOW, max).await
+            }
+        }
+    }
+
+    /// Counts a wrong password for `name` from a browser without its device cookie.
+    pub async fn record_account_failure(&self, name: &str) -> Result<(), StoreError> {
+        match self {
+            Limits::Memory(memory) => {
+                memory.accounts.record(name, None, Instant::now());
+                Ok(())
+            }
+            Limits::Shared(shared) => {
+                shared
                     .storage
-                    .sign_in_lock_started(
-                        &shared.pair(name, client),
-                        now - window,
-                        i64::from(shared.failures_per_name),
-                    )
-                    .await?;
-                Ok(started.map(|at| millis((at + window - now).max(1))))
+                    .record_sign_in_failure(&shared.account(name), now_ms())
+                    .await
             }
         }
     }
@@ -112,8 +151,8 @@ impl Limits {
         client: Option<IpAddr>,
     ) -> Result<(), StoreError> {
         match self {
-            Limits::Memory { failures, .. } => {
-                failures.record(name, client, Instant::now());
+            Limits::Memory(memory) => {
+                memory.failures.record(name, client, Instant::now());
                 Ok(())
             }
             Limits::Shared(shared) => {
@@ -131,8 +170,8 @@ impl Limits {
         client: Option<IpAddr>,
     ) -> Result<(), StoreError> {
         match self {
-            Limits::Memory { failures, .. } => {
-                failures.clear(name, client);
+            Limits::Memory(memory) => {
+                memory.failures.clear(name, client);
                 Ok(())
             }
             Limits::Shared(shared) => {
@@ -162,6 +201,27 @@ impl SharedLimits {
     fn pair(&self, name: &str, client: Option<IpAddr>) -> String {
         let client = client.map_or_else(|| "unknown".to_owned(), |ip| bucket_key(ip).to_string());
         self.keyed_hash(&["sign-in-failures", &name.trim().to_lowercase(), &client])
+    }
+
+    /// The per-name count across every client, for browsers without the device cookie.
+    fn account(&self, name: &str) -> String {
+        self.keyed_hash(&["account-failures", &name.trim().to_lowercase()])
+    }
+
+    /// How long `key` stays locked, if `max` failures fell within `window`.
+    async fn locked(
+        &self,
+        key: &str,
+        window: Duration,
+        max: u32,
+    ) -> Result<Option<Duration>, StoreError> {
+        let now = now_ms();
+        let window = window.as_millis() as i64;
+        let started = self
+            .storage
+            .sign_in_lock_started(key, now - window, i64::from(max))
+            .await?;
+        Ok(started.map(|at| millis((at + window - now).max(1))))
     }
 
     async fn take(
@@ -197,7 +257,8 @@ impl SharedLimits {
         {
             return;
         }
-        let window = NAME_FAILURE_WINDOW.as_millis() as i64;
+        // The longer window, so the per-account counts survive the tidy.
+        let window = ACCOUNT_FAILURE_WINDOW.max(NAME_FAILURE_WINDOW).as_millis() as i64;
         if let Err(error) = self.storage.forget_expired_limits(now, now - window).await {
             tracing::warn!(%error, "could not delete expired rate limits");
         }

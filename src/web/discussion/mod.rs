@@ -2,7 +2,10 @@
 //! thank-you page), and the moderators' pages (`moderate`). Handlers parse, call `discussion`
 //! and render; every rule about posts lives in `crate::discussion`.
 
+pub mod cookies;
 pub mod csrf;
+pub mod device;
+pub mod failures;
 pub mod limits;
 pub mod moderate;
 pub mod page;
@@ -23,7 +26,8 @@ use askama::Template;
 use time::OffsetDateTime;
 
 use self::csrf::Csrf;
-use self::limits::Limits;
+use self::device::DeviceCookies;
+use self::limits::{FailureLimits, Limits};
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{
     DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, error_links,
@@ -49,10 +53,14 @@ use crate::rate_limit::Decision;
 pub struct Discussion {
     pub storage: Storage,
     csrf: Csrf,
+    /// Signs and checks the browsers where moderators have signed in.
+    devices: DeviceCookies,
     /// Posts and sign-ins per client: in memory with SQLite, in the database with PostgreSQL.
     limits: Limits,
     pages: PageCache,
     session_idle: time::Duration,
+    /// Pending posts allowed under one article and in all; then new posts are refused as busy.
+    pending_caps: (i64, i64),
 }
 
 impl std::fmt::Debug for Discussion {
@@ -74,14 +82,19 @@ impl Discussion {
             &secret,
             config.post_limit,
             config.login_limit,
-            config.login_failures_per_name,
+            FailureLimits {
+                per_name_and_client: config.login_failures_per_name,
+                per_account: config.login_failures_per_account,
+            },
         );
         Ok(Discussion {
             storage,
+            devices: DeviceCookies::new(secret.clone()),
             csrf: Csrf::new(secret),
             limits,
             pages: PageCache::new(config.page_ttl),
             session_idle: config.session_idle,
+            pending_caps: (config.pending_per_article, config.pending_in_all),
         })
     }
 
@@ -355,6 +368,19 @@ impl PostFormAgain<'_> {
         Ok(response)
     }
 
+    /// 503 "the discussion is busy": the queue is full, so the reader keeps their text for later.
+    fn busy(&self) -> Result<HttpResponse, PageError> {
+        let mut response = self.show(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(
+                "The discussion is busy: many posts are waiting for a moderator, so yours was not sent. Your text is below: copy it and try again in an hour or so.",
+            ),
+            &[],
+        )?;
+        retry_after(&mut response, Duration::from_secs(60 * 60));
+        Ok(response)
+    }
+
     /// 503: the post could not be saved, so the reader keeps their text to try again.
     fn unavailable(&self) -> Result<HttpResponse, PageError> {
         metrics::record_post("failed");
@@ -461,6 +487,7 @@ async fn submit(
             retry_after(&mut response, wait);
             Ok(response)
         }
+        Stored::Busy => again.busy(),
         Stored::Failed => again.unavailable(),
     }
 }
@@ -473,6 +500,8 @@ enum Stored {
     FormUsed,
     /// Too many posts from this client: it may send again after this long.
     TooMany(Duration),
+    /// So many posts wait for a moderator that no more are taken for now.
+    Busy,
     /// The database failed (logged): the writer keeps their text to try again.
     Failed,
 }
@@ -493,6 +522,16 @@ impl Discussion {
             Ok(Some(earlier)) => return sent_again(&earlier, slug, post),
             Ok(None) => {}
             Err(error) => return failed(error, slug, "could not look up a post form"),
+        }
+        // Before the rate limit, so a post refused as busy costs the writer nothing.
+        match self.storage.pending_counts(slug).await {
+            Ok((article, all)) if article >= self.pending_caps.0 || all >= self.pending_caps.1 => {
+                tracing::warn!(slug, article, all, "refused a post: the queue is full");
+                metrics::record_post("busy");
+                return Stored::Busy;
+            }
+            Ok(_) => {}
+            Err(error) => return failed(error, slug, "could not count the waiting posts"),
         }
         let decision = match client {
             Some(client) => self.limits.check_post(client).await,

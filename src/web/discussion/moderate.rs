@@ -3,10 +3,8 @@
 //! `/moderate`; the database keeps only its SHA-256 hash. Every form carries a token bound to
 //! the session (or, for signing in, to the login form).
 
-use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use std::future::{Ready, ready};
 
@@ -16,12 +14,14 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
+use super::cookies::{cookie_name, cookie_values, set_cookie_header};
 use super::csrf;
+use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::views::{LoginPage, PendingView, QueuePage};
 use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
 use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
-use crate::rate_limit::{Decision, bucket_key};
+use crate::rate_limit::Decision;
 use crate::web::AppState;
 use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ClientAddress, Current, DiscussionOn, Moderator};
@@ -33,85 +33,6 @@ pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 pub const COOKIE: &str = "backcare_moderator";
 /// How long a moderator stays signed in at most.
 pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
-/// Wrong passwords for one name from one client are counted over this long.
-pub const NAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// Wrong passwords per (moderator name, client), so one client cannot keep guessing one
-/// account's password, while a stranger's wrong guesses never lock the moderator out: the lock
-/// is on the pair, never on the name alone. Bounded: the oldest entries are forgotten first.
-pub struct SignInFailures {
-    max: usize,
-    failures: Mutex<HashMap<NameAndClient, VecDeque<Instant>>>,
-}
-
-/// The typed name (trimmed, lower case) and the client's rate-limit key.
-type NameAndClient = (String, Option<IpAddr>);
-
-const REMEMBERED_NAMES: usize = 10_000;
-
-impl SignInFailures {
-    pub fn new(max: u32) -> Self {
-        SignInFailures {
-            max: max.max(1) as usize,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Names are compared as typed, ignoring case and surrounding space; an IPv6 client is its
-    /// /64, as for every other per-client limit.
-    fn key(name: &str, client: Option<IpAddr>) -> NameAndClient {
-        (name.trim().to_lowercase(), client.map(bucket_key))
-    }
-
-    fn recent(times: &mut VecDeque<Instant>, now: Instant) {
-        while times
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= NAME_FAILURE_WINDOW)
-        {
-            times.pop_front();
-        }
-    }
-
-    /// How long until `client` may try `name` again, if it has had too many wrong passwords.
-    pub fn blocked(&self, name: &str, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let times = failures.get_mut(&Self::key(name, client))?;
-        Self::recent(times, now);
-        (times.len() >= self.max).then(|| {
-            let oldest = times.front().copied().unwrap_or(now);
-            NAME_FAILURE_WINDOW.saturating_sub(now.saturating_duration_since(oldest))
-        })
-    }
-
-    pub fn record(&self, name: &str, client: Option<IpAddr>, now: Instant) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if failures.len() >= REMEMBERED_NAMES {
-            failures.retain(|_, times| {
-                Self::recent(times, now);
-                !times.is_empty()
-            });
-            if failures.len() >= REMEMBERED_NAMES {
-                failures.clear();
-            }
-        }
-        let times = failures.entry(Self::key(name, client)).or_default();
-        Self::recent(times, now);
-        times.push_back(now);
-    }
-
-    pub fn clear(&self, name: &str, client: Option<IpAddr>) {
-        self.failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&Self::key(name, client));
-    }
-}
-
-/// A typed sign-in name as it may appear in the log: at most 64 characters, and written with
-/// `?` (Debug) so control characters are escaped and cannot forge log lines.
-fn name_for_log(name: &str) -> String {
-    name.chars().take(64).collect()
-}
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -147,16 +68,18 @@ pub struct SignedIn {
     since: OffsetDateTime,
 }
 
-fn session_cookie(request: &HttpRequest) -> Option<String> {
+/// Whether the browser reached us over https, so its cookies carry `__Host-` and `Secure`.
+fn is_secure(request: &HttpRequest) -> bool {
     request
-        .headers()
-        .get_all(header::COOKIE)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.protection.is_https(request.head()))
+}
+
+fn session_cookie(request: &HttpRequest) -> Option<String> {
+    let name = cookie_name(COOKIE, is_secure(request));
+    cookie_values(request, &name)
+        .find(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
 }
 
 /// The session this request's cookie belongs to, if it is one and still current.
@@ -196,25 +119,18 @@ fn moderate_purpose(token_hash: &str) -> String {
     format!("moderate:{token_hash}")
 }
 
-fn cookie_header(value: &str, max_age: i64, secure: bool) -> String {
-    format!(
-        "{COOKIE}={value}; Path=/moderate; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-/// The session cookie to set (or, empty with no age, to delete).
-fn set_session_cookie(
+/// Sets the cookie `name` (`COOKIE` or `DEVICE_COOKIE`); empty with no age deletes it.
+fn set_cookie(
     response: &mut HttpResponse,
     request: &HttpRequest,
-    token: &str,
+    name: &'static str,
+    value: &str,
     max_age: i64,
 ) {
-    let secure = request
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.protection.is_https(request.head()));
-    if let Ok(value) = HeaderValue::from_str(&cookie_header(token, max_age, secure)) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    let secure = is_secure(request);
+    let header = set_cookie_header(&cookie_name(name, secure), value, max_age, secure);
+    if let Ok(value) = HeaderValue::from_str(&header) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
 }
 
@@ -261,6 +177,20 @@ impl SignInAgain<'_> {
         };
         let mut response = private_page(status, &page)?;
         self.visitor.set_cookie(&mut response);
+        Ok(response)
+    }
+
+    /// 429 before the password is checked: this name has had too many wrong passwords from
+    /// browsers it was never signed in from. Said the same way for names that do not exist.
+    fn account_paused(&self, wait: Duration) -> Result<HttpResponse, PageError> {
+        crate::web::metrics::record_rate_limited("sign_in_account");
+        let message = format!(
+            "Signing in with this name is paused for {} minutes after too many wrong passwords. \
+             A browser you have signed in with before can still sign in",
+            wait.as_secs().div_ceil(60).max(1)
+        );
+        let mut response = self.show(StatusCode::TOO_MANY_REQUESTS, Some(&message), None)?;
+        retry_after(&mut response, wait);
         Ok(response)
     }
 
@@ -357,49 +287,21 @@ async fn login(
             None,
         );
     }
-    let stored = discussion
-        .storage
-        .password_hash(&name)
-        .await
-        .map_err(PageError::unavailable("could not read a moderator"))?;
-    // Argon2 is deliberately slow: keep it off the workers that answer other requests.
-    let matches = tokio::task::spawn_blocking(move || {
-        moderators::verify_password(&password, stored.as_deref())
-    })
-    .await
-    .unwrap_or(false);
-    if !matches {
-        ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
-        // Security telemetry, documented in the README: the name typed and the client address,
-        // never the password.
-        tracing::warn!(
-            moderator = ?name_for_log(&name),
-            client = %client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
-            "a moderator sign-in failed"
-        );
-        // The lock is checked only once the password is wrong, so the right password always
-        // works; a client that keeps guessing one name is told to wait, and its per-client
-        // allowance (above) is what slows the guessing down.
-        if let Some(wait) = discussion
+    // OWASP's device cookies: a browser where this moderator signed in before is never paused
+    // by strangers' guesses; any other browser is, before its password is even checked.
+    let known_browser = cookie_values(&request, &cookie_name(DEVICE_COOKIE, is_secure(&request)))
+        .any(|value| discussion.devices.is_for(value, &name));
+    if !known_browser
+        && let Some(wait) = discussion
             .limits
-            .sign_in_blocked(&name, client)
+            .account_blocked(&name)
             .await
             .map_err(PageError::unavailable("could not check the sign-in limits"))?
-        {
-            return again.too_many_attempts(wait);
-        }
-        if let Err(error) = discussion
-            .limits
-            .record_sign_in_failure(&name, client)
-            .await
-        {
-            tracing::error!(%error, "could not record a failed sign-in");
-        }
-        return again.show(
-            StatusCode::UNAUTHORIZED,
-            Some("Enter a correct name and password"),
-            None,
-        );
+    {
+        return again.account_paused(wait);
+    }
+    if !check_password(&discussion, &name, password, client).await? {
+        return wrong_password(&again, &discussion, &name, client, known_browser).await;
     }
     if let Err(error) = discussion
         .limits
@@ -418,13 +320,91 @@ async fn login(
         ))?;
     tracing::info!(moderator = name, "a moderator signed in");
     let mut response = see_other(QUEUE_PATH);
-    set_session_cookie(
+    set_cookie(
         &mut response,
         &request,
+        COOKIE,
         &token,
         SESSION_LENGTH.whole_seconds(),
     );
+    set_cookie(
+        &mut response,
+        &request,
+        DEVICE_COOKIE,
+        &discussion.devices.issue(&name),
+        DEVICE_LIFETIME.whole_seconds(),
+    );
     Ok(response)
+}
+
+/// Whether `password` is `name`'s. Argon2 is deliberately slow: it runs off the workers that
+/// answer other requests, and an unknown name costs the same time as a known one.
+async fn check_password(
+    discussion: &Discussion,
+    name: &str,
+    password: String,
+    client: Option<IpAddr>,
+) -> Result<bool, PageError> {
+    let stored = discussion
+        .storage
+        .password_hash(name)
+        .await
+        .map_err(PageError::unavailable("could not read a moderator"))?;
+    let known_name = stored.is_some();
+    let matches = tokio::task::spawn_blocking(move || {
+        moderators::verify_password(&password, stored.as_deref())
+    })
+    .await
+    .unwrap_or(false);
+    if !matches {
+        ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
+        // Security telemetry, documented in the README. A name that is not a moderator's is
+        // often a password typed in the wrong box, so only a keyed hash of it is logged: the
+        // same wrong name gives the same hash, and nobody without the secret can reverse it.
+        let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        if known_name {
+            tracing::warn!(moderator = name, %client, "a moderator sign-in failed");
+        } else {
+            tracing::warn!(
+                unknown_name_hash = %discussion.devices.name_hash_for_log(name),
+                %client,
+                "a moderator sign-in failed"
+            );
+        }
+    }
+    Ok(matches)
+}
+
+/// After a wrong password: counts it, and answers 401, or 429 once this client has guessed
+/// this name too often.
+async fn wrong_password(
+    again: &SignInAgain<'_>,
+    discussion: &Discussion,
+    name: &str,
+    client: Option<IpAddr>,
+    known_browser: bool,
+) -> Result<HttpResponse, PageError> {
+    // The per-client lock is checked once the password is wrong, so the right password works
+    // from a shared address; the per-account count above is what stops guessing from many.
+    if let Some(wait) = discussion
+        .limits
+        .sign_in_blocked(name, client)
+        .await
+        .map_err(PageError::unavailable("could not check the sign-in limits"))?
+    {
+        return again.too_many_attempts(wait);
+    }
+    if let Err(error) = discussion.limits.record_sign_in_failure(name, client).await {
+        tracing::error!(%error, "could not record a failed sign-in");
+    }
+    if !known_browser && let Err(error) = discussion.limits.record_account_failure(name).await {
+        tracing::error!(%error, "could not record a failed sign-in");
+    }
+    again.show(
+        StatusCode::UNAUTHORIZED,
+        Some("Enter a correct name and password"),
+        None,
+    )
 }
 
 /// Reads a moderator's form post and checks its token is this session's: nothing a moderator
@@ -464,14 +444,72 @@ async fn logout(
         .await
         .map_err(PageError::unavailable("could not end a moderator session"))?;
     let mut response = see_other(&format!("{LOGIN_PATH}?signed-out=1"));
-    set_session_cookie(&mut response, &request, "", 0);
+    // The device cookie stays: this browser is still one the moderator uses.
+    set_cookie(&mut response, &request, COOKIE, "", 0);
     Ok(response)
 }
 
 /// How many recently approved posts `/moderate` offers to take down.
 const RECENTLY_APPROVED: i64 = 20;
+/// Pending posts per page of the queue: a page stays small however long the queue grows.
+pub const QUEUE_PAGE_SIZE: i64 = 50;
+/// Posts longer than this (in characters) show their start, with the whole text one click away.
+const PREVIEW_CHARS: usize = 300;
 
-/// `GET /moderate`: pending posts, oldest first, then recently approved ones.
+/// What `/moderate?page=2&done=approved` asks for: a page number from 1, and a notice.
+fn queue_query(query: &str) -> (i64, Option<&'static str>) {
+    let mut page = 1;
+    let mut notice = None;
+    for (key, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
+        match (key, value) {
+            ("page", number) => page = number.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
+            ("done", "approved") => notice = Some("Post approved. It now shows under its article."),
+            ("done", "rejected") => notice = Some("Post rejected. It will not be shown."),
+            ("done", "removed") => {
+                notice = Some(
+                    "Post removed. Its text, name and email are deleted; its number now says it was removed by a moderator.",
+                );
+            }
+            ("done", "gone") => {
+                notice = Some("That post had already been moderated, so nothing was changed.");
+            }
+            _ => {}
+        }
+    }
+    (page, notice)
+}
+
+fn pending_view(generation: &Current, post: PendingPost) -> PendingView {
+    let article = generation.library.get(&post.article_slug);
+    let length = post.text.chars().count();
+    let preview = (length > PREVIEW_CHARS).then(|| {
+        let start: String = post.text.chars().take(PREVIEW_CHARS).collect();
+        format!("{}…", start.trim_end())
+    });
+    PendingView {
+        id: post.id,
+        article_title: article.map_or_else(
+            || post.article_slug.clone(),
+            |article| article.front.title.clone(),
+        ),
+        article_href: article_path(&post.article_slug),
+        red_flags: red_flags(&post.text)
+            .iter()
+            .map(|flag| flag.label)
+            .collect(),
+        paragraphs: render_text(&post.text, &EarlierPosters::new()),
+        preview,
+        length,
+        display_name: post.display_name,
+        email: post.email,
+        date: DateView::from(post.created_at),
+        approve_action: format!("/moderate/posts/{}/approve", post.id),
+        reject_action: format!("/moderate/posts/{}/reject", post.id),
+        remove_action: format!("/moderate/posts/{}/remove", post.id),
+    }
+}
+
+/// `GET /moderate`: one page of pending posts, oldest first, then recently approved ones.
 async fn queue(
     request: HttpRequest,
     generation: Current,
@@ -481,13 +519,20 @@ async fn queue(
         discussion,
         session,
     } = moderator;
+    let (page, notice) = queue_query(request.query_string());
+    const QUEUE_UNREADABLE: &str = "could not read the moderation queue";
+    let waiting = discussion
+        .storage
+        .pending_total()
+        .await
+        .map_err(PageError::unavailable(QUEUE_UNREADABLE))?;
+    let pages = (waiting + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
+    let page = page.min(pages.max(1));
     let pending = discussion
         .storage
-        .pending_posts()
+        .pending_posts(QUEUE_PAGE_SIZE, (page - 1) * QUEUE_PAGE_SIZE)
         .await
-        .map_err(PageError::unavailable(
-            "could not read the moderation queue",
-        ))?;
+        .map_err(PageError::unavailable(QUEUE_UNREADABLE))?;
     let recently_approved = discussion
         .storage
         .recently_approved(RECENTLY_APPROVED)
@@ -495,40 +540,18 @@ async fn queue(
         .map_err(PageError::unavailable(
             "could not read the recently approved posts",
         ))?;
-    let view = |post: PendingPost| {
-        let article = generation.library.get(&post.article_slug);
-        PendingView {
-            id: post.id,
-            article_title: article.map_or_else(
-                || post.article_slug.clone(),
-                |article| article.front.title.clone(),
-            ),
-            article_href: article_path(&post.article_slug),
-            red_flags: red_flags(&post.text)
-                .iter()
-                .map(|flag| flag.label)
-                .collect(),
-            paragraphs: render_text(&post.text, &EarlierPosters::new()),
-            display_name: post.display_name,
-            email: post.email,
-            date: DateView::from(post.created_at),
-            approve_action: format!("/moderate/posts/{}/approve", post.id),
-            reject_action: format!("/moderate/posts/{}/reject", post.id),
-            remove_action: format!("/moderate/posts/{}/remove", post.id),
-        }
-    };
-    let posts: Vec<PendingView> = pending.into_iter().map(view).collect();
-    let recently_approved: Vec<PendingView> = recently_approved.into_iter().map(view).collect();
-    let notice = match request.query_string() {
-        "done=approved" => Some("Post approved. It now shows under its article."),
-        "done=rejected" => Some("Post rejected. It will not be shown."),
-        "done=removed" => Some("Post removed. Its number now says it was removed by a moderator."),
-        "done=gone" => Some("That post had already been moderated, so nothing was changed."),
-        _ => None,
-    };
+    let first = (page - 1) * QUEUE_PAGE_SIZE + 1;
+    let posts: Vec<PendingView> = pending
+        .into_iter()
+        .map(|post| pending_view(&generation, post))
+        .collect();
+    let recently_approved = recently_approved
+        .into_iter()
+        .map(|post| pending_view(&generation, post))
+        .collect();
     // The count in the title shows on the browser tab, so a moderator sees work is waiting.
-    let title = format!("Posts waiting for a moderator ({})", posts.len());
-    let page = QueuePage {
+    let title = format!("Posts waiting for a moderator ({waiting})");
+    let page_view = QueuePage {
         layout: Layout::unlisted(
             &title,
             "Reader posts waiting for a moderator.",
@@ -541,10 +564,15 @@ async fn queue(
             OffsetDateTime::now_utc(),
         ),
         moderator: session.moderator,
+        waiting,
+        shown_from: first,
+        shown_to: first + posts.len() as i64 - 1,
+        newer_page: (page < pages).then(|| format!("{QUEUE_PATH}?page={}", page + 1)),
+        older_page: (page > 1).then(|| format!("{QUEUE_PATH}?page={}", page - 1)),
         posts,
         notice,
     };
-    private_page(StatusCode::OK, &page)
+    private_page(StatusCode::OK, &page_view)
 }
 
 /// The post and the decision named by `/moderate/posts/{id}/{decision}`; a 404 for anything
@@ -611,30 +639,6 @@ mod tests {
     use actix_web::test::TestRequest;
 
     #[test]
-    fn wrong_passwords_lock_one_name_for_one_client_for_a_while() {
-        let failures = SignInFailures::new(3);
-        let start = Instant::now();
-        let attacker = Some("192.0.2.1".parse().unwrap());
-        let moderator = Some("198.51.100.7".parse().unwrap());
-        for _ in 0..2 {
-            failures.record("Alex", attacker, start);
-        }
-        assert_eq!(failures.blocked("alex", attacker, start), None);
-        failures.record(" ALEX ", attacker, start);
-        assert_eq!(
-            failures.blocked("alex", attacker, start),
-            Some(NAME_FAILURE_WINDOW)
-        );
-        assert!(failures.blocked("alex", moderator, start).is_none());
-        assert!(failures.blocked("sam", attacker, start).is_none());
-        let later = start + NAME_FAILURE_WINDOW;
-        assert_eq!(failures.blocked("alex", attacker, later), None);
-        failures.record("alex", attacker, later);
-        failures.clear("alex", attacker);
-        assert_eq!(failures.blocked("alex", attacker, later), None);
-    }
-
-    #[test]
     fn only_a_well_formed_session_cookie_is_read() {
         let token = "a".repeat(64);
         let request = TestRequest::get()
@@ -647,14 +651,5 @@ mod tests {
                 .to_http_request();
             assert_eq!(session_cookie(&request), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn the_cookie_is_locked_down() {
-        assert_eq!(
-            cookie_header("abc", 60, true),
-            "backcare_moderator=abc; Path=/moderate; Max-Age=60; HttpOnly; SameSite=Strict; Secure"
-        );
-        assert!(!cookie_header("abc", 60, false).contains("Secure"));
     }
 }

@@ -153,6 +153,10 @@ pub struct PendingView {
     pub email: Option<String>,
     pub date: DateView,
     pub paragraphs: Vec<Paragraph>,
+    /// The start of a long post, shown before the whole of it is opened.
+    pub preview: Option<String>,
+    /// The post's length in characters.
+    pub length: usize,
     pub red_flags: Vec<&'static str>,
     pub approve_action: String,
     pub reject_action: String,
@@ -169,6 +173,14 @@ pub struct QueuePage<'a> {
     /// When this session began, in words.
     pub signed_in_since: String,
     pub csrf_token: String,
+    /// This page of the queue, oldest first.
     pub posts: Vec<PendingView>,
+    /// Pending posts in all, and the place of this page's first and last among them.
+    pub waiting: i64,
+    pub shown_from: i64,
+    pub shown_to: i64,
+    /// Links to the pages of older and newer posts, where there are any (page 1 is the oldest).
+    pub older_page: Option<String>,
+    pub newer_page: Option<String>,
     pub notice: Option<&'static str>,
 }

@@ -2,14 +2,16 @@
 //! A search can be health data, so the page is `no-store` and the query is neither logged nor kept.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{ArticleLink, ErrorLink, Layout, SITE_NAME, private_page};
 use crate::content::Library;
 use crate::discussion::red_flags;
+use crate::rate_limit::Decision;
 use crate::search::{MAX_QUERY_CHARS, SearchOutcome, SnippetPart};
 use crate::triage::{Urgency, rules_for};
+use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::Current;
 use crate::web::paths::{OPENSEARCH_PATH, topic_path};
@@ -177,9 +179,19 @@ pub fn search_href(query: &str) -> String {
 }
 
 /// `GET` and `HEAD /search`.
-pub async fn search(request: HttpRequest, generation: Current) -> Result<HttpResponse, PageError> {
+pub async fn search(
+    request: HttpRequest,
+    generation: Current,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
     let site = &generation.site;
     let search_request = SearchRequest::from_query_string(request.query_string());
+    // Only a search costs: the empty form and a refused long query are free.
+    if let SearchRequest::Query(_) = search_request
+        && let Decision::Limited { retry_after } = state.search_allowance(&request)
+    {
+        return Err(PageError::SearchRateLimited(retry_after));
+    }
     let outcome = match &search_request {
         // The error, never the query: the query is the reader's health data.
         SearchRequest::Query(query) => site

@@ -1,0 +1,183 @@
+//! Moderator accounts through the real server: listing and removing them, and what a removed
+//! account's cookie can still do (nothing). Runs on SQLite and PostgreSQL like `discussion`.
+
+use backcare::discussion::DiscussionConfig;
+use backcare::discussion::commands::{self, CommandError};
+use backcare::startup::ServeConfig;
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use sqlx::Connection;
+
+use crate::discussion::{
+    ARTICLE, Discussion, MODERATOR, PASSWORD, TestDb, encode, on_both_databases,
+    retry_after_seconds, spawn_with,
+};
+use crate::helpers::{bundled_config, spawn_app_with};
+
+on_both_databases!(
+    a_removed_moderator_is_signed_out_at_once_and_listed_no_more,
+    guessing_one_name_from_many_addresses_pauses_it_except_in_the_moderators_browser,
+);
+
+/// Ten addresses, each well below its own per-client allowance.
+const GUESSERS: [&str; 10] = [
+    "192.0.2.10",
+    "192.0.2.11",
+    "192.0.2.12",
+    "192.0.2.13",
+    "192.0.2.14",
+    "192.0.2.15",
+    "192.0.2.16",
+    "192.0.2.17",
+    "192.0.2.18",
+    "192.0.2.19",
+];
+
+async fn guessing_one_name_from_many_addresses_pauses_it_except_in_the_moderators_browser(
+    db: &TestDb,
+) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let app = spawn_app_with(ServeConfig {
+        comments: Some(DiscussionConfig {
+            login_failures_per_account: 10,
+            ..db.config()
+        }),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..bundled_config()
+    })
+    .await;
+    let mut site = Discussion {
+        app,
+        session: None,
+        client: Some("198.51.100.7"),
+        visitor: Default::default(),
+        device: None,
+    };
+    // The moderator signs in at home; the browser keeps a device cookie for "alex".
+    let response = site.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let moderators_browser = site.device.take().expect("a device cookie");
+    assert!(moderators_browser.starts_with("backcare_device=alex:"));
+    site.session = None;
+
+    // Strangers from ten addresses guess, once each: ten wrong passwords for "alex" in all.
+    for guesser in GUESSERS {
+        site.client = Some(guesser);
+        let response = site.login(MODERATOR, "a wrong password").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{guesser}");
+    }
+    // Now any browser without the cookie is refused before its password is checked: even the
+    // right password does nothing, so guessing learns nothing, from any address.
+    site.client = Some("203.0.113.9");
+    for password in ["a wrong password", PASSWORD] {
+        let response = site.login(MODERATOR, password).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(response.headers().get(SET_COOKIE).is_none());
+        let wait = retry_after_seconds(&response);
+        assert!((3000..=3600).contains(&wait), "{wait}");
+    }
+    // A forged or borrowed device cookie is no help.
+    site.device = Some(moderators_browser.replacen("alex", "sam", 1));
+    assert_eq!(
+        site.login(MODERATOR, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Other names are not paused.
+    assert_eq!(
+        site.login("sam", "a wrong password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The moderator's own browser signs in, from wherever they are.
+    site.device = Some(moderators_browser);
+    site.client = Some("203.0.113.50");
+    let response = site.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(site.queue().await.0.len(), 0);
+}
+
+async fn listed(db: &TestDb) -> String {
+    let storage = db.storage().await;
+    let mut out = Vec::new();
+    commands::list_moderators(&storage, &mut out)
+        .await
+        .expect("moderators are listed");
+    storage.close().await;
+    String::from_utf8(out).expect("text")
+}
+
+async fn a_removed_moderator_is_signed_out_at_once_and_listed_no_more(db: &TestDb) {
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    db.add_moderator("sam", PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.post_ok(ARTICLE, "Jo", "Waiting for a moderator.")
+        .await;
+    site.login(MODERATOR, PASSWORD).await;
+    let (pending, token) = site.queue().await;
+
+    let lines: Vec<String> = listed(db).await.lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("alex\tadded ") && lines[0].ends_with("\t1 session"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with("sam\t") && lines[1].ends_with("\t0 sessions"));
+
+    let storage = db.storage().await;
+    commands::remove_moderator(&storage, MODERATOR)
+        .await
+        .expect("removed");
+    assert!(matches!(
+        commands::remove_moderator(&storage, MODERATOR).await,
+        Err(CommandError::NoSuchModerator(name)) if name == MODERATOR
+    ));
+    storage.close().await;
+    assert!(listed(db).await.starts_with("sam\t"));
+
+    // The page's token and the cookie are both still in the browser: neither works now.
+    let response = site
+        .send(
+            &format!("/moderate/posts/{}/approve", pending[0].0),
+            encode(&[("csrf-token", &token)]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/moderate/login");
+    let (status, _) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(site.shown(ARTICLE).await.is_empty(), "nothing was approved");
+}
+
+/// An operator who deletes the row by hand (the sqlite3 shell does not enforce foreign keys
+/// unless told to) leaves the sessions behind; they must not work.
+#[tokio::test]
+async fn a_moderator_deleted_by_hand_has_no_working_session() {
+    let db = TestDb::sqlite();
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    site.login(MODERATOR, PASSWORD).await;
+    site.queue().await;
+
+    let mut connection = sqlx::SqliteConnection::connect(&db.url)
+        .await
+        .expect("opens");
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM moderators WHERE name = $1")
+        .bind(MODERATOR)
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1, "the session row is left behind");
+    connection.close().await.unwrap();
+
+    let (status, _) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in");
+    db.cleanup().await;
+}
