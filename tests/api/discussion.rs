@@ -723,9 +723,15 @@ async fn chinese_arabic_and_emoji_posts_count_characters_not_bytes(db: &TestDb) 
 async fn invisible_and_direction_changing_characters_are_removed(db: &TestDb) {
     db.add_moderator(MODERATOR, PASSWORD).await;
     let mut site = spawn_with(db.config()).await;
-    // A name of zero-width spaces, or one visible letter padded with them, is no name.
+    // A name of zero-width spaces, or one visible letter padded with them, is no name; nor is
+    // one of characters that draw nothing (Khmer inherent vowels, Mongolian variation selectors,
+    // the object replacement character) or a font's private-use glyphs.
     for (name, problem) in [
         ("\u{200B}\u{200B}\u{200B}", "Enter a display name"),
+        ("\u{17B4}\u{17B5}\u{17B4}", "Enter a display name"),
+        ("\u{180B}\u{180C}\u{180D}", "Enter a display name"),
+        ("\u{FFFC}\u{FFFC}", "Enter a display name"),
+        ("\u{E000}\u{E000}\u{E001}", "Enter a display name"),
         (
             "J\u{200B}\u{2060}\u{3164}",
             "Display name must be 2 characters or more",

@@ -1,4 +1,4 @@
-//! The moderators' cookies: how they are named, set and read. Over https every name has the
+//! Cookies: how they are read, and how the moderators' are named and set. Over https those have the
 //! `__Host-` prefix, so a browser keeps it only if it was set by this host, over https, for the
 //! whole site (`Path=/`, no `Domain`): a sibling subdomain cannot plant or overwrite one. Plain
 //! http (a local preview) uses the bare name, as browsers refuse `__Host-` there.

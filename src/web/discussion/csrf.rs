@@ -40,14 +40,9 @@ fn is_random_id(text: &str) -> bool {
 
 /// The visitor value the browser sent back, if it is one of ours.
 pub fn visitor(request: &HttpRequest) -> Option<String> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == VISITOR_COOKIE && is_random_id(value))
-        .map(|(_, value)| value.to_owned())
+    super::cookies::cookie_values(request, VISITOR_COOKIE)
+        .find(|value| is_random_id(value))
+        .map(str::to_owned)
 }
 
 /// A form id as posted, if it is well formed.
