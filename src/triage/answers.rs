@@ -36,6 +36,10 @@ pub struct RawAnswers {
     pub eased_by: Vec<String>,
     #[serde(default)]
     pub pregnancy_sign: Vec<String>,
+    #[serde(default)]
+    pub pregnancy_weeks: Vec<String>,
+    #[serde(default)]
+    pub child_sign: Vec<String>,
 }
 
 /// The value of the exclusive "None of these" box in the checkbox questions that need an
@@ -57,8 +61,12 @@ pub enum Question {
     Symptom,
     History,
     EasedBy,
-    /// Asked on a follow-up page, only when the reader is or may be pregnant.
+    /// Asked on a follow-up page, only when the reader is, may be or was lately pregnant.
     PregnancySign,
+    /// Asked on the same follow-up block, only when the reader is pregnant.
+    PregnancyWeeks,
+    /// Asked on a follow-up page, only for a child under 16.
+    ChildSign,
 }
 
 /// How a question is answered on the page.
@@ -111,7 +119,12 @@ impl Question {
         Self::History,
         Self::EasedBy,
         Self::PregnancySign,
+        Self::PregnancyWeeks,
+        Self::ChildSign,
     ];
+
+    /// The follow-up questions: asked after the main form, only when they apply.
+    pub const FOLLOW_UPS: &[Self] = &[Self::PregnancySign, Self::PregnancyWeeks, Self::ChildSign];
 
     /// The form field name.
     pub fn field(self) -> &'static str {
@@ -128,6 +141,17 @@ impl Question {
             Self::History => "history",
             Self::EasedBy => "eased_by",
             Self::PregnancySign => "pregnancy_sign",
+            Self::PregnancyWeeks => "pregnancy_weeks",
+            Self::ChildSign => "child_sign",
+        }
+    }
+
+    /// The `data-step` block of the follow-up page that asks this question.
+    pub fn step(self) -> &'static str {
+        match self {
+            Self::PregnancySign | Self::PregnancyWeeks => "pregnancy",
+            Self::ChildSign => "child",
+            _ => "main",
         }
     }
 
@@ -147,6 +171,8 @@ impl Question {
             Self::History => "Do any of these apply to you?",
             Self::EasedBy => "What eases the pain?",
             Self::PregnancySign => "Do you have any of these signs?",
+            Self::PregnancyWeeks => "How many weeks pregnant are you?",
+            Self::ChildSign => "Does your child have any of these?",
         }
     }
 
@@ -160,9 +186,9 @@ impl Question {
             Self::Severity => {
                 Some("Enter a number from 0 (no pain) to 10 (the worst pain you can imagine).")
             }
-            Self::Age => {
-                Some("Enter your age in years. If you are asking for a child, enter their age.")
-            }
+            Self::Age => Some(
+                "Enter your age in years. If you are asking for a child, enter their age. Enter 0 for a baby under 1.",
+            ),
             Self::Pregnant => Some(
                 "Answer No if you cannot be pregnant, for example if you are a man. Answer Not sure if you might be.",
             ),
@@ -171,12 +197,18 @@ impl Question {
             }
             Self::Symptom | Self::History => Some("Select all that apply."),
             Self::PregnancySign => Some("Select all that apply. Think about the last few hours."),
+            Self::PregnancyWeeks => Some("Count from the first day of your last period."),
+            Self::ChildSign => Some("Select all that apply. Think about the last few hours."),
         }
     }
 
     pub fn control(self) -> Control {
         match self {
-            Self::Location | Self::Onset | Self::Duration | Self::Pregnant => Control::Radios,
+            Self::Location
+            | Self::Onset
+            | Self::Duration
+            | Self::Pregnant
+            | Self::PregnancyWeeks => Control::Radios,
             Self::Severity => Control::Number {
                 label: "Pain score from 0 to 10",
             },
@@ -188,7 +220,8 @@ impl Question {
             | Self::Symptom
             | Self::History
             | Self::EasedBy
-            | Self::PregnancySign => Control::Checkboxes,
+            | Self::PregnancySign
+            | Self::ChildSign => Control::Checkboxes,
         }
     }
 
@@ -196,7 +229,7 @@ impl Question {
     pub fn needs_explicit_none(self) -> bool {
         matches!(
             self,
-            Self::Warning | Self::Symptom | Self::History | Self::PregnancySign
+            Self::Warning | Self::Symptom | Self::History | Self::PregnancySign | Self::ChildSign
         )
     }
 
@@ -236,6 +269,13 @@ impl Question {
                 PregnancySign::label,
                 PregnancySign::hint,
             ),
+            Self::PregnancyWeeks => from(
+                PregnancyWeeks::ALL,
+                PregnancyWeeks::value,
+                PregnancyWeeks::label,
+                no_hint,
+            ),
+            Self::ChildSign => from(ChildSign::ALL, ChildSign::value, ChildSign::label, no_hint),
             Self::Severity | Self::Age => Vec::new(),
         };
         if self.needs_explicit_none() {
@@ -264,7 +304,34 @@ impl Question {
             Self::History => &raw.history,
             Self::EasedBy => &raw.eased_by,
             Self::PregnancySign => &raw.pregnancy_sign,
+            Self::PregnancyWeeks => &raw.pregnancy_weeks,
+            Self::ChildSign => &raw.child_sign,
         }
+    }
+
+    /// The options as shown to this reader: after a birth, only the pregnancy signs that can
+    /// happen then, with the words the NHS uses for bleeding after a birth.
+    pub fn choices_for(self, raw: &RawAnswers) -> Vec<Choice> {
+        let after_birth = self == Self::PregnancySign
+            && matches!(raw.pregnant.as_slice(), [one] if one == Pregnant::Recently.value());
+        if !after_birth {
+            return self.choices();
+        }
+        self.choices()
+            .into_iter()
+            .filter(|choice| {
+                PregnancySign::from_value(choice.value)
+                    .is_none_or(PregnancySign::can_happen_after_birth)
+            })
+            .map(|choice| match PregnancySign::from_value(choice.value) {
+                Some(sign) => Choice {
+                    label: sign.label_after_birth(),
+                    hint: None,
+                    ..choice
+                },
+                None => choice,
+            })
+            .collect()
     }
 }
 
@@ -341,6 +408,7 @@ form_choices! {
         FaintOrClammy = "faint-or-clammy" => "You feel faint or very dizzy, sweaty or clammy, your skin is pale or grey, or you passed out",
         ConfusedOrDrowsy = "confused-or-drowsy" => "You feel confused, very sleepy or hard to wake",
         MajorTrauma = "major-trauma" => "The pain started after a serious accident, such as a car crash or a bad fall",
+        WalkingDifficulty = "walking-difficulty" => "New difficulty walking: you are unsteady, or your legs feel heavy or clumsy",
     }
 }
 
@@ -369,8 +437,9 @@ form_choices! {
 form_choices! {
     /// How the pain began.
     pub enum Onset {
-        Sudden = "sudden" => "Suddenly",
-        Gradual = "gradual" => "Gradually, over hours or days",
+        Sudden = "sudden" => "Suddenly, in seconds or minutes",
+        Hours = "hours" => "Over a few hours",
+        Gradual = "gradual" => "Gradually, over days or weeks",
     }
 }
 
@@ -388,6 +457,7 @@ form_choices! {
     /// Whether the reader is pregnant; "not sure" is treated as "yes" wherever it matters.
     pub enum Pregnant {
         Yes = "yes" => "Yes",
+        Recently = "recently" => "No, but I gave birth, or had a miscarriage or abortion, in the last 6 weeks",
         No = "no" => "No",
         NotSure = "not-sure" => "Not sure",
     }
@@ -420,6 +490,12 @@ form_choices! {
         BloodInPee = "blood-in-pee" => "Blood in your pee",
         Vomiting = "vomiting" => "Being sick (vomiting)",
         AbdominalPain = "abdominal-pain" => "Pain in your tummy, other than your usual period pain",
+        PulsingTummy = "pulsing-tummy" => "A pulsing feeling in your tummy, like a heartbeat",
+        BandLikePain = "band-like-pain" => "Pain that goes round your chest or tummy like a band",
+        WorseLyingDown = "worse-lying-down" => "Pain that is worse when you lie flat, or that wakes you",
+        MorningStiffness = "morning-stiffness" => "Stiffness for more than 30 minutes after you wake up, that eases as you move",
+        ButtockPain = "buttock-pain" => "Pain deep in your buttocks, that may switch sides",
+        StrugglingToCope = "struggling-to-cope" => "Feeling low or anxious, or struggling to cope",
     }
 }
 
@@ -453,6 +529,9 @@ form_choices! {
         WeakImmuneSystem = "weak-immune-system" => "You have a weak immune system",
         InjectsDrugs = "injects-drugs" => "You inject drugs, or have done in the past",
         RecentSpineSurgery = "recent-spine-surgery" => "You had surgery or an injection in your spine in the last 3 months",
+        KnownAneurysm = "known-aneurysm" => "You have been told you have an aneurysm (a swelling in the main blood vessel in your tummy or chest)",
+        Smoker = "smoker" => "You smoke, or used to smoke",
+        BloodThinners = "blood-thinners" => "You take medicine to thin your blood",
     }
 }
 
@@ -464,6 +543,9 @@ impl History {
             }
             Self::WeakImmuneSystem => Some(
                 "For example, from chemotherapy, HIV, an organ transplant, or medicines that lower your immune system.",
+            ),
+            Self::BloodThinners => Some(
+                "Warfarin, apixaban, rivaroxaban, edoxaban, dabigatran, or injections such as heparin.",
             ),
             _ => None,
         }
@@ -478,6 +560,91 @@ form_choices! {
         VaginalBleeding = "vaginal-bleeding" => "Bleeding from your vagina",
         BabyMovingLess = "baby-moving-less" => "Your baby is moving less than usual",
         HeadacheVisionSwelling = "headache-vision-swelling" => "A bad headache, problems seeing, or sudden swelling of your face, hands or feet",
+        ShoulderTipPain = "shoulder-tip-pain" => "Pain in the tip of your shoulder, where your shoulder ends and your arm begins",
+        FeverOrShivering = "fever-or-shivering" => "A high temperature, or feeling hot and shivery",
+    }
+}
+
+form_choices! {
+    /// How far along a pregnancy is, asked on the pregnancy follow-up block: early pregnancy
+    /// problems are seen by a GP, 111 or an early pregnancy unit, later ones by maternity triage.
+    pub enum PregnancyWeeks {
+        Under12 = "under-12" => "Less than 12 weeks",
+        From12To23 = "12-to-23" => "12 to 23 weeks",
+        From24To36 = "24-to-36" => "24 to 36 weeks",
+        From37 = "37-plus" => "37 weeks or more",
+        NotSure = "not-sure" => "Not sure",
+    }
+}
+
+form_choices! {
+    /// Warning signs in a child, asked on the follow-up page for anyone under 16.
+    pub enum ChildSign {
+        NotWalking = "not-walking" => "Will not walk or put weight on a leg, or has a new limp",
+        Fever = "fever" => "A high temperature (38C or more)",
+        FloppyOrDrowsy = "floppy-or-drowsy" => "Floppy, very sleepy or hard to wake",
+        RashNotFading = "rash-not-fading" => "A rash that does not fade when you press a glass on it",
+        NotPeeing = "not-peeing" => "Has not had a pee, or a wet nappy, for 12 hours or more",
+    }
+}
+
+/// Where a pregnancy stands, which decides who sees a pregnancy warning sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PregnancyStage {
+    /// The form did not say (an unfinished form).
+    #[default]
+    NotStated,
+    NotPregnant,
+    /// Under 12 weeks: most maternity units do not see women yet.
+    Early,
+    /// Not sure if pregnant: most likely early, but labour signs still go to maternity.
+    MaybePregnant,
+    /// Pregnant, weeks not known.
+    WeeksNotKnown,
+    /// 12 to 23 weeks.
+    Middle,
+    /// 24 weeks or more.
+    Late,
+    /// Gave birth, or had a miscarriage or abortion, in the last 6 weeks.
+    AfterBirth,
+}
+
+impl PregnancyStage {
+    pub const ALL: &[Self] = &[
+        Self::NotStated,
+        Self::NotPregnant,
+        Self::Early,
+        Self::MaybePregnant,
+        Self::WeeksNotKnown,
+        Self::Middle,
+        Self::Late,
+        Self::AfterBirth,
+    ];
+
+    pub fn of(pregnant: Option<Pregnant>, weeks: Option<PregnancyWeeks>) -> Self {
+        match (pregnant, weeks) {
+            (None, _) => Self::NotStated,
+            (Some(Pregnant::No), _) => Self::NotPregnant,
+            (Some(Pregnant::Recently), _) => Self::AfterBirth,
+            (Some(Pregnant::NotSure), _) => Self::MaybePregnant,
+            (Some(Pregnant::Yes), Some(PregnancyWeeks::Under12)) => Self::Early,
+            (Some(Pregnant::Yes), Some(PregnancyWeeks::From12To23)) => Self::Middle,
+            (Some(Pregnant::Yes), Some(PregnancyWeeks::From24To36 | PregnancyWeeks::From37)) => {
+                Self::Late
+            }
+            (Some(Pregnant::Yes), Some(PregnancyWeeks::NotSure) | None) => Self::WeeksNotKnown,
+        }
+    }
+
+    /// Under 12 weeks, or not sure if pregnant: the early pregnancy route (GP, early pregnancy
+    /// unit or 111), never the maternity unit, for bleeding and pain.
+    pub fn is_early(self) -> bool {
+        matches!(self, Self::Early | Self::MaybePregnant)
+    }
+
+    /// Whether a maternity unit may not see this reader yet: early, or weeks not known.
+    pub fn may_be_early(self) -> bool {
+        self.is_early() || self == Self::WeeksNotKnown
     }
 }
 
@@ -488,7 +655,28 @@ impl PregnancySign {
                 "Back pain that comes and goes in waves can be labour starting, even before your due date.",
             ),
             Self::BabyMovingLess => Some("Only if you are more than about 16 weeks pregnant."),
+            Self::ShoulderTipPain => {
+                Some("It can be worse when you lie down. It is not the same as neck pain.")
+            }
             _ => None,
+        }
+    }
+
+    /// The signs that can follow a birth, a miscarriage or an abortion.
+    pub fn can_happen_after_birth(self) -> bool {
+        matches!(
+            self,
+            Self::VaginalBleeding | Self::HeadacheVisionSwelling | Self::FeverOrShivering
+        )
+    }
+
+    /// Some bleeding is normal after a birth; the NHS's warning sign is heavy bleeding.
+    pub fn label_after_birth(self) -> &'static str {
+        match self {
+            Self::VaginalBleeding => {
+                "Heavy bleeding from your vagina: soaking a pad in an hour or less, or large clots"
+            }
+            _ => self.label(),
         }
     }
 }
@@ -520,18 +708,16 @@ impl Severity {
     }
 }
 
-/// An age in whole years; can only hold 1..=120.
+/// An age in whole years; can only hold 0..=120, where 0 is a baby under 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Age(u8);
 
 impl Age {
-    pub const MIN: u8 = 1;
+    pub const MIN: u8 = 0;
     pub const MAX: u8 = 120;
 
     pub fn new(years: u8) -> Option<Self> {
-        (Self::MIN..=Self::MAX)
-            .contains(&years)
-            .then_some(Self(years))
+        (years <= Self::MAX).then_some(Self(years))
     }
 
     pub fn get(self) -> u8 {
@@ -545,6 +731,9 @@ impl Age {
 pub struct Screen {
     pub warnings: BTreeSet<Warning>,
     pub pregnancy_signs: BTreeSet<PregnancySign>,
+    pub child_signs: BTreeSet<ChildSign>,
+    /// Who sees a pregnancy sign depends on the stage, so it travels with the signs.
+    pub stage: PregnancyStage,
 }
 
 impl Screen {
@@ -554,14 +743,25 @@ impl Screen {
         fn listed<T: Ord>(values: &[String], from_value: fn(&str) -> Option<T>) -> BTreeSet<T> {
             values.iter().filter_map(|v| from_value(v)).collect()
         }
+        fn one<T>(values: &[String], from_value: fn(&str) -> Option<T>) -> Option<T> {
+            match values {
+                [value] => from_value(value),
+                _ => None,
+            }
+        }
         Screen {
             warnings: listed(&raw.warning, Warning::from_value),
             pregnancy_signs: listed(&raw.pregnancy_sign, PregnancySign::from_value),
+            child_signs: listed(&raw.child_sign, ChildSign::from_value),
+            stage: PregnancyStage::of(
+                one(&raw.pregnant, Pregnant::from_value),
+                one(&raw.pregnancy_weeks, PregnancyWeeks::from_value),
+            ),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.warnings.is_empty() && self.pregnancy_signs.is_empty()
+        self.warnings.is_empty() && self.pregnancy_signs.is_empty() && self.child_signs.is_empty()
     }
 }
 
@@ -580,6 +780,8 @@ pub struct Answers {
     pub symptoms: BTreeSet<Symptom>,
     pub history: BTreeSet<History>,
     pub eased_by: BTreeSet<EasedBy>,
+    /// Asked only when pregnant; `None` when not asked or not answered.
+    pub pregnancy_weeks: Option<PregnancyWeeks>,
 }
 
 /// Why a form did not give complete answers.
@@ -589,8 +791,8 @@ pub struct Incomplete {
     pub screen: Screen,
     /// Every problem, in form order. Empty when only a follow-up question is missing.
     pub errors: Vec<FieldError>,
-    /// A question that now applies and has not been asked yet.
-    pub follow_up: Option<Question>,
+    /// The follow-up questions that now apply and have not been answered yet, in form order.
+    pub follow_ups: Vec<Question>,
 }
 
 /// The words for one single-answer question's problems.
@@ -628,9 +830,9 @@ const SEVERITY: OneAnswer = OneAnswer {
 };
 const AGE: OneAnswer = OneAnswer {
     question: Question::Age,
-    missing: "Enter your age as a number from 1 to 120",
+    missing: "Enter your age as a number from 0 to 120",
     several: "Enter one age only",
-    unknown: "Enter your age as a number from 1 to 120",
+    unknown: "Enter your age as a number from 0 to 120",
 };
 const PREGNANT: OneAnswer = OneAnswer {
     question: Question::Pregnant,
@@ -725,6 +927,18 @@ const PREGNANCY_SIGN: ManyAnswers = ManyAnswers {
     missing: "Select any of these signs you have, or 'None of these'",
     none_and_more: "Select the signs you have, or 'None of these', not both",
 };
+const CHILD_SIGN: ManyAnswers = ManyAnswers {
+    question: Question::ChildSign,
+    unknown: "Select only the signs listed",
+    missing: "Select any of these signs your child has, or 'None of these'",
+    none_and_more: "Select the signs your child has, or 'None of these', not both",
+};
+const PREGNANCY_WEEKS: OneAnswer = OneAnswer {
+    question: Question::PregnancyWeeks,
+    missing: "Select how many weeks pregnant you are, or 'Not sure'",
+    several: "Select one answer only for how many weeks pregnant you are",
+    unknown: "Select how many weeks pregnant you are from the options listed",
+};
 
 /// What a checkbox question's boxes say. `Unanswered` is not "no": for the questions that need
 /// an explicit answer only a ticked "None of these" is.
@@ -800,6 +1014,58 @@ fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Optio
     result.map_err(|error| errors.push(error)).ok()
 }
 
+/// A follow-up checkbox question: asked only when `applies`; signs posted by anyone else still
+/// count, as the safer reading of a contradiction. `None` means not answered yet, or a problem.
+fn follow_up_signs<T: Ord>(
+    question: &ManyAnswers,
+    values: &[String],
+    from_value: fn(&str) -> Option<T>,
+    applies: bool,
+    (errors, follow_ups): (&mut Vec<FieldError>, &mut Vec<Question>),
+) -> Option<BTreeSet<T>> {
+    match question.ticked(values, from_value) {
+        Ok(Ticked::Chosen(signs)) => Some(signs),
+        Ok(Ticked::Unanswered) if applies => {
+            follow_ups.push(question.question);
+            None
+        }
+        Ok(Ticked::Unanswered) => Some(BTreeSet::new()),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    }
+}
+
+/// How many weeks pregnant: asked beside the pregnancy signs. A form that already answered the
+/// signs (every v2 form did) is not held back for it: the weeks then count as not known, which
+/// the rules treat as possibly early and possibly later.
+fn pregnancy_weeks(
+    raw: &RawAnswers,
+    pregnant: Option<Pregnant>,
+    errors: &mut Vec<FieldError>,
+    follow_ups: &mut Vec<Question>,
+) -> Option<Option<PregnancyWeeks>> {
+    if raw
+        .pregnancy_weeks
+        .iter()
+        .all(|value| value.trim().is_empty())
+    {
+        let asked_now =
+            pregnant == Some(Pregnant::Yes) && follow_ups.contains(&Question::PregnancySign);
+        if asked_now {
+            follow_ups.push(Question::PregnancyWeeks);
+            return None;
+        }
+        return Some(None);
+    }
+    keep(
+        errors,
+        PREGNANCY_WEEKS.choice(&raw.pregnancy_weeks, PregnancyWeeks::from_value),
+    )
+    .map(Some)
+}
+
 impl Answers {
     /// Turns the posted form into `Answers`, or says what is missing: every problem in form
     /// order, a follow-up question that now applies, and the emergency signs ticked regardless.
@@ -840,55 +1106,49 @@ impl Answers {
             &mut errors,
             EASED_BY.optional(&raw.eased_by, EasedBy::from_value),
         );
-        // Pregnancy signs are asked only of those who are or may be pregnant; signs posted by
-        // anyone else still count, as the safer reading of a contradiction.
-        let may_be_pregnant = matches!(pregnant, Some(Pregnant::Yes | Pregnant::NotSure));
-        let mut follow_up = None;
-        let pregnancy_signs =
-            match PREGNANCY_SIGN.ticked(&raw.pregnancy_sign, PregnancySign::from_value) {
-                Ok(Ticked::Chosen(signs)) => Some(signs),
-                Ok(Ticked::Unanswered) if may_be_pregnant => {
-                    follow_up = Some(Question::PregnancySign);
-                    None
-                }
-                Ok(Ticked::Unanswered) => Some(BTreeSet::new()),
-                Err(error) => {
-                    errors.push(error);
-                    None
-                }
-            };
+        let mut follow_ups = Vec::new();
+        let pregnancy_signs = follow_up_signs(
+            &PREGNANCY_SIGN,
+            &raw.pregnancy_sign,
+            PregnancySign::from_value,
+            matches!(
+                pregnant,
+                Some(Pregnant::Yes | Pregnant::NotSure | Pregnant::Recently)
+            ),
+            (&mut errors, &mut follow_ups),
+        );
+        let pregnancy_weeks = pregnancy_weeks(raw, pregnant, &mut errors, &mut follow_ups);
+        let child_signs = follow_up_signs(
+            &CHILD_SIGN,
+            &raw.child_sign,
+            ChildSign::from_value,
+            age.is_some_and(|age: Age| age.get() < 16),
+            (&mut errors, &mut follow_ups),
+        );
 
         match (
-            warnings,
-            location,
-            onset,
-            duration,
-            severity,
-            age,
-            pregnant,
-            triggers,
-            symptoms,
-            history,
-            eased_by,
-            pregnancy_signs,
+            (warnings, location, onset, duration, severity, age, pregnant),
+            (triggers, symptoms, history, eased_by),
+            (pregnancy_signs, pregnancy_weeks, child_signs),
         ) {
             (
-                Some(warnings),
-                Some(location),
-                Some(onset),
-                Some(duration),
-                Some(severity),
-                Some(age),
-                Some(pregnant),
-                Some(triggers),
-                Some(symptoms),
-                Some(history),
-                Some(eased_by),
-                Some(pregnancy_signs),
+                (
+                    Some(warnings),
+                    Some(location),
+                    Some(onset),
+                    Some(duration),
+                    Some(severity),
+                    Some(age),
+                    Some(pregnant),
+                ),
+                (Some(triggers), Some(symptoms), Some(history), Some(eased_by)),
+                (Some(pregnancy_signs), Some(pregnancy_weeks), Some(child_signs)),
             ) => Ok(Answers {
                 screen: Screen {
                     warnings,
                     pregnancy_signs,
+                    child_signs,
+                    stage: PregnancyStage::of(Some(pregnant), pregnancy_weeks),
                 },
                 location,
                 onset,
@@ -900,10 +1160,19 @@ impl Answers {
                 symptoms,
                 history,
                 eased_by,
+                pregnancy_weeks,
             }),
             _ => Err(Incomplete {
                 screen: Screen::read(raw),
-                follow_up: if errors.is_empty() { follow_up } else { None },
+                // A follow-up waits for the main form's problems to be fixed.
+                follow_ups: if errors
+                    .iter()
+                    .all(|error| Question::FOLLOW_UPS.contains(&error.question))
+                {
+                    follow_ups
+                } else {
+                    Vec::new()
+                },
                 errors,
             }),
         }
@@ -915,6 +1184,19 @@ impl Answers {
 
     pub fn has_pregnancy_sign(&self, sign: PregnancySign) -> bool {
         self.screen.pregnancy_signs.contains(&sign)
+    }
+
+    pub fn has_child_sign(&self, sign: ChildSign) -> bool {
+        self.screen.child_signs.contains(&sign)
+    }
+
+    pub fn pregnancy_stage(&self) -> PregnancyStage {
+        self.screen.stage
+    }
+
+    /// Gave birth, or had a miscarriage or abortion, in the last 6 weeks.
+    pub fn recently_pregnant(&self) -> bool {
+        self.pregnant == Pregnant::Recently
     }
 
     pub fn has_symptom(&self, symptom: Symptom) -> bool {
@@ -936,6 +1218,11 @@ impl Answers {
     /// "Not sure" counts as pregnant: advice that is unsafe in pregnancy is held back.
     pub fn may_be_pregnant(&self) -> bool {
         matches!(self.pregnant, Pregnant::Yes | Pregnant::NotSure)
+    }
+
+    /// Whether the pregnancy signs are asked: pregnant, maybe pregnant, or in the 6 weeks after.
+    pub fn asks_pregnancy_signs(&self) -> bool {
+        self.may_be_pregnant() || self.recently_pregnant()
     }
 
     /// The checker is written for adults; under 16 its words speak to a parent.
@@ -967,12 +1254,26 @@ impl Answers {
                 Question::Symptom => listed(&self.symptoms, Symptom::label, "None of these"),
                 Question::History => listed(&self.history, History::label, "None of these"),
                 Question::EasedBy => listed(&self.eased_by, EasedBy::label, "Not stated"),
-                Question::PregnancySign if !self.may_be_pregnant() => continue,
+                Question::PregnancySign
+                    if !self.asks_pregnancy_signs() && self.screen.pregnancy_signs.is_empty() =>
+                {
+                    continue;
+                }
                 Question::PregnancySign => listed(
                     &self.screen.pregnancy_signs,
                     PregnancySign::label,
                     "None of these",
                 ),
+                Question::PregnancyWeeks => match self.pregnancy_weeks {
+                    Some(weeks) => weeks.label().to_owned(),
+                    None => continue,
+                },
+                Question::ChildSign if !self.is_child() && self.screen.child_signs.is_empty() => {
+                    continue;
+                }
+                Question::ChildSign => {
+                    listed(&self.screen.child_signs, ChildSign::label, "None of these")
+                }
             };
             rows.push((question.legend(), answer));
         }
@@ -1002,8 +1303,19 @@ impl Answers {
             symptom: or_none(values(&self.symptoms, Symptom::value)),
             history: or_none(values(&self.history, History::value)),
             eased_by: values(&self.eased_by, EasedBy::value),
-            pregnancy_sign: if self.may_be_pregnant() || !self.screen.pregnancy_signs.is_empty() {
+            pregnancy_sign: if self.asks_pregnancy_signs()
+                || !self.screen.pregnancy_signs.is_empty()
+            {
                 or_none(values(&self.screen.pregnancy_signs, PregnancySign::value))
+            } else {
+                Vec::new()
+            },
+            pregnancy_weeks: self
+                .pregnancy_weeks
+                .map(|weeks| vec![weeks.value().to_owned()])
+                .unwrap_or_default(),
+            child_sign: if self.is_child() || !self.screen.child_signs.is_empty() {
+                or_none(values(&self.screen.child_signs, ChildSign::value))
             } else {
                 Vec::new()
             },
@@ -1112,12 +1424,18 @@ mod tests {
         let pregnant = VALID.replace("pregnant=no", "pregnant=yes");
         let incomplete = Answers::parse(&raw(&pregnant)).expect_err("signs not asked yet");
         assert_eq!(incomplete.errors, []);
-        assert_eq!(incomplete.follow_up, Some(Question::PregnancySign));
-        let not_sure = VALID.replace("pregnant=no", "pregnant=not-sure");
         assert_eq!(
-            Answers::parse(&raw(&not_sure)).map_err(|i| i.follow_up),
-            Err(Some(Question::PregnancySign))
+            incomplete.follow_ups,
+            [Question::PregnancySign, Question::PregnancyWeeks]
         );
+        for (pregnant, asked) in [("not-sure", "not sure"), ("recently", "after a birth")] {
+            let form = VALID.replace("pregnant=no", &format!("pregnant={pregnant}"));
+            assert_eq!(
+                Answers::parse(&raw(&form)).map_err(|i| i.follow_ups),
+                Err(vec![Question::PregnancySign]),
+                "{asked}"
+            );
+        }
         let answered = format!("{pregnant}&pregnancy_sign=none");
         assert!(Answers::parse(&raw(&answered)).is_ok());
         let signs = format!("{pregnant}&pregnancy_sign=contractions");
@@ -1133,8 +1451,112 @@ mod tests {
             .replace("pregnant=no", "pregnant=yes")
             .replace("age=40", "age=");
         let incomplete = Answers::parse(&raw(&form)).expect_err("age missing");
-        assert_eq!(incomplete.follow_up, None);
+        assert_eq!(incomplete.follow_ups, []);
         assert_eq!(incomplete.errors.len(), 1);
+    }
+
+    #[test]
+    fn contract_v3_values_parse() {
+        let form = VALID
+            .replace("onset=gradual", "onset=hours")
+            .replace("age=40", "age=0")
+            .replace("pregnant=no", "pregnant=recently")
+            .replace("warning=none", "warning=walking-difficulty")
+            .replace(
+                "symptom=none",
+                "symptom=pulsing-tummy&symptom=band-like-pain&symptom=worse-lying-down&symptom=morning-stiffness&symptom=struggling-to-cope",
+            )
+            .replace(
+                "history=none",
+                "history=known-aneurysm&history=smoker&history=blood-thinners",
+            );
+        let form = format!(
+            "{form}&pregnancy_sign=shoulder-tip-pain&pregnancy_sign=fever-or-shivering&child_sign=not-walking&child_sign=fever&child_sign=floppy-or-drowsy&child_sign=rash-not-fading&child_sign=not-peeing"
+        );
+        let answers = Answers::parse(&raw(&form)).expect("every v3 value is valid");
+        assert_eq!(answers.onset, Onset::Hours);
+        assert_eq!(answers.age.get(), 0);
+        assert_eq!(answers.pregnant, Pregnant::Recently);
+        assert_eq!(answers.pregnancy_stage(), PregnancyStage::AfterBirth);
+        assert!(answers.has_warning(Warning::WalkingDifficulty));
+        assert_eq!(answers.symptoms.len(), 5);
+        assert_eq!(answers.history.len(), 3);
+        assert_eq!(answers.screen.child_signs.len(), 5);
+        assert_eq!(answers.screen.pregnancy_signs.len(), 2);
+        for weeks in ["under-12", "12-to-23", "24-to-36", "37-plus", "not-sure"] {
+            let form = format!(
+                "{}&pregnancy_sign=none&pregnancy_weeks={weeks}",
+                VALID.replace("pregnant=no", "pregnant=yes")
+            );
+            let answers = Answers::parse(&raw(&form)).expect("weeks parse");
+            assert_eq!(
+                answers.pregnancy_weeks.map(PregnancyWeeks::value),
+                Some(weeks)
+            );
+        }
+        assert_eq!(
+            error_for(
+                &format!("{VALID}&pregnant=yes&pregnancy_sign=none&pregnancy_weeks=40")
+                    .replace("pregnant=no&", ""),
+                "pregnancy_weeks"
+            ),
+            "Select how many weeks pregnant you are from the options listed"
+        );
+    }
+
+    #[test]
+    fn a_child_is_asked_their_warning_signs_and_a_v2_pregnancy_form_is_not_held_back() {
+        let child = VALID.replace("age=40", "age=8");
+        assert_eq!(
+            Answers::parse(&raw(&child)).map_err(|i| i.follow_ups),
+            Err(vec![Question::ChildSign])
+        );
+        let both = child
+            .replace("pregnant=no", "pregnant=yes")
+            .replace("age=8", "age=15");
+        assert_eq!(
+            Answers::parse(&raw(&both)).map_err(|i| i.follow_ups),
+            Err(vec![
+                Question::PregnancySign,
+                Question::PregnancyWeeks,
+                Question::ChildSign
+            ])
+        );
+        assert!(Answers::parse(&raw(&format!("{child}&child_sign=none"))).is_ok());
+        // A v2 form answered the signs without the weeks: it gets its result, weeks not known.
+        let v2 = format!(
+            "{}&pregnancy_sign=none",
+            VALID.replace("pregnant=no", "pregnant=yes")
+        );
+        let answers = Answers::parse(&raw(&v2)).expect("a v2 form still gives a result");
+        assert_eq!(answers.pregnancy_stage(), PregnancyStage::WeeksNotKnown);
+    }
+
+    #[test]
+    fn after_a_birth_only_the_signs_that_can_happen_then_are_offered() {
+        let after = raw(&VALID.replace("pregnant=no", "pregnant=recently"));
+        let values: Vec<&str> = Question::PregnancySign
+            .choices_for(&after)
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(
+            values,
+            [
+                "vaginal-bleeding",
+                "headache-vision-swelling",
+                "fever-or-shivering",
+                "none"
+            ]
+        );
+        let bleeding = &Question::PregnancySign.choices_for(&after)[0];
+        assert!(
+            bleeding.label.starts_with("Heavy bleeding"),
+            "{}",
+            bleeding.label
+        );
+        let pregnant = raw(&VALID.replace("pregnant=no", "pregnant=yes"));
+        assert_eq!(Question::PregnancySign.choices_for(&pregnant).len(), 8);
     }
 
     #[test]
@@ -1156,7 +1578,7 @@ mod tests {
     #[test]
     fn collects_every_problem_at_once_in_form_order() {
         let found = errors(
-            "warning=hiccups&location=sideways&onset=sudden&onset=gradual&severity=lots&age=0\
+            "warning=hiccups&location=sideways&onset=sudden&onset=gradual&severity=lots&age=121\
              &pregnant=maybe&trigger=gardening&symptom=hiccups&history=none&history=steroids&eased_by=wine",
         );
         let expected = [
@@ -1171,7 +1593,7 @@ mod tests {
                 "severity",
                 "Enter how bad the pain is as a number from 0 to 10",
             ),
-            ("age", "Enter your age as a number from 1 to 120"),
+            ("age", "Enter your age as a number from 0 to 120"),
             (
                 "pregnant",
                 "Select whether you are pregnant from the options listed",
@@ -1230,15 +1652,15 @@ mod tests {
                 "severity {bad:?}"
             );
         }
-        for bad in ["", "0", "121", "-1", "forty", "255", "256"] {
+        for bad in ["", "121", "-1", "forty", "255", "256"] {
             let form = VALID.replace("age=40", &format!("age={bad}"));
             assert_eq!(
                 error_for(&form, "age"),
-                "Enter your age as a number from 1 to 120",
+                "Enter your age as a number from 0 to 120",
                 "age {bad:?}"
             );
         }
-        for (severity, age) in [("0", "1"), ("10", "120"), ("+%097+", "%2042%0A")] {
+        for (severity, age) in [("0", "16"), ("10", "120"), ("+%097+", "%2042%0A")] {
             let form = VALID
                 .replace("severity=3", &format!("severity={severity}"))
                 .replace("age=40", &format!("age={age}"));
@@ -1281,10 +1703,12 @@ mod tests {
                 "{question:?}"
             );
         }
-        assert_eq!(Warning::ALL.len(), 10);
-        assert_eq!(Symptom::ALL.len(), 13);
-        assert_eq!(History::ALL.len(), 6);
-        assert_eq!(PregnancySign::ALL.len(), 5);
+        assert_eq!(Warning::ALL.len(), 11);
+        assert_eq!(Symptom::ALL.len(), 19);
+        assert_eq!(History::ALL.len(), 9);
+        assert_eq!(PregnancySign::ALL.len(), 7);
+        assert_eq!(ChildSign::ALL.len(), 5);
+        assert_eq!(PregnancyWeeks::ALL.len(), 5);
     }
 
     #[test]

@@ -3,11 +3,12 @@
 //! problems to fix. Advice that could harm is held back by the `ADVICE_FILTERS` table.
 
 use super::answers::{
-    Answers, EasedBy, History, Incomplete, Question, RawAnswers, Screen, Symptom, Trigger, Warning,
+    Answers, EasedBy, History, Incomplete, PregnancyStage, Question, RawAnswers, Screen, Symptom,
+    Trigger, Warning,
 };
 use super::rules::{
-    NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, NICE_CKS_BACK_PAIN, RULES, Rule, Service,
-    Source, Urgency,
+    NHS_ANTICOAGULANTS, NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, NICE_CKS_BACK_PAIN,
+    RULES, Rule, Service, Source, Urgency,
 };
 use crate::content::Slug;
 
@@ -22,8 +23,12 @@ pub enum Outcome {
         assessment: Assessment,
         answers: Option<Answers>,
     },
-    /// Everything so far is fine, and this question now applies.
-    FollowUp(Question),
+    /// The main form is fine, and these follow-up questions now apply: unanswered, or answered
+    /// with the problems listed.
+    FollowUp {
+        questions: Vec<Question>,
+        errors: Vec<super::answers::FieldError>,
+    },
     /// Every problem to fix, in form order.
     Problems(Vec<super::answers::FieldError>),
 }
@@ -40,9 +45,18 @@ pub fn check(raw: &RawAnswers) -> Outcome {
             answers: None,
         },
         Err(Incomplete {
-            follow_up: Some(question),
-            ..
-        }) => Outcome::FollowUp(question),
+            follow_ups, errors, ..
+        }) if errors
+            .iter()
+            .all(|e| Question::FOLLOW_UPS.contains(&e.question))
+            && (!errors.is_empty() || !follow_ups.is_empty()) =>
+        {
+            let mut questions = follow_ups;
+            questions.extend(errors.iter().map(|error| error.question));
+            questions.sort_unstable();
+            questions.dedup();
+            Outcome::FollowUp { questions, errors }
+        }
         Err(Incomplete { errors, .. }) => Outcome::Problems(errors),
     }
 }
@@ -71,6 +85,8 @@ pub struct Assessment {
     pub articles: Vec<&'static Slug>,
     /// What to do if things get worse, each line with who to call and when.
     pub safety_net: Vec<&'static str>,
+    /// How back pain like this usually goes, for GP and self-care results (NHS words).
+    pub outlook: Option<&'static str>,
 }
 
 impl Assessment {
@@ -86,6 +102,12 @@ impl Assessment {
             .copied()
             .filter(|rule| rule.urgency() == urgency)
             .collect()
+    }
+
+    /// Whether lower-level reasons are shown only as short signs: a page headed "now" must not
+    /// carry a softer time word ("today", "within 2 weeks") from a lower-level reason.
+    pub fn other_reasons_as_signs(&self) -> bool {
+        self.urgency() == Urgency::Emergency
     }
 
     /// Reasons at a lower level: "also worth mentioning to the doctor".
@@ -149,11 +171,18 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
         Some(answers) if answers.is_child() => Audience::Parent,
         _ => Audience::Adult,
     };
-    let (headline, explanation) = match answers {
-        Some(a) if service == Service::GpOrPhysio && a.may_be_pregnant() => (
+    let stage = answers.map_or(PregnancyStage::NotStated, Answers::pregnancy_stage);
+    let early_pregnancy_signs = stage.may_be_early()
+        && fired
+            .iter()
+            .any(|rule| rule.id.starts_with("early-pregnancy"));
+    let (headline, explanation) = match (service, answers) {
+        (Service::GpOrPhysio, Some(a)) if a.may_be_pregnant() || a.recently_pregnant() => (
             "See your midwife or GP within 2 weeks",
             "Tell your midwife or GP about your back pain in the next 2 weeks. They can send you to a physio if you need one.",
         ),
+        (Service::SameDay, _) if early_pregnancy_signs => EARLY_PREGNANCY_WORDS,
+        (Service::MaternityUnit, _) => maternity_words(stage),
         _ => words(service, audience),
     };
     Assessment {
@@ -164,8 +193,51 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
         advice: advice(answers, service),
         articles: articles(answers, service),
         safety_net: safety_net(answers, service),
+        outlook: outlook(answers, service),
         fired,
     }
+}
+
+/// NHS ectopic pregnancy: "speak to your GP, early pregnancy unit or call 111".
+const EARLY_PREGNANCY_WORDS: (&str, &str) = (
+    "Get help today: call 111, your GP surgery or an early pregnancy unit",
+    "Call your GP surgery, an early pregnancy unit or 111 today. Say you may be pregnant. Name the signs listed below. Call 999 if the pain gets very bad, or you feel faint or dizzy.",
+);
+
+/// Most maternity triage units see women from 16 to 20 weeks, and up to 6 weeks after a birth;
+/// a reader early in pregnancy has no maternity notes yet.
+fn maternity_words(stage: PregnancyStage) -> (&'static str, &'static str) {
+    let explanation = match stage {
+        PregnancyStage::Late => {
+            "Call your maternity unit or midwife now. Their number is in your maternity notes. If you cannot reach them, call 999."
+        }
+        PregnancyStage::Middle => {
+            "Call your maternity unit or midwife now. Their number is in your maternity notes. If your unit does not see women this early, they or 111 will tell you where to go, such as an early pregnancy unit. If you cannot reach anyone, call 999."
+        }
+        PregnancyStage::AfterBirth => {
+            "Call the maternity unit where you gave birth, or your midwife, now. After a miscarriage or abortion, call the unit that cared for you, or 111. If you cannot reach anyone, call 999."
+        }
+        _ => {
+            "Call your maternity unit or midwife now. If you are less than 12 weeks pregnant, or have no maternity notes yet, call an early pregnancy unit, your GP or 111 now. If you cannot reach anyone, call 999."
+        }
+    };
+    ("Call your maternity unit now", explanation)
+}
+
+/// NHS back pain: "Back pain usually improves within a few weeks or months"; NHS period pain:
+/// it "normally lasts 48 to 72 hours".
+fn outlook(answers: Option<&Answers>, service: Service) -> Option<&'static str> {
+    if service > Service::GpOrPhysio {
+        return None;
+    }
+    Some(match answers {
+        Some(a) if a.has_trigger(Trigger::Menstruation) => {
+            "Period pain usually lasts 2 to 3 days. Back pain from other causes usually gets better within a few weeks."
+        }
+        _ => {
+            "Most back pain gets better within a few weeks. Some takes a few months. It often comes back, but that is not usually a sign of harm."
+        }
+    })
 }
 
 /// The headline and the one sentence under it.
@@ -278,6 +350,35 @@ const MEDICINES_LIST: Advice = Advice {
     text: "Find a list of the medicines you take, or their boxes, to show the staff.",
 };
 
+/// Advice shown on every result the answers allow, emergencies included.
+static ALWAYS_ADVICE: &[AdviceRule] = &[
+    // NICE NG234: people who have had cancer contact the acute oncology team about new back pain.
+    AdviceRule {
+        applies: |a, _| a.has_history(History::CancerHistory),
+        advice: Advice {
+            id: "acute-oncology-line",
+            heading: "Call your cancer team too",
+            text: "Your cancer team has a phone line for problems like this, often called the acute oncology line. The number is on your cancer letters or alert card. Call them and tell them about your back pain.",
+        },
+    },
+    AdviceRule {
+        applies: |a, _| a.has_symptom(Symptom::StrugglingToCope) && !a.is_child(),
+        advice: Advice {
+            id: "talking-therapies",
+            heading: "Help with how you feel",
+            text: "Feeling low or anxious is common with back pain. You can refer yourself to NHS Talking Therapies for free, without seeing a GP. Your GP can also help if the pain has lasted a long time.",
+        },
+    },
+    AdviceRule {
+        applies: |a, _| a.has_symptom(Symptom::StrugglingToCope) && a.is_child(),
+        advice: Advice {
+            id: "talking-therapies",
+            heading: "Help with how your child feels",
+            text: "If your child feels low or anxious, or is struggling to cope, tell their GP. The GP can refer them to a mental health service for children and young people.",
+        },
+    },
+];
+
 /// Most specific first; every entry that applies is shown, in this order.
 static ADVICE: &[AdviceRule] = &[
     // ---- Getting help today ----
@@ -286,7 +387,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "say-what-you-told-us",
             heading: "Say what you told us",
-            text: "When you call 111 or your GP surgery, say you have back pain and name the signs listed on this page. This helps them judge how soon to see you.",
+            text: "When you call 111 or your GP surgery, say it is about back pain, and name the signs listed on this page. This helps them judge how soon to help.",
         },
     },
     AdviceRule {
@@ -294,7 +395,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "ask-a-pharmacist",
             heading: "Pain relief while you wait",
-            text: "A pharmacist can tell you which painkillers are safe for you while you wait to be seen.",
+            text: "A pharmacist can tell you which painkillers are safe to take while you wait to be seen.",
         },
     },
     // ---- Seeing a GP or physiotherapist ----
@@ -303,7 +404,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "before-your-appointment",
             heading: "Before your appointment",
-            text: "Write down when the pain started, what makes it better or worse, and which painkillers you have tried. Then you can tell the GP.",
+            text: "Write down when the pain started, what makes it better or worse, and which painkillers have been tried. Then you can tell the GP.",
         },
     },
     AdviceRule {
@@ -325,7 +426,9 @@ static ADVICE: &[AdviceRule] = &[
     },
     // ---- Looking after yourself ----
     AdviceRule {
-        applies: |a, s| looking_after_yourself(s) && a.is_eased_by(EasedBy::Movement),
+        applies: |a, s| {
+            looking_after_yourself(s) && !a.is_child() && a.is_eased_by(EasedBy::Movement)
+        },
         advice: Advice {
             id: "stay-active",
             heading: "Keep moving",
@@ -335,6 +438,7 @@ static ADVICE: &[AdviceRule] = &[
     AdviceRule {
         applies: |a, s| {
             looking_after_yourself(s)
+                && !a.is_child()
                 && a.is_eased_by(EasedBy::Rest)
                 && !a.is_eased_by(EasedBy::Movement)
         },
@@ -347,6 +451,7 @@ static ADVICE: &[AdviceRule] = &[
     AdviceRule {
         applies: |a, s| {
             looking_after_yourself(s)
+                && !a.is_child()
                 && !a.is_eased_by(EasedBy::Rest)
                 && !a.is_eased_by(EasedBy::Movement)
         },
@@ -357,11 +462,27 @@ static ADVICE: &[AdviceRule] = &[
         },
     },
     AdviceRule {
+        applies: |a, s| looking_after_yourself(s) && a.is_child(),
+        advice: Advice {
+            id: "stay-active",
+            heading: "Help your child keep moving gently",
+            text: "Gentle activity, such as walking and play, helps most back pain in children more than lying in bed. Stop anything that makes the pain much worse.",
+        },
+    },
+    AdviceRule {
         applies: |_, s| looking_after_yourself(s),
         advice: Advice {
             id: "anti-inflammatories",
             heading: "Painkillers that can help",
-            text: "Painkillers such as ibuprofen can ease back pain if they are safe for you. Do not take them if you have had a stomach ulcer. Do not take them if they made your asthma worse. Ask a pharmacist first if you have heart, kidney or liver problems, or take other medicines. Paracetamol on its own is not advised for low back pain.",
+            text: "Painkillers such as ibuprofen can ease back pain if they are safe for you. Do not take them if you take medicine to thin your blood, or have heart failure. Do not take them if you have had a stomach ulcer, or if they made your asthma worse. Ask a pharmacist first if you have heart, kidney or liver problems, or take other medicines. Paracetamol on its own is not advised for low back pain.",
+        },
+    },
+    AdviceRule {
+        applies: |a, s| looking_after_yourself(s) && a.has_history(History::BloodThinners),
+        advice: Advice {
+            id: "pain-relief-with-blood-thinners",
+            heading: "Pain relief with blood thinners",
+            text: "You take medicine to thin your blood, so do not take ibuprofen, naproxen or aspirin for pain. They make bleeding more likely. Ask a pharmacist what is safe for you.",
         },
     },
     AdviceRule {
@@ -519,6 +640,20 @@ pub static ADVICE_FILTERS: &[AdviceFilter] = &[
         source: &NHS_IBUPROFEN,
     },
     AdviceFilter {
+        id: "no-anti-inflammatories-with-blood-thinners",
+        withholds: &["anti-inflammatories", "pain-relief-ask-pharmacist"],
+        withheld_when: |a| a.has_history(History::BloodThinners),
+        why: "Ibuprofen and similar painkillers with a blood thinner make bleeding more likely; advice pain-relief-with-blood-thinners says so instead.",
+        source: &NHS_ANTICOAGULANTS,
+    },
+    AdviceFilter {
+        id: "no-heat-or-lifting-advice-for-children",
+        withholds: &["heat", "period-pain", "lifting", "posture", "exercise"],
+        withheld_when: Answers::is_child,
+        why: "Heat, baths and lifting advice are written for adults; a child's back pain is checked by a GP first.",
+        source: &NICE_CKS_BACK_PAIN,
+    },
+    AdviceFilter {
         id: "no-exercise-advice-after-a-childs-injury",
         withholds: &["exercise", "stay-active"],
         withheld_when: |a| a.is_child() && a.has_trigger(Trigger::Injury),
@@ -540,24 +675,45 @@ fn advice(answers: Option<&Answers>, service: Service) -> Vec<Advice> {
         if service == Service::Call999 && after_accident {
             chosen.push(KEEP_STILL);
         }
+        // Maternity notes exist only from the booking visit, around 10 to 12 weeks.
+        let has_notes = answers.is_none_or(|a| {
+            matches!(
+                a.pregnancy_stage(),
+                PregnancyStage::Middle | PregnancyStage::Late | PregnancyStage::WeeksNotKnown
+            )
+        });
         chosen.extend(
             EMERGENCY_ADVICE
                 .iter()
-                .filter(|(for_service, _)| *for_service == service)
+                .filter(|(for_service, advice)| {
+                    *for_service == service && (advice.id != "maternity-notes" || has_notes)
+                })
                 .map(|(_, advice)| *advice),
         );
         chosen.push(MEDICINES_LIST);
+        if let Some(answers) = answers {
+            chosen.extend(always_advice(answers, service));
+        }
         return chosen;
     }
     let Some(answers) = answers else {
         return Vec::new();
     };
-    ADVICE
+    ALWAYS_ADVICE
         .iter()
+        .chain(ADVICE)
         .filter(|rule| (rule.applies)(answers, service))
         .map(|rule| rule.advice)
         .filter(|advice| !is_withheld(advice, answers))
         .collect()
+}
+
+/// The advice shown on every result, emergencies included, for these answers.
+fn always_advice(answers: &Answers, service: Service) -> impl Iterator<Item = Advice> + '_ {
+    ALWAYS_ADVICE
+        .iter()
+        .filter(move |rule| (rule.applies)(answers, service))
+        .map(|rule| rule.advice)
 }
 
 /// Articles worth reading when `applies` holds for the answers.
@@ -747,14 +903,36 @@ const PREGNANCY_LINE: &str = "If you are pregnant, call your maternity unit now 
 const KIDNEY_LINE: &str = "Call 999 if you feel confused or very sleepy, or feel faint or clammy. These can be signs of a very bad infection.";
 const ANEURYSM_LINE: &str = "Call 999 if you get sudden, very bad pain in your tummy or back. Call 999 too if you feel faint, dizzy or clammy.";
 
+/// Child results: the NHS sepsis and meningitis signs, and the cauda equina signs without the
+/// adult sexual-function words.
+const CHILD_999_LINE: &str = "Call 999 if your child is floppy, very sleepy or hard to wake. Call 999 too if they find it hard to breathe. Do the same if they have a rash that does not fade when you press a glass on it.";
+const CHILD_AE_LINE: &str = "Take your child to A&E now if they cannot pee, or wet or soil themselves when they did not before. Go now too if their legs go weak or numb, or they cannot walk.";
+const CHILD_111_LINE: &str = "Call 111 or your GP that day if your child gets a high temperature. Do the same if they will not walk or put weight on a leg, or have not had a pee for 12 hours.";
+/// NHS ectopic pregnancy, for the early weeks and for period pain.
+const EARLY_PREGNANCY_LINE: &str = "If you may be pregnant, call 111 or your GP now if you bleed, or get pain low down on one side of your tummy. Do the same for pain in the tip of your shoulder. Call 999 if the pain is very bad, or you feel faint or dizzy.";
+/// NHS after the birth and NICE NG51: fever, headache and heavy bleeding in the first 6 weeks.
+const AFTER_BIRTH_LINE: &str = "In the 6 weeks after a birth, call your maternity unit now if you get a high temperature or shivers. Do the same for a bad headache or problems seeing. Call 999 if you bleed a lot or feel faint.";
+/// NHS period pain: "See a GP if you have severe period pain or your normal pattern of periods
+/// changes".
+const PERIOD_PAIN_GP_LINE: &str = "See a GP if your period pain is very bad. See them too if your periods change, for example they get heavier or come at odd times.";
+/// NHS urgent mental health help, in the NHS's current words.
+const MOOD_LINE: &str = "If you feel you cannot cope, or think about harming yourself, call 111 and choose the mental health option. Or call Samaritans free on 116 123, day or night. If your life is at risk now, call 999.";
+
 fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
+    let child = answers.is_some_and(Answers::is_child);
+    let (chest, nerves, urgent_signs) = if child {
+        (CHILD_999_LINE, CHILD_AE_LINE, CHILD_111_LINE)
+    } else {
+        (CHEST_999, CAUDA_EQUINA_LINE, URGENT_SIGNS_111)
+    };
+    let period_pain = answers.is_some_and(|a| a.has_trigger(Trigger::Menstruation));
     let mut lines: Vec<&'static str> = match service {
         Service::Call999 => vec![
             "If you feel worse while you wait, call 999 again. Call again too if the person stops breathing normally.",
         ],
         Service::GoToAe => vec![
             "If you get worse on the way or while you wait, tell the staff straight away, or call 999.",
-            CHEST_999,
+            chest,
         ],
         Service::MaternityUnit => vec![
             "Call 999 if you cannot reach your maternity unit. Call 999 too if you bleed a lot, have very bad pain, or feel faint.",
@@ -762,27 +940,44 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
         Service::SameDay => vec![
             "If you cannot be seen today, call 111 or use NHS 111 online.",
             "If you get worse before you are seen, call 111 again.",
-            CAUDA_EQUINA_LINE,
-            CHEST_999,
+            nerves,
+            chest,
         ],
         Service::GpOrPhysio => vec![
             "If you cannot see a GP within 2 weeks, ask a pharmacist, or call 111.",
-            URGENT_SIGNS_111,
-            CAUDA_EQUINA_LINE,
-            CHEST_999,
+            urgent_signs,
+            nerves,
+            chest,
         ],
+        Service::SelfCare if period_pain => vec![PERIOD_PAIN_GP_LINE, urgent_signs, nerves, chest],
         Service::SelfCare => vec![
             "See a GP or physio if the pain is not getting better after 2 weeks. See them too if it stops you doing your usual things, or keeps getting worse.",
-            URGENT_SIGNS_111,
-            CAUDA_EQUINA_LINE,
-            CHEST_999,
+            urgent_signs,
+            nerves,
+            chest,
         ],
     };
     let Some(answers) = answers else {
         return lines;
     };
-    if answers.may_be_pregnant() && service != Service::MaternityUnit {
-        lines.push(PREGNANCY_LINE);
+    lines.extend(extra_safety_net(answers, service));
+    lines
+}
+
+/// The lines added for who the reader is and what they told us.
+fn extra_safety_net(answers: &Answers, service: Service) -> Vec<&'static str> {
+    let mut lines = Vec::new();
+    let stage = answers.pregnancy_stage();
+    if service != Service::MaternityUnit {
+        if stage.may_be_early() || answers.has_trigger(Trigger::Menstruation) {
+            lines.push(EARLY_PREGNANCY_LINE);
+        }
+        if answers.may_be_pregnant() && !stage.is_early() {
+            lines.push(PREGNANCY_LINE);
+        }
+    }
+    if stage == PregnancyStage::AfterBirth {
+        lines.push(AFTER_BIRTH_LINE);
     }
     if service != Service::Call999 {
         if has_kidney_signs(answers) || answers.has_symptom(Symptom::Fever) {
@@ -792,6 +987,9 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
             lines.push(ANEURYSM_LINE);
         }
     }
+    if answers.has_symptom(Symptom::StrugglingToCope) {
+        lines.push(MOOD_LINE);
+    }
     lines
 }
 
@@ -799,6 +997,7 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
 pub fn advice_ids() -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = ADVICE
         .iter()
+        .chain(ALWAYS_ADVICE)
         .map(|rule| rule.advice.id)
         .chain(EMERGENCY_ADVICE.iter().map(|(_, advice)| advice.id))
         .chain([KEEP_STILL.id, MEDICINES_LIST.id])
@@ -820,6 +1019,7 @@ pub fn all_reader_text() -> Vec<String> {
     }
     let advice = ADVICE
         .iter()
+        .chain(ALWAYS_ADVICE)
         .map(|rule| &rule.advice)
         .chain(EMERGENCY_ADVICE.iter().map(|(_, advice)| advice))
         .chain([&KEEP_STILL, &MEDICINES_LIST]);
@@ -837,16 +1037,36 @@ pub fn all_reader_text() -> Vec<String> {
             PREGNANCY_LINE,
             KIDNEY_LINE,
             ANEURYSM_LINE,
+            CHILD_999_LINE,
+            CHILD_AE_LINE,
+            CHILD_111_LINE,
+            EARLY_PREGNANCY_LINE,
+            AFTER_BIRTH_LINE,
+            PERIOD_PAIN_GP_LINE,
+            MOOD_LINE,
         ]
         .map(str::to_owned),
     );
+    text.extend([EARLY_PREGNANCY_WORDS].map(|(headline, words)| format!("{headline}. {words}")));
+    for stage in [
+        PregnancyStage::Early,
+        PregnancyStage::Middle,
+        PregnancyStage::Late,
+        PregnancyStage::AfterBirth,
+    ] {
+        let (headline, words) = maternity_words(stage);
+        text.push(format!("{headline}. {words}"));
+    }
+    for service in [Service::SelfCare, Service::GpOrPhysio] {
+        text.extend(outlook(None, service).map(str::to_owned));
+    }
     text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::answers::PregnancySign;
+    use crate::triage::answers::{ChildSign, Onset, PregnancySign};
     use crate::triage::test_support;
     use proptest::prelude::*;
 
@@ -988,11 +1208,17 @@ mod tests {
 
     #[test]
     fn children_are_never_self_care_and_under_5s_call_111() {
-        let teen = assess(&answers(&CALM.replace("age=35", "age=14")));
+        let teen = assess(&answers(&format!(
+            "{}&child_sign=none",
+            CALM.replace("age=35", "age=14")
+        )));
         assert_eq!(teen.service, Service::GpOrPhysio);
         assert_eq!(teen.audience, Audience::Parent);
         assert!(teen.headline.contains("your child"));
-        let toddler = assess(&answers(&CALM.replace("age=35", "age=3")));
+        let toddler = assess(&answers(&format!(
+            "{}&child_sign=none",
+            CALM.replace("age=35", "age=3")
+        )));
         assert_eq!(toddler.service, Service::SameDay);
         assert!(!ids(&toddler).contains(&"anti-inflammatories"));
     }
@@ -1074,6 +1300,7 @@ mod tests {
             history in proptest::sample::select(History::ALL),
             warning in proptest::sample::select(Warning::ALL),
             sign in proptest::sample::select(PregnancySign::ALL),
+            child_sign in proptest::sample::select(ChildSign::ALL),
         ) {
             let before = assess(&answers).urgency();
             let mut more = answers.clone();
@@ -1085,9 +1312,83 @@ mod tests {
             let mut more = answers.clone();
             more.screen.warnings.insert(warning);
             prop_assert!(assess(&more).urgency() == Urgency::Emergency);
+            // Follow-up answers: a pregnancy sign is at least same day (early pregnancy goes to a
+            // GP, an early pregnancy unit or 111), a child's sign at least same day too.
             let mut more = answers.clone();
             more.screen.pregnancy_signs.insert(sign);
-            prop_assert!(assess(&more).urgency() == Urgency::Emergency);
+            let got = assess(&more).urgency();
+            prop_assert!(got >= before && got >= Urgency::Urgent, "{:?} lowered {:?}", sign, answers);
+            let mut more = answers.clone();
+            more.screen.child_signs.insert(child_sign);
+            let got = assess(&more).urgency();
+            prop_assert!(got >= before && got >= Urgency::Urgent, "{:?} lowered {:?}", child_sign, answers);
+        }
+
+        #[test]
+        fn a_faster_onset_never_lowers_urgency(answers in test_support::answers()) {
+            let before = assess(&answers).urgency();
+            let faster = match answers.onset {
+                Onset::Gradual => Some(Onset::Hours),
+                Onset::Hours => Some(Onset::Sudden),
+                Onset::Sudden => None,
+            };
+            if let Some(onset) = faster {
+                let mut more = answers.clone();
+                more.onset = onset;
+                prop_assert!(assess(&more).urgency() >= before, "{:?} lowered {:?}", onset, answers);
+            }
+        }
+
+        #[test]
+        fn pages_headed_now_carry_no_softer_time_word(answers in test_support::answers()) {
+            let result = assess(&answers);
+            if result.urgency() == Urgency::Emergency {
+                prop_assert!(result.other_reasons_as_signs());
+                let mut shown: Vec<&str> = vec![result.headline, result.explanation];
+                shown.extend(result.main_reasons().iter().map(|rule| rule.reason));
+                shown.extend(result.other_reasons().iter().map(|rule| rule.sign));
+                shown.extend(result.advice.iter().map(|advice| advice.text));
+                shown.extend(result.safety_net.iter().copied());
+                for text in shown {
+                    for softer in ["today", "within 2 weeks", "next 2 weeks", "tomorrow", " soon"] {
+                        prop_assert!(!text.contains(softer), "{:?} in {:?}", softer, text);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn children_get_no_heat_lifting_or_ibuprofen_and_no_adult_sexual_lines(
+            answers in test_support::answers(),
+        ) {
+            let result = assess(&answers);
+            let ids = ids(&result);
+            if answers.is_child() {
+                for id in ["heat", "lifting", "anti-inflammatories", "period-pain"] {
+                    prop_assert!(!ids.contains(&id), "{} for a child", id);
+                }
+                let words = result
+                    .safety_net
+                    .iter()
+                    .copied()
+                    .chain(result.advice.iter().map(|advice| advice.text))
+                    .chain([result.headline, result.explanation]);
+                for text in words {
+                    for adult in ["sex", "erection", "ejaculat", "genitals"] {
+                        prop_assert!(!text.contains(adult), "{:?} in {:?}", adult, text);
+                    }
+                }
+            }
+            if answers.has_history(History::BloodThinners) {
+                prop_assert!(!ids.contains(&"anti-inflammatories"));
+            }
+            if answers.has_history(History::CancerHistory) {
+                prop_assert!(ids.contains(&"acute-oncology-line"));
+            }
+            if answers.has_symptom(Symptom::StrugglingToCope) {
+                prop_assert!(ids.contains(&"talking-therapies"));
+                prop_assert!(result.safety_net.iter().any(|line| line.contains("116 123")));
+            }
         }
 
         #[test]

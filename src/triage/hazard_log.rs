@@ -14,6 +14,7 @@ const TEST_SOURCES: &[&str] = &[
     include_str!("../../tests/api/checker_hazards.rs"),
     include_str!("../../tests/api/checker.rs"),
     include_str!("answers.rs"),
+    include_str!("rules.rs"),
     include_str!("assessment.rs"),
     include_str!("vignettes.rs"),
     include_str!("hazard_log.rs"),

@@ -79,9 +79,12 @@ pub static LAY_WARNING_SIGNS: &[LayWarningSign] = &[
             "legs giving way",
             "cannot walk",
             "cannot stand",
+            "unsteady on my feet",
+            "legs feel heavy",
+            "legs are heavy",
         ],
         all: &[],
-        rules: &["both-legs", "leg-weakness"],
+        rules: &["both-legs", "leg-weakness", "walking-difficulty"],
     },
     LayWarningSign {
         id: "sexual-problems",
@@ -186,6 +189,12 @@ pub static LAY_WARNING_SIGNS: &[LayWarningSign] = &[
             &["weeks", "contraction*"],
             &["pregnan*", "headache*"],
             &["pregnan*", "blurred"],
+            &["pregnan*", "shoulder tip"],
+            &["pregnan*", "fever*"],
+            &["gave birth", "bleed*"],
+            &["gave birth", "fever*"],
+            &["caesarean", "fever*"],
+            &["miscarriage", "bleed*"],
         ],
         rules: &[
             "pregnancy-contractions",
@@ -193,6 +202,13 @@ pub static LAY_WARNING_SIGNS: &[LayWarningSign] = &[
             "pregnancy-bleeding",
             "pregnancy-baby-moving-less",
             "pregnancy-pre-eclampsia-signs",
+            "pregnancy-fever",
+            "pregnancy-shoulder-tip-pain",
+            "heavy-bleeding-after-birth",
+            "early-pregnancy-bleeding",
+            "early-pregnancy-shoulder-tip-pain",
+            "early-pregnancy-cramps",
+            "early-pregnancy-fever",
         ],
     },
     LayWarningSign {
@@ -256,7 +272,7 @@ mod tests {
             .collect();
         let ticked: Vec<&str> = RULES
             .iter()
-            .filter(|rule| matches!(rule.when, When::Warning(_) | When::PregnancySign(_)))
+            .filter(|rule| matches!(rule.when, When::Warning(_) | When::PregnancySign(..)))
             .map(|rule| rule.id)
             .collect();
         assert!(ticked.len() >= 15, "{ticked:?}");

@@ -2,7 +2,8 @@
 //! the service it sends the reader to, the reason shown to the reader and the source it comes from.
 
 use super::answers::{
-    Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Symptom, Trigger, Warning,
+    Answers, ChildSign, Duration, EasedBy, History, Location, Onset, PregnancySign, PregnancyStage,
+    Symptom, Trigger, Warning,
 };
 use crate::content::{ListGroup, NamedList, NamedLists, Slug};
 
@@ -196,6 +197,34 @@ pub static NHS_111_CHILDREN: Source = Source {
     title: "NHS 111 online: help for a child under 5",
     url: "https://111.nhs.uk/",
 };
+pub static NHS_ECTOPIC_PREGNANCY: Source = Source {
+    title: "NHS: Ectopic pregnancy",
+    url: "https://www.nhs.uk/conditions/ectopic-pregnancy/",
+};
+pub static NHS_AFTER_BIRTH: Source = Source {
+    title: "NHS: Your body after the birth",
+    url: "https://www.nhs.uk/conditions/baby/support-and-services/your-post-pregnancy-body/",
+};
+pub static NICE_NG51: Source = Source {
+    title: "NICE guideline NG51: Sepsis (pregnant or recently pregnant people are at higher risk)",
+    url: "https://www.nice.org.uk/guidance/ng51",
+};
+pub static NHS_MENINGITIS: Source = Source {
+    title: "NHS: Meningitis (the glass test)",
+    url: "https://www.nhs.uk/conditions/meningitis/",
+};
+pub static NHS_ANTICOAGULANTS: Source = Source {
+    title: "NHS: Anticoagulant medicines",
+    url: "https://www.nhs.uk/conditions/anticoagulants/",
+};
+pub static NICE_NG156: Source = Source {
+    title: "NICE guideline NG156: Abdominal aortic aneurysm",
+    url: "https://www.nice.org.uk/guidance/ng156",
+};
+pub static NICE_NG65: Source = Source {
+    title: "NICE guideline NG65: Spondyloarthritis in over 16s",
+    url: "https://www.nice.org.uk/guidance/ng65",
+};
 
 /// Every source a rule may cite, for a "sources" list on the "how it works" page.
 pub static SOURCES: &[&Source] = &[
@@ -214,12 +243,19 @@ pub static SOURCES: &[&Source] = &[
     &NHS_BABY_MOVEMENTS,
     &NHS_PRE_ECLAMPSIA,
     &NHS_111_CHILDREN,
+    &NHS_MENINGITIS,
+    &NHS_ECTOPIC_PREGNANCY,
+    &NHS_AFTER_BIRTH,
+    &NHS_ANTICOAGULANTS,
     &NHS_IBUPROFEN,
     &NHS_STOMACH_ACHE,
     &NHS_HEART_ATTACK,
     &NICE_NG59,
     &NICE_CKS_BACK_PAIN,
     &NICE_NG234,
+    &NICE_NG51,
+    &NICE_NG65,
+    &NICE_NG156,
 ];
 
 /// What makes a rule fire.
@@ -227,8 +263,10 @@ pub static SOURCES: &[&Source] = &[
 pub enum When {
     /// A box ticked on the emergency screen: fires even when the rest of the form is missing.
     Warning(Warning),
-    /// A pregnancy warning sign: also fires on an incomplete form.
-    PregnancySign(PregnancySign),
+    /// A pregnancy warning sign at the stages it names: also fires on an incomplete form.
+    PregnancySign(PregnancySign, fn(PregnancyStage) -> bool),
+    /// A warning sign in a child: also fires on an incomplete form.
+    ChildSign(ChildSign),
     /// A condition on the complete answers.
     Answers(fn(&Answers) -> bool),
 }
@@ -257,7 +295,10 @@ impl Rule {
     pub fn applies(&self, answers: &Answers) -> bool {
         match self.when {
             When::Warning(warning) => answers.has_warning(warning),
-            When::PregnancySign(sign) => answers.has_pregnancy_sign(sign),
+            When::PregnancySign(sign, at) => {
+                answers.has_pregnancy_sign(sign) && at(answers.pregnancy_stage())
+            }
+            When::ChildSign(sign) => answers.has_child_sign(sign),
             When::Answers(condition) => condition(answers),
         }
     }
@@ -271,7 +312,10 @@ impl Rule {
     pub fn applies_to_screen(&self, screen: &super::answers::Screen) -> bool {
         match self.when {
             When::Warning(warning) => screen.warnings.contains(&warning),
-            When::PregnancySign(sign) => screen.pregnancy_signs.contains(&sign),
+            When::PregnancySign(sign, at) => {
+                screen.pregnancy_signs.contains(&sign) && at(screen.stage)
+            }
+            When::ChildSign(sign) => screen.child_signs.contains(&sign),
             When::Answers(_) => false,
         }
     }
@@ -328,6 +372,66 @@ fn is_sudden_severe_from_50(a: &Answers) -> bool {
         && is_severe(a)
         && a.age.get() >= 50
         && a.duration == Duration::UnderOneWeek
+}
+
+/// Sudden (seconds or minutes) or over a few hours: the onsets of a bleed or a burst aneurysm.
+fn came_on_fast(a: &Answers) -> bool {
+    matches!(a.onset, Onset::Sudden | Onset::Hours)
+}
+
+/// New pain in the last week that no fall or knock explains.
+fn is_new_without_injury(a: &Answers) -> bool {
+    a.duration == Duration::UnderOneWeek && !a.has_trigger(Trigger::Injury)
+}
+
+/// A known aneurysm, or the pulsing tummy the NHS names as a sign of one.
+fn has_aneurysm_sign(a: &Answers) -> bool {
+    a.has_history(History::KnownAneurysm) || a.has_symptom(Symptom::PulsingTummy)
+}
+
+// Stages at which a pregnancy sign leads to a rule. Early pregnancy is seen by a GP, an early
+// pregnancy unit or 111 (most maternity triage units start at 16 to 20 weeks); after a birth the
+// maternity unit still sees women for 6 weeks.
+fn is_early(stage: PregnancyStage) -> bool {
+    stage.is_early()
+}
+fn is_not_early(stage: PregnancyStage) -> bool {
+    !stage.is_early()
+}
+/// Labour can come to someone not sure they are pregnant, so only a known early pregnancy
+/// takes cramps to the early pregnancy route.
+fn is_known_early(stage: PregnancyStage) -> bool {
+    stage == PregnancyStage::Early
+}
+fn is_not_known_early(stage: PregnancyStage) -> bool {
+    stage != PregnancyStage::Early
+}
+fn is_during_pregnancy_from_12_weeks(stage: PregnancyStage) -> bool {
+    !stage.is_early() && stage != PregnancyStage::AfterBirth
+}
+fn is_after_birth(stage: PregnancyStage) -> bool {
+    stage == PregnancyStage::AfterBirth
+}
+fn is_any_stage(_: PregnancyStage) -> bool {
+    true
+}
+
+/// The features of axial spondyloarthritis (NICE NG65) the form can ask, for back pain of more
+/// than 3 months that started before 45: started before 35, waking in the night, buttock pain,
+/// and easing with movement. `None` when the NG65 question does not apply.
+fn spondyloarthritis_features(a: &Answers) -> Option<usize> {
+    let applies = a.duration == Duration::OverTwelveWeeks && (16..=45).contains(&a.age.get());
+    applies.then(|| {
+        [
+            a.age.get() <= 35,
+            a.has_symptom(Symptom::WorseLyingDown) || a.has_symptom(Symptom::NightPain),
+            a.has_symptom(Symptom::ButtockPain),
+            a.is_eased_by(EasedBy::Movement),
+        ]
+        .into_iter()
+        .filter(|&feature| feature)
+        .count()
+    })
 }
 
 /// The rules, most urgent first. Where sources disagree the safer service is used, and the
@@ -425,6 +529,50 @@ pub static RULES: &[Rule] = &[
                 && a.has_symptom(Symptom::Vomiting)
         }),
     },
+    // NHS AAA "call 999 if ... sudden, severe pain"; a vascular pathway: "if in any doubt, 999".
+    // From 65 the pain may build over a few hours (the GP-role review of judgement call 11).
+    Rule {
+        id: "possible-aortic-aneurysm-65-plus",
+        service: Call999,
+        reason: "You are 65 or over, and bad pain in your back or tummy came on in minutes or hours, with no injury. This can mean a swelling in the main blood vessel in your tummy has burst (aortic aneurysm). This can kill, so you need help straight away.",
+        sign: "bad pain in your back or tummy that came on suddenly or over a few hours, with no injury, if you are 65 or over",
+        source: &NICE_NG156,
+        when: When::Answers(|a| {
+            a.age.get() >= 65 && is_new_without_injury(a) && is_severe(a) && came_on_fast(a)
+        }),
+    },
+    Rule {
+        id: "known-aneurysm-with-severe-pain",
+        service: Call999,
+        reason: "You have an aneurysm, or a pulsing feeling in your tummy, and bad pain that came on fast. The swelling in your main blood vessel may be leaking or have burst (aortic aneurysm). You need help straight away.",
+        sign: "bad pain that came on fast, if you have an aneurysm or a pulsing feeling in your tummy",
+        source: &NHS_AORTIC_ANEURYSM,
+        when: When::Answers(|a| has_aneurysm_sign(a) && is_severe(a) && came_on_fast(a)),
+    },
+    Rule {
+        id: "heavy-bleeding-after-birth",
+        service: Call999,
+        reason: "Heavy bleeding in the weeks after a birth, a miscarriage or an abortion can mean you are losing a lot of blood fast. You need help straight away.",
+        sign: "heavy bleeding, soaking a pad in an hour or less, in the 6 weeks after a birth, miscarriage or abortion",
+        source: &NHS_AFTER_BIRTH,
+        when: When::PregnancySign(PregnancySign::VaginalBleeding, is_after_birth),
+    },
+    Rule {
+        id: "child-floppy-or-drowsy",
+        service: Call999,
+        reason: "A child who is floppy, very sleepy or hard to wake may have a very bad infection (sepsis). They need help straight away.",
+        sign: "a child who is floppy, very sleepy or hard to wake",
+        source: &NHS_SEPSIS,
+        when: When::ChildSign(ChildSign::FloppyOrDrowsy),
+    },
+    Rule {
+        id: "child-rash-not-fading",
+        service: Call999,
+        reason: "A rash that does not fade when you press a glass on it can be a sign of meningitis or sepsis. These are very bad infections. Your child needs help straight away.",
+        sign: "a child with a rash that does not fade when you press a glass on it",
+        source: &NHS_MENINGITIS,
+        when: When::ChildSign(ChildSign::RashNotFading),
+    },
     // ---- Go to A&E ----
     // Any single sign of cauda equina syndrome is enough, whatever the pain score.
     Rule {
@@ -462,7 +610,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "possible-spinal-infection",
         service: GoToAe,
-        reason: "You have a high temperature. You also inject drugs, take steroids, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital today.",
+        reason: "You have a high temperature. You also inject drugs, take steroids, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital now.",
         sign: "a high temperature, if you inject drugs, have a weak immune system, take steroid tablets or had spine surgery in the last 3 months",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk_or_steroids(a)),
@@ -470,7 +618,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "fever-with-leg-weakness",
         service: GoToAe,
-        reason: "You have a high temperature and a leg that is newly weak or numb. An infection may be pressing on a nerve in your spine. It needs to be checked in hospital today.",
+        reason: "You have a high temperature and a leg that is newly weak or numb. An infection may be pressing on a nerve in your spine. It needs to be checked in hospital now.",
         sign: "a high temperature with new weakness or numbness in a leg",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
@@ -486,12 +634,75 @@ pub static RULES: &[Rule] = &[
         source: &NICE_NG234,
         when: When::Answers(|a| a.has_history(History::CancerHistory) && has_nerve_signs(a)),
     },
+    // NHS ectopic pregnancy: "call 999 or go to A&E" for a sharp, sudden, intense tummy pain.
+    Rule {
+        id: "early-pregnancy-severe-pain",
+        service: GoToAe,
+        reason: "Very bad pain early in pregnancy, with bleeding or shoulder tip pain, can mean you are bleeding inside. It can come from a pregnancy outside the womb (ectopic pregnancy). You need help now.",
+        sign: "very bad pain with bleeding, tummy pain or shoulder tip pain, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::Answers(|a| {
+            a.pregnancy_stage().is_early()
+                && is_severe(a)
+                && (a.has_pregnancy_sign(PregnancySign::VaginalBleeding)
+                    || a.has_pregnancy_sign(PregnancySign::ShoulderTipPain)
+                    || a.has_symptom(Symptom::AbdominalPain))
+        }),
+    },
+    // NICE NG234 (CG75): difficulty walking is a sign of spinal cord compression: an emergency.
+    Rule {
+        id: "walking-difficulty",
+        service: GoToAe,
+        reason: "If it is newly hard to walk, or your legs feel heavy or clumsy, something may be pressing on your spinal cord. You need to be seen in hospital now. This can stop lasting harm.",
+        sign: "new difficulty walking, or legs that feel unsteady, heavy or clumsy",
+        source: &NICE_NG234,
+        when: When::Warning(Warning::WalkingDifficulty),
+    },
+    // The GP-role review of judgement call 6: weakness getting worse over hours goes to A&E.
+    Rule {
+        id: "leg-weakness-getting-worse",
+        service: GoToAe,
+        reason: "A leg that is weak and getting weaker can mean a nerve in your back is being squashed more and more. You need to be seen in hospital now.",
+        sign: "weakness in a leg that is getting worse, in the last week",
+        source: &NHS_SCIATICA,
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::LegWeakness)
+                && a.has_symptom(Symptom::Worsening)
+                && a.duration == Duration::UnderOneWeek
+        }),
+    },
+    Rule {
+        id: "blood-thinners-sudden-severe-pain",
+        service: GoToAe,
+        reason: "You take medicine to thin your blood, and bad back pain came on fast. This can mean bleeding inside your body or near your spine. You need to be seen in hospital now.",
+        sign: "bad pain that came on fast, if you take medicine to thin your blood",
+        source: &NHS_ANTICOAGULANTS,
+        when: When::Answers(|a| {
+            a.has_history(History::BloodThinners)
+                && is_severe(a)
+                && came_on_fast(a)
+                && a.duration == Duration::UnderOneWeek
+        }),
+    },
+    Rule {
+        id: "sudden-pain-aged-65-plus-moderate",
+        service: GoToAe,
+        reason: "You are 65 or over, and fairly bad pain came on suddenly, with no injury. This can come from the main blood vessel in your tummy (aortic aneurysm), or a break in a bone of your spine. You need to be seen in hospital now.",
+        sign: "sudden pain of 5 or more out of 10, with no injury, if you are 65 or over",
+        source: &NHS_AORTIC_ANEURYSM,
+        when: When::Answers(|a| {
+            a.age.get() >= 65
+                && is_new_without_injury(a)
+                && a.onset == Onset::Sudden
+                && a.severity.get() >= 5
+        }),
+    },
     // NICE CKS: a fracture is more likely with osteoporosis, steroids or older age. Only a new
     // and painful one goes to A&E; an old knock is a same-day check (the rule further down).
     Rule {
         id: "possible-fracture",
         service: GoToAe,
-        reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in your spine. New, bad pain like this needs an X-ray today.",
+        reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in your spine. New, bad pain like this needs an X-ray now.",
         sign: "a fall or sudden bad pain in the last week, if you have weak bones or take steroid tablets",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
@@ -505,7 +716,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "injury-severe-aged-50-plus",
         service: GoToAe,
-        reason: "From the age of 50 a bone in the spine can break after a fall or knock. New, bad pain after an injury needs an X-ray today.",
+        reason: "From the age of 50 a bone in the spine can break after a fall or knock. New, bad pain after an injury needs an X-ray now.",
         sign: "bad pain after a fall or knock in the last week, if you are 50 or over",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
@@ -532,7 +743,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "fall-aged-65-plus",
         service: GoToAe,
-        reason: "From the age of 65 a bone in the spine can break after a small fall or knock. Pain after a fall in the last week needs an X-ray today.",
+        reason: "From the age of 65 a bone in the spine can break after a small fall or knock. Pain after a fall in the last week needs an X-ray now.",
         sign: "pain after a fall or knock in the last week, if you are 65 or over",
         source: &NICE_CKS_BACK_PAIN,
         when: When::Answers(|a| {
@@ -549,7 +760,7 @@ pub static RULES: &[Rule] = &[
         reason: "Back pain or cramps that come and go can mean labour has started, even before your due date. Your maternity unit needs to know now.",
         sign: "tightenings or cramps that come and go, in your back or tummy",
         source: &NHS_SIGNS_OF_LABOUR,
-        when: When::PregnancySign(PregnancySign::Contractions),
+        when: When::PregnancySign(PregnancySign::Contractions, is_not_known_early),
     },
     Rule {
         id: "pregnancy-waters-breaking",
@@ -557,41 +768,186 @@ pub static RULES: &[Rule] = &[
         reason: "If your waters have broken, your midwife needs to check you and your baby.",
         sign: "your waters breaking",
         source: &NHS_SIGNS_OF_LABOUR,
-        when: When::PregnancySign(PregnancySign::WatersBreaking),
+        when: When::PregnancySign(PregnancySign::WatersBreaking, is_any_stage),
     },
     Rule {
         id: "pregnancy-bleeding",
         service: MaternityUnit,
         reason: "If you are pregnant, bleeding from your vagina needs to be checked now.",
-        sign: "bleeding from your vagina",
+        sign: "bleeding from your vagina, if you are 12 weeks pregnant or more",
         source: &NHS_PREGNANCY_BLEEDING,
-        when: When::PregnancySign(PregnancySign::VaginalBleeding),
+        when: When::PregnancySign(
+            PregnancySign::VaginalBleeding,
+            is_during_pregnancy_from_12_weeks,
+        ),
     },
     Rule {
         id: "pregnancy-baby-moving-less",
         service: MaternityUnit,
-        reason: "If your baby is moving less than usual, your midwife needs to check on your baby today. Do not wait until the next day.",
+        reason: "If your baby is moving less than usual, your midwife needs to check on your baby now. Do not wait until the next day.",
         sign: "your baby moving less than usual",
         source: &NHS_BABY_MOVEMENTS,
-        when: When::PregnancySign(PregnancySign::BabyMovingLess),
+        when: When::PregnancySign(PregnancySign::BabyMovingLess, is_any_stage),
     },
     Rule {
         id: "pregnancy-pre-eclampsia-signs",
         service: MaternityUnit,
-        reason: "In pregnancy, a bad headache, problems seeing, or sudden swelling can be signs of pre-eclampsia. This is a problem with your blood pressure. It can harm you and your baby, so it needs to be checked now.",
-        sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet",
+        reason: "In pregnancy, or in the weeks after a birth, a bad headache, problems seeing, or sudden swelling can be signs of pre-eclampsia. This is a problem with your blood pressure. It can harm you, so it needs to be checked now.",
+        sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet, in pregnancy or in the 6 weeks after a birth",
         source: &NHS_PRE_ECLAMPSIA,
-        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling),
+        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling, is_any_stage),
+    },
+    // NICE NG51: pregnant and recently pregnant women with a fever are at higher risk of sepsis;
+    // maternity triage sees women from about 16 to 20 weeks and up to 6 weeks after a birth.
+    Rule {
+        id: "pregnancy-fever",
+        service: MaternityUnit,
+        reason: "You have a high temperature or shivers. In pregnancy or after a birth, this can mean a bad infection (sepsis). Your maternity unit needs to check you now.",
+        sign: "a high temperature or shivers, if you are 12 weeks pregnant or more, or gave birth in the last 6 weeks",
+        source: &NICE_NG51,
+        when: When::PregnancySign(PregnancySign::FeverOrShivering, is_not_early),
+    },
+    Rule {
+        id: "pregnancy-or-after-birth-fever",
+        service: MaternityUnit,
+        reason: "You have a high temperature, and you are pregnant or gave birth not long ago. This can be a sign of a bad infection (sepsis). Your maternity unit needs to check you now.",
+        sign: "a high temperature, if you are 12 weeks pregnant or more, or gave birth in the last 6 weeks",
+        source: &NICE_NG51,
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::Fever)
+                && !a.pregnancy_stage().is_early()
+                && !matches!(
+                    a.pregnancy_stage(),
+                    PregnancyStage::NotPregnant | PregnancyStage::NotStated
+                )
+        }),
+    },
+    Rule {
+        id: "pregnancy-shoulder-tip-pain",
+        service: MaternityUnit,
+        reason: "Pain in the tip of your shoulder in pregnancy can be a sign of bleeding inside your tummy. It needs to be checked now.",
+        sign: "pain in the tip of your shoulder, if you are 12 weeks pregnant or more",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::PregnancySign(PregnancySign::ShoulderTipPain, is_not_early),
     },
     Rule {
         id: "pregnancy-tummy-pain",
         service: MaternityUnit,
-        reason: "If you are pregnant, tummy pain with back pain should be checked by your midwife today. Early in pregnancy, it can be a sign of a problem that needs help fast.",
-        sign: "tummy pain, if you are or may be pregnant",
+        reason: "If you are pregnant, tummy pain with back pain should be checked by your midwife now. It can be a sign of a problem that needs help fast.",
+        sign: "tummy pain, if you are 12 weeks pregnant or more",
         source: &NHS_STOMACH_ACHE,
-        when: When::Answers(|a| a.may_be_pregnant() && a.has_symptom(Symptom::AbdominalPain)),
+        when: When::Answers(|a| {
+            a.pregnant == super::answers::Pregnant::Yes
+                && !a.pregnancy_stage().is_early()
+                && a.has_symptom(Symptom::AbdominalPain)
+        }),
     },
     // ---- Get help today: 111 or a GP ----
+    // NHS ectopic pregnancy: "speak to your GP, early pregnancy unit or call 111". Most
+    // maternity units do not see women this early, so never the maternity unit here.
+    Rule {
+        id: "early-pregnancy-bleeding",
+        service: SameDay,
+        reason: "Bleeding early in pregnancy is common. But it can be a sign of a miscarriage. It can also come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
+        sign: "bleeding from your vagina, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::PregnancySign(PregnancySign::VaginalBleeding, is_early),
+    },
+    Rule {
+        id: "early-pregnancy-shoulder-tip-pain",
+        service: SameDay,
+        reason: "Pain in the tip of your shoulder early in pregnancy can mean you are bleeding inside. It can come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
+        sign: "pain in the tip of your shoulder, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::PregnancySign(PregnancySign::ShoulderTipPain, is_early),
+    },
+    Rule {
+        id: "early-pregnancy-cramps",
+        service: SameDay,
+        reason: "Cramps early in pregnancy can be a sign of a miscarriage. They can also come from a pregnancy outside the womb (ectopic pregnancy). They need to be checked today.",
+        sign: "cramps that come and go, if you are less than 12 weeks pregnant",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::PregnancySign(PregnancySign::Contractions, is_known_early),
+    },
+    Rule {
+        id: "early-pregnancy-tummy-pain",
+        service: SameDay,
+        reason: "Tummy pain early in pregnancy can be a sign of a problem. It can come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
+        sign: "tummy pain, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NHS_ECTOPIC_PREGNANCY,
+        when: When::Answers(|a| {
+            a.pregnancy_stage().may_be_early() && a.has_symptom(Symptom::AbdominalPain)
+        }),
+    },
+    Rule {
+        id: "early-pregnancy-fever",
+        service: SameDay,
+        reason: "A high temperature or shivers in pregnancy can be a sign of an infection. It needs to be checked today.",
+        sign: "a high temperature or shivers, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NICE_NG51,
+        when: When::PregnancySign(PregnancySign::FeverOrShivering, is_early),
+    },
+    Rule {
+        id: "child-not-walking",
+        service: SameDay,
+        reason: "A child who will not walk or put weight on a leg, or has a new limp, should be checked today.",
+        sign: "a child who will not walk or put weight on a leg, or has a new limp",
+        source: &NICE_CKS_BACK_PAIN,
+        when: When::ChildSign(ChildSign::NotWalking),
+    },
+    Rule {
+        id: "child-fever",
+        service: SameDay,
+        reason: "A child with back pain and a high temperature may have an infection. They should be checked today.",
+        sign: "a child with a high temperature",
+        source: &NHS_SEPSIS,
+        when: When::ChildSign(ChildSign::Fever),
+    },
+    Rule {
+        id: "child-not-peeing",
+        service: SameDay,
+        reason: "A child who has not had a pee for 12 hours may be very unwell. They should be checked today.",
+        sign: "a child who has not had a pee, or a wet nappy, for 12 hours",
+        source: &NHS_SEPSIS,
+        when: When::ChildSign(ChildSign::NotPeeing),
+    },
+    // NHS AAA: "see a GP as soon as possible"; a suspected symptomatic aneurysm is discussed with
+    // vascular surgeons at once (NICE NG156).
+    Rule {
+        id: "possible-aneurysm-signs",
+        service: SameDay,
+        reason: "You have an aneurysm, or a pulsing feeling in your tummy. With back pain, this can mean the swelling in your main blood vessel is growing (aortic aneurysm). It needs to be checked today.",
+        sign: "a pulsing feeling in your tummy, or an aneurysm you know about",
+        source: &NHS_AORTIC_ANEURYSM,
+        when: When::Answers(has_aneurysm_sign),
+    },
+    Rule {
+        id: "bad-new-pain-65-plus",
+        service: SameDay,
+        reason: "You are 65 or over, and have new, bad back pain with no injury. It can come from the main blood vessel in your tummy (aortic aneurysm), or a break in a bone of your spine. It needs to be checked today.",
+        sign: "new, bad pain in the last week with no injury, if you are 65 or over",
+        source: &NICE_NG156,
+        when: When::Answers(|a| {
+            a.age.get() >= 65
+                && is_new_without_injury(a)
+                && (is_severe(a) || (a.onset == Onset::Hours && a.severity.get() >= 5))
+        }),
+    },
+    // NICE NG234 (CG75): pain in a band, pain worse lying down and night pain in someone who has
+    // had cancer need an MRI within a week, and contact with the acute oncology team within 24 hours.
+    Rule {
+        id: "cancer-spinal-pain",
+        service: SameDay,
+        reason: "You have had cancer. Pain that goes round you like a band, or is worse lying down or at night, can mean the cancer has spread to your spine. It needs to be checked today.",
+        sign: "pain like a band round your body, or worse lying down or at night, if you have had cancer",
+        source: &NICE_NG234,
+        when: When::Answers(|a| {
+            a.has_history(History::CancerHistory)
+                && (a.has_symptom(Symptom::BandLikePain)
+                    || a.has_symptom(Symptom::WorseLyingDown)
+                    || a.has_symptom(Symptom::NightPain))
+        }),
+    },
     Rule {
         id: "under-5",
         service: SameDay,
@@ -788,6 +1144,51 @@ pub static RULES: &[Rule] = &[
         sign: "back pain in pregnancy",
         source: &NHS_PREGNANCY_BACK_PAIN,
         when: When::Answers(|a| a.may_be_pregnant()),
+    },
+    Rule {
+        id: "after-birth",
+        service: GpOrPhysio,
+        reason: "Back pain is common after a birth. Tell your midwife, health visitor or GP about it.",
+        sign: "back pain in the 6 weeks after a birth, miscarriage or abortion",
+        source: &NHS_AFTER_BIRTH,
+        when: When::Answers(Answers::recently_pregnant),
+    },
+    // NHS back pain: see a GP if "you're struggling to cope".
+    Rule {
+        id: "struggling-to-cope",
+        service: GpOrPhysio,
+        reason: "You are finding it hard to cope. A GP can help with the pain and with how you feel.",
+        sign: "feeling low or anxious, or struggling to cope",
+        source: &NHS_BACK_PAIN,
+        when: When::Answers(|a| a.has_symptom(Symptom::StrugglingToCope)),
+    },
+    // NICE NG65: refer with 4 or more features; with exactly 3, test for HLA-B27 first.
+    Rule {
+        id: "axial-spondyloarthritis-refer",
+        service: GpOrPhysio,
+        reason: "Back pain for a long time that started before 45, with these signs, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP if you should see a joint expert.",
+        sign: "back pain for more than 3 months that started before 45, that wakes you in the night, eases as you move, with buttock pain",
+        source: &NICE_NG65,
+        when: When::Answers(|a| spondyloarthritis_features(a).is_some_and(|count| count >= 4)),
+    },
+    Rule {
+        id: "axial-spondyloarthritis-test",
+        service: GpOrPhysio,
+        reason: "Back pain for a long time that started before 45, with some of these signs, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP about a blood test for it. The test is called HLA-B27.",
+        sign: "back pain for more than 3 months that started before 45, with 3 signs of arthritis of the spine",
+        source: &NICE_NG65,
+        when: When::Answers(|a| spondyloarthritis_features(a) == Some(3)),
+    },
+    Rule {
+        id: "axial-spondyloarthritis-prompt",
+        service: GpOrPhysio,
+        reason: "Back pain for a long time that is stiff in the morning, and eases as you move, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP about it.",
+        sign: "back pain for more than 3 months that started before 45, that is stiff in the morning",
+        source: &NICE_NG65,
+        when: When::Answers(|a| {
+            a.has_symptom(Symptom::MorningStiffness)
+                && spondyloarthritis_features(a).is_some_and(|count| count < 3)
+        }),
     },
     Rule {
         id: "lasting-over-6-weeks",
@@ -1029,12 +1430,39 @@ mod tests {
             assert_eq!(rules[0].urgency(), Urgency::Emergency);
         }
         for &sign in PregnancySign::ALL {
+            for &stage in PregnancyStage::ALL {
+                let services: Vec<Service> = RULES
+                    .iter()
+                    .filter(
+                        |r| matches!(r.when, When::PregnancySign(s, at) if s == sign && at(stage)),
+                    )
+                    .map(|r| r.service)
+                    .collect();
+                assert_eq!(services.len(), 1, "{sign:?} at {stage:?}: {services:?}");
+                let lowest = if stage.is_early() {
+                    SameDay
+                } else {
+                    MaternityUnit
+                };
+                assert!(services[0] >= lowest, "{sign:?} at {stage:?}");
+                // Most maternity units do not see women before 12 weeks (rule 2 of round 3).
+                let ectopic_signs = [
+                    PregnancySign::VaginalBleeding,
+                    PregnancySign::ShoulderTipPain,
+                    PregnancySign::FeverOrShivering,
+                ];
+                if stage.is_early() && ectopic_signs.contains(&sign) {
+                    assert_ne!(services[0], MaternityUnit, "{sign:?} early");
+                }
+            }
+        }
+        for &sign in ChildSign::ALL {
             let rules: Vec<_> = RULES
                 .iter()
-                .filter(|r| matches!(r.when, When::PregnancySign(s) if s == sign))
+                .filter(|r| matches!(r.when, When::ChildSign(s) if s == sign))
                 .collect();
             assert_eq!(rules.len(), 1, "{sign:?}");
-            assert_eq!(rules[0].service, MaternityUnit);
+            assert!(rules[0].service >= SameDay, "{sign:?}");
         }
     }
 

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
 use super::answers::{
-    Age, Answers, Duration, EasedBy, History, Location, Onset, PregnancySign, Pregnant, Screen,
-    Severity, Symptom, Trigger, Warning,
+    Age, Answers, ChildSign, Duration, EasedBy, History, Location, Onset, PregnancySign,
+    PregnancyStage, PregnancyWeeks, Pregnant, Screen, Severity, Symptom, Trigger, Warning,
 };
 
 /// Any subset of a choice table, as a set.
@@ -21,10 +21,13 @@ fn screen() -> impl Strategy<Value = Screen> {
     (
         prop_oneof![4 => Just(Default::default()), 1 => subset(Warning::ALL)],
         prop_oneof![4 => Just(Default::default()), 1 => subset(PregnancySign::ALL)],
+        prop_oneof![4 => Just(Default::default()), 1 => subset(ChildSign::ALL)],
     )
-        .prop_map(|(warnings, pregnancy_signs)| Screen {
+        .prop_map(|(warnings, pregnancy_signs, child_signs)| Screen {
             warnings,
             pregnancy_signs,
+            child_signs,
+            stage: PregnancyStage::NotStated,
         })
 }
 
@@ -41,6 +44,7 @@ pub fn answers() -> impl Strategy<Value = Answers> {
         subset(Symptom::ALL),
         subset(History::ALL),
         subset(EasedBy::ALL),
+        proptest::option::of(select(PregnancyWeeks::ALL)),
     )
         .prop_map(
             |(
@@ -55,8 +59,12 @@ pub fn answers() -> impl Strategy<Value = Answers> {
                 symptoms,
                 history,
                 eased_by,
+                pregnancy_weeks,
             )| Answers {
-                screen,
+                screen: Screen {
+                    stage: PregnancyStage::of(Some(pregnant), pregnancy_weeks),
+                    ..screen
+                },
                 location,
                 onset,
                 duration,
@@ -67,6 +75,7 @@ pub fn answers() -> impl Strategy<Value = Answers> {
                 symptoms,
                 history,
                 eased_by,
+                pregnancy_weeks,
             },
         )
 }

@@ -177,7 +177,7 @@ pub fn run(vignette: &Vignette) -> VignetteResult {
                 .collect();
             (Some(assessment.service), harmful)
         }
-        Outcome::FollowUp(_) | Outcome::Problems(_) => (None, Vec::new()),
+        Outcome::FollowUp { .. } | Outcome::Problems(_) => (None, Vec::new()),
     };
     VignetteResult {
         name: vignette.name.clone(),

@@ -42,11 +42,12 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
             "faint-or-clammy",
             "confused-or-drowsy",
             "major-trauma",
+            "walking-difficulty",
             "none",
         ],
     ),
     ("location", "radio", &["lower", "middle", "upper"]),
-    ("onset", "radio", &["sudden", "gradual"]),
+    ("onset", "radio", &["sudden", "hours", "gradual"]),
     (
         "duration",
         "radio",
@@ -54,7 +55,7 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
     ),
     ("severity", "text", &[""]),
     ("age", "text", &[""]),
-    ("pregnant", "radio", &["yes", "no", "not-sure"]),
+    ("pregnant", "radio", &["yes", "recently", "no", "not-sure"]),
     (
         "trigger",
         "checkbox",
@@ -77,6 +78,12 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
             "blood-in-pee",
             "vomiting",
             "abdominal-pain",
+            "pulsing-tummy",
+            "band-like-pain",
+            "worse-lying-down",
+            "morning-stiffness",
+            "buttock-pain",
+            "struggling-to-cope",
             "none",
         ],
     ),
@@ -90,6 +97,9 @@ const FIELDS: &[(&str, &str, &[&str])] = &[
             "weak-immune-system",
             "injects-drugs",
             "recent-spine-surgery",
+            "known-aneurysm",
+            "smoker",
+            "blood-thinners",
             "none",
         ],
     ),
@@ -637,7 +647,7 @@ struct Invalid {
 const SELECT_LOCATION: &str = "Select where the pain is";
 const LOCATION_UNLISTED: &str = "Select where the pain is from the options listed";
 const SEVERITY_NUMBER: &str = "Enter how bad the pain is as a number from 0 to 10";
-const AGE_NUMBER: &str = "Enter your age as a number from 1 to 120";
+const AGE_NUMBER: &str = "Enter your age as a number from 0 to 120";
 const SELECT_WARNING: &str = "Select any of these signs you have now, or 'None of these'";
 const SELECT_PREGNANT: &str = "Select whether you are pregnant";
 const SELECT_SYMPTOMS: &str = "Select the symptoms you have, or 'None of these'";
@@ -839,6 +849,20 @@ async fn an_emergency_sign_in_an_unfinished_form_gets_the_result_at_once() {
     assert_eq!(document.select(&selector("[data-urgency]")).count(), 0);
 }
 
+/// The (name, value) pairs of the hidden inputs inside `element`: the answers a page carries.
+fn hidden_answers(element: ElementRef) -> BTreeSet<(String, String)> {
+    element
+        .select(&selector("input[type=hidden]"))
+        .map(|input| {
+            let input = input.value();
+            (
+                input.attr("name").unwrap_or_default().to_owned(),
+                input.attr("value").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// A complete form for someone who may be pregnant, without the follow-up answered.
 const PREGNANT_FORM: &str = "warning=none&location=lower&onset=gradual&duration=under-1-week&severity=4&age=31&pregnant=yes&symptom=none&history=none";
 
@@ -858,17 +882,11 @@ async fn pregnancy_signs_are_asked_on_a_follow_up_page_that_keeps_the_answers_in
             .select(&selector("form[method=post][action=\"/symptom-checker\"]"))
             .collect();
         assert_eq!(forms.len(), 1);
-        let hidden: BTreeSet<(String, String)> = forms[0]
-            .select(&selector("input[type=hidden]"))
-            .map(|input| {
-                let input = input.value();
-                (
-                    input.attr("name").unwrap_or_default().to_owned(),
-                    input.attr("value").unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        assert_eq!(hidden, form_pairs(&form), "every answer so far is carried");
+        assert_eq!(
+            hidden_answers(forms[0]),
+            form_pairs(&form),
+            "every answer so far is carried"
+        );
         let signs = select_attrs(&page, "input[name=pregnancy_sign]", "value");
         assert_eq!(
             signs,
@@ -878,9 +896,25 @@ async fn pregnancy_signs_are_asked_on_a_follow_up_page_that_keeps_the_answers_in
                 "vaginal-bleeding",
                 "baby-moving-less",
                 "headache-vision-swelling",
+                "shoulder-tip-pain",
+                "fever-or-shivering",
                 "none"
             ]
         );
+        // How far along is asked only of those who said yes.
+        let weeks = select_attrs(
+            &page,
+            "[data-step=pregnancy] input[name=pregnancy_weeks]",
+            "value",
+        );
+        if pregnant == "yes" {
+            assert_eq!(
+                weeks,
+                ["under-12", "12-to-23", "24-to-36", "37-plus", "not-sure"]
+            );
+        } else {
+            assert!(weeks.is_empty(), "{pregnant}: {weeks:?}");
+        }
         assert_layout(&page, "follow-up");
     }
 
@@ -1287,8 +1321,10 @@ fn any_mix_of_valid_values_gets_a_result_or_a_form_to_fix() {
     post_generated_bodies(CHECKER, mixed_valid_values(), |body, status| {
         let raw: RawAnswers = serde_html_form::from_bytes(body).expect("generated bodies decode");
         let expected = match check(&raw) {
-            Outcome::Result { .. } | Outcome::FollowUp(_) => 200,
-            Outcome::Problems(_) => 422,
+            Outcome::Result { .. } => 200,
+            // A follow-up answered wrongly is asked again on the follow-up page, with a 422.
+            Outcome::FollowUp { errors, .. } if errors.is_empty() => 200,
+            Outcome::FollowUp { .. } | Outcome::Problems(_) => 422,
         };
         prop_assert_eq!(status, expected, "{}", String::from_utf8_lossy(body));
         Ok(())
@@ -1330,5 +1366,84 @@ async fn the_emergency_boxes_on_the_home_page_and_form_list_the_screen_from_the_
         boxes.len(),
         count(&form, "[data-emergency-box] li"),
         "one line per emergency screen box"
+    );
+}
+
+#[tokio::test]
+async fn follow_up_blocks_ask_only_what_applies_and_carry_the_answers_in_the_body() {
+    let app = spawn_app().await;
+    let teen = VALID_FORM
+        .replace("age=40", "age=15")
+        .replace("pregnant=no", "pregnant=yes");
+    let page = post_result(&app, &teen).await;
+    assert_eq!(count(&page, "[data-urgency]"), 0, "no result yet");
+    assert_eq!(count(&page, "[data-step=pregnancy]"), 1);
+    assert_eq!(count(&page, "[data-step=child]"), 1);
+    assert_eq!(
+        select_attrs(&page, "[data-step=child] input[name=child_sign]", "value"),
+        [
+            "not-walking",
+            "fever",
+            "floppy-or-drowsy",
+            "rash-not-fading",
+            "not-peeing",
+            "none"
+        ]
+    );
+    assert_eq!(
+        hidden_answers(page.root_element()),
+        form_pairs(&teen),
+        "every answer so far is carried"
+    );
+    // Answering the pregnancy block only leaves the child block.
+    let page = post_result(
+        &app,
+        &format!("{teen}&pregnancy_sign=none&pregnancy_weeks=12-to-23"),
+    )
+    .await;
+    assert_eq!(count(&page, "[data-step=pregnancy]"), 0);
+    assert_eq!(count(&page, "[data-step=child]"), 1);
+    // Every answer given: straight to the result, with one urgency and one service.
+    let done = post_result(
+        &app,
+        &format!("{teen}&pregnancy_sign=none&pregnancy_weeks=12-to-23&child_sign=none"),
+    )
+    .await;
+    assert_eq!(count(&done, "[data-urgency]"), 1);
+    assert_eq!(count(&done, "[data-service]"), 1);
+    // After a birth, only the signs that can happen then.
+    let after = post_result(
+        &app,
+        &VALID_FORM.replace("pregnant=no", "pregnant=recently"),
+    )
+    .await;
+    assert_eq!(
+        select_attrs(&after, "input[name=pregnancy_sign]", "value"),
+        [
+            "vaginal-bleeding",
+            "headache-vision-swelling",
+            "fever-or-shivering",
+            "none"
+        ]
+    );
+    assert_eq!(count(&after, "input[name=pregnancy_weeks]"), 0);
+    // A wrong child answer is fixed on the follow-up page.
+    let response = app
+        .post_form(
+            CHECKER,
+            &format!(
+                "{}&child_sign=sometimes",
+                VALID_FORM.replace("age=40", "age=9")
+            ),
+        )
+        .await;
+    let page = private_page(response, 422, "an unlisted child sign").await;
+    assert_eq!(count(&page, "[data-step=child]"), 1);
+    assert_error_summary(&page, "child follow-up");
+    // A 999 sign in a child is acted on even before the rest of the form is finished.
+    let floppy = post_result(&app, "age=4&child_sign=floppy-or-drowsy").await;
+    assert_eq!(
+        select_attrs(&floppy, "[data-service]", "data-service"),
+        ["call-999"]
     );
 }

@@ -21,7 +21,7 @@ use crate::web::paths::CHECKER_PATH;
 use crate::web::site::{Prerender, RenderError, SiteSettings};
 
 const FORM_TITLE: &str = "Check your back pain";
-const FOLLOW_UP_TITLE: &str = "Pregnancy: warning signs";
+const FOLLOW_UP_TITLE: &str = "A few more questions";
 const FORM_DESCRIPTION: &str = "Answer a few questions about your back pain to find out how urgently you should get help and what you can do now.";
 
 pub struct ChoiceView {
@@ -68,7 +68,7 @@ impl QuestionView {
             Control::Number { label } => ("", label),
         };
         let choices: Vec<ChoiceView> = question
-            .choices()
+            .choices_for(raw)
             .into_iter()
             .map(|choice| ChoiceView {
                 id: format!("{field}-{}", choice.value),
@@ -149,7 +149,7 @@ impl<'a> FormPage<'a> {
             )
             .canonical(CHECKER_PATH),
             problem: None,
-            errors: error_links(&questions, errors),
+            errors: error_links(questions.iter(), errors),
             questions,
             emergency_box: emergency_box(),
         }
@@ -165,12 +165,15 @@ fn error_title(title: &str, errors: &[FieldError]) -> String {
     }
 }
 
-fn error_links(questions: &[QuestionView], errors: &[FieldError]) -> Vec<ErrorLink> {
+fn error_links<'q>(
+    questions: impl Iterator<Item = &'q QuestionView> + Clone,
+    errors: &[FieldError],
+) -> Vec<ErrorLink> {
     errors
         .iter()
         .map(|error| ErrorLink {
             target_id: questions
-                .iter()
+                .clone()
                 .find(|q| q.field == error.question.field())
                 .map_or_else(
                     || error.question.field().to_owned(),
@@ -181,14 +184,33 @@ fn error_links(questions: &[QuestionView], errors: &[FieldError]) -> Vec<ErrorLi
         .collect()
 }
 
-/// The follow-up page: one more question that applies to these answers, with the answers so far
-/// carried in hidden fields.
+/// One block of the follow-up page, with its own `data-step`: the pregnancy questions, or the
+/// child's warning signs.
+pub struct StepView {
+    pub name: &'static str,
+    pub lead: &'static str,
+    pub questions: Vec<QuestionView>,
+}
+
+/// Why each follow-up block is asked, in the order the blocks appear.
+const STEPS: &[(&str, &str)] = &[
+    (
+        "pregnancy",
+        "You told us you are or may be pregnant, or were pregnant in the last 6 weeks. Some signs at this time need help straight away.",
+    ),
+    (
+        "child",
+        "You told us the person with back pain is a child. Some signs in a child need help straight away.",
+    ),
+];
+
+/// The follow-up page: the questions that now apply to these answers, grouped in blocks, with
+/// the answers so far carried in hidden fields.
 #[derive(Template)]
 #[template(path = "pages/checker_follow_up.html")]
 pub struct FollowUpPage<'a> {
     pub layout: Layout<'a>,
-    pub step: &'static str,
-    pub question: QuestionView,
+    pub steps: Vec<StepView>,
     pub problem: Option<&'static str>,
     pub errors: Vec<ErrorLink>,
     pub hidden_fields: Vec<(&'static str, String)>,
@@ -196,12 +218,25 @@ pub struct FollowUpPage<'a> {
 
 impl<'a> FollowUpPage<'a> {
     pub fn new(
-        question: Question,
+        questions: &[Question],
         raw: &RawAnswers,
         errors: &[FieldError],
         settings: &'a SiteSettings,
     ) -> Self {
-        let view = QuestionView::new(question, raw, errors);
+        let steps: Vec<StepView> = STEPS
+            .iter()
+            .map(|&(name, lead)| StepView {
+                name,
+                lead,
+                questions: questions
+                    .iter()
+                    .filter(|question| question.step() == name)
+                    .map(|&question| QuestionView::new(question, raw, errors))
+                    .collect(),
+            })
+            .filter(|step| !step.questions.is_empty())
+            .collect();
+        let shown: Vec<&QuestionView> = steps.iter().flat_map(|step| &step.questions).collect();
         FollowUpPage {
             layout: Layout::new(
                 &error_title(FOLLOW_UP_TITLE, errors),
@@ -209,14 +244,10 @@ impl<'a> FollowUpPage<'a> {
                 CHECKER_PATH,
                 settings,
             ),
-            step: match question {
-                Question::PregnancySign => "pregnancy",
-                _ => question.field(),
-            },
             problem: None,
-            errors: error_links(std::slice::from_ref(&view), errors),
-            question: view,
-            hidden_fields: carried_answers(raw, &[question]),
+            errors: error_links(shown.into_iter(), errors),
+            steps,
+            hidden_fields: carried_answers(raw, questions),
         }
     }
 }
@@ -237,6 +268,10 @@ pub struct ResultPage<'a> {
     pub advice: Vec<Advice>,
     pub articles: Vec<ArticleLink<'a>>,
     pub safety_net: Vec<&'static str>,
+    /// How back pain like this usually goes (GP and self-care results).
+    pub outlook: Option<&'static str>,
+    /// On a page headed "now", lower-level reasons show only as signs, without their time words.
+    pub other_reasons_as_signs: bool,
     pub answers: Vec<(&'static str, String)>,
     /// True when an emergency sign was ticked before the rest of the form was finished.
     pub unfinished: bool,
@@ -275,6 +310,8 @@ impl<'a> ResultPage<'a> {
             for_parent: assessment.audience == Audience::Parent,
             reasons: assessment.main_reasons(),
             other_reasons: assessment.other_reasons(),
+            other_reasons_as_signs: assessment.other_reasons_as_signs(),
+            outlook: assessment.outlook,
             articles: assessment
                 .articles
                 .iter()
@@ -358,21 +395,19 @@ pub async fn submit(
             );
             private_page(StatusCode::OK, &page)
         }
-        Outcome::FollowUp(question) => private_page(
-            StatusCode::OK,
-            &FollowUpPage::new(question, &raw, &[], settings),
-        ),
         // A problem with a follow-up question is shown on the follow-up page, where it was asked.
-        Outcome::Problems(errors) => match errors.as_slice() {
-            [only] if only.question == Question::PregnancySign => private_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FollowUpPage::new(only.question, &raw, &errors, settings),
-            ),
-            _ => private_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(&raw, &errors, settings),
-            ),
-        },
+        Outcome::FollowUp { questions, errors } => private_page(
+            if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            &FollowUpPage::new(&questions, &raw, &errors, settings),
+        ),
+        Outcome::Problems(errors) => private_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::new(&raw, &errors, settings),
+        ),
     }
 }
 

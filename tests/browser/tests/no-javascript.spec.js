@@ -60,3 +60,19 @@ test('the pregnancy follow-up works without JavaScript and keeps the answers', a
   await expect(page.locator('[data-service]')).toHaveAttribute('data-service', 'maternity-unit');
   await expect(page.locator('.disposition h2')).toContainText('Call your maternity unit now');
 });
+
+test('the child and pregnancy follow-up blocks work without JavaScript on one page', async ({ page }) => {
+  await page.goto('/symptom-checker');
+  await fillChecker(page, { ...ANSWERS.soon, age: '15', pregnant: 'yes' });
+  await submitChecker(page);
+  await expect(page.locator('[data-step="pregnancy"]')).toBeVisible();
+  await expect(page.locator('[data-step="child"]')).toBeVisible();
+  await expect(page.locator('[data-urgency]')).toHaveCount(0);
+  expect(new URL(page.url()).search).toBe('');
+  await page.check('#pregnancy_sign-none');
+  await page.check('#pregnancy_weeks-12-to-23');
+  await page.check('#child_sign-floppy-or-drowsy');
+  await submitChecker(page);
+  await expect(page.locator('[data-service]')).toHaveAttribute('data-service', 'call-999');
+  await expect(page.locator('[data-uk-nations]')).toHaveCount(1);
+});

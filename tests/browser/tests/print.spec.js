@@ -1,6 +1,6 @@
 // Print: articles and results print without navigation, with URLs after links, and a result fits
 // on one A4 page.
-const { test, expect, openResult } = require('./site');
+const { test, expect, openResult, fillChecker, submitChecker, ANSWERS } = require('./site');
 
 const OUT = require('node:path').resolve(__dirname, '..', '..', '..', 'target', 'screenshots');
 
@@ -46,3 +46,12 @@ for (const urgency of ['emergency', 'urgent', 'soon', 'self-care']) {
     expect(pdfPageCount(pdf), 'A4 pages').toBe(1);
   });
 }
+
+test('the follow-up blocks print their questions without navigation', async ({ page }) => {
+  await page.goto('/symptom-checker');
+  await fillChecker(page, { ...ANSWERS.soon, age: '15', pregnant: 'yes' });
+  await submitChecker(page);
+  await expectPrintLayout(page);
+  await expect(page.locator('[data-step="pregnancy"] legend').first()).toBeVisible();
+  await expect(page.locator('[data-step="child"] legend')).toBeVisible();
+});

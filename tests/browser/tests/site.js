@@ -101,6 +101,46 @@ const PAGE_KINDS = [
       await page.locator('[data-step="pregnancy"]').waitFor();
     },
   },
+  // Round 3 follow-up blocks: a child's signs, both blocks on one page, and after a birth.
+  {
+    name: 'checker-follow-up-child',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await fillChecker(page, { ...ANSWERS.soon, age: '10' });
+      await submitChecker(page);
+      await page.locator('[data-step="child"]').waitFor();
+    },
+  },
+  {
+    name: 'checker-follow-up-both',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await fillChecker(page, { ...ANSWERS.soon, age: '15', pregnant: 'yes' });
+      await submitChecker(page);
+      await page.locator('[data-step="child"]').waitFor();
+      await page.locator('[data-step="pregnancy"]').waitFor();
+    },
+  },
+  {
+    name: 'checker-follow-up-after-birth',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await fillChecker(page, { ...ANSWERS.soon, pregnant: 'recently' });
+      await submitChecker(page);
+      await page.locator('[data-step="pregnancy"]').waitFor();
+    },
+  },
+  {
+    name: 'result-child',
+    open: async (page) => {
+      await page.goto('/symptom-checker');
+      await fillChecker(page, { ...ANSWERS.soon, age: '10' });
+      await submitChecker(page);
+      await page.check('#child_sign-not-walking');
+      await submitChecker(page);
+      await page.locator('[data-urgency="urgent"]').waitFor();
+    },
+  },
   { name: 'search', open: visit('/search?q=sciatica') },
   { name: 'search-red-flags', open: visit('/search?q=numb+bum') },
   { name: 'search-no-results', open: visit('/search?q=xylophone') },
