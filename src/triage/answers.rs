@@ -787,8 +787,9 @@ pub struct Answers {
 /// Why a form did not give complete answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete {
-    /// Whatever emergency signs were ticked, so they are never held behind a problem.
-    pub screen: Screen,
+    /// Whatever emergency signs were ticked, so they are never held behind a problem. Boxed
+    /// because three sets of signs make it the larger half of `parse`'s result.
+    pub screen: Box<Screen>,
     /// Every problem, in form order. Empty when only a follow-up question is missing.
     pub errors: Vec<FieldError>,
     /// The follow-up questions that now apply and have not been answered yet, in form order.
@@ -1163,7 +1164,7 @@ impl Answers {
                 pregnancy_weeks,
             }),
             _ => Err(Incomplete {
-                screen: Screen::read(raw),
+                screen: Box::new(Screen::read(raw)),
                 // A follow-up waits for the main form's problems to be fixed.
                 follow_ups: if errors
                     .iter()

@@ -746,7 +746,7 @@ const INVALID: &[Invalid] = &[
         ],
     },
     Invalid {
-        body: b"warning=none&location=lower&onset=gradual&duration=under-1-week&severity=11&age=0\
+        body: b"warning=none&location=lower&onset=gradual&duration=under-1-week&severity=11&age=121\
                 &pregnant=maybe&symptom=none&history=none",
         problems: &[
             ("severity", SEVERITY_NUMBER),
@@ -756,7 +756,7 @@ const INVALID: &[Invalid] = &[
                 "Select whether you are pregnant from the options listed",
             ),
         ],
-        kept: &[("location", "lower"), ("severity", "11"), ("age", "0")],
+        kept: &[("location", "lower"), ("severity", "11"), ("age", "121")],
     },
     // Invalid UTF-8, percent-encoded and raw: an answer to fix, never a server error.
     Invalid {
