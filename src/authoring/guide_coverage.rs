@@ -15,6 +15,8 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/links.rs",
     "src/content/problem.rs",
     "src/content/shortcodes.rs",
+    "src/content/warning_box.rs",
+    "src/content/one_truth.rs",
     "src/content/lint.rs",
     "src/content/lint/editorial.rs",
     "src/content/lint/source_domains.rs",

@@ -109,17 +109,7 @@ Give clear steps the reader can take at home. Say how long each one takes to hel
 
 ## When to get help
 
-Call 999 or go to A&E if you have back pain and:
-
-{{{{ red_flags(urgency="emergency") }}}}
-
-Call 111 or ask for an urgent GP appointment if you have back pain and:
-
-{{{{ red_flags(urgency="urgent") }}}}
-
-See a GP soon if you have back pain and:
-
-{{{{ red_flags(urgency="soon") }}}}
+{{{{ warning_signs(signs="not-settling") }}}}
 
 Read more about [when to get help](when-to-get-help.md).
 "#,

@@ -173,6 +173,7 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             site_links: rendered.site_links,
             external_links: rendered.external_links,
             render_warnings: rendered.warnings,
+            whole_sign_lists: rendered.whole_sign_lists,
             body_line,
             heading_ids: rendered.heading_ids,
         }

@@ -11,6 +11,7 @@ use pulldown_cmark::{
 
 use super::links::{self, Destination, ExternalLink, SiteLink};
 use super::lists::NamedLists;
+use super::one_truth;
 use super::problem::LineProblem;
 use super::shortcodes::{self, Expansion};
 
@@ -104,6 +105,8 @@ pub struct Rendered {
     pub problems: Vec<LineProblem>,
     /// What the author wrote that the page will not show: raw HTML the sanitiser removes.
     pub warnings: Vec<LineProblem>,
+    /// Every `red_flags` list the page shows whole: `(line, column, list name, signs)`.
+    pub whole_sign_lists: Vec<(usize, usize, String, usize)>,
     /// `#section` links within this page, checked once all its headings are known.
     same_page_links: Vec<(String, usize, usize)>,
     /// Whether the HTML went through the sanitiser (see `renders_unsafe`).
@@ -277,6 +280,8 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
                     let placeholder = shortcodes::placeholder(trusted.len());
                     events.push(Event::Html(CowStr::from(placeholder)));
                     trusted.push(html);
+                    let place = (line_at(range.start), column_at(range.start));
+                    note_sign_lists(&body[range.clone()], lists, place, &mut rendered);
                 }
                 Err(message) => rendered.problems.push(LineProblem::at(
                     line_at(range.start),
@@ -287,6 +292,28 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
             inside_shortcode = true;
             continue;
         }
+        let event = match event {
+            Event::Text(text) if text.contains("{{") => {
+                match shortcodes::expand_inline(&text, lists) {
+                    Some(expanded) => {
+                        shortcode_free.push(range.clone());
+                        match expanded {
+                            Ok(words) => Event::Text(CowStr::from(words)),
+                            Err(message) => {
+                                rendered.problems.push(LineProblem::at(
+                                    line_at(range.start),
+                                    column_at(range.start),
+                                    message,
+                                ));
+                                Event::Text(text)
+                            }
+                        }
+                    }
+                    None => Event::Text(text),
+                }
+            }
+            other => other,
+        };
         collector.observe(&event, line_at(range.start));
         if let Event::Text(text) | Event::Code(text) = &event {
             rendered.word_count += text.split_whitespace().count();
@@ -345,6 +372,11 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
         }
     }
 
+    rendered
+        .problems
+        .extend(unrendered_template_tags(body, &shortcode_free, |offset| {
+            (line_at(offset), column_at(offset))
+        }));
     for (offset, _) in body.match_indices("{{") {
         if shortcode_free.iter().any(|range| range.contains(&offset)) {
             continue;
@@ -390,9 +422,97 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
     };
     rendered.html = shortcodes::insert_trusted(safe, &trusted);
     collector.finish_block();
+    rendered.problems.extend(
+        one_truth::under_triage(&collector.prose, lists.catalogue())
+            .into_iter()
+            .map(|found| {
+                let column = column_of_words(body, found.line - first_line, &found.matched);
+                LineProblem::at(found.line, column, found.message)
+            }),
+    );
     rendered.prose = collector.prose;
     rendered.images = collector.images;
     rendered
+}
+
+/// Where `words` (lowercase) start on line `index` of `body`, counting characters from 1; the
+/// line's start when the words run over a line break.
+fn column_of_words(body: &str, index: usize, words: &str) -> usize {
+    let line = body.lines().nth(index).unwrap_or_default().to_lowercase();
+    line.find(words)
+        .map_or(1, |at| line[..at].chars().count() + 1)
+}
+
+/// `{% ... %}`, and a `%}` or `}}` with no opening on its line, outside code and shortcodes:
+/// template syntax backcare does not render, which would reach readers as raw text. (A `{{`
+/// outside a shortcode paragraph has its own message.)
+fn unrendered_template_tags(
+    body: &str,
+    rendered_elsewhere: &[std::ops::Range<usize>],
+    place: impl Fn(usize) -> (usize, usize),
+) -> Vec<LineProblem> {
+    let mut problems = Vec::new();
+    for token in ["{%", "%}", "}}"] {
+        for (offset, _) in body.match_indices(token) {
+            if rendered_elsewhere
+                .iter()
+                .any(|range| range.contains(&offset))
+            {
+                continue;
+            }
+            let line_start = body[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let before = &body[line_start..offset];
+            let opened = match token {
+                "%}" => before.contains("{%"),
+                "}}" => before.contains("{{"),
+                _ => false,
+            };
+            if opened {
+                continue;
+            }
+            let rest = &body[offset..];
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let tag = match token {
+                "{%" => rest[..line_end]
+                    .find("%}")
+                    .map_or(&rest[..line_end], |end| &rest[..end + 2]),
+                _ => token,
+            };
+            let (line, column) = place(offset);
+            problems.push(LineProblem::at(
+                line,
+                column,
+                format!(
+                    "\"{tag}\" would reach readers as raw text: backcare has no template tags; write a shortcode as {{{{ name(...) }}}} on a line of its own, e.g. {}, or put an example in backticks",
+                    super::warning_box::USAGE
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// Records what a shortcode paragraph that expanded shows of the warning signs: a box that
+/// picks too many is a warning here, a whole list is judged by the lint, which knows the page.
+fn note_sign_lists(
+    paragraph: &str,
+    lists: &NamedLists,
+    (line, column): (usize, usize),
+    rendered: &mut Rendered,
+) {
+    if let Some(warning) = shortcodes::warnings(paragraph, lists) {
+        rendered
+            .warnings
+            .push(LineProblem::at(line, column, warning));
+    }
+    if let Some(name) = shortcodes::whole_list_name(paragraph) {
+        let signs = lists.get(name).map_or(0, |list| {
+            list.groups.iter().map(|group| group.items.len()).sum()
+        });
+        rendered
+            .whole_sign_lists
+            .push((line, column, name.to_owned(), signs));
+    }
 }
 
 /// Whether the renderer's HTML for `event` could hold something the sanitiser removes: the
@@ -817,6 +937,73 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn problems(body: &str) -> Vec<String> {
+        render(body, 1)
+            .problems
+            .into_iter()
+            .map(|p| format!("{}:{}: {}", p.line, p.column.unwrap_or(0), p.message))
+            .collect()
+    }
+
+    #[test]
+    fn template_tags_outside_code_are_errors_at_their_place() {
+        let found = problems(
+            "Intro.\n\n{% red_flags(urgency=\"urgent\") %}\n\nA stray %} and }} here.\n\n`{% ok %}` and\n\n```\n{% also ok %}\n```\n",
+        );
+        let usage = "backcare has no template tags; write a shortcode as {{ name(...) }} on a line of its own, e.g. {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}, or put an example in backticks";
+        assert_eq!(
+            found,
+            [
+                format!(
+                    "3:1: \"{{% red_flags(urgency=\"urgent\") %}}\" would reach readers as raw text: {usage}"
+                ),
+                format!("5:9: \"%}}\" would reach readers as raw text: {usage}"),
+                format!("5:16: \"}}}}\" would reach readers as raw text: {usage}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_service_call_in_a_sentence_says_what_the_rule_says() {
+        let rendered = render(
+            "If you have a high temperature, {{ service(sign=\"fever\") }}.\n\n- With chest pain, {{ service(sign=\"chest-pain\") }} *now*.\n",
+            1,
+        );
+        assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
+        assert!(
+            rendered.html.contains(
+                "<p>If you have a high temperature, call 111 or your GP surgery today.</p>"
+            ),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<li>With chest pain, call 999 <em>now</em>.</li>")
+        );
+        assert_eq!(
+            rendered.prose[0].text,
+            "If you have a high temperature, call 111 or your GP surgery today."
+        );
+        assert_eq!(
+            problems("Then {{ service(sign=\"chest-pian\") }}.\n"),
+            [
+                "1:1: service has no sign \"chest-pian\"; did you mean \"chest-pain\"? (each sign is named by its rule id, listed on /symptom-checker/how-it-works)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_that_under_triages_a_sign_is_an_error_at_the_sign() {
+        let found = problems("Rest first.\n\nIf you get chest pain, see a GP.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("3:12: \"If you get chest pain, see a GP.\" says see a GP"),
+            "{found:?}"
+        );
     }
 
     #[test]

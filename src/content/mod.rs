@@ -8,10 +8,12 @@ pub mod links;
 pub mod lint;
 pub mod lists;
 pub mod markdown;
+pub mod one_truth;
 pub mod problem;
 pub mod readability;
 pub mod shortcodes;
 pub mod slug;
+pub mod warning_box;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,9 @@ pub struct Article {
     pub external_links: Vec<ExternalLink>,
     /// What the page will not show of what the author wrote (raw HTML the sanitiser removes).
     pub render_warnings: Vec<LineProblem>,
+    /// Each `red_flags` list shown whole: `(line, column, list name, signs)`; only the page that
+    /// keeps every sign should show them (see `lint::editorial`).
+    pub whole_sign_lists: Vec<(usize, usize, String, usize)>,
     /// The file line the Markdown body starts on.
     pub body_line: usize,
     heading_ids: Vec<String>,
@@ -686,6 +691,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             site_links: rendered.site_links,
             external_links: rendered.external_links,
             render_warnings: rendered.warnings,
+            whole_sign_lists: rendered.whole_sign_lists,
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
         }),

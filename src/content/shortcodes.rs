@@ -10,6 +10,7 @@
 //!   name and writes a caption, which is escaped.
 
 use super::lists::{NamedList, NamedLists};
+use super::warning_box;
 
 /// What a shortcode expands to: trusted HTML to insert after sanitising; see `placeholder`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,7 @@ pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> 
     match name.trim() {
         "red_flags" => red_flags(arguments, lists).map(Expansion),
         "diagram" => diagram(arguments).map(Expansion),
+        "warning_signs" => warning_box::expand(arguments, lists).map(Expansion),
         other => {
             let usage = usage(lists);
             Err(format!(
@@ -46,6 +48,55 @@ pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> 
             ))
         }
     }
+}
+
+/// What is worth fixing in a shortcode that still works: a box that picks too many signs.
+pub fn warnings(paragraph: &str, lists: &NamedLists) -> Option<String> {
+    let call = paragraph
+        .trim()
+        .trim_start_matches("{{")
+        .trim_end_matches("}}");
+    let arguments = call.trim().strip_prefix("warning_signs")?.trim_start();
+    let arguments = arguments.strip_prefix('(')?.strip_suffix(')')?;
+    warning_box::too_many(arguments, lists)
+}
+
+/// Running text with each `{{ service(sign="RULE") }}` in it replaced by what the rule says to
+/// do ("call 111 or your GP surgery today"), or what is wrong with one. `None` when the text
+/// holds no `service` call, or a call of another shortcode, which must stand on its own line.
+pub fn expand_inline(text: &str, lists: &NamedLists) -> Option<Result<String, String>> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut any = false;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..].find("}}")? + open;
+        let call = rest[open + 2..close].trim();
+        let arguments = call.strip_prefix("service")?.trim_start();
+        let arguments = arguments.strip_prefix('(')?.strip_suffix(')')?;
+        out.push_str(&rest[..open]);
+        match warning_box::service_action(arguments, lists) {
+            Ok(action) => out.push_str(&action),
+            Err(message) => return Some(Err(message)),
+        }
+        any = true;
+        rest = &rest[close + 2..];
+    }
+    out.push_str(rest);
+    any.then_some(Ok(out))
+}
+
+/// The list a `red_flags(urgency="NAME")` call shows whole, if the paragraph is one.
+pub fn whole_list_name(paragraph: &str) -> Option<&str> {
+    let call = paragraph
+        .trim()
+        .trim_start_matches("{{")
+        .trim_end_matches("}}");
+    let arguments = call.trim().strip_prefix("red_flags")?.trim_start();
+    let (key, value) = arguments
+        .strip_prefix('(')?
+        .strip_suffix(')')?
+        .split_once('=')?;
+    (key.trim() == "urgency").then(|| value.trim().trim_matches('"'))
 }
 
 /// How to call `red_flags`, naming the lists there are:
@@ -137,7 +188,7 @@ pub fn insert_trusted(html: String, trusted: &[String]) -> String {
 }
 
 /// `name="value", other="value"` as pairs; `None` if it is not written that way.
-fn named_arguments(arguments: &str) -> Option<Vec<(&str, String)>> {
+pub(super) fn named_arguments(arguments: &str) -> Option<Vec<(&str, String)>> {
     let mut pairs = Vec::new();
     let mut rest = arguments.trim();
     while !rest.is_empty() {
@@ -328,7 +379,7 @@ pub fn sentence_case(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -6,7 +6,9 @@ pub mod answers;
 pub mod assessment;
 pub mod lay_words;
 pub mod rules;
+pub mod sign_words;
 pub mod vignettes;
+pub mod warning_boxes;
 
 #[cfg(test)]
 mod hazard_log;

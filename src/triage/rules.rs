@@ -1304,7 +1304,7 @@ pub fn article_sign_lists() -> NamedLists {
                 .collect(),
         })
         .collect();
-    NamedLists::new(lists)
+    NamedLists::new(lists).with_catalogue(super::warning_boxes::sign_catalogue())
 }
 
 #[cfg(test)]

@@ -187,6 +187,18 @@ fn a_shortcode_inside_a_sentence_is_an_error_at_its_line_and_column() {
 }
 
 #[test]
+fn a_warning_box_with_an_unknown_sign_is_an_error_that_suggests_the_id() {
+    let run = check("tests/fixtures/broken/unknown-sign", &[]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.problems(),
+        [
+            "tests/fixtures/broken/unknown-sign/heat-therapy.md:14:1: warning_signs has no sign or group \"fal-aged-65-plus\"; did you mean \"fall-aged-65-plus\"? the groups are cauda-equina, heart-and-aorta, nerves, injury, weak-bones, infection, cancer, kidney, tummy, pregnancy-signs, child-signs, not-settling, and each sign is named by its rule id, listed on /symptom-checker/how-it-works"
+        ]
+    );
+}
+
+#[test]
 fn missing_image_and_images_outside_static_are_errors() {
     let run = check("tests/fixtures/broken/missing-image", &[]);
     let file = "tests/fixtures/broken/missing-image/heat-therapy.md";
@@ -295,56 +307,67 @@ fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
 }
 
 /// Each warnings fixture: the article with the problem, and a clean page it links to.
-const WARNINGS: &[(&str, usize, &str)] = &[
+/// Each case's folder, the place of its one warning (`line` or `line:column`) and its start.
+const WARNINGS: &[(&str, &str, &str)] = &[
     (
         "hard-prose",
-        12,
+        "12",
         "reading level is grade 20.4 (Flesch–Kincaid); aim for 6 or below with shorter sentences and plainer words. Hardest sentences: line 16: \"Physiotherapists frequently",
     ),
     (
         "no-internal-link",
-        12,
+        "12",
         "no links to other articles; link to at least one related page",
     ),
     (
         "overdue-review",
-        5,
+        "5",
         "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-11-30",
     ),
     (
         "short-summary",
-        3,
+        "3",
         "summary is only 11 characters; write at least 50",
     ),
     (
         "long-paragraph",
-        14,
+        "14",
         "paragraph of 66 words; split it into paragraphs of 60 words or fewer, one idea each",
     ),
     (
         "no-red-flags",
-        12,
-        "no warning signs; a \"relief\" page needs a \"When to get help\" section with {{ red_flags(urgency=\"emergency\") }}",
+        "12",
+        "no warning signs; a \"relief\" page needs a \"When to get help\" section with a box of the signs for its topic, such as {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}",
     ),
     (
         "hand-written-warnings",
-        18,
-        "hand-written warning sign \"a burn that blisters\"; write the list as {{ red_flags(urgency=\"emergency\") }}",
+        "18",
+        "hand-written warning sign \"a burn that blisters\"; show it with {{ warning_signs(",
     ),
     (
         "misspelt-source-domain",
-        11,
+        "11",
         "source 2 url \"https://www.nice.org.k/guidance/ng59\" names the site \"www.nice.org.k\", which looks like a misspelling; did you mean \"https://www.nice.org.uk/guidance/ng59\"?",
     ),
     (
         "untrusted-sources",
-        7,
+        "7",
         "no source from the NHS, NICE, Cochrane or Mayo Clinic; base the page on at least one of them",
     ),
     (
         "unlinked-medicine",
-        14,
+        "14",
         "mentions ibuprofen without a link to the medicines page; link it, e.g. [ibuprofen](pain-medicines.md)",
+    ),
+    (
+        "whole-sign-list",
+        "14:1",
+        "shows the whole \"emergency\" list of warning signs (",
+    ),
+    (
+        "box-too-many",
+        "14:1",
+        "warning_signs box picks 11 signs; pick at most 8 that fit this page",
     ),
 ];
 

@@ -501,3 +501,51 @@ async fn a_matching_etag_gets_304_without_a_body() {
         );
     }
 }
+
+/// Issue 23: every page showed all 54 signs. Now each ordinary article shows one box of the signs
+/// for its topic (at most 8 picked, plus the emergency core, ending with a link to the whole
+/// list), and only the help page shows whole lists.
+#[tokio::test]
+async fn each_article_shows_a_box_that_fits_it_and_only_the_help_page_shows_every_sign() {
+    use backcare::triage::warning_boxes::EMERGENCY_CORE;
+    let app = spawn_app().await;
+    for article in bundled_library().articles() {
+        let path = format!("/articles/{}", article.slug);
+        let document = app.get_page(&path).await;
+        let in_boxes = count(&document, "main .warning-box li");
+        let in_lists = count(&document, "main .prose ul.red-flags li");
+        if path == HELP_ARTICLE {
+            assert_eq!(count(&document, "main .warning-box"), 0, "{path}");
+            assert!(in_lists > 40, "{path} shows every sign: {in_lists}");
+            continue;
+        }
+        assert!(
+            in_lists == in_boxes,
+            "{path}: red-flags lists outside a box"
+        );
+        if count(&document, "main .warning-box") == 0 {
+            continue;
+        }
+        assert!(
+            in_boxes <= 8 + EMERGENCY_CORE.len(),
+            "{path}: a box of {in_boxes} signs"
+        );
+        assert_eq!(
+            select_attrs(&document, "main .warning-box .warning-box-more a", "href"),
+            [HELP_ARTICLE],
+            "{path}"
+        );
+    }
+    let children = app.get_page("/articles/back-pain-in-children").await;
+    let headings = select_texts(&children, "main .warning-box strong");
+    assert!(!headings.is_empty());
+    for heading in headings {
+        assert!(heading.contains("your child"), "{heading}");
+    }
+    let pregnancy = app.get_page("/articles/back-pain-in-pregnancy").await;
+    assert!(
+        select_texts(&pregnancy, "main .warning-box strong")
+            .iter()
+            .any(|heading| heading.contains("maternity unit"))
+    );
+}
