@@ -10,7 +10,8 @@ use crate::content_errors::run_backcare;
 use crate::helpers::{bundled_library, repo_path};
 
 /// Review dates are checked against this day, so the tests do not change with the calendar.
-const TODAY: &str = "2026-11-30";
+/// The day the articles were last reviewed on: a page reviewed after it would be "in the future".
+const TODAY: &str = "2026-12-07";
 
 struct Run {
     code: Option<i32>,
@@ -322,7 +323,7 @@ const WARNINGS: &[(&str, &str, &str)] = &[
     (
         "overdue-review",
         "5",
-        "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-11-30",
+        "review overdue since 2026-06-01; check the page against its sources, then set reviewed = 2026-12-07",
     ),
     (
         "short-summary",
@@ -415,7 +416,7 @@ fn skipped_files_and_removed_raw_html_are_warnings() {
 #[test]
 fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let page = "+++\ntitle = \"Heat for back pain\"\nsummary = \"How heat eases tight back muscles, and how to use it safely at home.\"\ncategory = \"relief\"\nreviewed = 2026-12-01\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n\n[[sources]]\ntitle = \"NHS: Sciatica\"\nurl = \"http://www.nhs.uk/conditions/sciatica/\"\n+++\n\n## Using heat\n\nWrap it in a towel. See [heat](heat.md#using-heat).\n";
+    let page = "+++\ntitle = \"Heat for back pain\"\nsummary = \"How heat eases tight back muscles, and how to use it safely at home.\"\ncategory = \"relief\"\nreviewed = 2026-12-08\n\n[[sources]]\ntitle = \"NHS: Back pain\"\nurl = \"https://www.nhs.uk/conditions/back-pain/\"\n\n[[sources]]\ntitle = \"NHS: Sciatica\"\nurl = \"http://www.nhs.uk/conditions/sciatica/\"\n+++\n\n## Using heat\n\nWrap it in a towel. See [heat](heat.md#using-heat).\n";
     std::fs::write(dir.path().join("heat.md"), page).expect("written");
     let articles = dir.path().to_str().expect("utf-8");
     let run = check(articles, &[]);
@@ -423,7 +424,7 @@ fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
     assert_eq!(
         run.problems(),
         [format!(
-            "{articles}/heat.md:5: reviewed = 2026-12-01 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources"
+            "{articles}/heat.md:5: reviewed = 2026-12-08 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources"
         )]
     );
 
@@ -435,7 +436,7 @@ fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
         "--static",
         "static",
         "--today",
-        "2026-12-01",
+        "2026-12-08",
     ])
     .into();
     assert_eq!(run.code, Some(0), "{:#?}", run.stdout);

@@ -61,7 +61,12 @@ async fn words_people_use_find_the_article_that_answers_them() {
     // Lay and clinical words for one thing find the same articles.
     let lumbago = result_hrefs(&search(&app, "lumbago").await);
     assert!(!lumbago.is_empty());
-    assert_eq!(lumbago, result_hrefs(&search(&app, "low back pain").await));
+    // The same articles; their order may differ, as the reader's own words count a little more.
+    let mut lumbago = lumbago;
+    let mut low_back_pain = result_hrefs(&search(&app, "low back pain").await);
+    lumbago.sort();
+    low_back_pain.sort();
+    assert_eq!(lumbago, low_back_pain);
     for (query, slug) in cases {
         let document = search(&app, query).await;
         let hrefs = result_hrefs(&document);
