@@ -147,6 +147,12 @@ pub static SIGN_WORDS: &[(&str, &[&[&str]])] = &[
         &[&["pregnan"], &["tummy pain", "pain in your tummy"]],
     ),
     ("under-5", &[&["under 5", "under five"]]),
+    ("child-floppy-or-drowsy", &[&["floppy"]]),
+    ("child-rash-not-fading", &[&["rash"], &["fade"]]),
+    (
+        "child-not-walking",
+        &[&["will not walk", "new limp", "put weight on"]],
+    ),
     ("fever", &[&["high temperature", "fever"]]),
     (
         "possible-kidney-infection",

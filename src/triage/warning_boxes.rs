@@ -19,8 +19,11 @@ pub static EMERGENCY_CORE: &[&str] = &[
     "major-trauma",
 ];
 
-/// The same core in a box about a child: the signs that mean 999 or A&E at any age.
+/// The same core in a box about a child: the child signs that mean 999 (sepsis, meningitis),
+/// then the signs that mean 999 or A&E at any age.
 pub static CHILD_EMERGENCY_CORE: &[&str] = &[
+    "child-floppy-or-drowsy",
+    "child-rash-not-fading",
     "saddle-numbness",
     "bladder-bowel",
     "both-legs",
@@ -128,7 +131,17 @@ pub static SIGN_GROUPS: &[(&str, &[&str])] = &[
             "pregnancy-infection-signs",
         ],
     ),
-    ("child-signs", &["under-5", "child-injury", "under-16"]),
+    (
+        "child-signs",
+        &[
+            "child-not-walking",
+            "child-fever",
+            "child-not-peeing",
+            "under-5",
+            "child-injury",
+            "under-16",
+        ],
+    ),
     (
         "not-settling",
         &[
@@ -156,6 +169,23 @@ pub static SPOKEN_TO_PARENT: &[(&str, &str)] = &[
     (
         "major-trauma",
         "the pain started after a serious accident, such as a car crash or a bad fall",
+    ),
+    (
+        "child-floppy-or-drowsy",
+        "they are floppy, very sleepy or hard to wake",
+    ),
+    (
+        "child-rash-not-fading",
+        "a rash that does not fade when you press a glass on it",
+    ),
+    (
+        "child-not-walking",
+        "they will not walk or put weight on a leg, or have a new limp",
+    ),
+    ("child-fever", "a high temperature (38C or more)"),
+    (
+        "child-not-peeing",
+        "they have not had a pee, or a wet nappy, for 12 hours",
     ),
     ("under-5", "they are under 5"),
     ("child-injury", "the pain is bad after a fall or knock"),

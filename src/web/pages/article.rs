@@ -25,6 +25,9 @@ pub struct ArticlePage<'a> {
     /// Sanitised when the article was loaded; the one place the site inserts HTML unescaped.
     pub body_html: &'a str,
     pub show_help_callout: bool,
+    /// Whether the page tells readers to call 111, so it says what to do in Scotland, Wales and
+    /// Northern Ireland (the shared `partials/uk_nations.html`).
+    pub names_111: bool,
     pub sources: &'a [Source],
     pub related: Vec<ArticleLink<'a>>,
     pub tags: Vec<TagLink<'a>>,
@@ -83,6 +86,7 @@ impl<'a> ArticlePage<'a> {
                 .collect(),
             body_html: &article.html,
             show_help_callout: article.slug != HELP_ARTICLE,
+            names_111: names_111(&article.html),
             sources: &front.sources,
             related: related.into_iter().map(ArticleLink::from).collect(),
             tags: front.tags.iter().map(|tag| TagLink::new(tag)).collect(),
@@ -94,6 +98,16 @@ impl<'a> ArticlePage<'a> {
             site_name: SITE_NAME,
         }
     }
+}
+
+/// Whether `html` names the number 111 (not as part of a longer number).
+fn names_111(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    html.match_indices("111").any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + 3).copied();
+        !before.is_some_and(|b| b.is_ascii_digit()) && !after.is_some_and(|b| b.is_ascii_digit())
+    })
 }
 
 /// How many related articles each article page shows.
