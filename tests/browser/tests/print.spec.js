@@ -31,6 +31,17 @@ test('an article prints without navigation and shows where its links go', async 
   expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(1);
 });
 
+test('the flare-up plan prints on one A4 page, with its plan table and warning signs', async ({ page }) => {
+  await page.goto('/articles/flare-up-plan');
+  await expectPrintLayout(page);
+  await expect(page.locator('.prose table')).toBeVisible();
+  await expect(page.locator('.prose ul.red-flags').first()).toBeVisible();
+  const pdf = await page.pdf({ format: 'A4' });
+  require('node:fs').mkdirSync(OUT, { recursive: true });
+  require('node:fs').writeFileSync(require('node:path').join(OUT, 'flare-up-plan-A4.pdf'), pdf);
+  expect(pdfPageCount(pdf), 'A4 pages').toBe(1);
+});
+
 for (const urgency of ['emergency', 'urgent', 'soon', 'self-care']) {
   test(`a ${urgency} result prints on one A4 page without navigation`, async ({ page }) => {
     await openResult(page, urgency);
