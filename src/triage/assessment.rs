@@ -177,10 +177,9 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
             .iter()
             .any(|rule| rule.id.starts_with("early-pregnancy"));
     let (headline, explanation) = match (service, answers) {
-        (Service::GpOrPhysio, Some(a)) if a.may_be_pregnant() || a.recently_pregnant() => (
-            "See your midwife or GP within 2 weeks",
-            "Tell your midwife or GP about your back pain in the next 2 weeks. They can send you to a physio if you need one.",
-        ),
+        (Service::GpOrPhysio, Some(a)) if a.may_be_pregnant() || a.recently_pregnant() => {
+            MIDWIFE_WORDS
+        }
         (Service::SameDay, _) if early_pregnancy_signs => EARLY_PREGNANCY_WORDS,
         (Service::MaternityUnit, _) => maternity_words(stage),
         _ => words(service, audience),
@@ -193,10 +192,15 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
         advice: advice(answers, service),
         articles: articles(answers, service),
         safety_net: safety_net(answers, service),
-        outlook: outlook(answers, service),
+        outlook: outlook(answers, service, &fired),
         fired,
     }
 }
+
+const MIDWIFE_WORDS: (&str, &str) = (
+    "See your midwife or GP within 2 weeks",
+    "Tell your midwife or GP about your back pain in the next 2 weeks. They can send you to a physio if you need one.",
+);
 
 /// NHS ectopic pregnancy: "speak to your GP, early pregnancy unit or call 111".
 const EARLY_PREGNANCY_WORDS: (&str, &str) = (
@@ -218,19 +222,31 @@ fn maternity_words(stage: PregnancyStage) -> (&'static str, &'static str) {
             "Call the maternity unit where you gave birth, or your midwife, now. After a miscarriage or abortion, call the unit that cared for you, or 111. If you cannot reach anyone, call 999."
         }
         _ => {
-            "Call your maternity unit or midwife now. If you are less than 12 weeks pregnant, or have no maternity notes yet, call an early pregnancy unit, your GP or 111 now. If you cannot reach anyone, call 999."
+            "Call your maternity unit or midwife now. Are you less than 12 weeks pregnant, or have no maternity notes yet? Then call an early pregnancy unit, your GP or 111 now. If you cannot reach anyone, call 999."
         }
     };
     ("Call your maternity unit now", explanation)
 }
 
-/// NHS back pain: "Back pain usually improves within a few weeks or months"; NHS period pain:
-/// it "normally lasts 48 to 72 hours".
-fn outlook(answers: Option<&Answers>, service: Service) -> Option<&'static str> {
+/// What usually happens, in the sources' words. NHS back pain: "Back pain usually improves within
+/// a few weeks or months"; NHS period pain: it "normally lasts 48 to 72 hours"; NHS GGC children's
+/// back pain: "most cases are not caused by a serious problem. It usually gets better on its own
+/// within a few weeks"; NHS ankylosing spondylitis: "There's no cure for AS ... However,
+/// treatment is available to relieve the symptoms".
+fn outlook(
+    answers: Option<&Answers>,
+    service: Service,
+    fired: &[&'static Rule],
+) -> Option<&'static str> {
     if service > Service::GpOrPhysio {
         return None;
     }
+    let inflammatory = fired
+        .iter()
+        .any(|rule| rule.id.starts_with("axial-spondyloarthritis"));
     Some(match answers {
+        Some(a) if a.is_child() => CHILD_OUTLOOK,
+        _ if inflammatory => INFLAMMATORY_OUTLOOK,
         Some(a) if a.has_trigger(Trigger::Menstruation) => {
             "Period pain usually lasts 2 to 3 days. Back pain from other causes usually gets better within a few weeks."
         }
@@ -239,6 +255,9 @@ fn outlook(answers: Option<&Answers>, service: Service) -> Option<&'static str> 
         }
     })
 }
+
+const CHILD_OUTLOOK: &str = "Most back pain in children is not caused by anything serious. It usually gets better within a few weeks. The GP will check for a cause that needs treatment.";
+const INFLAMMATORY_OUTLOOK: &str = "This kind of back pain can last a long time, and it can come and go. There is no cure, but treatment and exercise can ease the pain and stiffness a lot.";
 
 /// The headline and the one sentence under it.
 fn words(service: Service, audience: Audience) -> (&'static str, &'static str) {
@@ -338,6 +357,26 @@ static EMERGENCY_ADVICE: &[(Service, Advice)] = &[
     ),
 ];
 
+/// The same advice for a parent: the reader is not the one who is ill, and may be the driver.
+static PARENT_EMERGENCY_ADVICE: &[(Service, Advice)] = &[
+    (
+        Service::Call999,
+        Advice {
+            id: "wait-for-the-ambulance",
+            heading: "Wait for the ambulance",
+            text: "Do not drive your child to hospital yourself. Stay with your child. If you can, ask someone to unlock the door.",
+        },
+    ),
+    (
+        Service::GoToAe,
+        Advice {
+            id: "getting-to-ae",
+            heading: "Getting to A&E",
+            text: "Do not drive while your child is this unwell: ask someone else to drive, so you can look after your child. If no one can, call 999.",
+        },
+    ),
+];
+
 const KEEP_STILL: Advice = Advice {
     id: "keep-still",
     heading: "Keep still until help arrives",
@@ -348,6 +387,12 @@ const MEDICINES_LIST: Advice = Advice {
     id: "medicines-list",
     heading: "Take your medicines with you",
     text: "Find a list of the medicines you take, or their boxes, to show the staff.",
+};
+
+const PARENT_MEDICINES_LIST: Advice = Advice {
+    id: "medicines-list",
+    heading: "Take your child's medicines with you",
+    text: "Find a list of the medicines your child takes, or their boxes, to show the staff.",
 };
 
 /// Advice shown on every result the answers allow, emergencies included.
@@ -366,7 +411,7 @@ static ALWAYS_ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "talking-therapies",
             heading: "Help with how you feel",
-            text: "Feeling low or anxious is common with back pain. You can refer yourself to NHS Talking Therapies for free, without seeing a GP. Your GP can also help if the pain has lasted a long time.",
+            text: "Feeling low or anxious is common with back pain. In England, you can refer yourself to NHS Talking Therapies for free. You do not need to see a GP. In Scotland, Wales or Northern Ireland, ask your GP about talking therapies. Your GP can also help if the pain has lasted a long time.",
         },
     },
     AdviceRule {
@@ -421,7 +466,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "physio-self-referral",
             heading: "You may not need to see a GP first",
-            text: "In many areas you can book an NHS physio yourself, without a GP. Ask your GP surgery if you can.",
+            text: "In many areas you can book an NHS physio yourself. You do not need to see a GP first. Ask your GP surgery.",
         },
     },
     // ---- Looking after yourself ----
@@ -503,7 +548,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "pain-relief-in-pregnancy",
             heading: "Pain relief when you are pregnant",
-            text: "Do not take ibuprofen while you are pregnant. Paracetamol is usually safe to take. Ask your midwife or a pharmacist first.",
+            text: "Do not take ibuprofen. It is not safe when you are pregnant. Paracetamol is usually safe to take. Ask your midwife or a pharmacist first.",
         },
     },
     AdviceRule {
@@ -511,7 +556,7 @@ static ADVICE: &[AdviceRule] = &[
         advice: Advice {
             id: "pain-relief-for-children",
             heading: "Painkillers for your child",
-            text: "Ask a pharmacist which painkiller is right for your child, and check the dose for their age on the pack.",
+            text: "Ask a pharmacist which painkiller is right for your child. Check the dose for their age on the pack.",
         },
     },
     AdviceRule {
@@ -682,15 +727,25 @@ fn advice(answers: Option<&Answers>, service: Service) -> Vec<Advice> {
                 PregnancyStage::Middle | PregnancyStage::Late | PregnancyStage::WeeksNotKnown
             )
         });
-        chosen.extend(
+        let child = answers.is_some_and(Answers::is_child);
+        let table = if child {
+            PARENT_EMERGENCY_ADVICE
+        } else {
             EMERGENCY_ADVICE
+        };
+        chosen.extend(
+            table
                 .iter()
                 .filter(|(for_service, advice)| {
                     *for_service == service && (advice.id != "maternity-notes" || has_notes)
                 })
                 .map(|(_, advice)| *advice),
         );
-        chosen.push(MEDICINES_LIST);
+        chosen.push(if child {
+            PARENT_MEDICINES_LIST
+        } else {
+            MEDICINES_LIST
+        });
         if let Some(answers) = answers {
             chosen.extend(always_advice(answers, service));
         }
@@ -849,8 +904,18 @@ pub fn linked_articles() -> Vec<&'static Slug> {
     slugs
 }
 
+/// Articles written for adults' self-care: heat, lifting, warming up for sport and adult
+/// painkiller doses. A child's result links the children's article instead.
+const ADULT_SELF_CARE_ARTICLES: &[Slug] = &[
+    Slug::from_static("heat-therapy"),
+    Slug::from_static("lifting-safely"),
+    Slug::from_static("warming-up"),
+    Slug::from_static("pain-medicines"),
+];
+
 fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static Slug> {
     let urgency = service.urgency();
+    let child = answers.is_some_and(Answers::is_child);
     // The "when to get help" page leads when the reader needs to act today.
     let first: &'static [Slug] = if urgency >= Urgency::Urgent {
         HELP_FIRST
@@ -880,7 +945,8 @@ fn articles(answers: Option<&Answers>, service: Service) -> Vec<&'static Slug> {
         if chosen.len() == MAX_ARTICLES {
             break;
         }
-        let allowed = urgency != Urgency::Emergency || HELP_AND_CAUSE_ARTICLES.contains(slug);
+        let allowed = (urgency != Urgency::Emergency || HELP_AND_CAUSE_ARTICLES.contains(slug))
+            && !(child && ADULT_SELF_CARE_ARTICLES.contains(slug));
         if allowed && !chosen.contains(&slug) {
             chosen.push(slug);
         }
@@ -906,17 +972,24 @@ const ANEURYSM_LINE: &str = "Call 999 if you get sudden, very bad pain in your t
 /// Child results: the NHS sepsis and meningitis signs, and the cauda equina signs without the
 /// adult sexual-function words.
 const CHILD_999_LINE: &str = "Call 999 if your child is floppy, very sleepy or hard to wake. Call 999 too if they find it hard to breathe. Do the same if they have a rash that does not fade when you press a glass on it.";
-const CHILD_AE_LINE: &str = "Take your child to A&E now if they cannot pee, or wet or soil themselves when they did not before. Go now too if their legs go weak or numb, or they cannot walk.";
+const CHILD_AE_LINE: &str = "Take your child to A&E now if they cannot pee, or wet or soil themselves when they did not before. Go now too if their legs go weak or numb. Go now if they start to walk in a shaky or clumsy way.";
 const CHILD_111_LINE: &str = "Call 111 or your GP that day if your child gets a high temperature. Do the same if they will not walk or put weight on a leg, or have not had a pee for 12 hours.";
 /// NHS ectopic pregnancy, for the early weeks and for period pain.
 const EARLY_PREGNANCY_LINE: &str = "If you may be pregnant, call 111 or your GP now if you bleed, or get pain low down on one side of your tummy. Do the same for pain in the tip of your shoulder. Call 999 if the pain is very bad, or you feel faint or dizzy.";
+/// NHS period pain and ectopic pregnancy: period pain can hide an early pregnancy.
+const PERIOD_ECTOPIC_LINE: &str = "If you could be pregnant, do a pregnancy test. If you may be pregnant, call 111 or your GP now if you bleed in a way that is not like your normal period. Do the same for pain low down on one side, or in the tip of your shoulder. Call 999 if the pain is very bad, or you feel faint or dizzy.";
+/// On a 999 or A&E page the pregnancy lines would name a slower service: tell the staff instead.
+const PREGNANCY_EMERGENCY_LINE: &str = "Tell the staff who help you if you are pregnant, or may be. Tell them too if you gave birth in the last 6 weeks.";
+/// NHS 111 online is for people aged 5 and over.
+const UNDER_5_111_LINE: &str =
+    "If your child cannot be seen today, call 111. NHS 111 online is not for children under 5.";
 /// NHS after the birth and NICE NG51: fever, headache and heavy bleeding in the first 6 weeks.
 const AFTER_BIRTH_LINE: &str = "In the 6 weeks after a birth, call your maternity unit now if you get a high temperature or shivers. Do the same for a bad headache or problems seeing. Call 999 if you bleed a lot or feel faint.";
 /// NHS period pain: "See a GP if you have severe period pain or your normal pattern of periods
 /// changes".
 const PERIOD_PAIN_GP_LINE: &str = "See a GP if your period pain is very bad. See them too if your periods change, for example they get heavier or come at odd times.";
 /// NHS urgent mental health help, in the NHS's current words.
-const MOOD_LINE: &str = "If you feel you cannot cope, or think about harming yourself, call 111 and choose the mental health option. Or call Samaritans free on 116 123, day or night. If your life is at risk now, call 999.";
+const MOOD_LINE: &str = "If you feel you cannot cope, or think about harming yourself, call 111 and choose the mental health option. In Northern Ireland, call Lifeline free on 0808 808 8000. Or call Samaritans free on 116 123, day or night. If your life is at risk now, call 999.";
 
 fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> {
     let child = answers.is_some_and(Answers::is_child);
@@ -926,6 +999,7 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
         (CHEST_999, CAUDA_EQUINA_LINE, URGENT_SIGNS_111)
     };
     let period_pain = answers.is_some_and(|a| a.has_trigger(Trigger::Menstruation));
+    let under_5 = answers.is_some_and(|a| a.age.get() < 5);
     let mut lines: Vec<&'static str> = match service {
         Service::Call999 => vec![
             "If you feel worse while you wait, call 999 again. Call again too if the person stops breathing normally.",
@@ -936,6 +1010,12 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
         ],
         Service::MaternityUnit => vec![
             "Call 999 if you cannot reach your maternity unit. Call 999 too if you bleed a lot, have very bad pain, or feel faint.",
+        ],
+        Service::SameDay if under_5 => vec![
+            UNDER_5_111_LINE,
+            "If your child gets worse before they are seen, call 111 again.",
+            nerves,
+            chest,
         ],
         Service::SameDay => vec![
             "If you cannot be seen today, call 111 or use NHS 111 online.",
@@ -968,16 +1048,26 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
 fn extra_safety_net(answers: &Answers, service: Service) -> Vec<&'static str> {
     let mut lines = Vec::new();
     let stage = answers.pregnancy_stage();
-    if service != Service::MaternityUnit {
-        if stage.may_be_early() || answers.has_trigger(Trigger::Menstruation) {
-            lines.push(EARLY_PREGNANCY_LINE);
+    let pregnant_or_after = answers.may_be_pregnant() || stage == PregnancyStage::AfterBirth;
+    if matches!(service, Service::Call999 | Service::GoToAe) {
+        // A page headed "now" names no slower service (issue 22 rule 12).
+        if pregnant_or_after {
+            lines.push(PREGNANCY_EMERGENCY_LINE);
         }
-        if answers.may_be_pregnant() && !stage.is_early() {
-            lines.push(PREGNANCY_LINE);
+    } else {
+        if service != Service::MaternityUnit {
+            if stage.may_be_early() {
+                lines.push(EARLY_PREGNANCY_LINE);
+            } else if answers.has_trigger(Trigger::Menstruation) {
+                lines.push(PERIOD_ECTOPIC_LINE);
+            }
+            if answers.may_be_pregnant() && !stage.is_early() {
+                lines.push(PREGNANCY_LINE);
+            }
         }
-    }
-    if stage == PregnancyStage::AfterBirth {
-        lines.push(AFTER_BIRTH_LINE);
+        if stage == PregnancyStage::AfterBirth {
+            lines.push(AFTER_BIRTH_LINE);
+        }
     }
     if service != Service::Call999 {
         if has_kidney_signs(answers) || answers.has_symptom(Symptom::Fever) {
@@ -1007,14 +1097,21 @@ pub fn advice_ids() -> Vec<&'static str> {
     ids
 }
 
-/// Every sentence a reader can be shown, for the plain-words test.
-/// Each block as the reader sees it: a headline or heading with the words under it.
+/// A heading is a phrase, not prose, so it is measured with the words under it; the words are
+/// measured on their own too, so a hard line cannot hide behind an easy heading.
+fn with_heading(heading: &str, words: &str) -> [String; 2] {
+    [format!("{heading}. {words}"), words.to_owned()]
+}
+
+/// Every line a reader can be shown, for the plain-words test: each explanation, advice text,
+/// reason and safety-net line on its own, so one hard line cannot hide in an easy block (the
+/// GP-role review of round 3, item 17).
 pub fn all_reader_text() -> Vec<String> {
     let mut text: Vec<String> = Vec::new();
     for &service in Service::ALL {
         for audience in [Audience::Adult, Audience::Parent] {
             let (headline, explanation) = words(service, audience);
-            text.push(format!("{headline}. {explanation}"));
+            text.extend(with_heading(headline, explanation));
         }
     }
     let advice = ADVICE
@@ -1022,8 +1119,9 @@ pub fn all_reader_text() -> Vec<String> {
         .chain(ALWAYS_ADVICE)
         .map(|rule| &rule.advice)
         .chain(EMERGENCY_ADVICE.iter().map(|(_, advice)| advice))
-        .chain([&KEEP_STILL, &MEDICINES_LIST]);
-    text.extend(advice.map(|advice| format!("{}. {}", advice.heading, advice.text)));
+        .chain(PARENT_EMERGENCY_ADVICE.iter().map(|(_, advice)| advice))
+        .chain([&KEEP_STILL, &MEDICINES_LIST, &PARENT_MEDICINES_LIST]);
+    text.extend(advice.flat_map(|advice| with_heading(advice.heading, advice.text)));
     text.extend(RULES.iter().map(|rule| rule.reason.to_owned()));
     let every_service = Service::ALL
         .iter()
@@ -1041,13 +1139,18 @@ pub fn all_reader_text() -> Vec<String> {
             CHILD_AE_LINE,
             CHILD_111_LINE,
             EARLY_PREGNANCY_LINE,
+            PERIOD_ECTOPIC_LINE,
+            PREGNANCY_EMERGENCY_LINE,
+            UNDER_5_111_LINE,
             AFTER_BIRTH_LINE,
             PERIOD_PAIN_GP_LINE,
             MOOD_LINE,
         ]
         .map(str::to_owned),
     );
-    text.extend([EARLY_PREGNANCY_WORDS].map(|(headline, words)| format!("{headline}. {words}")));
+    for (headline, words) in [EARLY_PREGNANCY_WORDS, MIDWIFE_WORDS] {
+        text.extend(with_heading(headline, words));
+    }
     for stage in [
         PregnancyStage::Early,
         PregnancyStage::Middle,
@@ -1055,11 +1158,12 @@ pub fn all_reader_text() -> Vec<String> {
         PregnancyStage::AfterBirth,
     ] {
         let (headline, words) = maternity_words(stage);
-        text.push(format!("{headline}. {words}"));
+        text.extend(with_heading(headline, words));
     }
     for service in [Service::SelfCare, Service::GpOrPhysio] {
-        text.extend(outlook(None, service).map(str::to_owned));
+        text.extend(outlook(None, service, &[]).map(str::to_owned));
     }
+    text.extend([CHILD_OUTLOOK, INFLAMMATORY_OUTLOOK].map(str::to_owned));
     text
 }
 
@@ -1262,6 +1366,97 @@ mod tests {
         }
     }
 
+    /// The GP-role review of round 3, items 4 and 12: a 999 or A&E page names no slower service.
+    #[test]
+    fn emergency_pages_tell_the_staff_about_a_pregnancy_instead_of_naming_111() {
+        let early = "warning=faint-or-clammy&location=lower&onset=gradual&duration=under-1-week&severity=5&age=30&pregnant=yes&pregnancy_weeks=under-12&pregnancy_sign=vaginal-bleeding&symptom=none&history=none";
+        let result = assess(&answers(early));
+        assert_eq!(result.service, Service::Call999);
+        assert!(!result.safety_net.contains(&EARLY_PREGNANCY_LINE));
+        assert!(result.safety_net.contains(&PREGNANCY_EMERGENCY_LINE));
+        let same_day = assess(&answers(
+            &early.replace("warning=faint-or-clammy", "warning=none"),
+        ));
+        assert_eq!(same_day.service, Service::SameDay);
+        assert!(same_day.safety_net.contains(&EARLY_PREGNANCY_LINE));
+    }
+
+    /// Items 12 and 9 of issue 22: period pain gets the ectopic net in specific words.
+    #[test]
+    fn period_pain_gets_a_pregnancy_test_and_the_ectopic_net() {
+        let form = format!("{}&trigger=menstruation", CALM.replace("age=35", "age=24"));
+        let result = assess(&answers(&form));
+        assert_eq!(result.service, Service::SelfCare);
+        assert!(result.safety_net.contains(&PERIOD_ECTOPIC_LINE));
+        assert!(result.safety_net.contains(&PERIOD_PAIN_GP_LINE));
+        assert!(PERIOD_ECTOPIC_LINE.contains("pregnancy test"));
+        assert!(PERIOD_ECTOPIC_LINE.contains("not like your normal period"));
+    }
+
+    /// Items 5, 6, 7, 13 and 14: a child's result speaks to the parent and fits a child.
+    #[test]
+    fn child_results_fit_a_child_and_speak_to_the_parent() {
+        let teen = format!(
+            "{}&trigger=lifting&trigger=exercise&eased_by=heat&child_sign=none",
+            CALM.replace("age=35", "age=14")
+        );
+        let result = assess(&answers(&teen));
+        assert_eq!(result.service, Service::GpOrPhysio);
+        for slug in ADULT_SELF_CARE_ARTICLES {
+            assert!(!result.articles.contains(&slug), "{slug} for a child");
+        }
+        assert!(
+            result
+                .articles
+                .iter()
+                .any(|slug| *slug == "back-pain-in-children")
+        );
+        assert_eq!(result.outlook, Some(CHILD_OUTLOOK));
+        let ae = assess(&answers(&with(&teen, "warning", "both-legs")));
+        assert_eq!(ae.service, Service::GoToAe);
+        for advice in &ae.advice {
+            assert!(!advice.text.contains("drive yourself"), "{}", advice.text);
+        }
+        assert!(ids(&ae).contains(&"getting-to-ae"));
+        let toddler = assess(&answers(&format!(
+            "{}&child_sign=none",
+            CALM.replace("age=35", "age=3")
+        )));
+        assert_eq!(toddler.service, Service::SameDay);
+        assert!(toddler.safety_net.contains(&UNDER_5_111_LINE));
+        assert!(
+            !toddler
+                .safety_net
+                .iter()
+                .any(|line| line.contains("use NHS 111 online"))
+        );
+        assert!(!CHILD_AE_LINE.contains("cannot walk"));
+    }
+
+    /// Item 7: axial spondyloarthritis is long-term; "gets better within a few weeks" is wrong.
+    #[test]
+    fn inflammatory_back_pain_gets_its_own_outlook() {
+        let form = "warning=none&location=lower&onset=gradual&duration=over-12-weeks&severity=4&age=40&pregnant=no&symptom=morning-stiffness&history=none";
+        let result = assess(&answers(form));
+        assert_eq!(result.service, Service::GpOrPhysio);
+        assert_eq!(result.outlook, Some(INFLAMMATORY_OUTLOOK));
+    }
+
+    /// Item 8: NHS Talking Therapies is England's; the other nations get their own route.
+    #[test]
+    fn mood_help_names_each_nations_route() {
+        let result = assess(&answers(&with(CALM, "symptom", "struggling-to-cope")));
+        let therapies = result
+            .advice
+            .iter()
+            .find(|advice| advice.id == "talking-therapies")
+            .expect("talking therapies advice");
+        assert!(therapies.text.contains("In England"));
+        assert!(therapies.text.contains("Northern Ireland"));
+        assert!(MOOD_LINE.contains("Lifeline") && MOOD_LINE.contains("0808 808 8000"));
+        assert!(result.safety_net.contains(&MOOD_LINE));
+    }
+
     proptest! {
         #[test]
         fn assess_never_panics_and_is_well_formed(answers in test_support::answers()) {
@@ -1354,6 +1549,12 @@ mod tests {
                         prop_assert!(!text.contains(softer), "{:?} in {:?}", softer, text);
                     }
                 }
+                if result.service >= Service::GoToAe {
+                    for line in &result.safety_net {
+                        prop_assert!(!line.contains("111 or your GP"), "slower service in {:?}", line);
+                        prop_assert!(!line.contains("maternity unit now"), "slower service in {:?}", line);
+                    }
+                }
             }
         }
 
@@ -1374,9 +1575,16 @@ mod tests {
                     .chain(result.advice.iter().map(|advice| advice.text))
                     .chain([result.headline, result.explanation]);
                 for text in words {
-                    for adult in ["sex", "erection", "ejaculat", "genitals"] {
+                    for adult in ["sex", "erection", "ejaculat", "genitals", "drive yourself"] {
                         prop_assert!(!text.contains(adult), "{:?} in {:?}", adult, text);
                     }
+                }
+                for slug in &result.articles {
+                    prop_assert!(!ADULT_SELF_CARE_ARTICLES.contains(slug), "{} for a child", slug);
+                }
+                prop_assert!(result.outlook.is_none_or(|outlook| outlook == CHILD_OUTLOOK));
+                if answers.age.get() < 5 {
+                    prop_assert!(!result.safety_net.iter().any(|line| line.contains("use NHS 111 online")));
                 }
             }
             if answers.has_history(History::BloodThinners) {

@@ -209,6 +209,7 @@ pub static LAY_WARNING_SIGNS: &[LayWarningSign] = &[
             "early-pregnancy-shoulder-tip-pain",
             "early-pregnancy-cramps",
             "early-pregnancy-fever",
+            "headache-or-vision-before-12-weeks",
         ],
     },
     LayWarningSign {

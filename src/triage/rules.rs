@@ -221,6 +221,10 @@ pub static NICE_NG156: Source = Source {
     title: "NICE guideline NG156: Abdominal aortic aneurysm",
     url: "https://www.nice.org.uk/guidance/ng156",
 };
+pub static NHS_FEVER_IN_CHILDREN: Source = Source {
+    title: "NHS: High temperature (fever) in children (NICE NG143 traffic light)",
+    url: "https://www.nhs.uk/conditions/fever-in-children/",
+};
 pub static NICE_NG65: Source = Source {
     title: "NICE guideline NG65: Spondyloarthritis in over 16s",
     url: "https://www.nice.org.uk/guidance/ng65",
@@ -243,6 +247,7 @@ pub static SOURCES: &[&Source] = &[
     &NHS_BABY_MOVEMENTS,
     &NHS_PRE_ECLAMPSIA,
     &NHS_111_CHILDREN,
+    &NHS_FEVER_IN_CHILDREN,
     &NHS_MENINGITIS,
     &NHS_ECTOPIC_PREGNANCY,
     &NHS_AFTER_BIRTH,
@@ -649,6 +654,19 @@ pub static RULES: &[Rule] = &[
                     || a.has_symptom(Symptom::AbdominalPain))
         }),
     },
+    // NHS fever in children and the NICE NG143 traffic light: a baby under 3 months with 38C or
+    // more is red (A&E or 999). Age 0 is any baby under 1, so the safer reading is taken.
+    Rule {
+        id: "baby-fever",
+        service: GoToAe,
+        reason: "A baby under 3 months with a temperature of 38C or more may have a bad infection. Older babies can get very ill fast too. Your baby needs to be seen in hospital now.",
+        sign: "a baby under 1 with a temperature of 38C or more",
+        source: &NHS_FEVER_IN_CHILDREN,
+        when: When::Answers(|a| {
+            a.age.get() == 0
+                && (a.has_child_sign(ChildSign::Fever) || a.has_symptom(Symptom::Fever))
+        }),
+    },
     // NICE NG234 (CG75): difficulty walking is a sign of spinal cord compression: an emergency.
     Rule {
         id: "walking-difficulty",
@@ -732,10 +750,12 @@ pub static RULES: &[Rule] = &[
         reason: "Tummy pain that came on suddenly or is very bad needs to be checked in hospital now. It can come from a problem inside your tummy that cannot wait.",
         sign: "tummy pain that came on suddenly or is very bad",
         source: &NHS_STOMACH_ACHE,
+        // From 24 weeks the maternity unit sees severe tummy pain (rule `pregnancy-tummy-pain`).
         when: When::Answers(|a| {
             a.has_symptom(Symptom::AbdominalPain)
                 && a.duration == Duration::UnderOneWeek
                 && (a.onset == Onset::Sudden || is_severe(a))
+                && a.pregnancy_stage() != PregnancyStage::Late
         }),
     },
     // An NHS trust's back pain page: pain after minor trauma in older people goes to the
@@ -795,7 +815,7 @@ pub static RULES: &[Rule] = &[
         reason: "In pregnancy, or in the weeks after a birth, a bad headache, problems seeing, or sudden swelling can be signs of pre-eclampsia. This is a problem with your blood pressure. It can harm you, so it needs to be checked now.",
         sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet, in pregnancy or in the 6 weeks after a birth",
         source: &NHS_PRE_ECLAMPSIA,
-        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling, is_any_stage),
+        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling, is_not_early),
     },
     // NICE NG51: pregnant and recently pregnant women with a fever are at higher risk of sepsis;
     // maternity triage sees women from about 16 to 20 weeks and up to 6 weeks after a birth.
@@ -887,6 +907,16 @@ pub static RULES: &[Rule] = &[
         source: &NICE_NG51,
         when: When::PregnancySign(PregnancySign::FeverOrShivering, is_early),
     },
+    // NHS pre-eclampsia: "rarely happens before the 20th week"; its signs go to "your GP surgery
+    // or NHS 111". Most maternity units do not see women before 12 weeks.
+    Rule {
+        id: "headache-or-vision-before-12-weeks",
+        service: SameDay,
+        reason: "A bad headache, trouble seeing, or swelling that comes on fast needs to be checked today. This early on, it is rarely pre-eclampsia. That is a blood pressure problem that comes later in pregnancy. But it can have other causes.",
+        sign: "a bad headache, problems seeing, or sudden swelling, if you are less than 12 weeks pregnant or may be pregnant",
+        source: &NHS_PRE_ECLAMPSIA,
+        when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling, is_early),
+    },
     Rule {
         id: "child-not-walking",
         service: SameDay,
@@ -931,6 +961,18 @@ pub static RULES: &[Rule] = &[
             a.age.get() >= 65
                 && is_new_without_injury(a)
                 && (is_severe(a) || (a.onset == Onset::Hours && a.severity.get() >= 5))
+        }),
+    },
+    // NHS AAA: "sudden, severe pain" is 999; over a few hours from 50 is not "sudden", and an
+    // aneurysm is rarer before 65, so same day (the GP-role review of round 3, item 1).
+    Rule {
+        id: "bad-pain-over-hours-50-plus",
+        service: SameDay,
+        reason: "You are 50 or over, and bad back pain came on over a few hours, with no injury. This is less likely to be a strain. It can come from the main blood vessel in your tummy (aortic aneurysm). It needs to be checked today.",
+        sign: "bad pain that came on over a few hours in the last week, with no injury, if you are 50 or over",
+        source: &NHS_AORTIC_ANEURYSM,
+        when: When::Answers(|a| {
+            a.age.get() >= 50 && is_new_without_injury(a) && is_severe(a) && a.onset == Onset::Hours
         }),
     },
     // NICE NG234 (CG75): pain in a band, pain worse lying down and night pain in someone who has
@@ -1086,6 +1128,16 @@ pub static RULES: &[Rule] = &[
         sign: "pain that is much worse at night",
         source: &NHS_BACK_PAIN,
         when: When::Answers(|a| a.has_symptom(Symptom::NightPain)),
+    },
+    // NHS back pain: urgent GP or 111 if "the pain does not improve after resting or is worse at
+    // night"; an HSC trust: "pain that remains or worsens when lying down and disturbing sleep".
+    Rule {
+        id: "worse-lying-down",
+        service: SameDay,
+        reason: "Pain that is worse when you lie down, or that wakes you, is less likely to be a simple strain. A doctor should check it today.",
+        sign: "pain that is worse when you lie down, or that wakes you",
+        source: &NHS_BACK_PAIN,
+        when: When::Answers(|a| a.has_symptom(Symptom::WorseLyingDown)),
     },
     // Only an explicit "nothing": an empty answer means the reader did not say.
     Rule {

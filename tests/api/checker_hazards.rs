@@ -266,6 +266,17 @@ async fn h06_pregnancy_goes_to_the_maternity_unit_and_never_gets_ibuprofen() {
         // weeks to the maternity unit, so the more urgent route is taken.
         ..case("pregnant with a fever", &[], "maternity-unit")
     });
+    // GP-role review item 10: from 24 weeks, severe tummy pain goes to maternity assessment.
+    cases.push(Case {
+        form: format!(
+            "{}&pregnancy_weeks=24-to-36&pregnancy_sign=none",
+            CALM.replace("pregnant=no", "pregnant=yes")
+                .replace("onset=gradual", "onset=sudden")
+                .replace("severity=3", "severity=9")
+                .replace("symptom=none", "symptom=abdominal-pain")
+        ),
+        ..case("30 weeks, sudden 9/10 tummy pain", &[], "maternity-unit")
+    });
     // A 999 sign still names 999 in pregnancy.
     cases.push(Case {
         form: format!(
@@ -563,6 +574,11 @@ async fn h16_older_adults_bad_pain_over_hours_calls_999_and_hours_spares_a_strai
             "go-to-ae",
         ),
         with(
+            "7/10 over hours at 56",
+            new_pain("onset=hours", "severity=7", "age=56"),
+            "111-or-gp-today",
+        ),
+        with(
             "6/10 over hours at 40",
             new_pain("onset=hours", "severity=6", "age=40"),
             "self-care",
@@ -638,6 +654,16 @@ async fn h17_early_pregnancy_goes_to_111_or_a_gp_never_the_maternity_unit() {
             .collect::<String>()
             .contains("early pregnancy unit")
     );
+    // GP-role review item 11: before 12 weeks a bad headache is the GP surgery or 111.
+    let headache = calm_with(
+        &[("pregnant=no", "pregnant=yes")],
+        "&pregnancy_weeks=under-12&pregnancy_sign=headache-vision-swelling",
+    );
+    let page = result(&app, &headache).await;
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["111-or-gp-today"]
+    );
     // Not sure if pregnant, with a sign of an ectopic pregnancy, is the early route too.
     let maybe = calm_with(
         &[("pregnant=no", "pregnant=not-sure")],
@@ -712,6 +738,19 @@ async fn h19_children_signs_reach_999_and_child_results_speak_to_the_parent() {
             "111-or-gp-today",
         ),
         with(
+            "baby under 1 with 38C",
+            child("age=0", "&child_sign=fever"),
+            "go-to-ae",
+        ),
+        with(
+            "baby under 1, fever on the main form",
+            calm_with(
+                &[("age=35", "age=0"), ("symptom=none", "symptom=fever")],
+                "&child_sign=none",
+            ),
+            "go-to-ae",
+        ),
+        with(
             "will not walk at 10",
             child("age=10", "&child_sign=not-walking"),
             "111-or-gp-today",
@@ -746,6 +785,46 @@ async fn h19_children_signs_reach_999_and_child_results_speak_to_the_parent() {
         );
     }
     assert!(lines.contains("your child"), "{lines}");
+    // A&E for a child: the parent is told not to drive, not the child.
+    let page = result(
+        &app,
+        &child("age=9", "&child_sign=none").replace("warning=none", "warning=both-legs"),
+    )
+    .await;
+    let words = select_texts(&page, "main").concat();
+    assert!(!words.contains("drive yourself"), "{words}");
+    assert!(!words.contains("cannot walk"), "{words}");
+    // Under 5: NHS 111 online is for people aged 5 and over.
+    let page = result(&app, &child("age=3", "&child_sign=none")).await;
+    let lines = select_texts(&page, "section.safety-net li").concat();
+    assert!(!lines.contains("use NHS 111 online"), "{lines}");
+    assert!(lines.contains("not for children under 5"), "{lines}");
+    // Heat, lifting and adult painkiller articles are not linked for a child.
+    let page = result(
+        &app,
+        &child("age=14", "&child_sign=none&trigger=lifting&eased_by=heat"),
+    )
+    .await;
+    let links = select_attrs(&page, ".article-list a", "href");
+    for adult in [
+        "heat-therapy",
+        "lifting-safely",
+        "warming-up",
+        "pain-medicines",
+    ] {
+        assert!(
+            !links.iter().any(|href| href.contains(adult)),
+            "{adult}: {links:?}"
+        );
+    }
+    assert!(
+        links
+            .iter()
+            .any(|href| href.contains("back-pain-in-children")),
+        "{links:?}"
+    );
+    let outlook = select_texts(&page, "[data-outlook]").concat();
+    assert!(outlook.contains("children"), "{outlook}");
 }
 
 #[tokio::test]
@@ -860,9 +939,18 @@ async fn h22_struggling_to_cope_gets_talking_therapies_and_a_crisis_line() {
         );
         let text = select_texts(&page, "[data-advice=talking-therapies] p").concat();
         assert!(text.contains("NHS Talking Therapies"), "{text}");
+        // NHS Talking Therapies is England's service; the other nations ask their GP.
+        assert!(
+            text.contains("In England") && text.contains("Northern Ireland"),
+            "{text}"
+        );
         let lines = select_texts(&page, "section.safety-net li").concat();
         assert!(
             lines.contains("mental health option") && lines.contains("Samaritans"),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("Lifeline") && lines.contains("0808 808 8000"),
             "{lines}"
         );
     }
@@ -883,14 +971,34 @@ async fn h23_inflammatory_back_pain_names_axial_spondyloarthritis() {
         "&eased_by=movement",
     );
     let page = result(&app, &form).await;
+    // Waking in the night is also the NHS's "worse at night": same day (GP-role review item 3).
     assert_eq!(
         select_attrs(&page, "[data-service]", "data-service"),
-        ["gp-or-physio"]
+        ["111-or-gp-today"]
     );
     let rules = select_attrs(&page, "[data-rule]", "data-rule");
     assert!(
         rules.contains(&"axial-spondyloarthritis-refer".to_owned()),
         "{rules:?}"
+    );
+    // Without waking, a GP visit, with the long-term outlook rather than "a few weeks".
+    let stiff = calm_with(
+        &[
+            ("duration=under-1-week", "duration=over-12-weeks"),
+            ("age=35", "age=40"),
+            ("symptom=none", "symptom=morning-stiffness"),
+        ],
+        "",
+    );
+    let page = result(&app, &stiff).await;
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["gp-or-physio"]
+    );
+    let outlook = select_texts(&page, "[data-outlook]").concat();
+    assert!(
+        outlook.contains("long time") && !outlook.contains("few weeks"),
+        "{outlook}"
     );
     let three = form.replace("age=28", "age=40");
     let page = result(&app, &three).await;
@@ -911,6 +1019,8 @@ async fn h24_period_pain_has_the_ectopic_safety_net_and_its_own_time_frame() {
     .await;
     let lines = select_texts(&page, "section.safety-net li").concat();
     assert!(lines.contains("tip of your shoulder"), "{lines}");
+    assert!(lines.contains("pregnancy test"), "{lines}");
+    assert!(lines.contains("not like your normal period"), "{lines}");
     assert!(
         !lines.contains("not getting better after 2 weeks"),
         "{lines}"
@@ -936,6 +1046,50 @@ async fn h25_pages_headed_now_carry_no_softer_time_word() {
     for softer in ["today", "within 2 weeks"] {
         assert!(!main.contains(softer), "{softer} on a page headed now");
     }
+    // GP-role review item 15: the action comes first; "not a diagnosis" only after it.
+    let action = main.find("Go to A&E now").expect("the action");
+    if let Some(disclaimer) = main.find("not a diagnosis") {
+        assert!(
+            action < disclaimer,
+            "the disclaimer comes before the action"
+        );
+    }
+    // 7 weeks pregnant and faint: 999, and the early pregnancy line does not say "111 or GP".
+    let faint = calm_with(
+        &[
+            ("warning=none", "warning=faint-or-clammy"),
+            ("pregnant=no", "pregnant=yes"),
+        ],
+        "&pregnancy_weeks=under-12&pregnancy_sign=vaginal-bleeding",
+    );
+    let page = result(&app, &faint).await;
+    assert_eq!(
+        select_attrs(&page, "[data-service]", "data-service"),
+        ["call-999"]
+    );
+    let lines = select_texts(&page, "section.safety-net li").concat();
+    assert!(!lines.contains("111 or your GP"), "{lines}");
+    assert!(lines.contains("pregnant"), "{lines}");
+}
+
+#[tokio::test]
+async fn h27_pain_worse_lying_down_is_checked_today() {
+    assert_cases(vec![
+        case(
+            "worse lying down at 38, no cancer",
+            &[
+                ("duration=under-1-week", "duration=1-6-weeks"),
+                ("symptom=none", "symptom=worse-lying-down"),
+            ],
+            "111-or-gp-today",
+        ),
+        case(
+            "ordinary strain at 38 stays self-care",
+            &[("duration=under-1-week", "duration=1-6-weeks")],
+            "self-care",
+        ),
+    ])
+    .await;
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 // Keyboard only: the skip link comes first, the whole checker works from the keyboard, and after
 // a failed submit focus lands on the error summary whose links move focus to the fields.
-const { test, expect, PAGE_KINDS } = require('./site');
+const { test, expect, PAGE_KINDS, ANSWERS, fillChecker, submitChecker } = require('./site');
 
 /** Presses Tab until the focused element matches `selector`, as a keyboard user would. */
 async function tabTo(page, selector, limit = 120) {
@@ -90,6 +90,32 @@ test('the whole checker can be filled in and sent with the keyboard', async ({ p
   await expect(page.locator('#location-middle')).toBeChecked();
   await expect(page.locator('#severity')).toHaveValue('6');
   await expect(page.locator('#symptom-fever')).toBeChecked();
+});
+
+test('the follow-up blocks can be answered and sent with the keyboard', async ({ page }) => {
+  await page.goto('/symptom-checker');
+  await fillChecker(page, { ...ANSWERS.soon, age: '15', pregnant: 'yes' });
+  await submitChecker(page);
+  await expect(page.locator('[data-step="pregnancy"]')).toBeVisible();
+  await expect(page.locator('[data-step="child"]')).toBeVisible();
+
+  // Pregnancy signs: a checkbox group with "None of these" last; then the weeks, as radios.
+  await tabTo(page, '#pregnancy_sign-none');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#pregnancy_sign-none')).toBeChecked();
+  await tabTo(page, '#pregnancy_weeks-under-12');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#pregnancy_weeks-12-to-23')).toBeChecked();
+
+  // The child's signs.
+  await tabTo(page, '#child_sign-not-walking');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#child_sign-not-walking')).toBeChecked();
+
+  await tabTo(page, 'button[type="submit"]');
+  await Promise.all([page.waitForURL('**/symptom-checker'), page.keyboard.press('Enter')]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your result');
+  await expect(page.locator('[data-service]')).toHaveAttribute('data-service', '111-or-gp-today');
 });
 
 test('after a failed submit, focus is on the error summary and its links reach the fields', async ({ page }) => {

@@ -66,3 +66,26 @@ test('the follow-up blocks print their questions without navigation', async ({ p
   await expect(page.locator('[data-step="pregnancy"] legend').first()).toBeVisible();
   await expect(page.locator('[data-step="child"] legend')).toBeVisible();
 });
+
+// Results reached through a follow-up block: a child's (parent words, child safety net) and a
+// pregnancy's (maternity unit), each still on one A4 page with the UK nations' routes.
+for (const [name, answers, sign] of [
+  ['child', { ...ANSWERS.soon, age: '10' }, '#child_sign-not-walking'],
+  ['maternity', { ...ANSWERS['self-care'], pregnant: 'yes' }, '#pregnancy_sign-contractions'],
+]) {
+  test(`a ${name} result after a follow-up block prints on one A4 page`, async ({ page }) => {
+    await page.goto('/symptom-checker');
+    await fillChecker(page, answers);
+    await submitChecker(page);
+    await page.check(sign);
+    if (name === 'maternity') await page.check('#pregnancy_weeks-24-to-36');
+    await submitChecker(page);
+    await expect(page.locator('[data-urgency]')).toHaveCount(1);
+    await expectPrintLayout(page);
+    await expect(page.locator('[data-uk-nations]')).toBeVisible();
+    const pdf = await page.pdf({ format: 'A4' });
+    require('node:fs').mkdirSync(OUT, { recursive: true });
+    require('node:fs').writeFileSync(require('node:path').join(OUT, `result-${name}-A4.pdf`), pdf);
+    expect(pdfPageCount(pdf), 'A4 pages').toBe(1);
+  });
+}
