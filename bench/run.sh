@@ -6,10 +6,11 @@
 #   BENCH_MODES=off bench/run.sh      only the fully pre-rendered article pages
 #
 # Builds the release binary and starts it twice: as deployed (the reader discussion on, so the
-# article page is the pre-rendered article with its discussion put in, cached per article) and
-# with `--comments off` (the article page is one pre-rendered block of bytes). Starts an nginx
-# with its own temporary configuration that serves, for each, the exact page backcare rendered
-# (fetched with curl) with the same security and cache headers. Then runs wrk against each in
+# article page is the pre-rendered article with its discussion put in, assembled once per change
+# of its posts) and with `--comments off` (the article page is one pre-rendered block of bytes).
+# Starts an nginx with its own temporary configuration that serves, for each, the exact page
+# backcare rendered (fetched with curl, and checked byte for byte) with the same security and
+# cache headers. Then runs wrk against each in
 # turn on the same page with the same connections, alternating so no target gets the quieter
 # minute, then the symptom checker: POST of a typical form, with the rate limit off
 # (wrk is one client and would otherwise get 429s), and finally a search
@@ -113,8 +114,8 @@ start_backcare backcare-limited --comments off --checker-rate-limit 4000000000 \
   --checker-burst 4000000000 --trusted-proxy 127.0.0.1
 LIMITED="$ADDRESS"
 
-header() { # a header backcare sends, for nginx to send too
-  curl -fsS -D - -o /dev/null "http://$FIRST/" | tr -d '\r' | sed -n "s/^$1: //Ip"
+header() { # header NAME [ADDRESS]: a header backcare sends for the page, for nginx to send too
+  curl -fsS -D - -o /dev/null "http://${2:-$FIRST}$PAGE" | tr -d '\r' | sed -n "s/^$1: //Ip"
 }
 mkdir -p "$WORK/nginx/logs"
 {
@@ -137,28 +138,25 @@ http {
   keepalive_requests 1000000;
   server_tokens off;
   default_type "text/html; charset=utf-8";
-  add_header Cache-Control "$(header cache-control)" always;
-  add_header Content-Security-Policy "$(header content-security-policy)" always;
-  add_header X-Content-Type-Options nosniff always;
-  add_header Referrer-Policy "$(header referrer-policy)" always;
-  add_header Permissions-Policy "$(header permissions-policy)" always;
-  add_header Cross-Origin-Opener-Policy same-origin always;
 EOF
   for mode in "${MODES[@]}"; do
     NGINX_AT[$mode]="127.0.0.1:$(free_port)"
-    printf '  server { listen %s; root %s; }\n' "${NGINX_AT[$mode]}" "$WORK/www-$mode"
+    # The headers backcare sent with this mode's page (Cache-Control differs between modes).
+    printf '  server {\n    listen %s;\n    root %s;\n' "${NGINX_AT[$mode]}" "$WORK/www-$mode"
+    for name in cache-control content-security-policy x-content-type-options referrer-policy \
+      permissions-policy cross-origin-opener-policy; do
+      printf '    add_header %s "%s" always;\n' "$name" "$(header "$name" "${BACKCARE_AT[$mode]}")"
+    done
+    printf '  }\n'
   done
   echo "}"
 } >"$WORK/nginx/nginx.conf"
-without_form_values() { sed -E 's/(name="(form-id|csrf-token)" value=")[^"]*/\1/g'; }
 say "starting nginx with the pages backcare rendered"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' 2>>"$WORK/nginx/logs/error.log" &
 PIDS+=("$!")
 for mode in "${MODES[@]}"; do
   for _ in $(seq 50); do curl -fsS -o /dev/null "http://${NGINX_AT[$mode]}$PAGE" 2>/dev/null && break; sleep 0.1; done
-  # With the discussion on, each response carries its own form id and token: compare the rest.
-  cmp -s <(curl -fsS "http://${BACKCARE_AT[$mode]}$PAGE" | without_form_values) \
-    <(curl -fsS "http://${NGINX_AT[$mode]}$PAGE" | without_form_values) ||
+  cmp -s <(curl -fsS "http://${BACKCARE_AT[$mode]}$PAGE") <(curl -fsS "http://${NGINX_AT[$mode]}$PAGE") ||
     { echo "nginx does not serve the same bytes as backcare --comments $mode" >&2; exit 1; }
 done
 
@@ -249,8 +247,9 @@ row "checker POST, limit on, 65,536 clients" checker-post-limited-many
 row "search GET $SEARCH" search
 echo
 for mode in "${MODES[@]}"; do
-  echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.0"
+  echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.3"
 done
-echo "checker POST / article (--comments ${MODES[0]}): $(ratio "$(median checker-post 2)" "$(median "backcare-comments-${MODES[0]}" 2)")   target >= 0.5"
+LAST="${MODES[${#MODES[@]}-1]}"
+echo "checker POST / article (--comments $LAST): $(ratio "$(median checker-post 2)" "$(median "backcare-comments-$LAST" 2)")   target >= 0.6"
 echo "search / article (--comments ${MODES[0]}): $(ratio "$(median search 2)" "$(median "backcare-comments-${MODES[0]}" 2)")   target >= 0.3"
 echo "p99 target: < 10 ms; errors (non-2xx and socket errors) should be 0"

@@ -39,6 +39,34 @@ pub enum Command {
     Moderator(ModeratorArgs),
     /// Work with the reader discussion's posts.
     Comments(CommentsArgs),
+    /// Read what readers answered to "Is this page helpful?".
+    Feedback(FeedbackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    #[command(subcommand)]
+    pub action: FeedbackAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackAction {
+    /// Per article: Yes and No answers, % helpful and the newest comments, least helpful first.
+    Report(FeedbackReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackReportArgs {
+    /// Count only answers and comments from this day on (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<time::Date>,
+
+    /// Write CSV (one row per article) instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Where the discussion's posts, moderators and sessions are kept.
@@ -328,6 +356,17 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub max_connections_per_client: u32,
+
+    /// Another site whose pages may post the reader forms (the discussion, "Is this page
+    /// helpful?") here: the `--base-url` of a `backcare build` whose `--app-url` is this server.
+    /// Repeat for several (env: comma-separated).
+    #[arg(
+        long = "trusted-origin",
+        env = "BACKCARE_TRUSTED_ORIGINS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub trusted_origins: Vec<BaseUrl>,
 
     /// Threads answering requests [default: one per CPU]
     #[arg(long, env = "BACKCARE_WORKERS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -6,8 +6,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use backcare::authoring::external::{self, ExternalOptions};
 use backcare::authoring::{self, NewArticle};
 use backcare::cli::{
-    BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, ModeratorAction,
-    ModeratorAddArgs, ModeratorRemoveArgs, NewArgs,
+    BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, FeedbackAction,
+    FeedbackReportArgs, ModeratorAction, ModeratorAddArgs, ModeratorRemoveArgs, NewArgs,
 };
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
@@ -39,6 +39,9 @@ async fn main() -> ExitCode {
             CommentsAction::Export(database) => {
                 return export_comments(&database.database_url).await;
             }
+        },
+        Some(Command::Feedback(args)) => match args.action {
+            FeedbackAction::Report(report) => return feedback_report(report).await,
         },
         Some(Command::Serve(_)) | None => {}
     }
@@ -75,6 +78,7 @@ async fn main() -> ExitCode {
         checker_rate_limit,
         search_rate_limit,
         trusted_proxies: args.trusted_proxies,
+        trusted_origins: args.trusted_origins,
         workers: args.workers.map(usize::from),
         connections: ConnectionLimits {
             per_client: args.max_connections_per_client,
@@ -325,8 +329,9 @@ async fn purge_comments(url: &str, older_than: time::Duration) -> ExitCode {
     match result {
         Ok(purged) => {
             println!(
-                "deleted {} rejected posts and removed {} email addresses older than {} days",
+                "deleted {} rejected posts and {} feedback comments, and removed {} email addresses, older than {} days",
                 purged.rejected_posts,
+                purged.feedback_comments,
                 purged.emails,
                 older_than.whole_days()
             );
@@ -340,6 +345,25 @@ async fn purge_comments(url: &str, older_than: time::Duration) -> ExitCode {
 }
 
 /// `backcare comments export`: JSON lines on stdout, the count on stderr.
+/// `backcare feedback report [--since DATE] [--csv]`: the report on standard output.
+async fn feedback_report(args: FeedbackReportArgs) -> ExitCode {
+    let Some(storage) = open_database(&args.database.database_url).await else {
+        return ExitCode::FAILURE;
+    };
+    let result = commands::feedback_report(&storage, args.since, args.csv).await;
+    storage.close().await;
+    match result {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare feedback report: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn export_comments(url: &str) -> ExitCode {
     let Some(storage) = open_database(url).await else {
         return ExitCode::FAILURE;

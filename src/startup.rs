@@ -45,6 +45,8 @@ pub struct ServeConfig {
     pub search_rate_limit: Option<RateLimit>,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// Other sites whose pages may post the reader forms here (`--trusted-origin`).
+    pub trusted_origins: Vec<BaseUrl>,
     /// When the brotli copy of every page is made (a gzip copy is made on its first request).
     pub precompress: Precompress,
     /// Threads answering requests; `None` means one per CPU.
@@ -109,6 +111,7 @@ impl ServeConfig {
             checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
             search_rate_limit: Some(RateLimit::SEARCH_DEFAULT),
             trusted_proxies: Vec::new(),
+            trusted_origins: Vec::new(),
             precompress: Precompress::Background,
             workers: None,
             comments: None,
@@ -270,6 +273,8 @@ impl Application {
             settings: SiteSettings {
                 live_preview: config.watch,
                 comments: config.comments.is_some(),
+                feedback: config.comments.is_some(),
+                trusted_origins: config.trusted_origins.clone(),
                 contact_email: config.contact_email.clone(),
                 ..SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 0).into()))
             },

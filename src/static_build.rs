@@ -83,11 +83,12 @@ pub fn build_with_progress(
         path: options.static_dir.clone(),
         source,
     })?;
-    let site = Site::build(
-        &Arc::new(library),
-        &assets,
-        SiteSettings::new(options.base_url.clone()),
-    )?;
+    let settings = SiteSettings {
+        // The buttons post to the server (`--app-url`), which counts the answers.
+        feedback: true,
+        ..SiteSettings::new(options.base_url.clone())
+    };
+    let site = Site::build(&Arc::new(library), &assets, settings)?;
 
     let mut report = BuildReport {
         pages: 0,

@@ -1,5 +1,5 @@
-//! The discussion's command-line tasks: `backcare moderator add`, `list` and `remove`, and
-//! `backcare comments export`.
+//! The discussion's command-line tasks: `backcare moderator add`, `list` and `remove`,
+//! `backcare comments export` and `purge`, and `backcare feedback report`.
 //! They talk to the terminal and the database, never to HTTP.
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -137,6 +137,25 @@ pub async fn export(storage: &Storage, out: &mut impl Write) -> Result<usize, Co
     }
     out.flush()?;
     Ok(posts.len())
+}
+
+/// `backcare feedback report`: every article answered since `since` (a UTC day), least helpful
+/// first, as a table or as CSV.
+pub async fn feedback_report(
+    storage: &Storage,
+    since: Option<time::Date>,
+    csv: bool,
+) -> Result<String, CommandError> {
+    let since = since.map(|day| day.midnight().assume_utc());
+    let mut report = storage
+        .feedback_report(since, super::feedback::REPORT_COMMENTS)
+        .await?;
+    super::feedback::least_helpful_first(&mut report);
+    Ok(if csv {
+        super::feedback::report_csv(&report)
+    } else {
+        super::feedback::report_text(&report)
+    })
 }
 
 /// `backcare comments purge --older-than 30d`: deletes rejected posts written more than

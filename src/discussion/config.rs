@@ -15,12 +15,15 @@ pub const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 pub struct DiscussionConfig {
     /// `sqlite://...` or `postgres://...`.
     pub database_url: String,
-    /// Signs form tokens; instances behind one proxy need the same. `None`: random per start.
+    /// Signs form tokens and keys digests; instances behind one proxy need the same. `None`:
+    /// made on the first start and kept beside the database (`secret`).
     pub secret: Option<Vec<u8>>,
     /// Stored posts per client.
     pub post_limit: RateLimit,
     /// Sign-in attempts per client.
     pub login_limit: RateLimit,
+    /// "Is this page helpful?" answers and comments per client.
+    pub feedback_limit: RateLimit,
     /// Wrong passwords allowed per (moderator name, client) in `NAME_FAILURE_WINDOW`.
     pub login_failures_per_name: u32,
     /// Wrong passwords allowed per moderator name, from browsers without that moderator's
@@ -31,7 +34,9 @@ pub struct DiscussionConfig {
     /// get a "the discussion is busy" page: the queue, its pages and the database stay bounded.
     pub pending_per_article: i64,
     pub pending_in_all: i64,
-    /// How long an article's posts are served from memory before the database is asked again.
+    /// How long an article's posts are served from memory before the database is asked again:
+    /// the poll behind this instance's own decisions and (with PostgreSQL) other instances'
+    /// change notices, which re-render a page at once.
     pub page_ttl: Duration,
     /// A moderator session unused for this long ends (on top of the 12-hour limit).
     pub session_idle: time::Duration,
@@ -48,6 +53,13 @@ impl DiscussionConfig {
         per_minute: 2,
         burst: 10,
     };
+    /// A reader answers once per page they read and now and then adds a comment; readers behind
+    /// one office or school address share the allowance, so it is generous, but one client
+    /// cannot pile thousands of answers onto an article.
+    pub const FEEDBACK_LIMIT: RateLimit = RateLimit {
+        per_minute: 10,
+        burst: 60,
+    };
 
     pub fn new(database_url: impl Into<String>) -> Self {
         DiscussionConfig {
@@ -55,11 +67,12 @@ impl DiscussionConfig {
             secret: None,
             post_limit: Self::POST_LIMIT,
             login_limit: Self::LOGIN_LIMIT,
+            feedback_limit: Self::FEEDBACK_LIMIT,
             login_failures_per_name: 5,
             login_failures_per_account: 10,
             pending_per_article: 200,
             pending_in_all: 2_000,
-            page_ttl: Duration::from_secs(2),
+            page_ttl: Duration::from_secs(10),
             session_idle: SESSION_IDLE,
             retention: DEFAULT_RETENTION,
         }

@@ -2,13 +2,17 @@
 //! text with mentions (`render`), scanned for warning signs (`red_flags`), stored (`store`),
 //! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
 
+pub mod changes;
 pub mod commands;
 pub mod config;
+pub mod feedback;
 pub mod hygiene;
 pub mod moderators;
 pub mod post;
 pub mod red_flags;
 pub mod render;
+pub mod resend;
+pub mod secret;
 pub mod store;
 
 use time::OffsetDateTime;

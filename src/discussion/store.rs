@@ -10,6 +10,8 @@ use time::OffsetDateTime;
 
 use super::post::NewPost;
 
+mod feedback;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://backcare.db?mode=rwc";
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -44,6 +46,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("cannot read or keep the server secret {path}: {source}")]
+    Secret {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Whether a post is waiting for a moderator, shown, or turned down.
@@ -152,6 +160,8 @@ pub struct ModeratorAccount {
 pub struct Purged {
     pub rejected_posts: u64,
     pub emails: u64,
+    /// "Is this page helpful?" comments; the counts are kept.
+    pub feedback_comments: u64,
 }
 
 /// What storing a post did.
@@ -159,7 +169,7 @@ pub struct Purged {
 pub enum Added {
     /// Stored as pending, with this id.
     Stored(i64),
-    /// Its form had already sent this post; nothing new was stored.
+    /// The same post was stored earlier (see `resend`); nothing new was stored.
     AlreadySent(Box<StoredPost>),
 }
 
@@ -216,33 +226,34 @@ impl Storage {
         (self.pool.size(), self.pool.num_idle())
     }
 
-    /// Stores `post` as pending, sent by the form `form_id`, and returns its id; it is committed
-    /// when this returns `Ok`. A form already used returns what it sent instead, unchanged.
+    /// Stores `post` as pending with `digests[0]` (see `resend`) and returns its id; it is
+    /// committed when this returns `Ok`. If a post with the same digest is already stored, it is
+    /// returned instead and nothing new is stored (the caller looks up both digests first).
     pub async fn add_post(
         &self,
         article_slug: &str,
         post: &NewPost,
-        form_id: &str,
+        digests: &[String; 2],
         now: OffsetDateTime,
     ) -> Result<Added, StoreError> {
         let mut transaction = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at, form_id) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (form_id) DO NOTHING RETURNING id",
+            "INSERT INTO posts (article_slug, display_name, email, body, status, created_at, post_digest) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (post_digest) DO NOTHING RETURNING id",
         )
         .bind(article_slug)
         .bind(post.display_name.as_str())
         .bind(post.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(post.text.as_str())
         .bind(unix(now))
-        .bind(form_id)
+        .bind(&digests[0])
         .fetch_optional(&mut *transaction)
         .await?;
         transaction.commit().await?;
         crash_point("after-post-commit");
         match row {
             Some(row) => Ok(Added::Stored(row.try_get("id")?)),
-            None => match self.post_by_form(form_id).await? {
+            None => match self.post_by_digest(digests).await? {
                 Some(earlier) => Ok(Added::AlreadySent(Box::new(earlier))),
                 // The earlier post was purged between the insert and this read.
                 None => Err(StoreError::Query(sqlx::Error::RowNotFound)),
@@ -250,16 +261,36 @@ impl Storage {
         }
     }
 
-    /// The post the form `form_id` sent, if it sent one.
-    pub async fn post_by_form(&self, form_id: &str) -> Result<Option<StoredPost>, StoreError> {
+    /// The post stored under either digest, if there is one.
+    pub async fn post_by_digest(
+        &self,
+        digests: &[String; 2],
+    ) -> Result<Option<StoredPost>, StoreError> {
         let row = sqlx::query(
             "SELECT id, article_slug, display_name, email, body, status, number, created_at, \
-             moderated_by, moderated_at, removed_by, removed_at FROM posts WHERE form_id = $1",
+             moderated_by, moderated_at, removed_by, removed_at FROM posts \
+             WHERE post_digest = $1 OR post_digest = $2 LIMIT 1",
         )
-        .bind(form_id)
+        .bind(&digests[0])
+        .bind(&digests[1])
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(stored_post).transpose()
+    }
+
+    /// The server secret kept in the database, storing `candidate` if there is none yet.
+    /// PostgreSQL only: every instance sharing the database gets the first one stored.
+    pub async fn server_secret(&self, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(candidate)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT secret FROM server_secret WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("secret")?)
     }
 
     /// An article's approved posts, newest (highest number) first, at most `limit` of them.
@@ -376,6 +407,9 @@ impl Storage {
                 .bind(id)
                 .execute(&mut *transaction)
                 .await?;
+            // Delivered at commit, so other instances re-read a page that shows the post.
+            self.announce_change(&mut transaction, &article_slug)
+                .await?;
             Some(number)
         } else {
             None
@@ -397,6 +431,7 @@ impl Storage {
         moderator: &str,
         now: OffsetDateTime,
     ) -> Result<Option<Moderated>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
         let row = sqlx::query(
             "UPDATE posts SET removed_by = $1, removed_at = $2, body = '', display_name = '', \
              email = NULL \
@@ -406,15 +441,37 @@ impl Storage {
         .bind(moderator)
         .bind(unix(now))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *transaction)
         .await?;
-        row.map(|row| {
-            Ok(Moderated {
-                article_slug: row.try_get("article_slug")?,
-                number: row.try_get("number")?,
-            })
-        })
-        .transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let removed = Moderated {
+            article_slug: row.try_get("article_slug")?,
+            number: row.try_get("number")?,
+        };
+        self.announce_change(&mut transaction, &removed.article_slug)
+            .await?;
+        transaction.commit().await?;
+        Ok(Some(removed))
+    }
+
+    /// With PostgreSQL, tells every instance listening (`changes`) that an article's posts
+    /// changed, when `transaction` commits. SQLite has one instance, which knows already.
+    async fn announce_change(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+        article_slug: &str,
+    ) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            // pg_notify returns `void`, which the Any driver cannot read: count it instead.
+            sqlx::query("SELECT count(*) AS sent FROM (SELECT pg_notify($1, $2)) AS notice")
+                .bind(super::changes::CHANNEL)
+                .bind(article_slug)
+                .execute(&mut **transaction)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The most recently approved posts still shown, newest first, for taking one down.
@@ -431,8 +488,10 @@ impl Storage {
     }
 
     /// Keeps less: deletes rejected posts written before `cutoff` and forgets the email address
-    /// of every other post written before it. Returns how many of each.
+    /// of every other post written before it, and deletes feedback comments written before it;
+    /// clears resend digests past `resend::DIGEST_KEPT`. Returns how many of each.
     pub async fn purge(&self, cutoff: OffsetDateTime) -> Result<Purged, StoreError> {
+        let digests_cutoff = OffsetDateTime::now_utc() - super::resend::DIGEST_KEPT;
         let mut transaction = self.pool.begin().await?;
         let deleted =
             sqlx::query("DELETE FROM posts WHERE status = 'rejected' AND created_at < $1")
@@ -447,10 +506,23 @@ impl Storage {
         .execute(&mut *transaction)
         .await?
         .rows_affected();
+        // Digests only recognise a post sent again within a day; older ones recognise nothing.
+        sqlx::query(
+            "UPDATE posts SET post_digest = NULL WHERE post_digest IS NOT NULL AND created_at < $1",
+        )
+        .bind(unix(digests_cutoff))
+        .execute(&mut *transaction)
+        .await?;
+        let feedback_comments = sqlx::query("DELETE FROM feedback_comments WHERE created_at < $1")
+            .bind(unix(cutoff))
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
         transaction.commit().await?;
         Ok(Purged {
             rejected_posts: deleted,
             emails,
+            feedback_comments,
         })
     }
 

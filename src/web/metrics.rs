@@ -89,6 +89,12 @@ pub fn record_post(outcome: &'static str) {
     metrics::counter!("backcare_posts_total", "outcome" => outcome).increment(1);
 }
 
+/// What happened to an answer to "Is this page helpful?": `yes`, `no`, `comment`, or why it
+/// was not counted. Never which article: the report has that.
+pub fn record_feedback(outcome: &'static str) {
+    metrics::counter!("backcare_feedback_total", "outcome" => outcome).increment(1);
+}
+
 /// How long loading, checking and rendering the site took: at start-up and on every `--watch`
 /// reload, so a slow reload shows up as well as a slow start.
 pub fn record_site_build(elapsed: std::time::Duration) {

@@ -36,6 +36,11 @@ pub fn topic_path(category: Category) -> String {
     format!("/topics/{}", category.slug())
 }
 
+/// Where the "Is this page helpful?" buttons under an article post.
+pub fn feedback_path(slug: &str) -> String {
+    format!("/articles/{slug}/feedback")
+}
+
 /// Where an article's discussion lives.
 pub fn discussion_path(slug: &str) -> String {
     format!("/articles/{slug}/discussion")

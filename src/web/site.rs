@@ -38,6 +38,12 @@ pub struct SiteSettings {
     pub favicon: String,
     /// `--comments moderated`: article pages are split around their discussion (`web::discussion`).
     pub comments: bool,
+    /// "Is this page helpful?" under every article: with `--comments moderated` (which opens the
+    /// database it is counted in), and in `backcare build` (the buttons post to `--app-url`).
+    pub feedback: bool,
+    /// Other sites whose pages may post the reader forms here (`--trusted-origin`): a static
+    /// build's site, whose forms post to this server.
+    pub trusted_origins: Vec<BaseUrl>,
     /// Where readers report a mistake (`--contact-email`), shown on `/about` and `/accessibility`.
     pub contact_email: ContactEmail,
 }
@@ -68,6 +74,8 @@ impl SiteSettings {
             stylesheet: STYLESHEET.to_owned(),
             favicon: FAVICON.to_owned(),
             comments: false,
+            feedback: false,
+            trusted_origins: Vec::new(),
             contact_email: ContactEmail::default(),
         }
     }

@@ -10,6 +10,7 @@ mod connections;
 mod content_errors;
 mod discussion;
 mod external_links;
+mod feedback;
 mod hardening;
 mod helpers;
 mod index_pages;

@@ -156,6 +156,13 @@ async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
         checker.contains(&format!("action=\"{APP_URL}/symptom-checker\"")),
         "the checker posts to the app"
     );
+    let article = std::fs::read_to_string(out.path().join("articles/heat-therapy.html")).unwrap();
+    assert!(
+        article.contains(&format!(
+            "action=\"{APP_URL}/articles/heat-therapy/feedback\""
+        )),
+        "\"Is this page helpful?\" posts to the app"
+    );
 }
 
 /// `build` counts its pages on a progress bar in a terminal, and prints only its result when its

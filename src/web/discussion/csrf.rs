@@ -1,17 +1,17 @@
-//! Cross-site request forgery defences for the discussion and moderation forms.
+//! Cross-site request forgery defences for every form.
 //!
-//! Post and sign-in tokens are bound to the browser (double submit): a random visitor value
-//! lives in a `HttpOnly; SameSite=Strict` session cookie and goes into the token's purpose, so a
-//! token fetched by one browser is worthless in another. Each rendered post form also has its own
-//! random form id in the purpose, which the database keeps with the post it sent: the same form
-//! cannot send a second, different post, and sending the same post again changes nothing.
+//! Browsers say where a form came from (`Sec-Fetch-Site`, `Origin`): every form post that says
+//! it came from another site, a sibling subdomain (`same-site`), or the opaque origin `null` is
+//! refused, as Go 1.25's `CrossOriginProtection` does. That is the whole defence of the forms on
+//! pre-rendered pages (a post to the discussion), which are the same bytes for every reader.
 //!
+//! The moderators' forms carry a token as well. Sign-in tokens are bound to the browser (double
+//! submit): a random visitor value lives in a `HttpOnly; SameSite=Strict` session cookie and goes
+//! into the token's purpose, so a token fetched by one browser is worthless in another.
 //! Tokens are stateless: `window.hmac` where `hmac = HMAC-SHA256(secret, purpose, window)` and a
 //! window is six hours, so a token is good for six to twelve hours and needs nothing stored.
-//! The purpose binds a token to one form: the post form of one article, the login form, or one
-//! moderator's session. Browsers also say where a form came from (`Origin`, `Sec-Fetch-Site`):
-//! a post that says it came from another site, or from the opaque origin `null`, is refused
-//! whatever its token.
+//! The purpose binds a token to one form: the login form of one browser, or one moderator's
+//! session.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderName};
@@ -20,13 +20,13 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::discussion::moderators::{hex, random_key};
-use crate::web::BaseUrl;
+use crate::web::{BaseUrl, SiteSettings};
 
 /// The browser's random value. A session cookie: gone when the browser closes, and never used
 /// for anything but checking that a form came back to the browser it was given to.
 pub const VISITOR_COOKIE: &str = "backcare_visitor";
 
-/// 128 random bits as 32 hex digits: a visitor value or a form id.
+/// 128 random bits as 32 hex digits: a visitor value.
 pub fn new_random_id() -> String {
     hex(&random_key()[..16])
 }
@@ -45,22 +45,12 @@ pub fn visitor(request: &HttpRequest) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A form id as posted, if it is well formed.
-pub fn form_id(text: &str) -> Option<&str> {
-    is_random_id(text).then_some(text)
-}
-
 /// `Set-Cookie` for a new visitor value; `Secure` when the site is served over https.
 pub fn visitor_cookie(value: &str, secure: bool) -> String {
     format!(
         "{VISITOR_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{}",
         if secure { "; Secure" } else { "" }
     )
-}
-
-/// The purpose of an article's post form, for one browser and one rendering of the form.
-pub fn post_purpose(slug: &str, visitor: &str, form_id: &str) -> String {
-    format!("post:{slug}\0{visitor}\0{form_id}")
 }
 
 /// The purpose of the sign-in form, for one browser.
@@ -137,14 +127,17 @@ impl Csrf {
 
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
-/// Whether the browser says this request was sent by a page of another site.
+/// Whether the browser says this request was sent by a page of another site, or of another
+/// subdomain of this one (`same-site`: a sibling subdomain can set cookies for this one).
+/// Requests without either header (not from a browser, or one from before 2020) pass.
 pub fn is_cross_site(request: &HttpRequest, base_url: &BaseUrl) -> bool {
     let headers = request.headers();
-    if headers
-        .get(SEC_FETCH_SITE)
-        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"cross-site"))
-    {
-        return true;
+    if let Some(site) = headers.get(SEC_FETCH_SITE) {
+        let site = site.as_bytes();
+        // `none`: the person typed the address or used a bookmark, so no page sent it.
+        if !(site.eq_ignore_ascii_case(b"same-origin") || site.eq_ignore_ascii_case(b"none")) {
+            return true;
+        }
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -166,6 +159,23 @@ pub fn is_cross_site(request: &HttpRequest, base_url: &BaseUrl) -> bool {
         })
         .is_some_and(|(authority, host)| authority.eq_ignore_ascii_case(host));
     !(matches_base || matches_host)
+}
+
+/// As `is_cross_site`, except that a page of one of `settings.trusted_origins` (a static build
+/// whose forms post here) may post: a reader form's check.
+pub fn is_cross_site_reader_form(request: &HttpRequest, settings: &SiteSettings) -> bool {
+    let trusted = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|origin| origin.to_str().ok())
+        .is_some_and(|origin| {
+            let origin = origin.trim_end_matches('/');
+            settings
+                .trusted_origins
+                .iter()
+                .any(|trusted| origin.eq_ignore_ascii_case(trusted.as_str().trim_end_matches('/')))
+        });
+    !trusted && is_cross_site(request, &settings.base_url)
 }
 
 #[cfg(test)]
@@ -204,19 +214,16 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_bound_to_one_browser_and_one_form() {
+    fn sign_in_tokens_are_bound_to_one_browser() {
         let csrf = Csrf::new(b"secret".to_vec());
         let now = at(1_800_000_000);
-        let (visitor, form) = (new_random_id(), new_random_id());
-        let token = csrf.token(&post_purpose("a", &visitor, &form), now);
-        assert!(csrf.verify(&post_purpose("a", &visitor, &form), &token, now));
-        let other = new_random_id();
-        assert!(!csrf.verify(&post_purpose("a", &other, &form), &token, now));
-        assert!(!csrf.verify(&post_purpose("a", &visitor, &other), &token, now));
-        assert!(!csrf.verify(&login_purpose(&visitor), &token, now));
-        assert!(is_random_id(&visitor) && visitor != form);
-        assert!(form_id("0123456789abcdef0123456789ABCDEF").is_none());
-        assert!(form_id("<script>").is_none());
+        let visitor = new_random_id();
+        let token = csrf.token(&login_purpose(&visitor), now);
+        assert!(csrf.verify(&login_purpose(&visitor), &token, now));
+        assert!(!csrf.verify(&login_purpose(&new_random_id()), &token, now));
+        assert!(is_random_id(&visitor));
+        assert!(!is_random_id("0123456789abcdef0123456789ABCDEF"));
+        assert!(!is_random_id("<script>"));
     }
 
     #[test]
@@ -250,6 +257,52 @@ mod tests {
         assert!(!is_cross_site(
             &request(&[("sec-fetch-site", "same-origin")]),
             &base
+        ));
+        assert!(!is_cross_site(
+            &request(&[("sec-fetch-site", "none")]),
+            &base
+        ));
+        // A sibling subdomain, even with an Origin that would pass.
+        assert!(is_cross_site(
+            &request(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://backcare.example")
+            ]),
+            &base
+        ));
+        assert!(is_cross_site(
+            &request(&[("sec-fetch-site", "same-origin"), ("origin", "null")]),
+            &base
+        ));
+    }
+
+    #[test]
+    fn a_trusted_origin_may_post_reader_forms() {
+        let settings = SiteSettings {
+            trusted_origins: vec!["https://static.example".parse().unwrap()],
+            ..SiteSettings::new("https://app.example".parse().unwrap())
+        };
+        let from = |origin: &str, site: &str| {
+            TestRequest::post()
+                .insert_header(("origin", origin))
+                .insert_header(("sec-fetch-site", site))
+                .to_http_request()
+        };
+        assert!(!is_cross_site_reader_form(
+            &from("https://static.example", "cross-site"),
+            &settings
+        ));
+        assert!(!is_cross_site_reader_form(
+            &from("https://app.example", "same-origin"),
+            &settings
+        ));
+        assert!(is_cross_site_reader_form(
+            &from("https://evil.example", "cross-site"),
+            &settings
+        ));
+        assert!(is_cross_site_reader_form(
+            &from("null", "cross-site"),
+            &settings
         ));
     }
 }

@@ -32,6 +32,7 @@ pub enum Limits {
 pub struct MemoryLimits {
     posts: RateLimiter,
     sign_ins: RateLimiter,
+    feedback: RateLimiter,
     failures: SignInFailures,
     accounts: SignInFailures,
 }
@@ -41,9 +42,19 @@ pub struct SharedLimits {
     key: Vec<u8>,
     post_limit: RateLimit,
     login_limit: RateLimit,
+    feedback_limit: RateLimit,
     failures_per_name: u32,
     failures_per_account: u32,
     last_cleanup_ms: AtomicI64,
+}
+
+/// How many of each a client may send.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowances {
+    pub posts: RateLimit,
+    pub sign_ins: RateLimit,
+    /// "Is this page helpful?" answers and comments.
+    pub feedback: RateLimit,
 }
 
 /// How many wrong passwords sign-in allows before it pauses: per (name, client), and per name
@@ -58,14 +69,14 @@ impl Limits {
     pub fn new(
         storage: &Storage,
         key: &[u8],
-        post_limit: RateLimit,
-        login_limit: RateLimit,
+        allowances: Allowances,
         failure_limits: FailureLimits,
     ) -> Limits {
         match storage.backend() {
             Backend::Sqlite => Limits::Memory(Box::new(MemoryLimits {
-                posts: RateLimiter::new(post_limit),
-                sign_ins: RateLimiter::new(login_limit),
+                posts: RateLimiter::new(allowances.posts),
+                sign_ins: RateLimiter::new(allowances.sign_ins),
+                feedback: RateLimiter::new(allowances.feedback),
                 failures: SignInFailures::new(
                     failure_limits.per_name_and_client,
                     NAME_FAILURE_WINDOW,
@@ -75,8 +86,9 @@ impl Limits {
             Backend::Postgres => Limits::Shared(SharedLimits {
                 storage: storage.clone(),
                 key: key.to_vec(),
-                post_limit,
-                login_limit,
+                post_limit: allowances.posts,
+                login_limit: allowances.sign_ins,
+                feedback_limit: allowances.feedback,
                 failures_per_name: failure_limits.per_name_and_client.max(1),
                 failures_per_account: failure_limits.per_account.max(1),
                 last_cleanup_ms: AtomicI64::new(0),
@@ -89,6 +101,14 @@ impl Limits {
         match self {
             Limits::Memory(memory) => Ok(memory.posts.check(client)),
             Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
+        }
+    }
+
+    /// Takes one "Is this page helpful?" answer or comment from `client`'s allowance.
+    pub async fn check_feedback(&self, client: IpAddr) -> Result<Decision, StoreError> {
+        match self {
+            Limits::Memory(memory) => Ok(memory.feedback.check(client)),
+            Limits::Shared(shared) => shared.take("feedback", shared.feedback_limit, client).await,
         }
     }
 

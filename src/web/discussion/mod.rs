@@ -1,11 +1,12 @@
 //! HTTP for the reader discussion: the article page with its posts and form, posting (PRG to a
-//! thank-you page), and the moderators' pages (`moderate`). Handlers parse, call `discussion`
-//! and render; every rule about posts lives in `crate::discussion`.
+//! thank-you page), "Is this page helpful?" (`feedback`) and the moderators' pages (`moderate`).
+//! Handlers parse, call `discussion` and render; every rule about posts lives there.
 
 pub mod cookies;
 pub mod csrf;
 pub mod device;
 pub mod failures;
+pub mod feedback;
 pub mod limits;
 pub mod moderate;
 pub mod page;
@@ -27,37 +28,40 @@ use time::OffsetDateTime;
 
 use self::csrf::Csrf;
 use self::device::DeviceCookies;
-use self::limits::{FailureLimits, Limits};
+use self::limits::{Allowances, FailureLimits, Limits};
 use self::page::{PageCache, PageKey, SplitPage};
-use self::views::{
-    DiscussionFragment, FORM_FIELDS_MARKER, FormView, PostFormPage, ThanksPage, error_links,
-    form_fields,
-};
+use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, error_links};
 use super::error::{PageError, retry_after};
 use super::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn};
 use super::form::{Form, FormKind, read_body};
 use super::pages::{Layout, private_page};
 use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
-use super::representation::{NO_STORE, Page};
-use super::{AppState, BaseUrl, metrics, serve_page};
+use super::representation::{NO_STORE, Page, send_page};
+use super::site::SiteSettings;
+use super::{AppState, metrics, serve_page};
 use crate::content::Article;
-use crate::discussion::moderators::random_key;
-use crate::discussion::store::Added;
+use crate::discussion::changes::{self, Change};
+use crate::discussion::resend::{DigestKey, Sent};
+use crate::discussion::secret::kept_secret;
+use crate::discussion::store::{Added, Backend};
 use crate::discussion::{
     DiscussionConfig, Field, NewPost, PostError, RawPost, SHOWN_POSTS, Storage, StoreError,
     StoredPost, red_flags, thread,
 };
-use crate::rate_limit::Decision;
+use crate::rate_limit::{Decision, bucket_key};
 
-/// The discussion's shared state: the database, the signing key, limits and the page cache.
+/// The discussion's shared state: the database, the keys, limits and the page cache.
 pub struct Discussion {
     pub storage: Storage,
+    /// Signs the moderators' forms.
     csrf: Csrf,
     /// Signs and checks the browsers where moderators have signed in.
     devices: DeviceCookies,
+    /// Recognises a post sent again.
+    digests: DigestKey,
     /// Posts and sign-ins per client: in memory with SQLite, in the database with PostgreSQL.
     limits: Limits,
-    pages: PageCache,
+    pages: Arc<PageCache>,
     session_idle: time::Duration,
     /// Pending posts allowed under one article and in all; then new posts are refused as busy.
     pending_caps: (i64, i64),
@@ -72,16 +76,31 @@ impl std::fmt::Debug for Discussion {
 }
 
 impl Discussion {
-    /// Opens and migrates the database.
+    /// Opens and migrates the database, and reads the secret kept beside it when none is given.
     pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
         let storage = Storage::connect(&config.database_url).await?;
+        let secret = match &config.secret {
+            Some(secret) => secret.clone(),
+            None => kept_secret(&storage, &config.database_url).await?,
+        };
         spawn_daily_purge(storage.clone(), config.retention);
-        let secret = config.secret.clone().unwrap_or_else(random_key);
+        let pages = Arc::new(PageCache::new(config.page_ttl));
+        if storage.backend() == Backend::Postgres {
+            let pages = Arc::clone(&pages);
+            changes::spawn_listener(config.database_url.clone(), move |change| match change {
+                Change::Article(slug) => pages.invalidate(slug),
+                Change::Unknown => pages.invalidate_all(),
+            });
+        }
+        let allowances = Allowances {
+            posts: config.post_limit,
+            sign_ins: config.login_limit,
+            feedback: config.feedback_limit,
+        };
         let limits = Limits::new(
             &storage,
             &secret,
-            config.post_limit,
-            config.login_limit,
+            allowances,
             FailureLimits {
                 per_name_and_client: config.login_failures_per_name,
                 per_account: config.login_failures_per_account,
@@ -90,31 +109,28 @@ impl Discussion {
         Ok(Discussion {
             storage,
             devices: DeviceCookies::new(secret.clone()),
+            digests: DigestKey::new(&secret),
             csrf: Csrf::new(secret),
             limits,
-            pages: PageCache::new(config.page_ttl),
+            pages,
             session_idle: config.session_idle,
             pending_caps: (config.pending_per_article, config.pending_in_all),
         })
     }
 
-    /// A new post form's hidden fields for this browser: a fresh form id and its token.
-    fn new_form_fields(&self, slug: &str, visitor: &str, now: OffsetDateTime) -> String {
-        let form_id = csrf::new_random_id();
-        let token = self
-            .csrf
-            .token(&csrf::post_purpose(slug, visitor, &form_id), now);
-        form_fields(&form_id, &token)
-    }
-
-    /// The article at `split` with its discussion, from the cache when it is fresh.
-    async fn article_page(&self, slug: &str, split: &SplitPage) -> Page {
+    /// The article at `split` with its discussion, from the cache when it is fresh. The same
+    /// bytes for every reader, cached by others with `cache_control`.
+    async fn article_page(
+        &self,
+        slug: &str,
+        split: &SplitPage,
+        cache_control: &'static str,
+    ) -> Page {
         let now = Instant::now();
-        let utc = OffsetDateTime::now_utc();
-        let window = csrf::window(utc);
-        if let Some(page) = self.pages.fresh(slug, split.id, window, now) {
+        if let Some(page) = self.pages.fresh(slug, split.id, now) {
             return page;
         }
+        let invalidations = self.pages.invalidations();
         let posts = self.storage.approved_posts(slug, SHOWN_POSTS + 1).await;
         let mut hasher = DefaultHasher::new();
         let (posts, more, healthy) = match posts {
@@ -123,7 +139,7 @@ impl Discussion {
                 posts.truncate(SHOWN_POSTS as usize);
                 posts
                     .iter()
-                    .for_each(|post| (post.id, post.number).hash(&mut hasher));
+                    .for_each(|post| (post.id, post.number, post.removed).hash(&mut hasher));
                 (posts, more, true)
             }
             Err(error) => {
@@ -134,7 +150,6 @@ impl Discussion {
         };
         let key = PageKey {
             split_id: split.id,
-            window,
             version: hasher.finish(),
         };
         if let Some(page) = self.pages.revalidate(slug, key, now) {
@@ -144,20 +159,21 @@ impl Discussion {
             posts: thread(posts).into_iter().map(Into::into).collect(),
             unavailable: !healthy,
             shown_limit: more.then_some(SHOWN_POSTS),
-            form: FormView::new(
-                slug,
-                FORM_FIELDS_MARKER.to_owned(),
-                &RawPost::default(),
-                &[],
-            ),
+            form: FormView::new(slug, &RawPost::default(), &[]),
         };
         let fragment = fragment.render().unwrap_or_else(|error| {
             // The article is still worth reading without its discussion.
             tracing::error!(%error, slug, "could not render a discussion");
             String::new()
         });
-        self.pages
-            .insert(slug, key, split.assemble(&fragment), healthy, now)
+        let cache_control = healthy.then_some(cache_control);
+        self.pages.insert(
+            slug,
+            key,
+            split.assemble(&fragment),
+            cache_control,
+            (invalidations, now),
+        )
     }
 }
 
@@ -209,6 +225,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::head().to(warning_signs_thanks))
                 .default_service(not_allowed("GET, HEAD")),
         );
+    feedback::routes(config);
     moderate::routes(config);
 }
 
@@ -218,25 +235,30 @@ fn not_allowed(allow: &'static str) -> actix_web::Route {
     web::to(move || async move { Err::<HttpResponse, _>(PageError::MethodNotAllowed(allow)) })
 }
 
-/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, and the post
-/// form's hidden fields made for this browser. Such a page is one reader's own: never stored,
-/// and compressed per response with fast gzip.
+/// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, the same for
+/// every reader, served like any pre-rendered page (ETag, 304, brotli or gzip made once).
 async fn article(
     request: HttpRequest,
     generation: Current,
     DiscussionOn(discussion): DiscussionOn,
-    visitor: Visitor,
 ) -> Result<HttpResponse, PageError> {
     let Some(split) = generation.site.discussion_page(request.path()) else {
         return serve_page(request, generation).await;
     };
     let slug = request.match_info().get("slug").unwrap_or_default();
-    let page = discussion.article_page(slug, split).await;
-    let fields = discussion.new_form_fields(slug, &visitor.value, OffsetDateTime::now_utc());
-    let body = page::fill_form_fields(page.body(), &fields);
-    let mut response = page::personal_page(&request, body);
-    visitor.set_cookie(&mut response);
-    Ok(response)
+    let cache_control = discussion_cache_control(&generation.site.settings);
+    let page = discussion.article_page(slug, split, cache_control).await;
+    Ok(send_page(&request, &page))
+}
+
+/// How others may cache an article page with its discussion: like other pages, but for a
+/// shorter time (see `page::CACHE_CONTROL`).
+fn discussion_cache_control(settings: &SiteSettings) -> &'static str {
+    if settings.live_preview {
+        "no-cache"
+    } else {
+        page::CACHE_CONTROL
+    }
 }
 
 /// The browser's visitor value (see `csrf`), or a new one to set with the response.
@@ -277,7 +299,7 @@ impl Visitor {
     }
 }
 
-/// Said when a form comes back without the visitor cookie it was given with.
+/// Said when the sign-in form comes back without the visitor cookie it was given with.
 pub(crate) const COOKIES_BLOCKED: &str = "Your browser did not send back the cookie this form needs. Allow cookies for this site, then send the form again. The cookie is only used to check that the form came back from your browser, and it goes when you close your browser.";
 
 /// Any other method on an article: 405 as for every page, 404 if there is no such article.
@@ -327,14 +349,11 @@ fn read_post(form: &Form) -> RawPost {
     raw
 }
 
-/// The post form shown again, on a page of its own, with what the reader wrote and a fresh
-/// form bound to this browser.
+/// The post form shown again, on a page of its own, with what the reader wrote.
 struct PostFormAgain<'a> {
     article: &'a Article,
     generation: &'a Current,
     raw: &'a RawPost,
-    visitor: &'a Visitor,
-    hidden_fields: String,
 }
 
 impl PostFormAgain<'_> {
@@ -356,16 +375,9 @@ impl PostFormAgain<'_> {
             article_href: article_path(&self.article.slug),
             problem,
             errors: error_links(errors),
-            form: FormView::new(
-                &self.article.slug,
-                self.hidden_fields.clone(),
-                self.raw,
-                errors,
-            ),
+            form: FormView::new(&self.article.slug, self.raw, errors),
         };
-        let mut response = private_page(status, &page)?;
-        self.visitor.set_cookie(&mut response);
-        Ok(response)
+        private_page(status, &page)
     }
 
     /// 503 "the discussion is busy": the queue is full, so the reader keeps their text for later.
@@ -396,39 +408,6 @@ impl PostFormAgain<'_> {
     }
 }
 
-/// Why a post's form is not to be trusted, if it is not: sent from elsewhere, without this
-/// browser's cookie, or with an id or token that is not ours. Returns the form id otherwise.
-fn check_post_form(
-    request: &HttpRequest,
-    form: &Form,
-    discussion: &Discussion,
-    visitor: &Visitor,
-    slug: &str,
-    base_url: &BaseUrl,
-    now: OffsetDateTime,
-) -> Result<String, (&'static str, String)> {
-    let expired = || ("refused_form", EXPIRED_FORM.to_owned());
-    if csrf::is_cross_site(request, base_url) {
-        return Err(expired());
-    }
-    if visitor.is_new {
-        return Err((
-            "refused_no_cookie",
-            format!("Your post was not sent, but it is below. {COOKIES_BLOCKED}"),
-        ));
-    }
-    let form_id = form.text("form-id");
-    let form_id = csrf::form_id(&form_id).ok_or_else(expired)?;
-    let purpose = csrf::post_purpose(slug, &visitor.value, form_id);
-    if !discussion
-        .csrf
-        .verify(&purpose, &form.text("csrf-token"), now)
-    {
-        return Err(expired());
-    }
-    Ok(form_id.to_owned())
-}
-
 /// `POST /articles/{slug}/discussion`: store the post as pending and redirect to the thanks
 /// page, or show the form again with the reader's text and what to do.
 async fn submit(
@@ -436,7 +415,6 @@ async fn submit(
     payload: web::Payload,
     article: ArticleBySlug,
     DiscussionOn(discussion): DiscussionOn,
-    visitor: Visitor,
     ClientAddress(client): ClientAddress,
 ) -> Result<HttpResponse, PageError> {
     let body = read_body(&request, payload, FormKind::Post).await?;
@@ -449,25 +427,16 @@ async fn submit(
         return Ok(see_other(&thanks_path(slug)));
     }
     let raw = read_post(&form);
-    let now = OffsetDateTime::now_utc();
     let generation = Current(Arc::clone(&article.generation));
-    // Every form shown again is a new one, bound to this browser.
     let again = PostFormAgain {
         article: article.article(),
         generation: &generation,
         raw: &raw,
-        visitor: &visitor,
-        hidden_fields: discussion.new_form_fields(slug, &visitor.value, now),
     };
-    let base_url = &generation.site.settings.base_url;
-    let form_id = match check_post_form(&request, &form, &discussion, &visitor, slug, base_url, now)
-    {
-        Ok(form_id) => form_id,
-        Err((outcome, problem)) => {
-            metrics::record_post(outcome);
-            return again.show(StatusCode::FORBIDDEN, Some(&problem), &[]);
-        }
-    };
+    if csrf::is_cross_site_reader_form(&request, &generation.site.settings) {
+        metrics::record_post("refused_cross_site");
+        return again.show(StatusCode::FORBIDDEN, Some(CROSS_SITE_FORM), &[]);
+    }
     let post = match NewPost::parse(&raw) {
         Ok(post) => post,
         Err(errors) => {
@@ -475,9 +444,9 @@ async fn submit(
             return again.show(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
         }
     };
-    match discussion.store(slug, &post, &form_id, client, now).await {
+    let now = OffsetDateTime::now_utc();
+    match discussion.store(slug, &post, client, now).await {
         Stored::Thanks { text } => Ok(thanks_redirect(slug, &text)),
-        Stored::FormUsed => again.show(StatusCode::CONFLICT, Some(USED_FORM), &[]),
         Stored::TooMany(wait) => {
             let problem = format!(
                 "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
@@ -494,10 +463,8 @@ async fn submit(
 
 /// What became of a post that passed every check of its form and its text.
 enum Stored {
-    /// Stored for moderation now, or earlier by the same form: thank the writer (for `text`).
+    /// Stored for moderation now, or the same post earlier: thank the writer (for `text`).
     Thanks { text: String },
-    /// The form already sent a different post.
-    FormUsed,
     /// Too many posts from this client: it may send again after this long.
     TooMany(Duration),
     /// So many posts wait for a moderator that no more are taken for now.
@@ -507,19 +474,26 @@ enum Stored {
 }
 
 impl Discussion {
-    /// Stores `post` as pending, unless its form already sent it or this client has sent too many.
+    /// Stores `post` as pending, unless it was sent already or this client has sent too many.
     async fn store(
         &self,
         slug: &str,
         post: &NewPost,
-        form_id: &str,
         client: Option<IpAddr>,
         now: OffsetDateTime,
     ) -> Stored {
-        // The same form again: the writer never saw the answer (a lost connection, a restart),
+        let client_key =
+            client.map_or_else(|| "unknown".to_owned(), |ip| bucket_key(ip).to_string());
+        let sent = Sent {
+            client: &client_key,
+            article_slug: slug,
+            post,
+        };
+        let digests = self.digests.digests(&sent, now);
+        // The same post again: the writer never saw the answer (a lost connection, a restart),
         // or someone is replaying it. Before the rate limit, so a retry is never refused.
-        match self.storage.post_by_form(form_id).await {
-            Ok(Some(earlier)) => return sent_again(&earlier, slug, post),
+        match self.storage.post_by_digest(&digests).await {
+            Ok(Some(earlier)) => return sent_again(&earlier, slug),
             Ok(None) => {}
             Err(error) => return failed(error, slug, "could not look up a post form"),
         }
@@ -546,7 +520,7 @@ impl Discussion {
             }
             Err(error) => return failed(error, slug, "could not check the post rate limit"),
         }
-        match self.storage.add_post(slug, post, form_id, now).await {
+        match self.storage.add_post(slug, post, &digests, now).await {
             Ok(Added::Stored(id)) => {
                 tracing::info!(id, slug, "stored a post for moderation");
                 metrics::record_post("stored");
@@ -554,26 +528,18 @@ impl Discussion {
                     text: post.text.as_str().to_owned(),
                 }
             }
-            Ok(Added::AlreadySent(earlier)) => sent_again(&earlier, slug, post),
+            Ok(Added::AlreadySent(earlier)) => sent_again(&earlier, slug),
             Err(error) => failed(error, slug, "could not store a post"),
         }
     }
 }
 
-/// A form that already sent a post: the same post again is thanked, a different one refused.
-fn sent_again(earlier: &StoredPost, slug: &str, post: &NewPost) -> Stored {
-    if earlier.article_slug == slug
-        && earlier.display_name == post.display_name.as_str()
-        && earlier.text == post.text.as_str()
-    {
-        tracing::info!(id = earlier.id, slug, "the same post was sent again");
-        metrics::record_post("resent");
-        Stored::Thanks {
-            text: earlier.text.clone(),
-        }
-    } else {
-        metrics::record_post("refused_used_form");
-        Stored::FormUsed
+/// The same post sent again (its digest says so): the same thank-you page, nothing stored.
+fn sent_again(earlier: &StoredPost, slug: &str) -> Stored {
+    tracing::info!(id = earlier.id, slug, "the same post was sent again");
+    metrics::record_post("resent");
+    Stored::Thanks {
+        text: earlier.text.clone(),
     }
 }
 
@@ -582,8 +548,7 @@ fn failed(error: StoreError, slug: &str, what: &'static str) -> Stored {
     Stored::Failed
 }
 
-const EXPIRED_FORM: &str = "This form has expired or was not sent from this site, so your post was not sent. Check it below and send it again.";
-const USED_FORM: &str = "This form has already sent a different post, so this one was not sent. Check it below and send it again.";
+const CROSS_SITE_FORM: &str = "Your post was not sent because your browser says it came from a page on another site. Check it below and send it from this page.";
 
 /// After a post: the thank-you page, the one that says not to wait if it mentions warning signs.
 fn thanks_redirect(slug: &str, text: &str) -> HttpResponse {

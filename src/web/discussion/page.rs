@@ -1,71 +1,27 @@
 //! The article page with its discussion: the pre-rendered article split around a marker at
-//! build time, and the discussion fragment put in between. The assembled page is cached per
-//! article for a couple of seconds (so instances sharing PostgreSQL see each other's approvals
-//! quickly) and kept for as long as its posts stay the same. Each response then fills in the
-//! post form's hidden fields for its own browser, so it is sent `no-store`, gzipped on the fly.
+//! build time, and the discussion fragment put in between. The assembled page is the same for
+//! every reader, so it is served like any pre-rendered page (strong ETag, 304, brotli and gzip
+//! made once, `Cache-Control: public`) and kept until its posts change: a moderator's decision
+//! on this instance or, with PostgreSQL, a notice from another (`changes`), with a slower poll
+//! of the database behind both.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use std::io::Write;
-
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::http::header::HeaderValue;
 use bytes::{Bytes, BytesMut};
 
-use super::views::FORM_FIELDS_MARKER;
-use crate::web::compression::{self, Encoding};
 use crate::web::representation::{HTML, NO_STORE, Page, Representation};
-
-/// `page` with its form-fields marker replaced by `fields`.
-pub fn fill_form_fields(page: &Bytes, fields: &str) -> Bytes {
-    let marker = FORM_FIELDS_MARKER.as_bytes();
-    let Some(at) = page
-        .windows(marker.len())
-        .position(|window| window == marker)
-    else {
-        return page.clone();
-    };
-    let mut body = BytesMut::with_capacity(page.len() + fields.len());
-    body.extend_from_slice(&page[..at]);
-    body.extend_from_slice(fields.as_bytes());
-    body.extend_from_slice(&page[at + marker.len()..]);
-    body.freeze()
-}
-
-/// A page made for one reader: `no-store`, and gzipped at the fastest level when the browser
-/// takes gzip (a fraction of a millisecond for an article; brotli's best takes far longer).
-pub fn personal_page(request: &HttpRequest, body: Bytes) -> HttpResponse {
-    let accept = request.headers().get(header::ACCEPT_ENCODING);
-    let gzip = body.len() >= 256 && compression::negotiate(accept, true, false) == Encoding::Gzip;
-    let mut response = HttpResponse::build(StatusCode::OK);
-    response
-        .content_type(HTML)
-        .insert_header((header::CACHE_CONTROL, NO_STORE))
-        .insert_header((header::VARY, "accept-encoding"));
-    if gzip {
-        let mut encoder = flate2::write::GzEncoder::new(
-            Vec::with_capacity(body.len() / 3),
-            flate2::Compression::fast(),
-        );
-        if encoder.write_all(&body).is_ok()
-            && let Ok(compressed) = encoder.finish()
-        {
-            response.insert_header((header::CONTENT_ENCODING, "gzip"));
-            return response.body(compressed);
-        }
-    }
-    response.body(body)
-}
 
 /// Where the article template leaves room for the discussion (`templates/pages/article.html`).
 pub const MARKER: &str = "<!--backcare:discussion-->";
 
-/// Revalidate every time: the ETag changes with the posts, and a 304 costs almost nothing.
-pub const CACHE_CONTROL: &str = "no-cache";
+/// Like every page, but fresh for a minute rather than five: a post a moderator took down
+/// leaves browser and proxy caches within a minute of leaving the server.
+pub const CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
 
 /// An article page's bytes before and after its discussion.
 #[derive(Debug, Clone)]
@@ -104,9 +60,8 @@ impl SplitPage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageKey {
     pub split_id: u64,
-    /// The form token's window.
-    pub window: i64,
-    /// A hash of the shown posts (their numbers: approved posts never change), or of the failure.
+    /// A hash of the shown posts (id, number and whether it was taken down: nothing else of an
+    /// approved post changes), or of the failure.
     pub version: u64,
 }
 
@@ -118,8 +73,12 @@ struct Entry {
 
 /// Assembled article pages by slug.
 pub struct PageCache {
+    /// How long a page is served before its posts are read again: the poll behind the change
+    /// notices, which catches what they miss.
     ttl: Duration,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Counts invalidations, so a page read from the database before one is not kept after it.
+    invalidations: AtomicU64,
 }
 
 impl PageCache {
@@ -127,7 +86,13 @@ impl PageCache {
         PageCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
+            invalidations: AtomicU64::new(0),
         }
+    }
+
+    /// Read before the posts are; handed back to `insert`.
+    pub fn invalidations(&self) -> u64 {
+        self.invalidations.load(Ordering::SeqCst)
     }
 
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
@@ -136,13 +101,12 @@ impl PageCache {
     }
 
     /// The cached page, if it was checked against the database within the TTL and was built
-    /// from this split page in this token window.
-    pub fn fresh(&self, slug: &str, split_id: u64, window: i64, now: Instant) -> Option<Page> {
+    /// from this split page.
+    pub fn fresh(&self, slug: &str, split_id: u64, now: Instant) -> Option<Page> {
         let entries = self.entries();
         let entry = entries.get(slug)?;
         (now.saturating_duration_since(entry.checked_at) < self.ttl
-            && entry.key.split_id == split_id
-            && entry.key.window == window)
+            && entry.key.split_id == split_id)
             .then(|| entry.page.clone())
     }
 
@@ -156,23 +120,32 @@ impl PageCache {
         })
     }
 
-    /// Builds and keeps the page for `key`. A page showing a failure is not compressed or
-    /// stored by browsers, and is kept only for the TTL, sparing a struggling database.
+    /// Builds the page for `key`, cached by others with `cache_control`, and keeps it unless
+    /// a change was announced since `invalidations` (its posts may be stale already). Its brotli
+    /// copy is made on a blocking thread meanwhile (until then it is sent as it is). A page
+    /// showing a failure is neither compressed nor stored by browsers, and is kept only for the
+    /// TTL, sparing a struggling database.
     pub fn insert(
         &self,
         slug: &str,
         key: PageKey,
         body: Bytes,
-        healthy: bool,
-        now: Instant,
+        cache_control: Option<&'static str>,
+        (invalidations, now): (u64, Instant),
     ) -> Page {
-        // Never sent as it is (each response fills in its form), so never precompressed.
         let content = Arc::new(Representation::new(body, HTML));
+        if cache_control.is_some() {
+            precompress_soon(Arc::clone(&content));
+        }
         let page = Page {
             content,
-            cache_control: HeaderValue::from_static(if healthy { CACHE_CONTROL } else { NO_STORE }),
+            cache_control: HeaderValue::from_static(cache_control.unwrap_or(NO_STORE)),
         };
-        self.entries().insert(
+        let mut entries = self.entries();
+        if self.invalidations() != invalidations {
+            return page;
+        }
+        entries.insert(
             slug.to_owned(),
             Entry {
                 key,
@@ -185,7 +158,27 @@ impl PageCache {
 
     /// Forgets an article's page, after a moderator changed its posts.
     pub fn invalidate(&self, slug: &str) {
-        self.entries().remove(slug);
+        let mut entries = self.entries();
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        entries.remove(slug);
+    }
+
+    /// Forgets every page: changes may have been missed (a lost connection to the database).
+    pub fn invalidate_all(&self) {
+        let mut entries = self.entries();
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
+    }
+}
+
+/// Brotli at its best takes tens of milliseconds for an article with posts: too long to hold a
+/// request for, so it runs on the runtime's blocking threads.
+fn precompress_soon(content: Arc<Representation>) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || content.precompress());
+        }
+        Err(_) => content.precompress(),
     }
 }
 
@@ -211,24 +204,36 @@ mod tests {
         let now = Instant::now();
         let key = PageKey {
             split_id: 1,
-            window: 7,
             version: 3,
         };
-        assert!(cache.fresh("a", 1, 7, now).is_none());
-        cache.insert("a", key, Bytes::from_static(b"page"), true, now);
-        assert!(cache.fresh("a", 1, 7, now).is_some());
-        assert!(cache.fresh("a", 2, 7, now).is_none(), "rebuilt site");
-        assert!(cache.fresh("a", 1, 8, now).is_none(), "new token window");
+        assert!(cache.fresh("a", 1, now).is_none());
+        let seen = cache.invalidations();
+        cache.insert(
+            "a",
+            key,
+            Bytes::from_static(b"page"),
+            Some(CACHE_CONTROL),
+            (seen, now),
+        );
+        assert!(cache.fresh("a", 1, now).is_some());
+        assert!(cache.fresh("a", 2, now).is_none(), "rebuilt site");
         let later = now + Duration::from_secs(3);
-        assert!(cache.fresh("a", 1, 7, later).is_none(), "expired");
+        assert!(cache.fresh("a", 1, later).is_none(), "expired");
         assert!(
             cache
                 .revalidate("a", PageKey { version: 4, ..key }, later)
                 .is_none()
         );
         assert!(cache.revalidate("a", key, later).is_some());
-        assert!(cache.fresh("a", 1, 7, later).is_some(), "checked again");
+        assert!(cache.fresh("a", 1, later).is_some(), "checked again");
         cache.invalidate("a");
-        assert!(cache.fresh("a", 1, 7, later).is_none());
+        assert!(cache.fresh("a", 1, later).is_none());
+        let seen = cache.invalidations();
+        cache.insert("a", key, Bytes::from_static(b"page"), None, (seen, now));
+        cache.invalidate_all();
+        assert!(cache.revalidate("a", key, now).is_none());
+        // Read before a change was announced: served once, never kept.
+        cache.insert("a", key, Bytes::from_static(b"page"), None, (seen, now));
+        assert!(cache.revalidate("a", key, now).is_none());
     }
 }

@@ -48,38 +48,18 @@ impl InputView {
     }
 }
 
-/// Where the per-browser hidden fields go in the cached article page; each response fills it in.
-pub const FORM_FIELDS_MARKER: &str = "<!--backcare:form-fields-->";
-
-/// The post form's hidden fields: its own random id and the token binding it to the browser.
-/// Both are hex digits we made, so the HTML needs no escaping.
-pub fn form_fields(form_id: &str, token: &str) -> String {
-    debug_assert!(
-        (form_id.to_owned() + token)
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b'-')
-    );
-    format!(
-        "<input type=\"hidden\" name=\"form-id\" value=\"{form_id}\">\n  \
-         <input type=\"hidden\" name=\"csrf-token\" value=\"{token}\">"
-    )
-}
-
 /// The post form, empty or filled in again after a problem.
 pub struct FormView {
     pub action: String,
-    /// `form_fields(..)`, or `FORM_FIELDS_MARKER` in the cached article page.
-    pub hidden_fields: String,
     pub name: InputView,
     pub email: InputView,
     pub text: InputView,
 }
 
 impl FormView {
-    pub fn new(slug: &str, hidden_fields: String, raw: &RawPost, errors: &[PostError]) -> Self {
+    pub fn new(slug: &str, raw: &RawPost, errors: &[PostError]) -> Self {
         FormView {
             action: discussion_path(slug),
-            hidden_fields,
             name: InputView::new(Field::DisplayName, raw, errors),
             email: InputView::new(Field::Email, raw, errors),
             text: InputView::new(Field::Text, raw, errors),

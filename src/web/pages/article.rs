@@ -41,6 +41,8 @@ pub struct ArticlePage<'a> {
     pub structured_data: JsonLd,
     /// Leave room for the reader discussion (`--comments moderated`), filled per request.
     pub discussion: bool,
+    /// Where the "Is this page helpful?" buttons post, when they are shown.
+    pub feedback_action: Option<String>,
 }
 
 pub const HELP_ARTICLE: &str = "when-to-get-help";
@@ -94,6 +96,9 @@ impl<'a> ArticlePage<'a> {
             next: neighbours.next.map(ArticleLink::from),
             structured_data: JsonLd::medical_web_page(article, &url, &settings.base_url),
             discussion: settings.comments,
+            feedback_action: settings
+                .feedback
+                .then(|| crate::web::paths::feedback_path(&article.slug)),
             url,
             site_name: SITE_NAME,
         }

@@ -17,7 +17,7 @@ async function focusedId(page) {
 
 // Pages with a GOV.UK error summary are left out: there focus deliberately starts on the summary
 // (tested below).
-const FOCUS_ON_SUMMARY = ['checker-errors', 'search-too-long'];
+const FOCUS_ON_SUMMARY = ['checker-errors', 'search-too-long', 'feedback-comment-error'];
 
 for (const kind of PAGE_KINDS.filter((k) => !FOCUS_ON_SUMMARY.includes(k.name))) {
   test(`skip link is the first tab stop and moves focus to main: ${kind.name}`, async ({ page }) => {
@@ -33,6 +33,18 @@ for (const kind of PAGE_KINDS.filter((k) => !FOCUS_ON_SUMMARY.includes(k.name)))
     expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
   });
 }
+
+test('"Is this page helpful?" can be answered and commented on with the keyboard', async ({ page }) => {
+  await page.goto('/articles/sciatica');
+  await tabTo(page, '.feedback button[value="no"]');
+  await Promise.all([page.waitForURL('**/feedback/thanks/no'), page.keyboard.press('Enter')]);
+  await expect(page.locator('h1')).toHaveText('Thank you for your feedback');
+  await tabTo(page, '#feedback-comment');
+  await page.keyboard.type('It does not say how long it lasts.');
+  await tabTo(page, 'form.feedback-comment button[type="submit"]');
+  await Promise.all([page.waitForURL('**/feedback/sent'), page.keyboard.press('Enter')]);
+  await expect(page.locator('h1')).toHaveText('Thank you, your comment was sent');
+});
 
 test('the whole checker can be filled in and sent with the keyboard', async ({ page }) => {
   await page.goto('/symptom-checker');

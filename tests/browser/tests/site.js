@@ -64,6 +64,25 @@ async function openResult(page, urgency) {
   if (shown !== urgency) throw new Error(`expected a ${urgency} result, got ${shown}`);
 }
 
+/** "Is this page helpful?" answered No under an article, as a reader does: the thank-you page. */
+async function answerNo(page) {
+  await page.goto('/articles/sciatica');
+  await Promise.all([
+    page.waitForURL('**/feedback/thanks/no', { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'No, this page is not helpful' }).click(),
+  ]);
+}
+
+/** The thank-you page's comment box sent with `text`. */
+async function sendComment(page, text) {
+  await answerNo(page);
+  await page.fill('#feedback-comment', text);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.getByRole('button', { name: 'Send your comment' }).click(),
+  ]);
+}
+
 function visit(path) {
   return async (page) => {
     const response = await page.goto(path);
@@ -146,6 +165,21 @@ const PAGE_KINDS = [
   { name: 'search-no-results', open: visit('/search?q=xylophone') },
   { name: 'search-too-long', open: visit(`/search?q=${'a'.repeat(201)}`) },
   { name: 'a-z', open: visit('/a-z') },
+  { name: 'feedback-thanks', open: answerNo },
+  {
+    name: 'feedback-comment-error',
+    open: async (page) => {
+      await sendComment(page, 'x'.repeat(501));
+      await page.locator('.error-summary').waitFor();
+    },
+  },
+  {
+    name: 'feedback-sent-warning-signs',
+    open: async (page) => {
+      await sendComment(page, 'My legs are numb and I cannot pee');
+      await page.locator('.callout-emergency').waitFor();
+    },
+  },
   { name: 'tags', open: visit('/tags') },
   ...Object.keys(ANSWERS).map((urgency) => ({
     name: `result-${urgency}`,
@@ -173,4 +207,4 @@ const ROUND_3_ARTICLES = [
 // A <script> that would run: any but JSON-LD structured data, which browsers never execute.
 const EXECUTABLE_SCRIPT = 'script:not([type="application/ld+json"])';
 
-module.exports = { test, EXECUTABLE_SCRIPT, expect: base.expect, ANSWERS, PAGE_KINDS, ROUND_3_ARTICLES, fillChecker, submitChecker, openResult };
+module.exports = { test, EXECUTABLE_SCRIPT, expect: base.expect, ANSWERS, PAGE_KINDS, ROUND_3_ARTICLES, fillChecker, submitChecker, openResult, answerNo };
