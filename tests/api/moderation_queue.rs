@@ -38,7 +38,8 @@ async fn fill_queue(db: &TestDb, count: usize, long_at: usize) {
             .add_post(
                 ARTICLE,
                 &post,
-                &format!("{n:032x}"),
+                // Two distinct digests per post, as a resend check would make them.
+                &[format!("{n:032x}"), format!("{:032x}", n + count)],
                 OffsetDateTime::now_utc(),
             )
             .await
