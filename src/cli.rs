@@ -98,6 +98,22 @@ pub enum ModeratorAction {
     List(DatabaseArgs),
     /// Remove a moderator; their sessions end at once, in the same transaction.
     Remove(ModeratorRemoveArgs),
+    /// Set up a second factor for a moderator: prints a TOTP secret for an authenticator app and
+    /// ten one-time recovery codes (again to replace them); signing in then needs a code too.
+    Totp(ModeratorTotpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModeratorTotpArgs {
+    /// The moderator's name.
+    pub name: String,
+
+    /// Turn the second factor off: signing in needs the password only.
+    #[arg(long)]
+    pub off: bool,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]

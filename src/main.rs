@@ -7,7 +7,8 @@ use backcare::authoring::external::{self, ExternalOptions};
 use backcare::authoring::{self, NewArticle};
 use backcare::cli::{
     BuildArgs, CheckArgs, Cli, Command, CommentsAction, CommentsMode, FeedbackAction,
-    FeedbackReportArgs, ModeratorAction, ModeratorAddArgs, ModeratorRemoveArgs, NewArgs,
+    FeedbackReportArgs, ModeratorAction, ModeratorAddArgs, ModeratorRemoveArgs, ModeratorTotpArgs,
+    NewArgs,
 };
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
@@ -31,6 +32,7 @@ async fn main() -> ExitCode {
                 return list_moderators(&database.database_url).await;
             }
             ModeratorAction::Remove(args) => return remove_moderator(args).await,
+            ModeratorAction::Totp(args) => return moderator_totp(args).await,
         },
         Some(Command::Comments(args)) => match args.action {
             CommentsAction::Purge(purge) => {
@@ -314,6 +316,47 @@ async fn remove_moderator(args: ModeratorRemoveArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("backcare moderator remove: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backcare moderator totp NAME [--off]`: the secret, its `otpauth://` address and the
+/// recovery codes on stdout, shown this once.
+async fn moderator_totp(args: ModeratorTotpArgs) -> ExitCode {
+    let Some(storage) = open_database(&args.database.database_url).await else {
+        return ExitCode::FAILURE;
+    };
+    let result = if args.off {
+        commands::turn_off_totp(&storage, &args.name)
+            .await
+            .map(|()| format!("moderator {} signs in with a password only now", args.name))
+    } else {
+        commands::set_up_totp(&storage, &args.name)
+            .await
+            .map(|set_up| {
+                format!(
+                    "Add this account to an authenticator app: scan the address below as a QR code \
+                     (e.g. `qrencode -t ansiutf8 'ADDRESS'`) or type the secret.\n\n\
+                     secret:  {}\naddress: {}\n\n\
+                     Recovery codes, each usable once instead of a code (keep them somewhere safe; \
+                     they are not shown again):\n{}\n\n\
+                     From now on moderator {} signs in with the password and a code.",
+                    set_up.secret,
+                    set_up.uri,
+                    set_up.recovery_codes.join("\n"),
+                    args.name
+                )
+            })
+    };
+    storage.close().await;
+    match result {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("backcare moderator totp: {error}");
             ExitCode::FAILURE
         }
     }

@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::moderators::{self, AccountError};
 use super::store::{Storage, StoreError, StoredPost};
+use super::totp;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -49,6 +50,7 @@ pub async fn add_moderator(
     password: &str,
 ) -> Result<bool, CommandError> {
     let name = moderators::check_name(name)?;
+    moderators::check_strength(name, password)?;
     let hash = hash_off_thread(password.to_owned()).await?;
     Ok(storage
         .set_moderator(name, &hash, OffsetDateTime::now_utc())
@@ -73,6 +75,42 @@ pub async fn list_moderators(
     }
     out.flush()?;
     Ok(moderators.len())
+}
+
+/// What `backcare moderator totp NAME` set up, to show once.
+#[derive(Debug)]
+pub struct TotpSetUp {
+    pub secret: String,
+    pub uri: String,
+    pub recovery_codes: Vec<String>,
+}
+
+/// `backcare moderator totp NAME`: a new TOTP secret and recovery codes for `name`, replacing
+/// any earlier ones; from then on signing in needs a code as well as the password.
+pub async fn set_up_totp(storage: &Storage, name: &str) -> Result<TotpSetUp, CommandError> {
+    let secret = totp::new_secret();
+    let recovery_codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = recovery_codes
+        .iter()
+        .map(|code| totp::recovery_code_hash(code))
+        .collect();
+    if !storage.set_totp(name, Some(&secret), &hashes).await? {
+        return Err(CommandError::NoSuchModerator(name.to_owned()));
+    }
+    Ok(TotpSetUp {
+        uri: totp::otpauth_uri("backcare", name, &secret),
+        secret,
+        recovery_codes,
+    })
+}
+
+/// `backcare moderator totp NAME --off`: signing in needs the password only again.
+pub async fn turn_off_totp(storage: &Storage, name: &str) -> Result<(), CommandError> {
+    if storage.set_totp(name, None, &[]).await? {
+        Ok(())
+    } else {
+        Err(CommandError::NoSuchModerator(name.to_owned()))
+    }
 }
 
 /// `backcare moderator remove NAME`: the account and its sessions go together.

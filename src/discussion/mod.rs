@@ -1,6 +1,7 @@
 //! Reader discussion under each article: posts checked and normalised (`post`), shown as plain
 //! text with mentions (`render`), scanned for warning signs (`red_flags`), stored (`store`),
-//! moderated by accounts with hashed passwords (`moderators`). No HTTP here: `web::discussion` serves it.
+//! moderated by accounts with hashed passwords (`moderators`) and an optional second factor
+//! (`totp`). No HTTP here: `web::discussion` serves it.
 
 pub mod changes;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod render;
 pub mod resend;
 pub mod secret;
 pub mod store;
+pub mod totp;
 
 use time::OffsetDateTime;
 

@@ -15,6 +15,10 @@ pub enum AccountError {
     BadName,
     #[error("the password must be at least {PASSWORD_MIN} characters")]
     ShortPassword,
+    #[error(
+        "the password is too easy to guess{0}; use a passphrase of four or more unrelated words, or one from a password manager"
+    )]
+    WeakPassword(String),
     #[error("could not hash the password: {0}")]
     Hash(String),
 }
@@ -30,6 +34,33 @@ pub fn check_name(name: &str) -> Result<&str, AccountError> {
     } else {
         Err(AccountError::BadName)
     }
+}
+
+/// How hard a password must be to guess (zxcvbn's score, 0 to 4): 3 is "safely unguessable",
+/// about 10^10 guesses, which an online attack under the sign-in limits never reaches.
+const STRENGTH_MIN: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Refuses a password that is long enough but guessable: a common password, the moderator's
+/// own name, a keyboard pattern or a date (NIST SP 800-63B, 5.1.1.2).
+pub fn check_strength(name: &str, password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(AccountError::ShortPassword);
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[name, "backcare", "moderator"]);
+    if estimate.score() >= STRENGTH_MIN {
+        return Ok(());
+    }
+    let warning = estimate
+        .feedback()
+        .and_then(|feedback| feedback.warning())
+        .map(|warning| {
+            format!(
+                " ({})",
+                warning.to_string().trim_end_matches('.').to_lowercase()
+            )
+        })
+        .unwrap_or_default();
+    Err(AccountError::WeakPassword(warning))
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -131,6 +162,33 @@ mod tests {
             hash_password("correct horse battery").unwrap(),
             "salted"
         );
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused_however_long() {
+        for weak in [
+            "password1234",
+            "qwertyuiopasdf",
+            "alexalexalex1",
+            "backcare2026!",
+        ] {
+            assert!(
+                matches!(
+                    check_strength("alex", weak),
+                    Err(AccountError::WeakPassword(_))
+                ),
+                "{weak}"
+            );
+        }
+        assert_eq!(
+            check_strength("alex", "short"),
+            Err(AccountError::ShortPassword)
+        );
+        assert_eq!(
+            check_strength("alex", "correct horse battery staple"),
+            Ok(())
+        );
+        assert_eq!(check_strength("alex", "tulip kettle orbit gravel"), Ok(()));
     }
 
     #[test]

@@ -601,10 +601,12 @@ impl Storage {
     /// cookie of theirs works a moment longer. False when there is no such moderator.
     pub async fn remove_moderator(&self, name: &str) -> Result<bool, StoreError> {
         let mut transaction = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE moderator = $1")
-            .bind(name)
-            .execute(&mut *transaction)
-            .await?;
+        for table in ["sessions", "recovery_codes"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE moderator = $1"))
+                .bind(name)
+                .execute(&mut *transaction)
+                .await?;
+        }
         let removed = sqlx::query("DELETE FROM moderators WHERE name = $1")
             .bind(name)
             .execute(&mut *transaction)
@@ -613,6 +615,90 @@ impl Storage {
             > 0;
         transaction.commit().await?;
         Ok(removed)
+    }
+
+    /// Turns the second factor on for `name` with `secret` (base32) and recovery codes kept by
+    /// their hashes, replacing any earlier ones; `None` turns it off. Their sessions end, as
+    /// with a new password: one begun without the code (or with an old secret) does not outlast
+    /// the change. False if no such moderator.
+    pub async fn set_totp(
+        &self,
+        name: &str,
+        secret: Option<&str>,
+        recovery_code_hashes: &[String],
+    ) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let found = sqlx::query(
+            "UPDATE moderators SET totp_secret = $1, totp_last_step = NULL WHERE name = $2",
+        )
+        .bind(secret)
+        .bind(name)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected()
+            > 0;
+        for table in ["sessions", "recovery_codes"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE moderator = $1"))
+                .bind(name)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        for hash in recovery_code_hashes {
+            sqlx::query("INSERT INTO recovery_codes (code_hash, moderator) VALUES ($1, $2)")
+                .bind(hash)
+                .bind(name)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(found)
+    }
+
+    /// `name`'s TOTP secret (base32), if they use the second factor.
+    pub async fn totp_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT totp_secret FROM moderators WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|row| row.try_get::<Option<String>, _>("totp_secret"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Records that `name` used the code of time step `step`; false if that step (or a later
+    /// one) was used already, so a code seen over someone's shoulder does not work again.
+    pub async fn use_totp_step(&self, name: &str, step: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE moderators SET totp_last_step = $2 \
+             WHERE name = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(name)
+        .bind(step)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// Uses up `name`'s recovery code with this hash; false if there is no such unused code.
+    pub async fn use_recovery_code(
+        &self,
+        name: &str,
+        code_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE recovery_codes SET used_at = $3 \
+             WHERE code_hash = $1 AND moderator = $2 AND used_at IS NULL",
+        )
+        .bind(code_hash)
+        .bind(name)
+        .bind(unix(now))
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
     }
 
     pub async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {

@@ -16,6 +16,7 @@ use crate::helpers::{bundled_config, spawn_app_with};
 
 on_both_databases!(
     a_removed_moderator_is_signed_out_at_once_and_listed_no_more,
+    a_moderator_with_totp_needs_a_fresh_code_or_an_unused_recovery_code,
     guessing_one_name_from_many_addresses_pauses_it_except_in_the_moderators_browser,
 );
 
@@ -179,5 +180,147 @@ async fn a_moderator_deleted_by_hand_has_no_working_session() {
 
     let (status, _) = site.page("/moderate").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in");
+    db.cleanup().await;
+}
+
+/// Signs in with a code as well, in a fresh browser; returns the status.
+async fn login_with_code(site: &mut Discussion, code: &str) -> StatusCode {
+    site.session = None;
+    let (_, form) = site.page("/moderate/login").await;
+    let token = crate::discussion::input_value(&form, "input[name=csrf-token]");
+    let response = site
+        .send(
+            "/moderate/login",
+            encode(&[
+                ("csrf-token", &token),
+                ("name", MODERATOR),
+                ("password", PASSWORD),
+                ("code", code),
+            ]),
+        )
+        .await;
+    site.session = crate::discussion::set_cookie(&response, "backcare_moderator");
+    response.status()
+}
+
+async fn a_moderator_with_totp_needs_a_fresh_code_or_an_unused_recovery_code(db: &TestDb) {
+    use backcare::discussion::totp;
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let mut site = spawn_with(db.config()).await;
+    // Signed in with the password alone before the second factor is set up...
+    assert_eq!(
+        site.login(MODERATOR, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    site.queue().await;
+    let storage = db.storage().await;
+    let set_up = commands::set_up_totp(&storage, MODERATOR)
+        .await
+        .expect("set up");
+    // ...that session ends with the set-up.
+    let (status, _) = site.page("/moderate").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed out by the set-up");
+    assert!(
+        set_up
+            .uri
+            .starts_with("otpauth://totp/backcare%3Aalex?secret=")
+    );
+    assert_eq!(set_up.recovery_codes.len(), 10);
+
+    // The password alone is no longer enough; the page asks for the code.
+    let response = site.login(MODERATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let page = crate::helpers::html(&response.text().await.unwrap());
+    assert_eq!(
+        crate::helpers::select_attrs(&page, ".error-summary a", "href"),
+        ["#moderator-code"]
+    );
+    assert_eq!(
+        login_with_code(&mut site, "000000").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The code the app shows now works, once.
+    let secret = totp::from_base32(&set_up.secret).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let code = format!("{:06}", totp::code_at(&secret, totp::step_at(now)));
+    assert_eq!(
+        login_with_code(&mut site, &code).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(site.queue().await.0.len(), 0, "signed in");
+    assert_eq!(
+        login_with_code(&mut site, &code).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A recovery code works once, typed loosely.
+    let recovery = set_up.recovery_codes[3].to_uppercase();
+    assert_eq!(
+        login_with_code(&mut site, &recovery).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        login_with_code(&mut site, &recovery).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Turned off, the password alone signs in again.
+    commands::turn_off_totp(&storage, MODERATOR)
+        .await
+        .expect("off");
+    storage.close().await;
+    assert_eq!(login_with_code(&mut site, "").await, StatusCode::SEE_OTHER);
+}
+
+/// The commands as an operator runs them: a guessable password is refused with the reason,
+/// `list` and `totp` print what they say.
+#[tokio::test]
+async fn the_moderator_commands_refuse_guessable_passwords_and_print_what_they_set_up() {
+    use crate::discussion::run_backcare;
+    let db = TestDb::sqlite();
+    let database = ["--database-url", db.url.as_str()];
+    let weak = run_backcare(
+        &[&["moderator", "add", "sam"][..], &database].concat(),
+        "password1234\n",
+    )
+    .await;
+    assert_eq!(weak.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&weak.stderr);
+    assert!(said.contains("too easy to guess"), "{said}");
+
+    let added = run_backcare(
+        &[&["moderator", "add", MODERATOR][..], &database].concat(),
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert!(added.status.success());
+    let listed = run_backcare(&[&["moderator", "list"][..], &database].concat(), "").await;
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.starts_with("alex\tadded "), "{listed}");
+    assert!(!listed.contains("sam"), "{listed}");
+
+    let totp = run_backcare(
+        &[&["moderator", "totp", MODERATOR][..], &database].concat(),
+        "",
+    )
+    .await;
+    assert!(totp.status.success());
+    let printed = String::from_utf8_lossy(&totp.stdout);
+    assert!(
+        printed.contains("address: otpauth://totp/backcare%3Aalex?secret="),
+        "{printed}"
+    );
+    let codes = printed
+        .lines()
+        .filter(|line| line.len() == 11 && line.as_bytes()[5] == b'-')
+        .count();
+    assert_eq!(codes, 10, "{printed}");
+    let nobody = run_backcare(
+        &[&["moderator", "remove", "nobody"][..], &database].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(nobody.status.code(), Some(1));
     db.cleanup().await;
 }

@@ -20,6 +20,7 @@ use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::views::{LoginPage, PendingView, QueuePage};
 use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
+use crate::discussion::totp;
 use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
 use crate::rate_limit::Decision;
 use crate::web::AppState;
@@ -149,6 +150,20 @@ impl SignInAgain<'_> {
         error: Option<&str>,
         notice: Option<&str>,
     ) -> Result<HttpResponse, PageError> {
+        self.show_at(
+            status,
+            error.map(|message| ("moderator-name", message)),
+            notice,
+        )
+    }
+
+    /// The page with `error` (the field it is about, and what to do).
+    fn show_at(
+        &self,
+        status: StatusCode,
+        error: Option<(&str, &str)>,
+        notice: Option<&str>,
+    ) -> Result<HttpResponse, PageError> {
         let title = if error.is_some() {
             "Error: Sign in to moderate"
         } else {
@@ -167,8 +182,8 @@ impl SignInAgain<'_> {
             name: self.name.to_owned(),
             problem: None,
             errors: error
-                .map(|message| ErrorLink {
-                    target_id: "moderator-name".to_owned(),
+                .map(|(target, message)| ErrorLink {
+                    target_id: target.to_owned(),
                     message: message.to_owned(),
                 })
                 .into_iter()
@@ -300,8 +315,18 @@ async fn login(
     {
         return again.account_paused(wait);
     }
+    let wrong = Wrong {
+        again: &again,
+        discussion: &discussion,
+        name: &name,
+        client,
+        known_browser,
+    };
     if !check_password(&discussion, &name, password, client).await? {
-        return wrong_password(&again, &discussion, &name, client, known_browser).await;
+        return wrong.answer(WRONG_PASSWORD).await;
+    }
+    if !second_factor_holds(&discussion, &name, &form.text("code"), now).await? {
+        return wrong.answer(WRONG_CODE).await;
     }
     if let Err(error) = discussion
         .limits
@@ -375,36 +400,79 @@ async fn check_password(
     Ok(matches)
 }
 
-/// After a wrong password: counts it, and answers 401, or 429 once this client has guessed
-/// this name too often.
-async fn wrong_password(
-    again: &SignInAgain<'_>,
-    discussion: &Discussion,
-    name: &str,
+/// What to fix after a wrong password or code: the field, and the words.
+const WRONG_PASSWORD: (&str, &str) = ("moderator-name", "Enter a correct name and password");
+const WRONG_CODE: (&str, &str) = (
+    "moderator-code",
+    "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes",
+);
+
+/// A sign-in that failed its password or its second factor.
+struct Wrong<'a> {
+    again: &'a SignInAgain<'a>,
+    discussion: &'a Discussion,
+    name: &'a str,
     client: Option<IpAddr>,
     known_browser: bool,
-) -> Result<HttpResponse, PageError> {
-    // The per-client lock is checked once the password is wrong, so the right password works
-    // from a shared address; the per-account count above is what stops guessing from many.
-    if let Some(wait) = discussion
-        .limits
-        .sign_in_blocked(name, client)
+}
+
+impl Wrong<'_> {
+    /// Counts the failure, and answers 401 with `problem`, or 429 once this client has guessed
+    /// this name too often.
+    async fn answer(&self, problem: (&str, &str)) -> Result<HttpResponse, PageError> {
+        let limits = &self.discussion.limits;
+        // The per-client lock is checked once the password is wrong, so the right password works
+        // from a shared address; the per-account count is what stops guessing from many.
+        if let Some(wait) = limits
+            .sign_in_blocked(self.name, self.client)
+            .await
+            .map_err(PageError::unavailable("could not check the sign-in limits"))?
+        {
+            return self.again.too_many_attempts(wait);
+        }
+        if let Err(error) = limits.record_sign_in_failure(self.name, self.client).await {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
+        if !self.known_browser
+            && let Err(error) = limits.record_account_failure(self.name).await
+        {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
+        self.again
+            .show_at(StatusCode::UNAUTHORIZED, Some(problem), None)
+    }
+}
+
+/// Whether `name` passes the second factor: true when they have none, or when `typed` is the
+/// code of now (give or take 30 s) not used before, or one of their unused recovery codes.
+async fn second_factor_holds(
+    discussion: &Discussion,
+    name: &str,
+    typed: &str,
+    now: OffsetDateTime,
+) -> Result<bool, PageError> {
+    let unavailable = || PageError::unavailable("could not check a sign-in code");
+    let storage = &discussion.storage;
+    let Some(secret) = storage.totp_secret(name).await.map_err(unavailable())? else {
+        return Ok(true);
+    };
+    let Some(secret) = totp::from_base32(&secret) else {
+        tracing::error!(moderator = name, "a stored TOTP secret is not base32");
+        return Ok(false);
+    };
+    if let Some(step) = totp::matching_step(&secret, typed, now.unix_timestamp()) {
+        return storage
+            .use_totp_step(name, step)
+            .await
+            .map_err(unavailable());
+    }
+    if typed.trim().is_empty() {
+        return Ok(false);
+    }
+    storage
+        .use_recovery_code(name, &totp::recovery_code_hash(typed), now)
         .await
-        .map_err(PageError::unavailable("could not check the sign-in limits"))?
-    {
-        return again.too_many_attempts(wait);
-    }
-    if let Err(error) = discussion.limits.record_sign_in_failure(name, client).await {
-        tracing::error!(%error, "could not record a failed sign-in");
-    }
-    if !known_browser && let Err(error) = discussion.limits.record_account_failure(name).await {
-        tracing::error!(%error, "could not record a failed sign-in");
-    }
-    again.show(
-        StatusCode::UNAUTHORIZED,
-        Some("Enter a correct name and password"),
-        None,
-    )
+        .map_err(unavailable())
 }
 
 /// Reads a moderator's form post and checks its token is this session's: nothing a moderator

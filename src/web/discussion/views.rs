@@ -125,6 +125,21 @@ pub struct LoginPage<'a> {
     pub notice: Option<&'a str>,
 }
 
+impl LoginPage<'_> {
+    /// Whether the problem is the second-factor code: only its field is marked, not the name
+    /// and password, which were right.
+    pub fn code_in_error(&self) -> bool {
+        self.errors
+            .iter()
+            .any(|error| error.target_id == "moderator-code")
+    }
+
+    /// Whether the name and password fields are marked.
+    pub fn credentials_in_error(&self) -> bool {
+        !self.errors.is_empty() && !self.code_in_error()
+    }
+}
+
 pub struct PendingView {
     pub id: i64,
     pub article_title: String,
