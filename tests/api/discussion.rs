@@ -256,7 +256,10 @@ impl Discussion {
     }
 
     fn keep_visitor(&self, response: &reqwest::Response) {
-        if let Some(cookie) = set_cookie(response, "backcare_visitor") {
+        // `__Host-` when the site is served over https.
+        if let Some(cookie) = set_cookie(response, "backcare_visitor")
+            .or_else(|| set_cookie(response, "__Host-backcare_visitor"))
+        {
             *self.visitor.lock().unwrap() = Some(cookie);
         }
     }

@@ -5,14 +5,14 @@ use backcare::discussion::DiscussionConfig;
 use backcare::discussion::commands::{self, CommandError};
 use backcare::startup::ServeConfig;
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use sqlx::Connection;
 
 use crate::discussion::{
     ARTICLE, Discussion, MODERATOR, PASSWORD, TestDb, encode, on_both_databases,
     retry_after_seconds, spawn_with,
 };
-use crate::helpers::{bundled_config, spawn_app_with};
+use crate::helpers::{FORM_CONTENT_TYPE, TestApp, bundled_config, html, spawn_app_with};
 
 on_both_databases!(
     a_removed_moderator_is_signed_out_at_once_and_listed_no_more,
@@ -322,5 +322,81 @@ async fn the_moderator_commands_refuse_guessable_passwords_and_print_what_they_s
     )
     .await;
     assert_eq!(nobody.status.code(), Some(1));
+    db.cleanup().await;
+}
+
+/// Fetches the sign-in form and sends it back with the `Cookie` header `cookie`: the sign-in's
+/// status, and the cookies the form's page set.
+async fn sign_in_with_cookie(app: &TestApp, cookie: &str) -> (StatusCode, Vec<String>) {
+    let page = app
+        .client
+        .get(app.url("/moderate/login"))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    let issued: Vec<String> = page
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .collect();
+    let form = html(&page.text().await.unwrap());
+    let token = crate::discussion::input_value(&form, "input[name=csrf-token]");
+    let response = app
+        .client
+        .post(app.url("/moderate/login"))
+        .header(COOKIE, cookie)
+        .header("content-type", FORM_CONTENT_TYPE)
+        .body(encode(&[
+            ("csrf-token", &token),
+            ("name", MODERATOR),
+            ("password", PASSWORD),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), issued)
+}
+
+/// The sign-in form's visitor cookie is issued signed by the server and, over https, named
+/// `__Host-`: a value a client picked, or one sent under the bare name (which a sibling
+/// subdomain could set), counts as no cookie.
+#[tokio::test]
+async fn the_sign_in_form_takes_only_a_visitor_value_the_server_issued() {
+    let db = TestDb::sqlite();
+    db.add_moderator(MODERATOR, PASSWORD).await;
+    let app = spawn_app_with(ServeConfig {
+        comments: Some(db.config()),
+        base_url: Some("https://backcare.example".parse().unwrap()),
+        ..bundled_config()
+    })
+    .await;
+    // A value of the client's choosing: the page issues one of the server's instead, and the
+    // form sent back with the chosen one is refused.
+    let (status, issued) = sign_in_with_cookie(
+        &app,
+        "__Host-backcare_visitor=0123456789abcdef0123456789abcdef",
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(issued.len(), 1, "{issued:?}");
+    let cookie = &issued[0];
+    assert!(cookie.starts_with("__Host-backcare_visitor="), "{cookie}");
+    assert!(
+        cookie.contains("; Path=/;") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let issued_pair = cookie.split(';').next().unwrap().to_owned();
+
+    // The issued value works...
+    let (status, issued) = sign_in_with_cookie(&app, &issued_pair).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(issued.is_empty(), "kept, not issued again: {issued:?}");
+    // ...but not under the bare name, whoever set it.
+    let bare = issued_pair.trim_start_matches("__Host-");
+    let (status, _) = sign_in_with_cookie(&app, bare).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     db.cleanup().await;
 }

@@ -6,8 +6,9 @@
 //! pre-rendered pages (a post to the discussion), which are the same bytes for every reader.
 //!
 //! The moderators' forms carry a token as well. Sign-in tokens are bound to the browser (double
-//! submit): a random visitor value lives in a `HttpOnly; SameSite=Strict` session cookie and goes
-//! into the token's purpose, so a token fetched by one browser is worthless in another.
+//! submit): a random visitor value, signed by the server so no client can pick one, lives in a
+//! `HttpOnly; SameSite=Strict` session cookie (`__Host-` over https) and goes into the token's
+//! purpose, so a token fetched by one browser is worthless in another.
 //! Tokens are stateless: `window.hmac` where `hmac = HMAC-SHA256(secret, purpose, window)` and a
 //! window is six hours, so a token is good for six to twelve hours and needs nothing stored.
 //! The purpose binds a token to one form: the login form of one browser, or one moderator's
@@ -23,7 +24,8 @@ use crate::discussion::moderators::{hex, random_key};
 use crate::web::{BaseUrl, SiteSettings};
 
 /// The browser's random value. A session cookie: gone when the browser closes, and never used
-/// for anything but checking that a form came back to the browser it was given to.
+/// for anything but checking that a form came back to the browser it was given to. Over https it
+/// is `__Host-backcare_visitor` (see `cookies`), so a sibling subdomain cannot plant one.
 pub const VISITOR_COOKIE: &str = "backcare_visitor";
 
 /// 128 random bits as 32 hex digits: a visitor value.
@@ -38,17 +40,12 @@ fn is_random_id(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The visitor value the browser sent back, if it is one of ours.
-pub fn visitor(request: &HttpRequest) -> Option<String> {
-    super::cookies::cookie_values(request, VISITOR_COOKIE)
-        .find(|value| is_random_id(value))
-        .map(str::to_owned)
-}
-
-/// `Set-Cookie` for a new visitor value; `Secure` when the site is served over https.
+/// `Set-Cookie` for a new visitor value; `__Host-` and `Secure` when the site is served over
+/// https.
 pub fn visitor_cookie(value: &str, secure: bool) -> String {
     format!(
-        "{VISITOR_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{}",
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict{}",
+        super::cookies::cookie_name(VISITOR_COOKIE, secure),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -91,6 +88,45 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
 impl Csrf {
     pub fn new(key: Vec<u8>) -> Self {
         Csrf { key }
+    }
+
+    /// The tag that makes `nonce` a visitor value this server issued.
+    fn visitor_mac(&self, nonce: &str) -> Hmac<Sha256> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC accepts any key length");
+        mac.update(b"visitor\0");
+        mac.update(nonce.as_bytes());
+        mac
+    }
+
+    /// A new visitor value, `nonce.tag`: 128 random bits and 128 bits of HMAC over them, so a
+    /// browser can hold only a value this server made, never one a client (or a page of another
+    /// site that tossed a cookie) picked.
+    pub fn new_visitor(&self) -> String {
+        let nonce = new_random_id();
+        let tag = self.visitor_mac(&nonce).finalize().into_bytes();
+        format!("{nonce}.{}", hex(&tag[..16]))
+    }
+
+    /// Whether `value` is a visitor value this server issued.
+    pub fn is_visitor(&self, value: &str) -> bool {
+        let Some((nonce, tag)) = value.split_once('.') else {
+            return false;
+        };
+        let Some(tag) = unhex(tag).filter(|tag| tag.len() == 16) else {
+            return false;
+        };
+        // Compared in constant time.
+        is_random_id(nonce) && self.visitor_mac(nonce).verify_truncated_left(&tag).is_ok()
+    }
+
+    /// The visitor value the browser sent back under this request's cookie name, if this
+    /// server issued it; any other is treated as none, and the response issues a new one.
+    pub fn visitor(&self, request: &HttpRequest, secure: bool) -> Option<String> {
+        let name = super::cookies::cookie_name(VISITOR_COOKIE, secure);
+        super::cookies::cookie_values(request, &name)
+            .find(|value| self.is_visitor(value))
+            .map(str::to_owned)
     }
 
     fn mac(&self, purpose: &str, window: i64) -> Hmac<Sha256> {
@@ -224,6 +260,36 @@ mod tests {
         assert!(is_random_id(&visitor));
         assert!(!is_random_id("0123456789abcdef0123456789ABCDEF"));
         assert!(!is_random_id("<script>"));
+    }
+
+    #[test]
+    fn visitor_values_are_issued_by_the_server_and_read_under_their_name() {
+        let csrf = Csrf::new(b"secret".to_vec());
+        let value = csrf.new_visitor();
+        assert!(csrf.is_visitor(&value));
+        assert_ne!(value, csrf.new_visitor(), "each browser its own");
+        assert!(!Csrf::new(b"other".to_vec()).is_visitor(&value));
+        let (nonce, tag) = value.split_once('.').unwrap();
+        let picked = format!("{}.{tag}", new_random_id());
+        for bad in [nonce, &picked, &value[..value.len() - 2], "", ".", "a.b"] {
+            assert!(!csrf.is_visitor(bad), "{bad}");
+        }
+        let sent = |cookie: &str| {
+            TestRequest::get()
+                .insert_header(("cookie", cookie.to_owned()))
+                .to_http_request()
+        };
+        let request = sent(&format!(
+            "backcare_visitor={nonce}; __Host-backcare_visitor={value}"
+        ));
+        assert_eq!(csrf.visitor(&request, true), Some(value.clone()));
+        assert_eq!(csrf.visitor(&request, false), None, "an unsigned value");
+        // Over https only the `__Host-` cookie counts: a sibling subdomain can set the bare name.
+        let tossed = sent(&format!("backcare_visitor={value}"));
+        assert_eq!(csrf.visitor(&tossed, true), None);
+        assert_eq!(csrf.visitor(&tossed, false), Some(value.clone()));
+        assert!(visitor_cookie(&value, true).starts_with("__Host-backcare_visitor="));
+        assert!(visitor_cookie(&value, false).starts_with("backcare_visitor="));
     }
 
     #[test]

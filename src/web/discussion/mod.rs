@@ -274,13 +274,15 @@ impl FromRequest for Visitor {
     type Future = Ready<Result<Self, PageError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let sent = csrf::visitor(request);
-        let secure = request
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.protection.is_https(request.head()));
+        let state = request.app_data::<web::Data<AppState>>();
+        let secure = state.is_some_and(|state| state.protection.is_https(request.head()));
+        let csrf = state
+            .and_then(|state| state.discussion.as_ref())
+            .map(|discussion| &discussion.csrf);
+        let sent = csrf.and_then(|csrf| csrf.visitor(request, secure));
         ready(Ok(Visitor {
             is_new: sent.is_none(),
-            value: sent.unwrap_or_else(csrf::new_random_id),
+            value: sent.unwrap_or_else(|| csrf.map_or_else(csrf::new_random_id, Csrf::new_visitor)),
             secure,
         }))
     }
