@@ -94,7 +94,8 @@ pub enum ModeratorAction {
     /// Add a moderator, or set a new password for one (which signs them out everywhere).
     /// The password is asked for twice without echo, or read from standard input.
     Add(ModeratorAddArgs),
-    /// List the moderators: name, when added, and how many sessions they have open.
+    /// List the moderators: name, when added, how many sessions they have open, and for those
+    /// with a second factor how many recovery codes are left.
     List(DatabaseArgs),
     /// Remove a moderator; their sessions end at once, in the same transaction.
     Remove(ModeratorRemoveArgs),

@@ -64,17 +64,30 @@ pub async fn list_moderators(
 ) -> Result<usize, CommandError> {
     let moderators = storage.moderators(OffsetDateTime::now_utc()).await?;
     for moderator in &moderators {
-        writeln!(
+        write!(
             out,
             "{}\tadded {}\t{} session{}",
             moderator.name,
             rfc3339(moderator.created_at),
             moderator.sessions,
-            if moderator.sessions == 1 { "" } else { "s" }
+            plural(moderator.sessions)
         )?;
+        // So an operator sees who signs in with a password alone, and whose codes run low.
+        match moderator.recovery_codes_left {
+            Some(left) => writeln!(
+                out,
+                "\tsecond factor, {left} recovery code{} left",
+                plural(left)
+            )?,
+            None => writeln!(out)?,
+        }
     }
     out.flush()?;
     Ok(moderators.len())
+}
+
+fn plural(count: i64) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 /// What `backcare moderator totp NAME` set up, to show once.

@@ -153,6 +153,8 @@ pub struct ModeratorAccount {
     pub created_at: OffsetDateTime,
     /// Sessions that have not expired (some may have ended from lack of use).
     pub sessions: i64,
+    /// With a second factor: how many of their recovery codes are unused.
+    pub recovery_codes_left: Option<i64>,
 }
 
 /// What a purge removed.
@@ -572,7 +574,8 @@ impl Storage {
         Ok(!replaced)
     }
 
-    /// Every moderator, by name, with how many sessions they have that have not expired.
+    /// Every moderator, by name, with how many sessions they have that have not expired, and
+    /// whether they have a second factor.
     pub async fn moderators(
         &self,
         now: OffsetDateTime,
@@ -580,7 +583,11 @@ impl Storage {
         let rows = sqlx::query(
             "SELECT name, moderators.created_at AS created_at, \
              (SELECT COUNT(*) FROM sessions \
-              WHERE sessions.moderator = moderators.name AND sessions.expires_at > $1) AS sessions \
+              WHERE sessions.moderator = moderators.name AND sessions.expires_at > $1) AS sessions, \
+             CASE WHEN totp_secret IS NULL THEN NULL ELSE \
+              (SELECT COUNT(*) FROM recovery_codes \
+               WHERE recovery_codes.moderator = moderators.name AND used_at IS NULL) \
+             END AS recovery_codes_left \
              FROM moderators ORDER BY name",
         )
         .bind(unix(now))
@@ -592,6 +599,7 @@ impl Storage {
                     name: row.try_get("name")?,
                     created_at: from_unix(row.try_get("created_at")?),
                     sessions: row.try_get("sessions")?,
+                    recovery_codes_left: row.try_get("recovery_codes_left")?,
                 })
             })
             .collect()

@@ -264,6 +264,12 @@ async fn a_moderator_with_totp_needs_a_fresh_code_or_an_unused_recovery_code(db:
         login_with_code(&mut site, &recovery).await,
         StatusCode::UNAUTHORIZED
     );
+    // The operator sees who has a second factor, and how many codes are left.
+    let listing = listed(db).await;
+    assert!(
+        listing.ends_with("\tsecond factor, 9 recovery codes left\n"),
+        "{listing}"
+    );
 
     // Turned off, the password alone signs in again.
     commands::turn_off_totp(&storage, MODERATOR)
@@ -271,6 +277,8 @@ async fn a_moderator_with_totp_needs_a_fresh_code_or_an_unused_recovery_code(db:
         .expect("off");
     storage.close().await;
     assert_eq!(login_with_code(&mut site, "").await, StatusCode::SEE_OTHER);
+    let listing = listed(db).await;
+    assert!(listing.ends_with("\t1 session\n"), "{listing}");
 }
 
 /// The commands as an operator runs them: a guessable password is refused with the reason,

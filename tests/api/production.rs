@@ -926,6 +926,75 @@ async fn a_failed_sign_in_is_logged_with_a_keyed_hash_of_an_unknown_name_and_the
     );
 }
 
+/// A right password with a wrong second-factor code is logged on a line of its own, with the
+/// name and client and never the code: someone other than the moderator may have the password.
+#[tokio::test]
+async fn a_right_password_with_a_wrong_code_is_logged_as_such() {
+    use crate::discussion::{MODERATOR, PASSWORD, run_backcare};
+    let state = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}/backcare.db?mode=rwc", state.path().display());
+    let database_args = ["--database-url", database.as_str()];
+    for (command, stdin) in [("add", format!("{PASSWORD}\n")), ("totp", String::new())] {
+        let done = run_backcare(
+            &[&["moderator", command, MODERATOR][..], &database_args].concat(),
+            &stdin,
+        )
+        .await;
+        assert!(done.status.success(), "moderator {command}");
+    }
+    let server = RunningBinary::start_with(
+        &["--comments", "moderated"],
+        &[("DATABASE_URL", database.as_str())],
+        state,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let login = format!("http://{}/moderate/login", server.address);
+    let form = http.get(&login).send().await.expect("sign-in form");
+    let visitor = header_text(&form, reqwest::header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let form = html(&form.text().await.expect("text"));
+    let token = select_attrs(&form, "input[name=csrf-token]", "value").remove(0);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf-token", token.as_str()),
+            ("name", MODERATOR),
+            ("password", PASSWORD),
+            ("code", "zz-not-a-code-7731"),
+        ])
+        .finish();
+    let response = http
+        .post(&login)
+        .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+        .header(reqwest::header::COOKIE, visitor)
+        .body(body)
+        .send()
+        .await
+        .expect("sign-in answered");
+    assert_eq!(response.status(), 401);
+
+    server.signal("TERM");
+    let (_, log) = server.exit().await;
+    let line = log
+        .lines()
+        .find(|line| line.contains("the second-factor code was not"))
+        .unwrap_or_else(|| panic!("no second-factor failure in the log: {log}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(line.contains("moderator=\"alex\""), "{line}");
+    assert!(line.contains("client=127.0.0.1"), "{line}");
+    assert!(
+        !log.contains("7731"),
+        "the typed code is never logged: {log}"
+    );
+    assert!(
+        !log.contains(PASSWORD),
+        "the password is never logged: {log}"
+    );
+}
+
 /// Metrics live on their own address, in the Prometheus text format, with counts only.
 #[tokio::test]
 async fn metrics_are_served_only_on_their_own_address() {

@@ -326,6 +326,7 @@ async fn login(
         return wrong.answer(WRONG_PASSWORD).await;
     }
     if !second_factor_holds(&discussion, &name, &form.text("code"), now).await? {
+        log_wrong_code(&name, client);
         return wrong.answer(WRONG_CODE).await;
     }
     if let Err(error) = discussion
@@ -398,6 +399,19 @@ async fn check_password(
         }
     }
     Ok(matches)
+}
+
+/// Security telemetry for a right password with a wrong or missing code: usually the moderator
+/// forgot the code, but it may be someone else who has the password, so it gets its own line.
+/// The typed code is never logged.
+fn log_wrong_code(name: &str, client: Option<IpAddr>) {
+    ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
+    let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    tracing::warn!(
+        moderator = name,
+        %client,
+        "a moderator sign-in failed: the password was right, the second-factor code was not"
+    );
 }
 
 /// What to fix after a wrong password or code: the field, and the words.
