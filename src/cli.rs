@@ -8,10 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::content::Category;
 use crate::content::front_matter::is_valid_slug;
-use crate::discussion::DEFAULT_DATABASE_URL;
 use crate::rate_limit::RateLimit;
 use crate::web::BaseUrl;
-use crate::web::pages::about::{ContactEmail, DEFAULT_CONTACT_EMAIL};
+use crate::web::pages::about::ContactEmail;
 
 /// backcare: a fast, accessible website about back cramps and back pain.
 #[derive(Debug, Parser)]
@@ -19,6 +18,10 @@ use crate::web::pages::about::{ContactEmail, DEFAULT_CONTACT_EMAIL};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// The settings file [default: backcare.toml in the current folder or the nearest one above]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Options for `serve`, which also runs when no command is given.
     #[command(flatten)]
@@ -73,14 +76,9 @@ pub struct FeedbackReportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// sqlite://FILE?mode=rwc (created if missing) or postgres://USER@HOST/DB
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        hide_env_values = true,
-        default_value = DEFAULT_DATABASE_URL,
-        value_name = "URL"
-    )]
-    pub database_url: String,
+    /// [default: `database_url` in backcare.toml, or sqlite://backcare.db?mode=rwc]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -174,13 +172,13 @@ pub enum CommentsMode {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Directory holding the Markdown articles.
-    #[arg(long, default_value = "articles", value_name = "DIR")]
-    pub articles: PathBuf,
+    /// Directory holding the Markdown articles [default: `articles` in backcare.toml, or articles]
+    #[arg(long, value_name = "DIR")]
+    pub articles: Option<PathBuf>,
 
-    /// Directory holding CSS, images and other static files.
-    #[arg(long = "static", default_value = "static", value_name = "DIR")]
-    pub static_dir: PathBuf,
+    /// Directory holding CSS, images and other static files [default: `static` in backcare.toml, or static]
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
 
     /// Treat warnings as errors: exit with status 1 if there is any warning.
     #[arg(long)]
@@ -211,24 +209,30 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
-    /// Directory holding the Markdown articles.
-    #[arg(long, default_value = "articles", value_name = "DIR")]
-    pub articles: PathBuf,
+    /// Directory holding the Markdown articles [default: `articles` in backcare.toml, or articles]
+    #[arg(long, value_name = "DIR")]
+    pub articles: Option<PathBuf>,
 
-    /// Directory holding CSS, images and other static files.
-    #[arg(long = "static", default_value = "static", value_name = "DIR")]
-    pub static_dir: PathBuf,
+    /// Directory holding CSS, images and other static files [default: `static` in backcare.toml, or static]
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
 
-    /// Where to write the site (created if missing; files there are replaced).
+    /// Where to write the site: a new or empty folder, or one an earlier build wrote, which is
+    /// emptied first so no old page survives.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Where the site will be published, for canonical links, the feed and the sitemap.
-    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
-    pub base_url: BaseUrl,
+    /// Empty --out even if it holds files that backcare build did not write.
+    #[arg(long)]
+    pub force: bool,
 
-    /// Where `backcare serve` runs, e.g. https://app.backcare.example: the symptom checker's form
-    /// posts there [default: the same site, for a host that forwards it to the server]
+    /// Where the site will be published, for canonical links, the feed and the sitemap
+    /// (or `base_url` in backcare.toml).
+    #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
+
+    /// Where `backcare serve` runs, e.g. https://app.backcare.example: the search box and the
+    /// symptom checker's form post there [default: none; the pages say both need the server]
     #[arg(long, value_name = "URL")]
     pub app_url: Option<BaseUrl>,
 }
@@ -239,9 +243,9 @@ pub struct NewArgs {
     #[arg(value_parser = parse_slug)]
     pub slug: String,
 
-    /// Directory holding the Markdown articles.
-    #[arg(long, default_value = "articles", value_name = "DIR")]
-    pub articles: PathBuf,
+    /// Directory holding the Markdown articles [default: `articles` in backcare.toml, or articles]
+    #[arg(long, value_name = "DIR")]
+    pub articles: Option<PathBuf>,
 
     /// The topic: causes, prevention, relief or when-to-get-help.
     #[arg(long, default_value = "causes", value_parser = parse_category)]
@@ -283,13 +287,13 @@ pub struct ServeArgs {
     )]
     pub bind: String,
 
-    /// Directory holding the Markdown articles.
-    #[arg(long, default_value = "articles", value_name = "DIR")]
-    pub articles: PathBuf,
+    /// Directory holding the Markdown articles [default: `articles` in backcare.toml, or articles]
+    #[arg(long, value_name = "DIR")]
+    pub articles: Option<PathBuf>,
 
-    /// Directory holding CSS, images and other static files.
-    #[arg(long = "static", default_value = "static", value_name = "DIR")]
-    pub static_dir: PathBuf,
+    /// Directory holding CSS, images and other static files [default: `static` in backcare.toml, or static]
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
 
     /// Reload the site whenever an article or static file changes, and show any problems on every page (for authors).
     #[arg(long)]
@@ -305,8 +309,9 @@ pub struct ServeArgs {
     pub base_url: Option<BaseUrl>,
 
     /// The email address readers use to report a mistake, shown on /about and /accessibility
-    #[arg(long, env = "BACKCARE_CONTACT_EMAIL", value_name = "EMAIL", default_value = DEFAULT_CONTACT_EMAIL)]
-    pub contact_email: ContactEmail,
+    /// [default: `contact_email` in backcare.toml, or corrections@backcare.example]
+    #[arg(long, env = "BACKCARE_CONTACT_EMAIL", value_name = "EMAIL")]
+    pub contact_email: Option<ContactEmail>,
     /// Make Strict-Transport-Security cover every subdomain and allow browsers' preload lists
     /// (`includeSubDomains; preload`). Only for a domain whose subdomains all serve https.
     #[arg(long, env = "BACKCARE_HSTS_PRELOAD")]
@@ -389,14 +394,9 @@ pub struct ServeArgs {
     #[arg(long, env = "BACKCARE_WORKERS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub workers: Option<u16>,
 
-    /// The reader discussion under each article.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "moderated",
-        env = "BACKCARE_COMMENTS"
-    )]
-    pub comments: CommentsMode,
+    /// The reader discussion under each article [default: `comments` in backcare.toml, or moderated]
+    #[arg(long, value_enum, env = "BACKCARE_COMMENTS")]
+    pub comments: Option<CommentsMode>,
 
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -461,7 +461,7 @@ mod tests {
     #[test]
     fn discussion_options_and_commands() {
         let args = Cli::try_parse_from(["backcare"]).unwrap().serve_args();
-        assert_eq!(args.comments, CommentsMode::Moderated);
+        assert_eq!(args.comments, None, "backcare.toml or the default decides");
         let args = Cli::try_parse_from([
             "backcare",
             "serve",
@@ -474,8 +474,11 @@ mod tests {
         ])
         .unwrap()
         .serve_args();
-        assert_eq!(args.comments, CommentsMode::Off);
-        assert_eq!(args.database.database_url, "postgres://u@localhost/db");
+        assert_eq!(args.comments, Some(CommentsMode::Off));
+        assert_eq!(
+            args.database.database_url.as_deref(),
+            Some("postgres://u@localhost/db")
+        );
         assert_eq!(args.secret_file, Some(PathBuf::from("secret.txt")));
         assert!(Cli::try_parse_from(["backcare", "--comments", "open"]).is_err());
 
@@ -504,7 +507,26 @@ mod tests {
         else {
             panic!("comments export");
         };
-        assert_eq!(database.database_url, "sqlite://x.db");
+        assert_eq!(database.database_url.as_deref(), Some("sqlite://x.db"));
+    }
+
+    #[test]
+    fn the_settings_file_is_named_after_the_command() {
+        for args in [
+            &["backcare", "--config", "site.toml"][..],
+            &["backcare", "check", "--config", "site.toml"],
+            &[
+                "backcare",
+                "build",
+                "--out",
+                "public",
+                "--config",
+                "site.toml",
+            ],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            assert_eq!(cli.config, Some(PathBuf::from("site.toml")), "{args:?}");
+        }
     }
 
     #[test]
@@ -512,7 +534,7 @@ mod tests {
         let cli = Cli::try_parse_from(["backcare", "--bind", "0.0.0.0:9000"]).unwrap();
         assert_eq!(cli.serve_args().bind, "0.0.0.0:9000");
         let cli = Cli::try_parse_from(["backcare", "serve", "--articles", "x"]).unwrap();
-        assert_eq!(cli.serve_args().articles, PathBuf::from("x"));
+        assert_eq!(cli.serve_args().articles, Some(PathBuf::from("x")));
     }
 
     #[test]
@@ -542,11 +564,17 @@ mod tests {
     #[test]
     fn contact_email_has_a_default_and_refuses_what_is_not_an_address() {
         let args = Cli::try_parse_from(["backcare"]).unwrap().serve_args();
-        assert_eq!(args.contact_email.as_str(), DEFAULT_CONTACT_EMAIL);
+        assert!(
+            args.contact_email.is_none(),
+            "backcare.toml or the default decides"
+        );
         let args = Cli::try_parse_from(["backcare", "--contact-email", "editor@nhs.example"])
             .unwrap()
             .serve_args();
-        assert_eq!(args.contact_email.as_str(), "editor@nhs.example");
+        assert_eq!(
+            args.contact_email.map(|email| email.to_string()),
+            Some("editor@nhs.example".to_owned())
+        );
         let error = Cli::try_parse_from(["backcare", "--contact-email", "editor"])
             .unwrap_err()
             .to_string();
@@ -618,8 +646,8 @@ mod tests {
         let Some(Command::Check(args)) = cli.command else {
             panic!("check command");
         };
-        assert_eq!(args.articles, PathBuf::from("a"));
-        assert_eq!(args.static_dir, PathBuf::from("s"));
+        assert_eq!(args.articles, Some(PathBuf::from("a")));
+        assert_eq!(args.static_dir, Some(PathBuf::from("s")));
         assert!(args.strict);
         assert_eq!(args.today, Some(time::macros::date!(2027 - 01 - 31)));
         assert!(Cli::try_parse_from(["backcare", "check", "--today", "31/01/2027"]).is_err());

@@ -10,6 +10,7 @@ pub mod memory;
 pub mod parallel;
 pub mod rate_limit;
 pub mod search;
+pub mod site_config;
 pub mod startup;
 pub mod static_build;
 pub mod telemetry;

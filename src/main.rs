@@ -13,6 +13,7 @@ use backcare::cli::{
 use backcare::discussion::Storage;
 use backcare::discussion::commands;
 use backcare::discussion::{DiscussionConfig, read_secret};
+use backcare::site_config::{self, SiteConfig};
 use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
@@ -21,39 +22,45 @@ use backcare::web::connections::ConnectionLimits;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Check(args)) => return check(args),
-        Some(Command::Build(args)) => return build_site(args),
-        Some(Command::New(args)) => return new_article(args),
+    let mut cli = Cli::parse();
+    let site = match read_settings(cli.config.as_deref()) {
+        Some(site) => site,
+        None => return ExitCode::FAILURE,
+    };
+    match cli.command.take() {
+        Some(Command::Check(args)) => return check(args, &site),
+        Some(Command::Build(args)) => return build_site(args, &site),
+        Some(Command::New(args)) => return new_article(args, &site),
         Some(Command::Moderator(args)) => match args.action {
-            ModeratorAction::Add(args) => return add_moderator(args).await,
+            ModeratorAction::Add(args) => return add_moderator(args, &site).await,
             ModeratorAction::List(database) => {
-                return list_moderators(&database.database_url).await;
+                return list_moderators(&site.database_url(database.database_url)).await;
             }
-            ModeratorAction::Remove(args) => return remove_moderator(args).await,
-            ModeratorAction::Totp(args) => return moderator_totp(args).await,
+            ModeratorAction::Remove(args) => return remove_moderator(args, &site).await,
+            ModeratorAction::Totp(args) => return moderator_totp(args, &site).await,
         },
         Some(Command::Comments(args)) => match args.action {
             CommentsAction::Purge(purge) => {
-                return purge_comments(&purge.database.database_url, purge.older_than).await;
+                let url = site.database_url(purge.database.database_url);
+                return purge_comments(&url, purge.older_than).await;
             }
             CommentsAction::Export(database) => {
-                return export_comments(&database.database_url).await;
+                return export_comments(&site.database_url(database.database_url)).await;
             }
         },
         Some(Command::Feedback(args)) => match args.action {
-            FeedbackAction::Report(report) => return feedback_report(report).await,
+            FeedbackAction::Report(report) => return feedback_report(report, &site).await,
         },
-        Some(Command::Serve(_)) | None => {}
+        Some(Command::Serve(args)) => cli.serve = args,
+        None => {}
     }
-    let args = cli.serve_args();
+    let args = cli.serve;
     // Held until `main` returns, so the last log lines are written before the process exits.
     let _logs = telemetry::init();
 
     let checker_rate_limit = args.checker_rate_limit();
     let search_rate_limit = args.search_rate_limit();
-    let comments = match args.comments {
+    let comments = match site.comments(args.comments) {
         CommentsMode::Off => None,
         CommentsMode::Moderated => {
             let secret = std::env::var("BACKCARE_SECRET").ok();
@@ -61,7 +68,7 @@ async fn main() -> ExitCode {
                 Ok(secret) => Some(DiscussionConfig {
                     secret,
                     retention: args.comments_retention,
-                    ..DiscussionConfig::new(args.database.database_url.clone())
+                    ..DiscussionConfig::new(site.database_url(args.database.database_url.clone()))
                 }),
                 Err(error) => {
                     eprintln!("backcare: cannot read the secret: {error}");
@@ -73,8 +80,8 @@ async fn main() -> ExitCode {
     let config = ServeConfig {
         watch: args.watch,
         drafts: args.drafts,
-        base_url: args.base_url,
-        contact_email: args.contact_email,
+        base_url: site.base_url(args.base_url),
+        contact_email: site.contact_email(args.contact_email),
         hsts_preload: args.hsts_preload,
         metrics_bind: args.metrics_bind,
         checker_rate_limit,
@@ -87,7 +94,11 @@ async fn main() -> ExitCode {
             ..ConnectionLimits::default()
         },
         comments,
-        ..ServeConfig::new(args.bind, args.articles, args.static_dir)
+        ..ServeConfig::new(
+            args.bind,
+            site.articles(args.articles),
+            site.static_dir(args.static_dir),
+        )
     };
     let application = match Application::build(&config).await {
         Ok(application) => application,
@@ -125,21 +136,26 @@ async fn main() -> ExitCode {
 }
 
 /// `backcare check`: the report goes to stdout; status 1 when there are errors (or, with --strict, warnings).
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs, site: &SiteConfig) -> ExitCode {
     let today = args.today.unwrap_or_else(authoring::today);
-    let base_url = args.base_url.as_ref().map(BaseUrl::as_str);
-    let mut report = authoring::check(&args.articles, &args.static_dir, base_url, today);
+    let base_url = site.base_url(args.base_url.clone());
+    let base_url = base_url.as_ref().map(BaseUrl::as_str);
+    let articles = site.articles(args.articles.clone());
+    let static_dir = site.static_dir(args.static_dir.clone());
+    let mut report = authoring::check(&articles, &static_dir, base_url, today);
     if args.external {
         let options = ExternalOptions {
             timeout: std::time::Duration::from_secs(args.external_timeout),
             cache_file: args.link_cache.clone(),
             ..ExternalOptions::default()
         };
-        let library =
-            authoring::check::loadable_articles(&args.articles, &args.static_dir, base_url);
+        let library = authoring::check::loadable_articles(&articles, &static_dir, base_url);
         let progress = progress_bar("checking web addresses");
         let external = external::check_external(&library, base_url, &options, &progress);
         println!("{}", external.summary(&options.cache_file));
+        if let Some(hint) = external.offline_hint() {
+            println!("{hint}");
+        }
         if let Some(error) = &external.cache_error {
             eprintln!("backcare check: {error}");
         }
@@ -157,13 +173,21 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 /// `backcare build`: status 1 on any problem in the articles or any file that cannot be written.
-fn build_site(args: BuildArgs) -> ExitCode {
+fn build_site(args: BuildArgs, site: &SiteConfig) -> ExitCode {
+    let Some(base_url) = site.base_url(args.base_url) else {
+        eprintln!(
+            "backcare build: give the address the site will be published at, with --base-url https://backcare.example or base_url in {}",
+            site_config::FILE_NAME
+        );
+        return ExitCode::FAILURE;
+    };
     let options = BuildOptions {
-        articles: args.articles,
-        static_dir: args.static_dir,
+        articles: site.articles(args.articles),
+        static_dir: site.static_dir(args.static_dir),
         out: args.out,
-        base_url: args.base_url,
-        app_url: args.app_url.map(|url| url.to_string()),
+        base_url,
+        app_url: site.app_url(args.app_url).map(|url| url.to_string()),
+        force: args.force,
     };
     let started = std::time::Instant::now();
     let progress = progress_bar("writing");
@@ -179,13 +203,14 @@ fn build_site(args: BuildArgs) -> ExitCode {
                 options.out.display(),
                 started.elapsed().as_millis()
             );
-            println!(
-                "the symptom checker's answers need the server: its form posts to {}",
-                options
-                    .app_url
-                    .as_deref()
-                    .unwrap_or("the same site (forward /symptom-checker to backcare serve)")
-            );
+            match &options.app_url {
+                Some(app_url) => println!(
+                    "the search box and the symptom checker post to {app_url}, where backcare serve must run"
+                ),
+                None => eprintln!(
+                    "backcare build: warning: no --app-url, so the built site has no search and no symptom checker (both need backcare serve); its pages say so and link to the A to Z. Add --app-url URL, where backcare serve runs, to offer both"
+                ),
+            }
             ExitCode::SUCCESS
         }
         Err(static_build::BuildError::Content(errors)) => {
@@ -197,6 +222,38 @@ fn build_site(args: BuildArgs) -> ExitCode {
             eprintln!("backcare build: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The settings file, if there is one; its problems are printed and give `None`.
+fn read_settings(explicit: Option<&std::path::Path>) -> Option<SiteConfig> {
+    let here = std::env::current_dir().unwrap_or_default();
+    match SiteConfig::find(explicit, &here) {
+        Ok(site) => Some(site),
+        Err(error) => {
+            eprintln!("{error}");
+            eprintln!("backcare: fix the settings file above and run again");
+            None
+        }
+    }
+}
+
+/// `new` in a folder with no settings file starts one, so the site's address is written once.
+fn write_starter_settings(articles: &std::path::Path) {
+    let file = std::path::Path::new(site_config::FILE_NAME);
+    let text = site_config::STARTER.replace(
+        "articles = \"articles\"",
+        &format!("articles = {:?}", articles.display().to_string()),
+    );
+    match std::fs::write(file, text) {
+        Ok(()) => println!(
+            "created {} (the site's settings: set base_url there once the site has an address)",
+            site_config::FILE_NAME
+        ),
+        Err(error) => eprintln!(
+            "backcare new: cannot write {}: {error}",
+            site_config::FILE_NAME
+        ),
     }
 }
 
@@ -212,15 +269,19 @@ fn progress_bar(what: &'static str) -> ProgressBar {
 }
 
 /// `backcare new`: status 1 if the file exists or cannot be written (clap has already refused a bad slug with 2).
-fn new_article(args: NewArgs) -> ExitCode {
+fn new_article(args: NewArgs, site: &SiteConfig) -> ExitCode {
     let article = NewArticle {
         slug: args.slug,
         title: args.title,
         category: args.category,
     };
-    match article.create(&args.articles, authoring::today()) {
+    let articles = site.articles(args.articles);
+    match article.create(&articles, authoring::today()) {
         Ok(path) => {
             println!("created {}", path.display());
+            if site.file.is_none() {
+                write_starter_settings(&articles);
+            }
             let backcare = authoring::command_name();
             println!(
                 "next: replace the summary and the source marked REPLACE, then preview with `{backcare} serve --watch --drafts` and check with `{backcare} check`"
@@ -246,7 +307,7 @@ async fn open_database(url: &str) -> Option<Storage> {
 }
 
 /// `backcare moderator add NAME`: status 1 if the name, password or database is refused.
-async fn add_moderator(args: ModeratorAddArgs) -> ExitCode {
+async fn add_moderator(args: ModeratorAddArgs, site: &SiteConfig) -> ExitCode {
     let password = match commands::read_new_password(args.password_stdin) {
         Ok(password) => password,
         Err(error) => {
@@ -254,7 +315,7 @@ async fn add_moderator(args: ModeratorAddArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some(storage) = open_database(&args.database.database_url).await else {
+    let Some(storage) = open_database(&site.database_url(args.database.database_url)).await else {
         return ExitCode::FAILURE;
     };
     let result = commands::add_moderator(&storage, &args.name, &password).await;
@@ -300,8 +361,8 @@ async fn list_moderators(url: &str) -> ExitCode {
 }
 
 /// `backcare moderator remove NAME`: status 1 if there is no such moderator.
-async fn remove_moderator(args: ModeratorRemoveArgs) -> ExitCode {
-    let Some(storage) = open_database(&args.database.database_url).await else {
+async fn remove_moderator(args: ModeratorRemoveArgs, site: &SiteConfig) -> ExitCode {
+    let Some(storage) = open_database(&site.database_url(args.database.database_url)).await else {
         return ExitCode::FAILURE;
     };
     let result = commands::remove_moderator(&storage, &args.name).await;
@@ -323,8 +384,8 @@ async fn remove_moderator(args: ModeratorRemoveArgs) -> ExitCode {
 
 /// `backcare moderator totp NAME [--off]`: the secret, its `otpauth://` address and the
 /// recovery codes on stdout, shown this once.
-async fn moderator_totp(args: ModeratorTotpArgs) -> ExitCode {
-    let Some(storage) = open_database(&args.database.database_url).await else {
+async fn moderator_totp(args: ModeratorTotpArgs, site: &SiteConfig) -> ExitCode {
+    let Some(storage) = open_database(&site.database_url(args.database.database_url)).await else {
         return ExitCode::FAILURE;
     };
     let result = if args.off {
@@ -389,8 +450,8 @@ async fn purge_comments(url: &str, older_than: time::Duration) -> ExitCode {
 
 /// `backcare comments export`: JSON lines on stdout, the count on stderr.
 /// `backcare feedback report [--since DATE] [--csv]`: the report on standard output.
-async fn feedback_report(args: FeedbackReportArgs) -> ExitCode {
-    let Some(storage) = open_database(&args.database.database_url).await else {
+async fn feedback_report(args: FeedbackReportArgs, site: &SiteConfig) -> ExitCode {
+    let Some(storage) = open_database(&site.database_url(args.database.database_url)).await else {
         return ExitCode::FAILURE;
     };
     let result = commands::feedback_report(&storage, args.since, args.csv).await;

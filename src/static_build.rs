@@ -1,9 +1,11 @@
 //! `backcare build`: writes the whole pre-rendered site to a folder, for any static host or CDN.
 //! Each page is `<path>.html` (`/articles/heat` → `articles/heat.html`; `/` → `index.html`), so the
 //! host must try `$uri.html` (nginx: `try_files $uri $uri.html =404;`). Feeds, the sitemap, robots
-//! and static files (under both their plain and hashed names) keep their names; text files also
-//! get `.gz` and `.br` copies for hosts that serve precompressed files. The symptom checker's
-//! answers and the discussion need the server: forms post to `--app-url` when it is given.
+//! and static files (under both their plain and hashed names) keep their names; every text file
+//! also gets `.gz` and `.br` copies for hosts that serve precompressed files. The folder is the
+//! build's own: it is emptied first (so no page of an earlier build survives), and a marker file
+//! says so. The search box and the symptom checker need the server: they post to `--app-url`, and
+//! without one the pages say they are not available and link to the A to Z instead.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,9 +18,15 @@ use crate::web::assets::Assets;
 use crate::web::compression;
 use crate::web::error::PageError;
 use crate::web::pages::errors::ErrorPage;
+use crate::web::pages::search;
 use crate::web::paths::HEALTH_PATH;
-use crate::web::representation::Page;
+use crate::web::representation::HTML;
 use crate::web::site::{RenderError, Site, SiteSettings};
+
+/// The file that marks a folder as written by `backcare build`, which may empty it.
+pub const MARKER: &str = ".backcare-build";
+const MARKER_TEXT: &str = "This folder was written by `backcare build`, which deletes everything \
+in it before each build. Do not keep other files here.\n";
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -27,9 +35,11 @@ pub struct BuildOptions {
     pub static_dir: PathBuf,
     pub out: PathBuf,
     pub base_url: BaseUrl,
-    /// Where the server runs for the forms (`https://app.backcare.example`); `None` keeps them
-    /// posting to the same site, for a host that forwards those addresses to the server.
+    /// Where the server runs for the search box and the forms (`https://app.backcare.example`);
+    /// `None`: the pages say that search and the checker need the server.
     pub app_url: Option<String>,
+    /// Empty `out` even when it holds files that no build wrote.
+    pub force: bool,
 }
 
 /// What was written.
@@ -53,6 +63,26 @@ pub enum BuildError {
     Render(#[from] RenderError),
     #[error("cannot write {path}: {source}")]
     Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} is not empty and was not written by backcare build (it has no {MARKER} file), so nothing was written; choose an empty or new folder, or add --force to delete everything in it",
+        path.display()
+    )]
+    NotOwned { path: PathBuf },
+    #[error(
+        "{} holds the site's own {what} folder {}, which emptying it would delete; choose an output folder outside it, such as public",
+        out.display(),
+        inside.display()
+    )]
+    HoldsSources {
+        out: PathBuf,
+        what: &'static str,
+        inside: PathBuf,
+    },
+    #[error("cannot empty {path}: {source}")]
+    Empty {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -84,62 +114,132 @@ pub fn build_with_progress(
         source,
     })?;
     let settings = SiteSettings {
-        // The buttons post to the server (`--app-url`), which counts the answers.
-        feedback: true,
+        server_answers_forms: options.app_url.is_some(),
+        // The buttons post to the server (`--app-url`), which counts the answers; without one
+        // nothing would answer them.
+        feedback: options.app_url.is_some(),
         ..SiteSettings::new(options.base_url.clone())
     };
-    let site = Site::build(&Arc::new(library), &assets, settings)?;
+    let library = Arc::new(library);
+    let site = Site::build(&library, &assets, settings)?;
+    let extra_pages = pages_for_a_static_host(&site, &library)?;
 
+    prepare_folder(options)?;
+    let mut pages: Vec<(&str, &[u8], &str)> = site
+        .pages()
+        .filter(|(path, _)| *path != HEALTH_PATH)
+        .map(|(path, page)| {
+            let content_type = page.content.content_type.to_str().unwrap_or_default();
+            (path, &page.body()[..], content_type)
+        })
+        .chain(
+            extra_pages
+                .iter()
+                .map(|(path, body)| (*path, body.as_bytes(), HTML)),
+        )
+        .collect();
+    pages.sort_by_key(|(path, _, _)| *path);
+    progress.set_length(pages.len() as u64);
     let mut report = BuildReport {
         pages: 0,
         files: 0,
         bytes: 0,
     };
-    let mut pages: Vec<(&str, &Page)> = site
-        .pages()
-        .filter(|(path, _)| *path != HEALTH_PATH)
-        .collect();
-    pages.sort_by_key(|(path, _)| *path);
-    progress.set_length(pages.len() as u64 + 1);
-    for (path, page) in pages {
+    for (path, body, content_type) in pages {
         progress.set_message(path.to_owned());
         progress.inc(1);
-        let is_html = page
-            .content
-            .content_type
-            .as_bytes()
-            .starts_with(b"text/html");
-        let file = options.out.join(file_for(path, is_html));
-        let body = if is_html {
-            report.pages += 1;
-            with_form_actions(page.body(), options.app_url.as_deref())
-        } else {
-            page.body().to_vec()
-        };
-        write(&file, &body, &mut report)?;
-        let content_type = page.content.content_type.to_str().unwrap_or_default();
-        if compression::is_compressible(content_type) {
-            write(
-                &with_suffix(&file, "gz"),
-                &compression::gzip(&body),
-                &mut report,
-            )?;
-            write(
-                &with_suffix(&file, "br"),
-                &compression::brotli(&body),
-                &mut report,
-            )?;
-        }
+        write_page(options, path, body, content_type, &mut report)?;
     }
-    progress.inc(1);
+    Ok(report)
+}
+
+/// What a static host needs beyond the server's pages: `404.html`, and the search page that
+/// the search box and the links to search lead to.
+fn pages_for_a_static_host(
+    site: &Site,
+    library: &Library,
+) -> Result<[(&'static str, String); 2], BuildError> {
     let not_found = ErrorPage::render_for(&PageError::NotFound, &site.settings)
         .map_err(|source| RenderError::new("404.html", source))?;
-    write(
-        &options.out.join("404.html"),
-        not_found.as_bytes(),
-        &mut report,
-    )?;
-    Ok(report)
+    let search = search::render_empty(library, &site.settings)?;
+    Ok([("/404", not_found), (search::PATH, search)])
+}
+
+/// Writes one page and, for text, its compressed copies.
+fn write_page(
+    options: &BuildOptions,
+    path: &str,
+    body: &[u8],
+    content_type: &str,
+    report: &mut BuildReport,
+) -> Result<(), BuildError> {
+    let is_html = content_type.as_bytes().starts_with(b"text/html");
+    let file = options.out.join(file_for(path, is_html));
+    let body = if is_html {
+        report.pages += 1;
+        with_form_actions(body, options.app_url.as_deref())
+    } else {
+        body.to_vec()
+    };
+    write(&file, &body, report)?;
+    if compression::is_compressible(content_type) {
+        write(&with_suffix(&file, "gz"), &compression::gzip(&body), report)?;
+        write(
+            &with_suffix(&file, "br"),
+            &compression::brotli(&body),
+            report,
+        )?;
+    }
+    Ok(())
+}
+
+/// Makes `out` an empty folder that the build owns: created if missing, emptied if an earlier
+/// build wrote it (or with `--force`), refused if it holds someone else's files or the site's
+/// own sources.
+fn prepare_folder(options: &BuildOptions) -> Result<(), BuildError> {
+    let out = &options.out;
+    let write_error = |source| BuildError::Write {
+        path: out.clone(),
+        source,
+    };
+    std::fs::create_dir_all(out).map_err(write_error)?;
+    let out_real = out.canonicalize().map_err(write_error)?;
+    for (what, dir) in [
+        ("articles", &options.articles),
+        ("static", &options.static_dir),
+    ] {
+        if let Ok(inside) = dir.canonicalize()
+            && inside.starts_with(&out_real)
+        {
+            return Err(BuildError::HoldsSources {
+                out: out.clone(),
+                what,
+                inside: dir.clone(),
+            });
+        }
+    }
+    let empty_error = |source| BuildError::Empty {
+        path: out.clone(),
+        source,
+    };
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(out)
+        .map_err(empty_error)?
+        .collect::<Result<_, _>>()
+        .map_err(empty_error)?;
+    let owned = out.join(MARKER).is_file();
+    if !entries.is_empty() && !owned && !options.force {
+        return Err(BuildError::NotOwned { path: out.clone() });
+    }
+    for entry in entries {
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+        removed.map_err(|source| BuildError::Empty { path, source })?;
+    }
+    // Written first, so a build stopped half-way still leaves a folder the next one may empty.
+    std::fs::write(out.join(MARKER), MARKER_TEXT).map_err(write_error)
 }
 
 /// `/` → `index.html`, `/articles/heat` → `articles/heat.html`, `/feed.xml` → `feed.xml`.
@@ -160,7 +260,8 @@ fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Points the forms (the symptom checker's, the search box) and the links to search results at
-/// the server, which answers them: a static host has no search.
+/// the server, which answers them: a static host has no search. Without a server the pages
+/// were rendered without those forms, and the links to `/search` reach the page that says so.
 fn with_form_actions(html: &[u8], app_url: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
     match app_url {

@@ -80,6 +80,9 @@ pub fn check(
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(library) = linted {
+        warnings.extend(content::duplicates::similar_summaries(library.articles()));
+    }
     warnings.extend(content::skipped_entries(articles));
     // Against what `serve` publishes: a draft is not there for the checker to link to.
     if let Ok(library) = &published {

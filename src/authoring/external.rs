@@ -131,6 +131,9 @@ pub struct ExternalReport {
     pub from_cache: usize,
     /// The cache could not be written; the check itself still counts.
     pub cache_error: Option<String>,
+    /// Every address asked failed before any site answered (no name found, no connection): the
+    /// machine is most likely offline, not every site gone.
+    pub no_site_reached: bool,
 }
 
 impl ExternalReport {
@@ -147,6 +150,13 @@ impl ExternalReport {
             self.from_cache,
             CACHE_MAX_AGE.as_secs() / 86_400,
             cache_file.display()
+        )
+    }
+
+    /// What to say when no site could be reached at all, printed after the summary.
+    pub fn offline_hint(&self) -> Option<&'static str> {
+        self.no_site_reached.then_some(
+            "could not reach any site: are you offline? Connect to the internet and run check --external again; until then the addresses below may be fine",
         )
     }
 }
@@ -207,6 +217,13 @@ pub fn check_external(
             None => {}
         }
     }
+    report.no_site_reached = !to_ask.is_empty()
+        && to_ask.iter().all(|target| {
+            matches!(
+                answers.get(&target.url),
+                Some(Err(Broken::NoSuchSite(_) | Broken::NoConnection(_)))
+            )
+        });
     if let Err(error) = cache.write(&options.cache_file) {
         report.cache_error = Some(format!(
             "cannot write the link cache {}: {error}; the next check asks every site again",
@@ -239,7 +256,6 @@ fn warning(place: &Place, url: &str, why: &str) -> Problem {
 
 /// Every web address of every article, once each, with all the places it is written.
 fn targets(library: &Library, base_url: Option<&str>) -> Vec<Target> {
-    let own_site = base_url.map(|base| base.trim_end_matches('/'));
     let mut by_url: BTreeMap<String, Vec<Place>> = BTreeMap::new();
     for article in library.articles() {
         for (index, source) in article.front.sources.iter().enumerate() {
@@ -266,7 +282,9 @@ fn targets(library: &Library, base_url: Option<&str>) -> Vec<Target> {
     by_url
         .into_iter()
         .filter(|(url, _)| is_web_address(url))
-        .filter(|(url, _)| own_site.is_none_or(|own| !url.starts_with(own)))
+        .filter(|(url, _)| {
+            base_url.is_none_or(|own| crate::content::links::after_own_address(url, own).is_none())
+        })
         .map(|(url, places)| Target { url, places })
         .collect()
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 /// The files whose messages reach authors: loading, checking and the author commands.
 const MESSAGE_SOURCES: &[&str] = &[
+    "src/content/duplicates.rs",
     "src/content/front_matter.rs",
     "src/content/markdown.rs",
     "src/content/mod.rs",
@@ -25,6 +26,8 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/authoring/new_article.rs",
     "src/cli.rs",
     "src/live_reload.rs",
+    "src/site_config.rs",
+    "src/static_build.rs",
 ];
 
 /// The string literals of Rust source, unescaped, skipping comments and char literals.

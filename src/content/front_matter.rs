@@ -241,6 +241,33 @@ fn yaml_value_as_toml(value: &str) -> String {
     format!("{unquoted:?}")
 }
 
+/// A date written day first or month first (`07/12/2026`, `7.12.2026`, `12-07-2026`) on a front
+/// matter line: the date as written, and as it must be written, read day first as in the UK
+/// unless only the other way round is a date.
+fn slashed_date(line: &str) -> Option<(String, String)> {
+    let value = line.split_once('=')?.1.trim().trim_matches(['"', '\'']);
+    let parts: Vec<&str> = value.split(['/', '.', '-']).collect();
+    let [first, second, year] = parts.as_slice() else {
+        return None;
+    };
+    let number = |text: &str| -> Option<u8> {
+        (text.len() <= 2 && text.chars().all(|c| c.is_ascii_digit()))
+            .then(|| text.parse().ok())
+            .flatten()
+    };
+    let (first, second) = (number(first)?, number(second)?);
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (day, month) = if first > 12 || second <= 12 {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let iso = format!("{year}-{month:02}-{day:02}");
+    Some((value.to_owned(), iso))
+}
+
 /// Line number of a byte offset inside `text`, whose first line is `first_line`.
 pub fn line_of(text: &str, offset: usize, first_line: usize) -> usize {
     let offset = offset.min(text.len());
@@ -263,13 +290,17 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
             let line = error
                 .span()
                 .map_or(fence_line, |span| line_of(front, span.start, front_line));
-            return Err(vec![LineProblem::new(
-                line,
-                format!(
+            let text = front.lines().nth(line - front_line).unwrap_or_default();
+            let message = match slashed_date(text) {
+                Some((written, iso)) => format!(
+                    "{written} is not a date backcare can read; write dates as {iso} (year-month-day, without quotes)"
+                ),
+                None => format!(
                     "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
                     error.message().trim_end_matches('\n')
                 ),
-            )]);
+            };
+            return Err(vec![LineProblem::new(line, message)]);
         }
     };
 
@@ -312,6 +343,12 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
         }
     }
 
+    // A misspelt required field (`tilte`) already has its own message, with a suggestion.
+    let misspelt: Vec<&str> = table
+        .keys()
+        .filter(|key| !FIELDS.contains(&key.get_ref().as_str()))
+        .filter_map(|key| closest_field(key.get_ref()))
+        .collect();
     for (required, example) in [
         ("title", "title = \"Heat for back pain\""),
         (
@@ -322,7 +359,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
         ("reviewed", "reviewed = 2026-01-31"),
         ("sources", "[[sources]] with a title and a url"),
     ] {
-        if !table.keys().any(|key| key.get_ref() == required) {
+        if !table.keys().any(|key| key.get_ref() == required) && !misspelt.contains(&required) {
             fields.problem(
                 fence_line,
                 format!("missing required field \"{required}\"; add it to the front matter, e.g. {example}"),
@@ -534,6 +571,10 @@ impl FieldReader<'_> {
                 }
             },
             Value::String(text) => {
+                let example = match slashed_date(&format!("{name} = {text}")) {
+                    Some((_, iso)) => format!("{name} = {iso}"),
+                    None => example,
+                };
                 self.problem(
                     line,
                     format!("{name} must be a date without quotes, e.g. {example}, not \"{text}\""),

@@ -44,6 +44,41 @@ impl Destination {
     }
 }
 
+/// `; did you mean "plan-the-lift"?` when a section id is the one written in other letter case
+/// or a few letters away, to go between a "no section" message and its list of sections.
+pub fn section_hint(fragment: &str, ids: &[String]) -> String {
+    closest(fragment, ids.iter().map(String::as_str))
+        .map(|id| format!("; did you mean \"{id}\"?"))
+        .unwrap_or_default()
+}
+
+/// What follows the site's own address at the start of `url`, whichever form the author wrote it
+/// in: `http://` or `https://`, with or without `www.`, the host in any letter case. `None` for
+/// another site's address.
+pub fn after_own_address<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
+    let (own_host, _) = host_and_rest(base_url.trim_end_matches('/'))?;
+    let (host, rest) = host_and_rest(url)?;
+    let plain = |host: &str| {
+        let host = host.to_ascii_lowercase();
+        host.strip_prefix("www.").map(str::to_owned).unwrap_or(host)
+    };
+    (plain(host) == plain(own_host)).then_some(rest)
+}
+
+/// `https://Host:8080/path` → (`Host:8080`, `/path`), for http and https addresses only.
+fn host_and_rest(url: &str) -> Option<(&str, &str)> {
+    let scheme_end = url.find("://")?;
+    if !matches!(
+        url[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let after = &url[scheme_end + 3..];
+    let host_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    Some((&after[..host_end], &after[host_end..]))
+}
+
 /// A link to a site address that is not an article, checked once every article is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteLink {
@@ -192,7 +227,8 @@ impl LinkTargets<'_> {
             Some(target) => link.fragment.as_ref().and_then(|fragment| {
                 (!target.has_section(fragment)).then(|| {
                     format!(
-                        "link to \"{written}#{fragment}\", but that article has no section \"{fragment}\"; its sections are: {}",
+                        "link to \"{written}#{fragment}\", but that article has no section \"{fragment}\"{}; its sections are: {}",
+                        section_hint(fragment, &target.heading_ids),
                         target.heading_ids.join(", ")
                     )
                 })
@@ -349,5 +385,30 @@ mod tests {
             Some("/topics/relief")
         );
         assert_eq!(classify("https://nhs.uk").href(), None);
+    }
+    #[test]
+    fn the_own_site_is_recognised_in_every_form() {
+        let base = "https://backcare.example";
+        for url in [
+            "https://backcare.example/articles/x",
+            "http://backcare.example/articles/x",
+            "https://www.backcare.example/articles/x",
+            "http://WWW.Backcare.example/articles/x",
+        ] {
+            assert_eq!(after_own_address(url, base), Some("/articles/x"), "{url}");
+        }
+        assert_eq!(
+            after_own_address("https://backcare.example", base),
+            Some("")
+        );
+        assert_eq!(
+            after_own_address("https://backcare.example.org/x", base),
+            None
+        );
+        assert_eq!(
+            after_own_address("https://nhs.uk/backcare.example", base),
+            None
+        );
+        assert_eq!(after_own_address("ftp://backcare.example/x", base), None);
     }
 }

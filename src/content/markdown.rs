@@ -41,6 +41,8 @@ pub struct Image {
     /// The alt text as a reader of a screen reader hears it, trimmed.
     pub alt: String,
     pub line: usize,
+    /// Where its `!` is on the line, counting characters from 1.
+    pub column: usize,
 }
 
 /// The plain text of one paragraph or list item, with the file line each part of it came from.
@@ -127,13 +129,14 @@ struct TextCollector {
 }
 
 impl TextCollector {
-    fn observe(&mut self, event: &Event, line: usize) {
+    fn observe(&mut self, event: &Event, (line, column): (usize, usize)) {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 self.image = Some(Image {
                     src: dest_url.to_string(),
                     alt: String::new(),
                     line,
+                    column,
                 });
                 self.excluded_depth += 1;
             }
@@ -314,7 +317,7 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
             }
             other => other,
         };
-        collector.observe(&event, line_at(range.start));
+        collector.observe(&event, (line_at(range.start), column_at(range.start)));
         if let Event::Text(text) | Event::Code(text) = &event {
             rendered.word_count += text.split_whitespace().count();
         }
@@ -401,7 +404,8 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
                 line,
                 column,
                 format!(
-                    "link to \"#{fragment}\", but this page has no section \"{fragment}\"; its sections are: {}",
+                    "link to \"#{fragment}\", but this page has no section \"{fragment}\"{}; its sections are: {}",
+                    super::links::section_hint(&fragment, &rendered.heading_ids),
                     rendered.heading_ids.join(", ")
                 ),
             ));
@@ -1227,12 +1231,14 @@ mod tests {
                 Image {
                     src: "/static/img/bottle.svg".into(),
                     alt: "A hot water bottle".into(),
-                    line: 6
+                    line: 6,
+                    column: 1
                 },
                 Image {
                     src: "/static/x.svg".into(),
                     alt: String::new(),
-                    line: 8
+                    line: 8,
+                    column: 6
                 },
             ]
         );

@@ -1,6 +1,7 @@
 //! The article library: reads every `articles/*.md`, checks it and renders it once.
 //! Knows nothing of HTTP; the web layer only looks things up in the finished `Library`.
 
+pub mod duplicates;
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
@@ -536,7 +537,8 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
             found((link.line, link.column), targets.site_problem(link));
         }
     }
-    for problem in link_problems {
+    let copies = duplicates::duplicate_titles(&articles);
+    for problem in link_problems.into_iter().chain(copies) {
         broken
             .entry(problem.path.clone())
             .or_default()
@@ -576,8 +578,7 @@ fn own_address(
     link: &ExternalLink,
     base_url: Option<&str>,
 ) -> Option<((usize, usize), OwnAddress)> {
-    let base = base_url?.trim_end_matches('/');
-    let rest = link.url.strip_prefix(base)?;
+    let rest = links::after_own_address(&link.url, base_url?)?;
     if !(rest.is_empty() || rest.starts_with(['/', '#', '?'])) {
         return None;
     }
@@ -734,8 +735,9 @@ fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<Line
 }
 
 /// Gives every `<img>` whose file we can read its `width` and `height`, so the browser keeps room
-/// for it and the text does not jump when it arrives. Formats `imagesize` does not know (SVG,
-/// which scales anyway) are left as they are.
+/// for it and the text does not jump when it arrives (an SVG's come from its `viewBox`), and every
+/// image after the first `loading="lazy"`: the first may be in view when the page opens, the rest
+/// are fetched as the reader scrolls to them.
 fn with_image_sizes(
     mut html: String,
     images: &[markdown::Image],
@@ -751,15 +753,70 @@ fn with_image_sizes(
         let Some(relative) = src.strip_prefix(STATIC_PREFIX) else {
             continue;
         };
-        let Ok(size) = imagesize::size(static_dir.join(relative)) else {
+        let file = static_dir.join(relative);
+        let Some((width, height)) = imagesize::size(&file)
+            .ok()
+            .map(|size| (size.width, size.height))
+            .or_else(|| svg_size(&file))
+        else {
             continue;
         };
         // Every use of the same image gets the same size.
         let tag = format!("<img src=\"{src}\"");
-        let sized = format!("{tag} width=\"{}\" height=\"{}\"", size.width, size.height);
+        let sized = format!("{tag} width=\"{width}\" height=\"{height}\"");
         html = html.replace(&tag, &sized);
     }
-    html
+    lazy_after_the_first_image(html)
+}
+
+fn lazy_after_the_first_image(html: String) -> String {
+    let mut parts = html.split("<img ");
+    let mut lazy = parts.next().unwrap_or_default().to_owned();
+    for (index, part) in parts.enumerate() {
+        lazy.push_str(if index == 0 {
+            "<img "
+        } else {
+            "<img loading=\"lazy\" "
+        });
+        lazy.push_str(part);
+    }
+    lazy
+}
+
+/// An SVG's size in CSS pixels: its `width` and `height` when both are plain numbers, else the
+/// last two numbers of its `viewBox`.
+fn svg_size(file: &Path) -> Option<(usize, usize)> {
+    if !file
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("svg"))
+    {
+        return None;
+    }
+    let text = std::fs::read_to_string(file).ok()?;
+    let start = text.find("<svg")?;
+    let root = &text[start..start + text[start..].find('>')?];
+    let attribute = |name: &str| -> Option<&str> {
+        let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
+        root[at..].split('"').next()
+    };
+    let pixels = |value: &str| -> Option<usize> {
+        let number: f64 = value.trim().trim_end_matches("px").parse().ok()?;
+        (number.is_finite() && number >= 1.0).then(|| number.round() as usize)
+    };
+    if let (Some(width), Some(height)) = (
+        attribute("width").and_then(pixels),
+        attribute("height").and_then(pixels),
+    ) {
+        return Some((width, height));
+    }
+    let view_box: Vec<&str> = attribute("viewBox")?
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|part| !part.is_empty())
+        .collect();
+    match view_box.as_slice() {
+        [_, _, width, height] => Some((pixels(width)?, pixels(height)?)),
+        _ => None,
+    }
 }
 
 /// Where static files are served from; an image's address must start with it.
@@ -782,10 +839,16 @@ fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<L
             _ if !servable => format!(
                 "image \"{src}\" is not a file the site can serve; use an address like /static/img/lifting.svg"
             ),
-            Some(dir) if !dir.join(relative).is_file() => format!(
-                "image \"{src}\" does not exist; put the file at {} or fix the address",
-                dir.join(relative).display()
-            ),
+            Some(dir) if !dir.join(relative).is_file() => match nearest_image(dir, relative) {
+                Some(near) => format!(
+                    "image \"{src}\" does not exist; did you mean \"{STATIC_PREFIX}{near}\"? If not, put the file at {} or fix the address",
+                    dir.join(relative).display()
+                ),
+                None => format!(
+                    "image \"{src}\" does not exist; put the file at {} or fix the address",
+                    dir.join(relative).display()
+                ),
+            },
             _ => return None,
         }
     } else {
@@ -793,7 +856,37 @@ fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<L
             "image \"{src}\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
         )
     };
-    Some(LineProblem::new(image.line, message))
+    Some(LineProblem::at(image.line, image.column, message))
+}
+
+/// The file in the missing image's folder that the author most likely meant: the same name with
+/// another extension (`car-seat.png` for `car-seat.svg`), else the nearest name. As a path
+/// inside the static folder.
+fn nearest_image(static_dir: &Path, relative: &str) -> Option<String> {
+    let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let names: Vec<String> = std::fs::read_dir(static_dir.join(folder))
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    let stem = |name: &str| {
+        name.rsplit_once('.')
+            .map_or(name, |(stem, _)| stem)
+            .to_owned()
+    };
+    let wanted = stem(name);
+    let found = names
+        .iter()
+        .find(|other| stem(other).eq_ignore_ascii_case(&wanted))
+        .map(String::as_str)
+        .or_else(|| front_matter::closest(name, names.iter().map(String::as_str)))?;
+    Some(if folder.is_empty() {
+        found.to_owned()
+    } else {
+        format!("{folder}/{found}")
+    })
 }
 
 #[cfg(test)]
@@ -805,6 +898,7 @@ mod tests {
             src: src.to_owned(),
             alt: alt.to_owned(),
             line: 7,
+            column: 3,
         }
     }
 

@@ -43,8 +43,9 @@ pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> 
         "warning_signs" => warning_box::expand(arguments, lists).map(Expansion),
         other => {
             let usage = usage(lists);
+            let hint = did_you_mean(other, ["red_flags", "diagram"].into_iter());
             Err(format!(
-                "unknown shortcode \"{other}\"; the shortcodes are {usage}, and {DIAGRAM_USAGE}"
+                "unknown shortcode \"{other}\"{hint}; the shortcodes are {usage}, and {DIAGRAM_USAGE}"
             ))
         }
     }
@@ -262,8 +263,9 @@ fn diagram(arguments: &str) -> Result<String, String> {
         .map(|(_, svg)| svg.trim())
         .ok_or_else(|| {
             let known: Vec<&str> = DIAGRAMS.iter().map(|(known, _)| *known).collect();
+            let hint = did_you_mean(&name, known.iter().copied());
             format!(
-                "unknown diagram \"{name}\"; the diagrams are {}, each an SVG file in templates/diagrams/ that a developer adds",
+                "unknown diagram \"{name}\"{hint}; the diagrams are {}, each an SVG file in templates/diagrams/ that a developer adds",
                 known.join(", ")
             )
         })?;
@@ -327,15 +329,27 @@ pub fn check_trusted_svg(svg: &str) -> Result<(), String> {
 /// One of the caller's lists, chosen by name. A list of several groups heads each group, so a
 /// sign for the maternity unit is never read as a "call 999" sign.
 fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, String> {
-    match arguments.trim().split_once('=') {
-        Some(("urgency", value)) => lists.shown_as(value.trim().trim_matches('"'), list_html),
+    let value = match arguments.trim().split_once('=') {
+        Some((name, value)) if name.trim() == "urgency" => Some(value.trim().trim_matches('"')),
         _ => None,
-    }
-    .map(str::to_owned)
-    .ok_or_else(|| {
-        let (names, usage) = (list_names(lists), usage(lists));
-        format!("red_flags needs urgency set to {names}, as in {usage}")
-    })
+    };
+    value
+        .and_then(|value| lists.shown_as(value, list_html))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            let (names, usage) = (list_names(lists), usage(lists));
+            let hint = value
+                .map(|value| did_you_mean(value, lists.names()))
+                .unwrap_or_default();
+            format!("red_flags needs urgency set to {names}, as in {usage}{hint}")
+        })
+}
+
+/// `; did you mean "emergency"?` when `word` is one of `candidates` misspelt, else nothing.
+fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    super::front_matter::closest(word, candidates)
+        .map(|guess| format!("; did you mean \"{guess}\"?"))
+        .unwrap_or_default()
 }
 
 fn list_html(list: &NamedList) -> String {
@@ -424,6 +438,25 @@ mod tests {
         assert_eq!(
             html("{{ red_flags(urgency=\"soon\") }}"),
             "<ul class=\"red-flags red-flags-soon\">\n<li>Pain that is getting worse</li>\n</ul>"
+        );
+    }
+
+    #[test]
+    fn misspelt_names_and_values_get_a_suggestion() {
+        assert!(
+            expand("{{ red_flag(urgency=\"soon\") }}")
+                .unwrap_err()
+                .starts_with("unknown shortcode \"red_flag\"; did you mean \"red_flags\"?; the shortcodes are")
+        );
+        assert!(
+            expand("{{ red_flags(urgency=\"emergancy\") }}")
+                .unwrap_err()
+                .ends_with("; did you mean \"emergency\"?"),
+        );
+        assert!(
+            expand("{{ diagram(name=\"safe-lfiting\", caption=\"Bend.\") }}")
+                .unwrap_err()
+                .starts_with("unknown diagram \"safe-lfiting\"; did you mean \"safe-lifting\"?"),
         );
     }
 

@@ -12,7 +12,8 @@ pub struct Letter<'a> {
 }
 
 /// A to Z, then `#` if any title needs it. Every letter is listed, with or without articles, so
-/// the letter links keep their place. Drafts are left out even when `--drafts` serves them.
+/// the letter links keep their place. Drafts are listed only when `--drafts` loads them, so a
+/// preview shows the A to Z the page will join.
 pub fn a_to_z(library: &Library) -> Vec<Letter<'_>> {
     let mut letters: Vec<Letter> = ('A'..='Z')
         .map(|letter| Letter {
@@ -24,7 +25,7 @@ pub fn a_to_z(library: &Library) -> Vec<Letter<'_>> {
         letter: '#',
         articles: Vec::new(),
     };
-    for article in library.articles().iter().filter(|a| !a.front.draft) {
+    for article in library.articles() {
         let first = article
             .front
             .title

@@ -57,15 +57,13 @@ pub fn is_compressible(content_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
+    // `+xml` and `+json` types (Atom, OpenSearch, SVG) are XML or JSON text.
     essence.starts_with("text/")
+        || essence.ends_with("+xml")
+        || essence.ends_with("+json")
         || matches!(
             essence.as_str(),
-            "image/svg+xml"
-                | "application/xml"
-                | "application/atom+xml"
-                | "application/json"
-                | "application/javascript"
-                | "application/manifest+json"
+            "application/xml" | "application/json" | "application/javascript"
         )
 }
 
@@ -219,6 +217,9 @@ mod tests {
         assert!(is_compressible("text/css; charset=utf-8"));
         assert!(is_compressible("image/svg+xml"));
         assert!(is_compressible("application/atom+xml; charset=utf-8"));
+        assert!(is_compressible(
+            "application/opensearchdescription+xml; charset=utf-8"
+        ));
         assert!(!is_compressible("image/png"));
         assert!(!is_compressible("font/woff2"));
     }

@@ -46,6 +46,9 @@ pub struct SiteSettings {
     pub trusted_origins: Vec<BaseUrl>,
     /// Where readers report a mistake (`--contact-email`), shown on `/about` and `/accessibility`.
     pub contact_email: ContactEmail,
+    /// False in a static build without `--app-url`: nothing answers the search box or the
+    /// checker's form there, so the pages say so and link to the A to Z instead.
+    pub server_answers_forms: bool,
 }
 
 /// A rendered article page, ready to serve.
@@ -77,6 +80,7 @@ impl SiteSettings {
             feedback: false,
             trusted_origins: Vec::new(),
             contact_email: ContactEmail::default(),
+            server_answers_forms: true,
         }
     }
 

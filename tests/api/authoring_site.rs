@@ -201,7 +201,7 @@ async fn with_drafts_flag_drafts_are_served_and_labelled_everywhere_they_are_lis
     assert_eq!(count(&heat, "h1 .label-draft"), 0);
     assert_eq!(count(&heat, "head meta[name=robots]"), 0);
 
-    for path in ["/", "/topics/relief", "/tags/spasms", "/tags/cold"] {
+    for path in ["/", "/topics/relief", "/tags/spasms", "/tags/cold", "/a-z"] {
         let document = app.get_page(path).await;
         let draft_items: Vec<String> = document
             .select(&selector("main ul.article-list > li"))
@@ -218,6 +218,12 @@ async fn with_drafts_flag_drafts_are_served_and_labelled_everywhere_they_are_lis
             "{path}: only the draft is labelled"
         );
     }
+
+    let tags = app.get_page("/tags").await;
+    assert!(
+        select_texts(&tags, ".tag-index a").contains(&"cold".to_owned()),
+        "the tag only the draft has is listed in the preview"
+    );
 
     // A preview shows drafts; the feed and sitemap are for the published site, so never do.
     let feed = get_xml(&app, "/feed.xml", "application/atom+xml; charset=utf-8").await;
@@ -649,27 +655,31 @@ async fn images_get_their_width_and_height_so_the_page_does_not_shift() {
     let (status, body) = app.get_text("/articles/heat").await;
     assert_eq!(status, 200, "{body}");
     let document = html(&body);
-    let images: Vec<(String, Option<String>, Option<String>)> = document
+    let images: Vec<[Option<String>; 4]> = document
         .select(&selector("main img"))
         .map(|img| {
-            let attr = |name| img.value().attr(name).map(str::to_owned);
-            (
-                attr("src").unwrap_or_default(),
-                attr("width"),
-                attr("height"),
-            )
+            ["src", "width", "height", "loading"]
+                .map(|name| img.value().attr(name).map(str::to_owned))
         })
         .collect();
+    let some = |text: &str| Some(text.to_owned());
     assert_eq!(
         images,
         [
-            (
-                "/static/img/lifting.png".to_owned(),
-                Some("640".to_owned()),
-                Some("427".to_owned())
-            ),
-            // SVG scales to its box; no size is invented for it.
-            ("/static/favicon.svg".to_owned(), None, None),
+            // The first image may be in view at once: it loads straight away.
+            [
+                some("/static/img/lifting.png"),
+                some("640"),
+                some("427"),
+                None
+            ],
+            // An SVG's size is its viewBox (0 0 32 32); later images wait until they are near.
+            [
+                some("/static/favicon.svg"),
+                some("32"),
+                some("32"),
+                some("lazy")
+            ],
         ]
     );
 }

@@ -208,12 +208,15 @@ fn missing_image_and_images_outside_static_are_errors() {
         run.stdout,
         [
             format!(
-                "{file}:14: image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg or fix the address"
+                "{file}:14:1: image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg or fix the address"
             ),
             format!(
-                "{file}:18: image \"images/heat-pad.png\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
+                "{file}:18:1: image \"images/heat-pad.png\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
             ),
-            "checked 1 article: 2 errors, 0 warnings".to_owned(),
+            format!(
+                "{file}:22:11: image \"/static/favicon.png\" does not exist; did you mean \"/static/favicon.svg\"? If not, put the file at static/favicon.png or fix the address"
+            ),
+            "checked 1 article: 3 errors, 0 warnings".to_owned(),
         ]
     );
 }
@@ -225,7 +228,7 @@ fn image_without_alt_text_is_an_error() {
     assert_eq!(
         run.problems(),
         [
-            "tests/fixtures/broken/missing-alt/heat-therapy.md:16: image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back](/static/favicon.svg)"
+            "tests/fixtures/broken/missing-alt/heat-therapy.md:16:48: image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back](/static/favicon.svg)"
         ]
     );
 }
@@ -354,6 +357,11 @@ const WARNINGS: &[(&str, &str, &str)] = &[
         "untrusted-sources",
         "7",
         "no source from the NHS, NICE, Cochrane or Mayo Clinic; base the page on at least one of them",
+    ),
+    (
+        "similar-summaries",
+        "3",
+        "summary is almost the same as the summary of tests/fixtures/warnings/similar-summaries/when-to-get-help.md; say what this page covers that the other does not",
     ),
     (
         "unlinked-medicine",
@@ -732,4 +740,165 @@ fn an_article_the_checker_links_to_is_named_when_it_is_missing() {
     );
     let strict = check(articles, &["--strict"]);
     assert_eq!(strict.code, Some(1), "{:#?}", strict.stdout);
+}
+
+/// `run_backcare`, from another folder than the repository's.
+fn run_backcare_in(folder: &Path, args: &[&str]) -> Run {
+    std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .args(args)
+        .current_dir(folder)
+        .env_remove("BACKCARE_BASE_URL")
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("backcare runs")
+        .into()
+}
+
+/// A site folder holding `backcare.toml` with `settings` and the every-link-kind articles under
+/// `articles/`, plus full addresses to the site in its `http://` and `www.` forms.
+fn site_with_settings(settings: &str) -> tempfile::TempDir {
+    let site = tempfile::tempdir().expect("temp dir");
+    let articles = site.path().join("articles");
+    std::fs::create_dir(&articles).expect("articles folder");
+    for file in ["heat-therapy.md", "ice-packs.md"] {
+        let text =
+            std::fs::read_to_string(repo_path("tests/fixtures/broken/every-link-kind").join(file))
+                .expect("fixture");
+        let text = if file == "heat-therapy.md" {
+            format!(
+                "{text}\nPlain http: [heat](http://backcare.example/articles/heat-therpy).\n\nWith www: [relief](https://www.backcare.example/topics/Relief).\n"
+            )
+        } else {
+            text
+        };
+        std::fs::write(articles.join(file), text).expect("copied");
+    }
+    let static_dir = repo_path("static");
+    std::fs::write(
+        site.path().join("backcare.toml"),
+        format!(
+            "{settings}\nstatic = {:?}\n",
+            static_dir.display().to_string()
+        ),
+    )
+    .expect("settings written");
+    site
+}
+
+#[test]
+fn the_settings_file_is_found_from_a_folder_below_and_checks_the_sites_own_addresses() {
+    let site = site_with_settings("base_url = \"https://backcare.example\"");
+    let run = run_backcare_in(&site.path().join("articles"), &["check", "--today", TODAY]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let file = "../articles/heat-therapy.md";
+    for want in [
+        format!("{file}:21:17: link to \"https://backcare.example/articles/heat-therpy\""),
+        format!(
+            "{file}:37:13: link to \"http://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"?"
+        ),
+        format!(
+            "{file}:39:11: link to \"https://www.backcare.example/topics/Relief\", but there is no topic \"Relief\""
+        ),
+    ] {
+        assert!(
+            run.problems().iter().any(|line| line.starts_with(&want)),
+            "{want}\nnot in {:#?}",
+            run.stdout
+        );
+    }
+    assert_eq!(run.summary(), "checked 2 articles: 12 errors, 0 warnings");
+
+    // An option wins over the file: another folder of articles is checked.
+    let fixture = repo_path("tests/fixtures/warnings/short-summary");
+    let run = run_backcare_in(
+        site.path(),
+        &[
+            "check",
+            "--today",
+            TODAY,
+            "--articles",
+            fixture.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(
+        run.summary().starts_with("checked 2 articles: 0 errors"),
+        "{:#?}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_misspelt_setting_is_an_error_with_its_line_and_a_suggestion() {
+    let site = site_with_settings(
+        "base_url = \"https://backcare.example\"\ncontact_emial = \"a@b.example\"\ncomments = \"on\"",
+    );
+    let run = run_backcare_in(site.path(), &["check"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stderr,
+        "backcare.toml:2: unknown setting \"contact_emial\", expected one of base_url, app_url, contact_email, articles, static, comments, database_url; did you mean \"contact_email\"?\n\
+         backcare.toml:3: comments must be \"moderated\" or \"off\", not \"on\"\n\
+         backcare: fix the settings file above and run again\n"
+    );
+    let missing = run_backcare_in(site.path(), &["check", "--config", "nowhere.toml"]);
+    assert_eq!(missing.code, Some(1));
+    assert!(
+        missing
+            .stderr
+            .starts_with("nowhere.toml: cannot read the settings file:"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn new_starts_a_settings_file_when_the_site_has_none() {
+    let site = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(site.path().join("articles")).expect("articles folder");
+    let run = run_backcare_in(site.path(), &["new", "ice-packs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.iter().any(|line| line
+            == "created backcare.toml (the site's settings: set base_url there once the site has an address)"),
+        "{:#?}",
+        run.stdout
+    );
+    let settings = std::fs::read_to_string(site.path().join("backcare.toml")).expect("written");
+    assert!(settings.contains("articles = \"articles\""), "{settings}");
+    assert!(
+        settings.contains("# base_url = \"https://backcare.example\""),
+        "{settings}"
+    );
+
+    // A second page leaves the settings alone.
+    std::fs::write(
+        site.path().join("backcare.toml"),
+        "articles = \"articles\"\n",
+    )
+    .expect("edited");
+    let run = run_backcare_in(site.path(), &["new", "heat-packs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .iter()
+            .all(|line| !line.contains("backcare.toml"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("backcare.toml")).expect("kept"),
+        "articles = \"articles\"\n"
+    );
+}
+
+#[test]
+fn build_takes_its_address_from_the_settings_file_or_asks_for_one() {
+    let site = site_with_settings("");
+    let out = site.path().join("public");
+    let run = run_backcare_in(site.path(), &["build", "--out", "public"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stderr,
+        "backcare build: give the address the site will be published at, with --base-url https://backcare.example or base_url in backcare.toml\n"
+    );
+    assert!(!out.exists(), "nothing written");
 }

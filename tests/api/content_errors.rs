@@ -195,6 +195,30 @@ fn impossible_date_is_a_syntax_error_at_its_line() {
 }
 
 #[test]
+fn a_uk_or_us_date_is_shown_as_it_must_be_written() {
+    assert_problems(
+        "uk-date",
+        &[(
+            "heat-therapy.md",
+            5,
+            "07/12/2026 is not a date backcare can read; write dates as 2026-12-07 (year-month-day, without quotes)",
+        )],
+    );
+}
+
+#[test]
+fn a_misspelt_required_field_is_one_error_at_its_own_line() {
+    assert_problems(
+        "misspelt-required-key",
+        &[(
+            "heat-therapy.md",
+            2,
+            "unknown field \"tilte\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight; did you mean \"title\"?",
+        )],
+    );
+}
+
+#[test]
 fn missing_closing_fence_is_reported_at_the_opening_fence() {
     assert_problems(
         "missing-closing-fence",
@@ -251,6 +275,57 @@ fn link_to_a_missing_section_lists_the_sections_there_are() {
             22,
             "link to \"other.md#missing\", but that article has no section \"missing\"; its sections are: using-ice, how-long",
         )],
+    );
+}
+
+#[test]
+fn a_section_link_in_other_letter_case_or_misspelt_gets_a_suggestion() {
+    assert_problems(
+        "section-in-capitals",
+        &[
+            (
+                "heat-therapy.md",
+                14,
+                "link to \"#How-To-Use-Heat\", but this page has no section \"How-To-Use-Heat\"; did you mean \"how-to-use-heat\"?; its sections are: how-to-use-heat",
+            ),
+            (
+                "heat-therapy.md",
+                16,
+                "link to \"ice-packs.md#using-cie\", but that article has no section \"using-cie\"; did you mean \"using-ice\"?; its sections are: using-ice",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_misspelt_shortcode_or_urgency_gets_a_suggestion() {
+    assert_problems(
+        "misspelt-shortcode",
+        &[
+            (
+                "heat-therapy.md",
+                16,
+                "red_flags needs urgency set to emergency, urgent or soon, as in {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon; did you mean \"emergency\"?",
+            ),
+            (
+                "heat-therapy.md",
+                20,
+                "unknown shortcode \"red_flag\"; did you mean \"red_flags\"?; the shortcodes are",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn two_articles_with_one_title_are_an_error_naming_both() {
+    let dir = fixture("duplicate-title");
+    assert_eq!(
+        problem_lines(&dir),
+        [format!(
+            "{}:2: title \"Heat for back pain\" is also the title of {}; give each page its own title (or delete the copy)",
+            dir.join("warm-packs.md").display(),
+            dir.join("heat-therapy.md").display()
+        )]
     );
 }
 
@@ -432,6 +507,11 @@ fn binary_refuses_to_start_with_a_missing_image() {
                 "heat-therapy.md",
                 18,
                 "image \"images/heat-pad.png\" must be a file in the static folder",
+            ),
+            (
+                "heat-therapy.md",
+                22,
+                "image \"/static/favicon.png\" does not exist; did you mean \"/static/favicon.svg\"?",
             ),
         ],
     );

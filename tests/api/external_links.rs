@@ -283,3 +283,45 @@ fn broken_addresses_are_warnings_at_their_place_and_good_ones_are_cached() {
         }
     }
 }
+
+/// When no site answers at all (here: two addresses where nothing listens), the machine is most
+/// likely offline, and `check` says so instead of leaving the author to think every page is gone.
+#[test]
+fn when_no_site_can_be_reached_check_asks_whether_the_machine_is_offline() {
+    let (first, second) = (closed_port_url(), closed_port_url());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).expect("folder");
+    std::fs::write(
+        articles.join("heat.md"),
+        format!(
+            "+++\ntitle = \"Heat for back pain\"\nsummary = \"How heat eases tight back muscles, and how to use it safely at home.\"\ncategory = \"prevention\"\nreviewed = 2026-11-25\n\n\
+             [[sources]]\ntitle = \"One\"\nurl = \"{first}\"\n\n\
+             [[sources]]\ntitle = \"Two\"\nurl = \"{second}\"\n+++\n\n\
+             Heat can help. Read [this page](heat.md).\n"
+        ),
+    )
+    .expect("written");
+    let output = run_check(&articles, &dir.path().join("cache.json"), &["--external"]);
+    let printed = lines(&output);
+    assert!(
+        printed[0].starts_with("checked 2 web addresses on "),
+        "{printed:#?}"
+    );
+    assert_eq!(
+        printed[1],
+        "could not reach any site: are you offline? Connect to the internet and run check --external again; until then the addresses below may be fine"
+    );
+
+    // One site that answers is enough to show the machine is online.
+    let site = TestSite::start();
+    std::fs::write(articles.join("heat.md"), article(&site, &first)).expect("written");
+    let output = run_check(&articles, &dir.path().join("cache.json"), &["--external"]);
+    assert!(
+        lines(&output)
+            .iter()
+            .all(|line| !line.contains("are you offline")),
+        "{:#?}",
+        lines(&output)
+    );
+}

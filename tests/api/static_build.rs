@@ -83,46 +83,8 @@ fn internal_links(body: &str) -> Vec<String> {
     links
 }
 
-#[tokio::test]
-async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
-    let out = tempfile::tempdir().expect("temp dir");
-    let folder = out.path().to_str().expect("utf-8");
-    let run = run_backcare(&[
-        "build",
-        "--out",
-        folder,
-        "--base-url",
-        BASE_URL,
-        "--app-url",
-        APP_URL,
-    ]);
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(stdout.starts_with("built "), "{stdout}");
-    for file in [
-        "index.html",
-        "index.html.gz",
-        "index.html.br",
-        "articles/heat-therapy.html",
-        "topics.html",
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "static/site.css",
-        "404.html",
-    ] {
-        assert!(out.path().join(file).is_file(), "{file} is written");
-    }
-    assert!(
-        !out.path().join("healthz.html").exists(),
-        "the health check is the server's"
-    );
-
-    let host = serve_folder(out.path().to_path_buf()).await;
+/// Follows every internal link from `/` on `host`; returns the addresses seen and the broken ones.
+async fn crawl(host: &str) -> (BTreeSet<String>, Vec<String>) {
     let client = reqwest::Client::new();
     let mut queue = VecDeque::from(["/".to_owned()]);
     let mut seen = BTreeSet::from(["/".to_owned()]);
@@ -147,6 +109,73 @@ async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
             }
         }
     }
+    (seen, broken)
+}
+
+/// Every file under `root`, as paths relative to it.
+fn files_under(root: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.insert(path.strip_prefix(root).expect("inside").to_path_buf());
+            }
+        }
+    }
+    files
+}
+
+fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
+    let folder = out.to_str().expect("utf-8");
+    let mut args = vec!["build", "--out", folder, "--base-url", BASE_URL];
+    args.extend_from_slice(extra);
+    run_backcare(&args)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build_into(out.path(), &["--app-url", APP_URL]);
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{stdout}{}", text(&run.stderr));
+    assert!(stdout.starts_with("built "), "{stdout}");
+    assert!(stdout.contains(&format!("post to {APP_URL}")), "{stdout}");
+    for file in [
+        "index.html",
+        "index.html.gz",
+        "index.html.br",
+        "articles/heat-therapy.html",
+        "topics.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "static/site.css",
+        "404.html",
+        "404.html.gz",
+        "404.html.br",
+        "opensearch.xml.gz",
+        "opensearch.xml.br",
+        "search.html",
+        "search.html.br",
+        ".backcare-build",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file} is written");
+    }
+    assert!(
+        !out.path().join("healthz.html").exists(),
+        "the health check is the server's"
+    );
+
+    let host = serve_folder(out.path().to_path_buf()).await;
+    let (seen, broken) = crawl(&host).await;
     assert!(broken.is_empty(), "broken links: {broken:#?}");
     assert!(seen.len() > 50, "crawled only {seen:?}");
     println!("static build: crawled {} addresses, 0 broken", seen.len());
@@ -162,6 +191,126 @@ async fn the_built_site_has_no_broken_link_on_a_plain_static_host() {
             "action=\"{APP_URL}/articles/heat-therapy/feedback\""
         )),
         "\"Is this page helpful?\" posts to the app"
+    );
+    let search = std::fs::read_to_string(out.path().join("search.html")).expect("search");
+    assert!(
+        search.contains(&format!("action=\"{APP_URL}/search\"")),
+        "the search page posts to the app"
+    );
+}
+
+/// Without `--app-url` nothing answers the search box or the checker: `build` warns, and the
+/// pages say so and link to the A to Z, so the crawl (`/search` included) finds no broken link.
+#[tokio::test]
+async fn without_an_app_url_the_pages_say_search_and_the_checker_need_the_server() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = build_into(out.path(), &[]);
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "{}{stderr}", text(&run.stdout));
+    assert!(
+        stderr.contains("backcare build: warning: no --app-url, so the built site has no search and no symptom checker"),
+        "{stderr}"
+    );
+    let home = std::fs::read_to_string(out.path().join("index.html")).expect("home");
+    let document = html(&home);
+    assert_eq!(document.select(&selector("form")).count(), 0, "no form");
+    let note = document
+        .select(&selector(".site-search-note a"))
+        .next()
+        .expect("the header says there is no search");
+    assert_eq!(note.value().attr("href"), Some("/a-z"));
+    let checker = std::fs::read_to_string(out.path().join("symptom-checker.html")).expect("page");
+    let checker = html(&checker);
+    assert_eq!(checker.select(&selector("form")).count(), 0);
+    let article = std::fs::read_to_string(out.path().join("articles/heat-therapy.html")).unwrap();
+    assert_eq!(
+        html(&article).select(&selector("form")).count(),
+        0,
+        "no \"Is this page helpful?\" buttons that nothing would answer"
+    );
+    assert!(
+        checker
+            .select(&selector("[data-needs-server]"))
+            .next()
+            .is_some()
+    );
+    assert!(
+        checker
+            .select(&selector("[data-emergency-box]"))
+            .next()
+            .is_some(),
+        "the warning signs stay"
+    );
+
+    let host = serve_folder(out.path().to_path_buf()).await;
+    let (seen, broken) = crawl(&host).await;
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    assert!(seen.contains("/search"), "the links to search are followed");
+}
+
+/// A build into last week's build leaves nothing the current site does not have (a renamed or
+/// unpublished article's old page is gone), and a folder no build wrote is never emptied unasked.
+#[test]
+fn build_owns_its_folder_and_leaves_no_stale_file() {
+    let small_site = ["--articles", "tests/fixtures/warnings/short-summary"];
+    let fresh = tempfile::tempdir().expect("temp dir");
+    assert!(build_into(fresh.path(), &small_site).status.success());
+
+    let reused = tempfile::tempdir().expect("temp dir");
+    assert!(
+        build_into(reused.path(), &[]).status.success(),
+        "last week's build"
+    );
+    assert!(reused.path().join("articles/sciatica.html").is_file());
+    let run = build_into(reused.path(), &small_site);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(files_under(reused.path()), files_under(fresh.path()));
+
+    let someone_elses = tempfile::tempdir().expect("temp dir");
+    let notes = someone_elses.path().join("notes.txt");
+    std::fs::write(&notes, "keep me").expect("written");
+    let refused = build_into(someone_elses.path(), &small_site);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("is not empty and was not written by backcare build (it has no .backcare-build file), so nothing was written; choose an empty or new folder, or add --force to delete everything in it"),
+        "{stderr}"
+    );
+    assert!(notes.is_file(), "nothing deleted");
+    let forced = build_into(
+        someone_elses.path(),
+        &[small_site[0], small_site[1], "--force"],
+    );
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(!notes.exists());
+}
+
+/// Even `--force` never empties a folder that holds the site's own articles.
+#[test]
+fn build_refuses_a_folder_that_holds_the_articles() {
+    let site = tempfile::tempdir().expect("temp dir");
+    let articles = site.path().join("articles");
+    std::fs::create_dir(&articles).expect("created");
+    for file in ["heat-therapy.md", "when-to-get-help.md"] {
+        std::fs::copy(
+            crate::helpers::repo_path(&format!("tests/fixtures/warnings/short-summary/{file}")),
+            articles.join(file),
+        )
+        .expect("copied");
+    }
+    let run = build_into(
+        site.path(),
+        &["--articles", articles.to_str().expect("utf-8"), "--force"],
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains("holds the site's own articles folder"),
+        "{stderr}"
+    );
+    assert!(
+        articles.join("heat-therapy.md").is_file(),
+        "nothing deleted"
     );
 }
 

@@ -92,6 +92,8 @@ pub struct Layout<'a> {
     pub live_reload_script: Option<&'static str>,
     /// Problems in the author's latest edit (`serve --watch` only), shown at the top of every page.
     pub author_problems: &'a crate::live_reload::AuthorProblems,
+    /// False in a static build without a server: the search box becomes a link to the A to Z.
+    pub server_answers_forms: bool,
     settings: &'a SiteSettings,
 }
 
@@ -110,6 +112,7 @@ impl<'a> Layout<'a> {
                 .live_preview
                 .then_some(super::live_events::SCRIPT_PATH),
             author_problems: &settings.author_problems,
+            server_answers_forms: settings.server_answers_forms,
             settings,
         }
     }

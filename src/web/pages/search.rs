@@ -178,6 +178,14 @@ pub fn search_href(query: &str) -> String {
     format!("{PATH}?q={encoded}")
 }
 
+/// The search page before any search, for `backcare build`: a static host answers `/search`
+/// with it, and its form posts to the server (or says there is none).
+pub fn render_empty(library: &Library, settings: &SiteSettings) -> Result<String, RenderError> {
+    let request = SearchRequest::Empty;
+    let page = SearchPage::new(&request, SearchOutcome::default(), library, settings);
+    crate::web::site::render(PATH, &page)
+}
+
 /// `GET` and `HEAD /search`.
 pub async fn search(
     request: HttpRequest,

@@ -1,4 +1,5 @@
-//! `/tags`: every tag of a published article, with how many articles have it.
+//! `/tags`: every tag of a published article (and of drafts, in a `--drafts` preview), with
+//! how many articles have it.
 
 use askama::Template;
 
@@ -25,8 +26,8 @@ impl<'a> TagsPage<'a> {
             .tags()
             .into_iter()
             .filter_map(|tag| {
-                // The tags of published articles only, counted the same way.
-                let count = library.tagged(tag).filter(|a| !a.front.draft).count();
+                // Drafts are in the library only when `--drafts` previews them: count them then.
+                let count = library.tagged(tag).count();
                 (count > 0).then(|| TagCount {
                     link: TagLink::new(tag),
                     count,
