@@ -402,6 +402,7 @@ on_both_databases!(
     a_post_whose_server_died_after_the_commit_is_stored_once,
     the_honeypot_pretends_success_and_stores_nothing,
     posting_is_rate_limited_per_client,
+    resending_a_post_costs_none_of_the_allowance,
     red_flag_words_tell_the_poster_not_to_wait,
     moderator_sign_in_wrong_password_and_sign_out,
     sign_in_is_locked_per_name_and_client_never_per_name,
@@ -1197,6 +1198,32 @@ async fn posting_is_rate_limited_per_client(db: &TestDb) {
         select_texts(&page, "#discussion-text"),
         ["Third post, one too many."]
     );
+    assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 2);
+}
+
+/// A burst of resends of one form (a writer pressing the button again, a browser retrying) gets
+/// the thank-you page each time and spends none of the client's allowance (issue 25 item 8).
+async fn resending_a_post_costs_none_of_the_allowance(db: &TestDb) {
+    let site = spawn_with(DiscussionConfig {
+        post_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        ..db.config()
+    })
+    .await;
+    for _ in 0..6 {
+        site.post_ok(ARTICLE, "Jo", "One post, sent again and again.")
+            .await;
+    }
+    // The allowance of two is spent only once so far: a different post still goes in...
+    site.post_ok(ARTICLE, "Jo", "A second, different post.")
+        .await;
+    // ...and the one after it is the one too many.
+    let response = site
+        .post(ARTICLE, "Jo", "A third post, one too many.")
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(db.storage().await.all_posts().await.unwrap().len(), 2);
 }
 
