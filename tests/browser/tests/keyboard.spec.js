@@ -62,9 +62,10 @@ test('the whole checker can be filled in and sent with the keyboard', async ({ p
   await expect(page.locator('#location-middle')).toBeFocused();
   await expect(page.locator('#location-middle')).toBeChecked();
 
+  // Form v3: sudden, over a few hours, gradually.
   await tabTo(page, '#onset-sudden');
   await page.keyboard.press('ArrowDown');
-  await expect(page.locator('#onset-gradual')).toBeChecked();
+  await expect(page.locator('#onset-hours')).toBeChecked();
 
   await tabTo(page, '#duration-under-1-week');
   await page.keyboard.press('ArrowDown');
@@ -75,7 +76,9 @@ test('the whole checker can be filled in and sent with the keyboard', async ({ p
   await tabTo(page, '#age');
   await page.keyboard.type('40');
 
+  // Form v3: yes, recently, no, not sure.
   await tabTo(page, '#pregnant-yes');
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('#pregnant-no')).toBeChecked();
 
