@@ -303,6 +303,11 @@ pub struct ServeArgs {
     #[arg(long)]
     pub drafts: bool,
 
+    /// Serve as if today were this date, e.g. 2027-01-15: articles with a publish date up to it
+    /// are live. For previews and tests; the date stays fixed while the server runs [default: today, UTC]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<time::Date>,
+
     /// The site's public address, e.g. https://backcare.example, used in canonical links, the feed
     /// and the sitemap [default: http:// and the address the server listens on]
     #[arg(long, env = "BACKCARE_BASE_URL", value_name = "URL")]

@@ -8,6 +8,7 @@ pub mod discussion;
 pub mod live_reload;
 pub mod memory;
 pub mod parallel;
+pub mod publish_schedule;
 pub mod rate_limit;
 pub mod search;
 pub mod site_config;

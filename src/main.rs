@@ -80,6 +80,7 @@ async fn main() -> ExitCode {
     let config = ServeConfig {
         watch: args.watch,
         drafts: args.drafts,
+        today: args.today,
         base_url: site.base_url(args.base_url),
         contact_email: site.contact_email(args.contact_email),
         hsts_preload: args.hsts_preload,

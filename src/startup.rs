@@ -33,6 +33,9 @@ pub struct ServeConfig {
     pub watch: bool,
     /// Serve drafts too, labelled "Draft" (`serve --drafts`).
     pub drafts: bool,
+    /// A fixed today for `publish` and review dates (`serve --today`, for previews and tests);
+    /// `None` means the real date, UTC, read again at each load.
+    pub today: Option<time::Date>,
     /// Where the site is published; `None` means the address the server is bound to.
     /// An https address also turns on `Strict-Transport-Security`.
     pub base_url: Option<BaseUrl>,
@@ -106,6 +109,7 @@ impl ServeConfig {
             static_dir: static_dir.into(),
             watch: false,
             drafts: false,
+            today: None,
             base_url: None,
             hsts_preload: false,
             checker_rate_limit: Some(RateLimit::CHECKER_DEFAULT),
@@ -157,6 +161,8 @@ pub struct SiteSource {
     pub static_dir: PathBuf,
     pub load_options: LoadOptions,
     pub settings: SiteSettings,
+    /// `serve --today`: load as of this date instead of the real one.
+    pub fixed_today: Option<time::Date>,
 }
 
 /// The loaded input of one generation, kept so a later broken edit can re-render it.
@@ -175,9 +181,14 @@ impl SiteSource {
     /// dated the new day must not be called a future date.
     fn todays_options(&self) -> LoadOptions {
         LoadOptions {
-            today: Some(crate::authoring::today()),
+            today: Some(self.today()),
             ..self.load_options.clone()
         }
+    }
+
+    /// The date loads are made as of: `serve --today`, or else today in UTC.
+    pub fn today(&self) -> time::Date {
+        self.fixed_today.unwrap_or_else(crate::authoring::today)
     }
 
     pub fn load_assets(&self) -> Result<Assets, StartError> {
@@ -241,6 +252,8 @@ pub struct Application {
     article_count: usize,
     /// Present with `--watch`; dropping it (when the server stops) stops watching.
     _live_reload: Option<LiveReload>,
+    /// Present while an article waits for its `publish` date; dropping it stops the wait.
+    _publish_schedule: Option<crate::publish_schedule::PublishSchedule>,
     /// Present with `--watch`: the browsers' auto-reload streams, ended when the server stops.
     live_events: Option<LiveEvents>,
 }
@@ -278,6 +291,7 @@ impl Application {
                 contact_email: config.contact_email.clone(),
                 ..SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 0).into()))
             },
+            fixed_today: config.today,
         };
         let (content, author_problems) = if config.watch {
             // Styles still load if only the articles are broken, so the banner is readable.
@@ -323,6 +337,7 @@ impl Application {
             .unwrap_or_else(|| BaseUrl::for_address(address));
 
         let mut generation = source.render(&content, author_problems)?;
+        let next_publish = generation.library.next_publish();
         // Kept only to re-render after an edit, which needs --watch.
         let content = config.watch.then_some(content);
         if content.is_none()
@@ -375,6 +390,8 @@ impl Application {
             Some(content) => Some(live_reload::start(source.clone(), state.clone(), content)?),
             None => None,
         };
+        let publish_schedule =
+            crate::publish_schedule::start(source.clone(), state.clone(), next_publish);
         let mut server = HttpServer::new(move || web::app(state.clone()))
             .on_connect(move |connection, data| {
                 web::unread_body::on_connect(connection, data);
@@ -420,6 +437,7 @@ impl Application {
             base_url: source.settings.base_url,
             article_count,
             _live_reload: live_reload,
+            _publish_schedule: publish_schedule,
             live_events,
         })
     }

@@ -14,6 +14,9 @@ pub struct CheckReport {
     pub article_count: usize,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// Articles with a `publish` date still to come: not a problem, but the author should know
+    /// the page is hidden until then. `--strict` leaves them alone.
+    pub scheduled: Vec<Problem>,
 }
 
 /// Checks the articles in `articles` against the images in `static_dir`, with reviews due by `today`.
@@ -94,7 +97,29 @@ pub fn check(
         article_count: content::article_files(articles).map_or(0, |files| files.len()),
         errors,
         warnings,
+        scheduled: linted
+            .map(|library| scheduled(library, today))
+            .unwrap_or_default(),
     }
+}
+
+/// A note for each article whose `publish` date is after `today`.
+fn scheduled(library: &Library, today: Date) -> Vec<Problem> {
+    library
+        .articles()
+        .iter()
+        .filter_map(|article| {
+            let day = article.front.publish.filter(|&day| day > today)?;
+            let line = article.front.lines.get("publish").unwrap_or(1);
+            Some(content::LineProblem::new(
+                line,
+                format!(
+                    "goes live on {day} (publish = {day}); until then it is a draft: not served, listed, searched or built"
+                ),
+            )
+            .in_file(&article.path))
+        })
+        .collect()
 }
 
 /// The articles as `check` reads them, drafts included, less any with errors: the ones whose
@@ -175,12 +200,14 @@ impl fmt::Display for CheckReport {
         for error in &self.errors {
             writeln!(f, "{error}")?;
         }
-        for warning in &self.warnings {
-            let marked = Problem {
-                message: format!("warning: {}", warning.message),
-                ..warning.clone()
-            };
-            writeln!(f, "{marked}")?;
+        for (label, problems) in [("warning", &self.warnings), ("note", &self.scheduled)] {
+            for problem in problems {
+                let marked = Problem {
+                    message: format!("{label}: {}", problem.message),
+                    ..problem.clone()
+                };
+                writeln!(f, "{marked}")?;
+            }
         }
         write!(f, "{}", self.summary())
     }
@@ -207,6 +234,7 @@ mod tests {
             article_count: 1,
             errors: vec![problem("articles/a.md", 3, "bad")],
             warnings: vec![],
+            scheduled: vec![],
         };
         assert_eq!(report.summary(), "checked 1 article: 1 error, 0 warnings");
         report.article_count = 18;
@@ -221,10 +249,21 @@ mod tests {
             article_count: 2,
             errors: vec![problem("articles/b.md", 9, "broken")],
             warnings: vec![problem("articles/a.md", 2, "stale")],
+            scheduled: vec![],
         };
         assert_eq!(
             report.to_string(),
             "articles/b.md:9: broken\narticles/a.md:2: warning: stale\nchecked 2 articles: 1 error, 1 warning"
+        );
+        let scheduled = CheckReport {
+            scheduled: vec![problem("articles/c.md", 6, "goes live")],
+            ..report.clone()
+        };
+        assert!(
+            scheduled
+                .to_string()
+                .contains("articles/a.md:2: warning: stale\narticles/c.md:6: note: goes live\nchecked 2 articles: 1 error, 1 warning"),
+            "notes come after the warnings and are not counted"
         );
         assert!(!report.passed());
     }
@@ -235,6 +274,7 @@ mod tests {
             article_count: 2,
             errors: vec![problem("articles/b.md", 9, "broken")],
             warnings: vec![problem("articles/a.md", 2, "stale")],
+            scheduled: vec![],
         }
         .into_strict();
         assert_eq!(
@@ -245,6 +285,7 @@ mod tests {
             article_count: 1,
             errors: vec![],
             warnings: vec![problem("articles/a.md", 2, "stale")],
+            scheduled: vec![],
         };
         assert!(only_warnings.passed());
         assert!(!only_warnings.into_strict().passed());

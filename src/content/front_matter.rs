@@ -21,6 +21,7 @@ pub const FIELDS: &[&str] = &[
     "tags",
     "draft",
     "weight",
+    "publish",
 ];
 
 pub const SUMMARY_MAX_CHARS: usize = 200;
@@ -107,8 +108,11 @@ pub struct FrontMatter {
     pub next_review: Date,
     pub sources: Vec<Source>,
     pub tags: Vec<String>,
+    /// Written `draft = true`, or set by the loader while `publish` is still to come.
     pub draft: bool,
     pub weight: i64,
+    /// `publish = 2027-01-15`: the page is a draft until that day (UTC), then goes live by itself.
+    pub publish: Option<Date>,
     /// Where each field was written, so later checks (e.g. the review date) can point at it.
     pub lines: FieldLines,
 }
@@ -318,6 +322,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
     let mut tags = Vec::new();
     let mut draft = false;
     let mut weight = 0;
+    let mut publish = None;
 
     let mut lines = FieldLines {
         fields: Vec::new(),
@@ -339,6 +344,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
             "tags" => tags = fields.tags(line, value).unwrap_or_default(),
             "draft" => draft = fields.boolean(line, name, value).unwrap_or(false),
             "weight" => weight = fields.integer(line, name, value).unwrap_or(0),
+            "publish" => publish = fields.date(line, name, value),
             unknown => fields.problem(line, unknown_field_message(unknown)),
         }
     }
@@ -397,6 +403,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
                 tags,
                 draft,
                 weight,
+                publish,
                 lines,
             })
         }

@@ -52,8 +52,9 @@ pub struct Image {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProseBlock {
     pub text: String,
-    /// `(byte offset in text, file line)`, one entry wherever the source moves to a new line.
-    line_marks: Vec<(usize, usize)>,
+    /// `(byte offset in text, file line, column)`, one entry wherever the text stops following
+    /// the source character for character: a new line, or markup skipped (a link's address).
+    line_marks: Vec<(usize, usize, usize)>,
 }
 
 impl ProseBlock {
@@ -62,17 +63,31 @@ impl ProseBlock {
     pub fn plain(text: &str) -> ProseBlock {
         ProseBlock {
             text: text.to_owned(),
-            line_marks: vec![(0, 1)],
+            line_marks: vec![(0, 1, 1)],
         }
     }
 
     /// The file line of the text at `offset` (a byte offset into `text`).
     pub fn line_at(&self, offset: usize) -> usize {
+        self.place_at(offset).0
+    }
+
+    /// The file line and column (characters from 1) of the text at `offset`. The column is exact
+    /// for text written as is; entities and escapes (`&amp;`, `\*`) can shift it a little.
+    pub fn place_at(&self, offset: usize) -> (usize, usize) {
         let index = self
             .line_marks
-            .partition_point(|&(start, _)| start <= offset)
+            .partition_point(|&(start, _, _)| start <= offset)
             .saturating_sub(1);
-        self.line_marks.get(index).map_or(0, |&(_, line)| line)
+        self.line_marks
+            .get(index)
+            .map_or((0, 1), |&(start, line, column)| {
+                let after = self
+                    .text
+                    .get(start..offset)
+                    .map_or(0, |t| t.chars().count());
+                (line, column + after)
+            })
     }
 
     /// The file line the block starts on.
@@ -80,9 +95,10 @@ impl ProseBlock {
         self.line_at(0)
     }
 
-    fn push(&mut self, text: &str, line: usize) {
-        if self.line_marks.last().is_none_or(|&(_, last)| last != line) {
-            self.line_marks.push((self.text.len(), line));
+    fn push(&mut self, text: &str, (line, column): (usize, usize)) {
+        // Only where the source jumps, so a plain paragraph keeps one mark per line.
+        if self.place_at(self.text.len()) != (line, column) || self.line_marks.is_empty() {
+            self.line_marks.push((self.text.len(), line, column));
         }
         self.text.push_str(text);
     }
@@ -169,25 +185,25 @@ impl TextCollector {
                 if let Some(image) = self.image.as_mut() {
                     image.alt.push_str(text);
                 } else {
-                    self.push_prose(text, line);
+                    self.push_prose(text, (line, column));
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(image) = self.image.as_mut() {
                     image.alt.push(' ');
                 } else {
-                    self.push_prose(" ", line);
+                    self.push_prose(" ", (line, column));
                 }
             }
             _ => {}
         }
     }
 
-    fn push_prose(&mut self, text: &str, line: usize) {
+    fn push_prose(&mut self, text: &str, place: (usize, usize)) {
         if self.prose_depth > 0 && self.excluded_depth == 0 {
             self.current
                 .get_or_insert_with(ProseBlock::default)
-                .push(text, line);
+                .push(text, place);
         }
     }
 

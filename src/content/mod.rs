@@ -78,7 +78,8 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// The ids of fixed pages such as the symptom checker, so `#anchor` links to them are checked.
     pub page_anchors: Vec<PageAnchors>,
-    /// Today's date: a `reviewed` date after it is an error. Without it, dates are not compared.
+    /// Today's date: a `reviewed` date after it is an error. Without it, review dates are not
+    /// compared, and a `publish` date is compared with today's UTC date, so nothing goes live early.
     pub today: Option<time::Date>,
     /// What `{{ red_flags(urgency="NAME") }}` can show, by name; the caller fills it (from the
     /// symptom checker's rules), so content knows how to show a list but not what is in it.
@@ -90,6 +91,8 @@ pub struct LoadOptions {
 pub struct Library {
     articles: Vec<Article>,
     by_slug: HashMap<Slug, usize>,
+    /// The earliest `publish` date still to come, when `serve` must load the articles again.
+    next_publish: Option<time::Date>,
 }
 
 impl Library {
@@ -102,7 +105,10 @@ impl Library {
             problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
             return Err(LoadErrors(problems));
         }
-        Ok(Library::from_articles(checked.articles))
+        Ok(Library {
+            next_publish: checked.next_publish,
+            ..Library::from_articles(checked.articles)
+        })
     }
 
     /// `serve --watch`: loads every article that has no problems and leaves out, alone, each one
@@ -139,7 +145,10 @@ impl Library {
             });
         }
         Ok(IsolatedLoad {
-            library: Library::from_articles(articles),
+            library: Library {
+                next_publish: checked.next_publish,
+                ..Library::from_articles(articles)
+            },
             broken,
         })
     }
@@ -158,7 +167,16 @@ impl Library {
             .enumerate()
             .map(|(index, article)| (article.slug.clone(), index))
             .collect();
-        Library { articles, by_slug }
+        Library {
+            articles,
+            by_slug,
+            next_publish: None,
+        }
+    }
+
+    /// The earliest `publish` date after the load's today: the day a scheduled article goes live.
+    pub fn next_publish(&self) -> Option<time::Date> {
+        self.next_publish
     }
 
     pub fn articles(&self) -> &[Article] {
@@ -417,6 +435,7 @@ pub enum Isolation {
 struct CheckedFiles {
     articles: Vec<Article>,
     broken: std::collections::BTreeMap<PathBuf, Vec<Problem>>,
+    next_publish: Option<time::Date>,
 }
 
 fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadErrors> {
@@ -463,6 +482,11 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
     }
     let broken_slugs: Vec<String> = broken.keys().map(|path| slug_of(path)).collect();
 
+    let next_publish = parsed
+        .iter()
+        .filter_map(|article| article.front.publish)
+        .filter(|&day| day > publish_today(options))
+        .min();
     let (articles, drafts): (Vec<_>, Vec<_>) = parsed
         .into_iter()
         .partition(|article| options.include_drafts || !article.front.draft);
@@ -548,7 +572,11 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         .into_iter()
         .filter(|article| !broken.contains_key(&article.path))
         .collect();
-    Ok(CheckedFiles { articles, broken })
+    Ok(CheckedFiles {
+        articles,
+        broken,
+        next_publish,
+    })
 }
 
 /// Says where backcare looked and how to point it at the right folder: the usual cause is a
@@ -641,6 +669,13 @@ fn slug_of(path: &Path) -> String {
         .to_owned()
 }
 
+/// The day `publish` dates are compared with: the load's today, or else today in UTC.
+fn publish_today(options: &LoadOptions) -> time::Date {
+    options
+        .today
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+}
+
 fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Article, Broken> {
     let static_dir = options.static_dir.as_deref();
     let mut problems = Vec::new();
@@ -663,9 +698,18 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             });
         }
     };
-    let front = front_matter::parse(split.front, split.front_line);
+    let mut front = front_matter::parse(split.front, split.front_line);
     if let (Ok(front), Some(today)) = (&front, options.today) {
         problems.extend(reviewed_in_the_future(front, today));
+    }
+    if let Ok(front) = &mut front
+        && front
+            .publish
+            .is_some_and(|day| day > publish_today(options))
+    {
+        // Everything that leaves drafts out (pages, lists, search, feed, sitemap, build) then
+        // leaves this page out until its day.
+        front.draft = true;
     }
     let rendered = markdown::render(split.body, split.body_line, &options.lists);
     problems.extend(rendered.problems);

@@ -6,11 +6,12 @@
 
 use super::markdown::ProseBlock;
 
-/// One sentence of prose with the file line it starts on.
+/// One sentence of prose with the file line and column it starts on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sentence {
     pub text: String,
     pub line: usize,
+    pub column: usize,
     pub words: usize,
     pub syllables: usize,
 }
@@ -125,8 +126,10 @@ fn sentence(block: &ProseBlock, start: usize, end: usize) -> Option<Sentence> {
     let (word_count, syllable_count) = words(&text).fold((0, 0), |(count, total), word| {
         (count + 1, total + syllables(word))
     });
-    (word_count > 0).then(|| Sentence {
-        line: block.line_at(start + leading),
+    let (line, column) = block.place_at(start + leading);
+    (word_count > 0).then_some(Sentence {
+        line,
+        column,
         words: word_count,
         syllables: syllable_count,
         text,

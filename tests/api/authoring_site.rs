@@ -683,3 +683,79 @@ async fn images_get_their_width_and_height_so_the_page_does_not_shift() {
         ]
     );
 }
+
+/// A published article and one scheduled for 2027-01-15 ("Snowdrop", a word no other page uses).
+fn articles_with_a_scheduled_one() -> TempArticles {
+    let articles = TempArticles::new();
+    let scheduled = ArticleText::new("Snowdrop", "relief")
+        .tags(&["winter"])
+        .render()
+        .replace("draft = false\n", "draft = false\npublish = 2027-01-15\n");
+    articles
+        .add("heat.md", ArticleText::new("Heat", "relief").render())
+        .add("snowdrop.md", scheduled);
+    articles
+}
+
+/// What a reader can find of the scheduled article on a server whose today is `today`:
+/// its page, and its place in the lists, the A to Z, its tag, search, the feed and the sitemap.
+async fn scheduled_article_seen(today: time::Date) -> Vec<&'static str> {
+    let articles = articles_with_a_scheduled_one();
+    let app = spawn_app_with(ServeConfig {
+        today: Some(today),
+        ..with_base_url(articles.config())
+    })
+    .await;
+    let mut seen = Vec::new();
+    if app.get("/articles/snowdrop").await.status() == 200 {
+        seen.push("page");
+    }
+    for (path, name) in [("/", "home"), ("/topics/relief", "topic"), ("/a-z", "a-z")] {
+        let document = app.get_page(path).await;
+        if list_hrefs(&document).contains(&"/articles/snowdrop".to_owned()) {
+            seen.push(name);
+        }
+    }
+    if app.get("/tags/winter").await.status() == 200 {
+        seen.push("tag");
+    }
+    let (_, search) = app.get_text("/search?q=snowdrop").await;
+    if search.contains("/articles/snowdrop") {
+        seen.push("search");
+    }
+    let feed = get_xml(&app, "/feed.xml", "application/atom+xml; charset=utf-8").await;
+    if feed_entries(&feed)
+        .iter()
+        .any(|(id, ..)| id.ends_with("/snowdrop"))
+    {
+        seen.push("feed");
+    }
+    let sitemap = get_xml(&app, "/sitemap.xml", "application/xml; charset=utf-8").await;
+    if sitemap_urls(&sitemap)
+        .iter()
+        .any(|(loc, _)| loc.ends_with("/snowdrop"))
+    {
+        seen.push("sitemap");
+    }
+    seen
+}
+
+const EVERYWHERE: [&str; 8] = [
+    "page", "home", "topic", "a-z", "tag", "search", "feed", "sitemap",
+];
+
+#[tokio::test]
+async fn a_scheduled_article_is_hidden_everywhere_the_day_before_its_publish_date() {
+    let seen = scheduled_article_seen(time::macros::date!(2027 - 01 - 14)).await;
+    assert_eq!(seen, Vec::<&str>::new());
+}
+
+#[tokio::test]
+async fn a_scheduled_article_is_live_everywhere_on_its_publish_date_and_after() {
+    for today in [
+        time::macros::date!(2027 - 01 - 15),
+        time::macros::date!(2027 - 06 - 01),
+    ] {
+        assert_eq!(scheduled_article_seen(today).await, EVERYWHERE, "{today}");
+    }
+}

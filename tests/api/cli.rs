@@ -339,6 +339,11 @@ const WARNINGS: &[(&str, &str, &str)] = &[
         "paragraph of 66 words; split it into paragraphs of 60 words or fewer, one idea each",
     ),
     (
+        "long-sentence",
+        "14:30",
+        "sentence is 30 words long; split it so each sentence is 25 words or fewer: \"If the pad feels too hot …\"",
+    ),
+    (
         "no-red-flags",
         "12",
         "no warning signs; a \"relief\" page needs a \"When to get help\" section with a box of the signs for its topic, such as {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}",
@@ -901,4 +906,68 @@ fn build_takes_its_address_from_the_settings_file_or_asks_for_one() {
         "backcare build: give the address the site will be published at, with --base-url https://backcare.example or base_url in backcare.toml\n"
     );
     assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new("tests/fixtures/warnings/long-sentence");
+    let help = std::fs::read_to_string(fixture.join("when-to-get-help.md")).expect("fixture");
+    let heat = std::fs::read_to_string(fixture.join("heat-therapy.md"))
+        .expect("fixture")
+        .replace(
+            " If the pad feels too hot on your back at any time, take it off at once and wait for your skin to cool down before you try it again.",
+            "",
+        );
+    // Nothing links to it, so it can wait for its day without breaking a link.
+    let scheduled = heat
+        .replace("Heat for back pain", "Warmth in winter")
+        .replace(
+            "How heat eases tight back muscles, and how to use it safely at home.",
+            "Keeping your back warm on cold days, and what to wear when you go out.",
+        )
+        .replace(
+            "reviewed = 2026-11-25\n",
+            "reviewed = 2026-11-25\npublish = 2027-01-15\n",
+        );
+    for (name, text) in [
+        ("when-to-get-help.md", &help),
+        ("heat-therapy.md", &heat),
+        ("warmth.md", &scheduled),
+    ] {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    let articles = dir.path().to_str().expect("utf-8");
+
+    let run = check(articles, &["--strict"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a scheduled page is not a problem: {:#?}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout,
+        [
+            format!(
+                "{articles}/warmth.md:6: note: goes live on 2027-01-15 (publish = 2027-01-15); until then it is a draft: not served, listed, searched or built"
+            ),
+            "checked 3 articles: 0 errors, 0 warnings".to_owned(),
+        ]
+    );
+
+    // On the day it is simply published: no note.
+    let run = run_backcare(&[
+        "check",
+        "--articles",
+        articles,
+        "--static",
+        "static",
+        "--today",
+        "2027-01-15",
+        "--strict",
+    ]);
+    let run: Run = run.into();
+    assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
+    assert_eq!(run.stdout, ["checked 3 articles: 0 errors, 0 warnings"]);
 }

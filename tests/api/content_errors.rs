@@ -17,7 +17,7 @@ const FIXTURES: &str = "tests/fixtures/broken";
 const UNKNOWN_KEY: &[Expected] = &[(
     "heat-therapy.md",
     3,
-    "unknown field \"colour\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight",
+    "unknown field \"colour\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight, publish",
 )];
 
 /// One file with every kind of problem, to prove they are all reported in a single run.
@@ -50,7 +50,7 @@ const MULTI_ERROR: &[Expected] = &[
     (
         "heat-therapy.md",
         6,
-        "unknown field \"tgas\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight; did you mean \"tags\"?",
+        "unknown field \"tgas\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight, publish; did you mean \"tags\"?",
     ),
     (
         "heat-therapy.md",
@@ -213,7 +213,7 @@ fn a_misspelt_required_field_is_one_error_at_its_own_line() {
         &[(
             "heat-therapy.md",
             2,
-            "unknown field \"tilte\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight; did you mean \"title\"?",
+            "unknown field \"tilte\", expected one of title, summary, category, reviewed, next_review, sources, tags, draft, weight, publish; did you mean \"title\"?",
         )],
     );
 }
