@@ -980,6 +980,13 @@ const EARLY_PREGNANCY_LINE: &str = "If you may be pregnant, call 111 or your GP 
 const PERIOD_ECTOPIC_LINE: &str = "If you could be pregnant, do a pregnancy test. If you may be pregnant, call 111 or your GP now if you bleed in a way that is not like your normal period. Do the same for pain low down on one side, or in the tip of your shoulder. Call 999 if the pain is very bad, or you feel faint or dizzy.";
 /// On a 999 or A&E page the pregnancy lines would name a slower service: tell the staff instead.
 const PREGNANCY_EMERGENCY_LINE: &str = "Tell the staff who help you if you are pregnant, or may be. Tell them too if you gave birth in the last 6 weeks.";
+/// A child's safety net speaks to the parent, as the rest of a child's result does.
+const PARENT_999_WAIT: &str = "If your child gets worse while you wait, call 999 again. Call again too if they stop breathing normally.";
+const PARENT_AE_WAIT: &str = "If your child gets worse on the way or while you wait, tell the staff straight away, or call 999.";
+const PARENT_SAME_DAY: &str = "If your child cannot be seen today, call 111 or use NHS 111 online.";
+const PARENT_WORSE_111: &str = "If your child gets worse before they are seen, call 111 again.";
+const PARENT_GP: &str =
+    "If your child cannot see a GP within 2 weeks, ask a pharmacist. Or call 111.";
 /// NHS 111 online is for people aged 5 and over.
 const UNDER_5_111_LINE: &str =
     "If your child cannot be seen today, call 111. NHS 111 online is not for children under 5.";
@@ -1001,6 +1008,8 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
     let period_pain = answers.is_some_and(|a| a.has_trigger(Trigger::Menstruation));
     let under_5 = answers.is_some_and(|a| a.age.get() < 5);
     let mut lines: Vec<&'static str> = match service {
+        Service::Call999 if child => vec![PARENT_999_WAIT],
+        Service::GoToAe if child => vec![PARENT_AE_WAIT, chest],
         Service::Call999 => vec![
             "If you feel worse while you wait, call 999 again. Call again too if the person stops breathing normally.",
         ],
@@ -1011,12 +1020,9 @@ fn safety_net(answers: Option<&Answers>, service: Service) -> Vec<&'static str> 
         Service::MaternityUnit => vec![
             "Call 999 if you cannot reach your maternity unit. Call 999 too if you bleed a lot, have very bad pain, or feel faint.",
         ],
-        Service::SameDay if under_5 => vec![
-            UNDER_5_111_LINE,
-            "If your child gets worse before they are seen, call 111 again.",
-            nerves,
-            chest,
-        ],
+        Service::SameDay if under_5 => vec![UNDER_5_111_LINE, PARENT_WORSE_111, nerves, chest],
+        Service::SameDay if child => vec![PARENT_SAME_DAY, PARENT_WORSE_111, nerves, chest],
+        Service::GpOrPhysio if child => vec![PARENT_GP, urgent_signs, nerves, chest],
         Service::SameDay => vec![
             "If you cannot be seen today, call 111 or use NHS 111 online.",
             "If you get worse before you are seen, call 111 again.",
@@ -1142,6 +1148,11 @@ pub fn all_reader_text() -> Vec<String> {
             PERIOD_ECTOPIC_LINE,
             PREGNANCY_EMERGENCY_LINE,
             UNDER_5_111_LINE,
+            PARENT_999_WAIT,
+            PARENT_AE_WAIT,
+            PARENT_SAME_DAY,
+            PARENT_WORSE_111,
+            PARENT_GP,
             AFTER_BIRTH_LINE,
             PERIOD_PAIN_GP_LINE,
             MOOD_LINE,
@@ -1583,6 +1594,11 @@ mod tests {
                     prop_assert!(!ADULT_SELF_CARE_ARTICLES.contains(slug), "{} for a child", slug);
                 }
                 prop_assert!(result.outlook.is_none_or(|outlook| outlook == CHILD_OUTLOOK));
+                for line in &result.safety_net {
+                    for adult in ["If you cannot", "If you get worse", "If you feel worse"] {
+                        prop_assert!(!line.starts_with(adult), "{:?} to a parent", line);
+                    }
+                }
                 if answers.age.get() < 5 {
                     prop_assert!(!result.safety_net.iter().any(|line| line.contains("use NHS 111 online")));
                 }
