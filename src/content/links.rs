@@ -188,7 +188,8 @@ pub struct PageAnchors {
 pub(super) struct LinkTargets<'a> {
     pub dir: &'a Path,
     pub by_slug: &'a HashMap<&'a str, &'a Article>,
-    pub draft_slugs: &'a [String],
+    /// Drafts left out of this load, each with its `publish` date if it has one.
+    pub draft_slugs: &'a [(String, Option<time::Date>)],
     pub broken_slugs: &'a [String],
     pub tags: Vec<&'a str>,
     pub static_dir: Option<&'a Path>,
@@ -202,9 +203,21 @@ impl LinkTargets<'_> {
         match self.by_slug.get(link.slug.as_str()) {
             // That file's own problems are already reported; links into it are checked once it loads.
             None if self.broken_slugs.contains(&link.slug) => None,
-            None if self.draft_slugs.contains(&link.slug) => Some(format!(
-                "link to \"{written}\", which is a draft; publish it (remove draft = true) or remove the link"
-            )),
+            None if self.draft_slugs.iter().any(|(slug, _)| *slug == link.slug) => {
+                let publish = self
+                    .draft_slugs
+                    .iter()
+                    .find_map(|(slug, publish)| (*slug == link.slug).then_some(*publish))
+                    .flatten();
+                Some(match publish {
+                    Some(day) => format!(
+                        "link to \"{written}\", which goes live on {day}; remove the link until then, or publish that page now (delete its publish = {day})"
+                    ),
+                    None => format!(
+                        "link to \"{written}\", which is a draft; publish it (remove draft = true) or remove the link"
+                    ),
+                })
+            }
             None => {
                 let create = self.dir.join(format!("{}.md", link.slug));
                 // Files with problems are articles too: suggest them as well.

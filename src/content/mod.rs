@@ -490,9 +490,10 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
     let (articles, drafts): (Vec<_>, Vec<_>) = parsed
         .into_iter()
         .partition(|article| options.include_drafts || !article.front.draft);
-    let draft_slugs: Vec<String> = drafts
+    // A draft's `publish` date, when it has one, says when a link to it will start to work.
+    let draft_slugs: Vec<(String, Option<time::Date>)> = drafts
         .into_iter()
-        .map(|article| article.slug.to_string())
+        .map(|article| (article.slug.to_string(), article.front.publish))
         .collect();
     let by_slug: HashMap<&str, &Article> = articles
         .iter()

@@ -970,4 +970,19 @@ fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
     let run: Run = run.into();
     assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
     assert_eq!(run.stdout, ["checked 3 articles: 0 errors, 0 warnings"]);
+
+    // Before the day, a published page may not link to it: readers would find nothing there.
+    let linking = heat.replace(
+        "if it gets worse.",
+        "if it gets worse. Read about [warmth](warmth.md).",
+    );
+    std::fs::write(dir.path().join("heat-therapy.md"), linking).expect("written");
+    let run = check(articles, &[]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    assert!(
+        run.stdout.iter().any(|line| line.starts_with(&format!("{articles}/heat-therapy.md:12:"))
+            && line.ends_with(": link to \"warmth.md\", which goes live on 2027-01-15; remove the link until then, or publish that page now (delete its publish = 2027-01-15)")),
+        "{:#?}",
+        run.stdout
+    );
 }
