@@ -10,7 +10,7 @@ use crate::content::Category;
 use crate::content::front_matter::is_valid_slug;
 use crate::rate_limit::RateLimit;
 use crate::web::BaseUrl;
-use crate::web::pages::about::ContactEmail;
+use crate::web::contact_email::ContactEmail;
 
 /// backcare: a fast, accessible website about back cramps and back pain.
 #[derive(Debug, Parser)]

@@ -12,6 +12,7 @@ pub mod publish_schedule;
 pub mod rate_limit;
 pub mod search;
 pub mod site_config;
+pub mod site_source;
 pub mod startup;
 pub mod static_build;
 pub mod telemetry;

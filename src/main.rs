@@ -14,6 +14,7 @@ use backcare::discussion::Storage;
 use backcare::discussion::commands;
 use backcare::discussion::{DiscussionConfig, read_secret};
 use backcare::site_config::{self, SiteConfig};
+use backcare::site_source::SiteError;
 use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
@@ -103,7 +104,7 @@ async fn main() -> ExitCode {
     };
     let application = match Application::build(&config).await {
         Ok(application) => application,
-        Err(StartError::Content(errors)) => {
+        Err(StartError::Site(SiteError::Content(errors))) => {
             eprintln!("{errors}");
             eprintln!("backcare: not starting; fix the problems above and run again");
             return ExitCode::FAILURE;
@@ -214,7 +215,7 @@ fn build_site(args: BuildArgs, site: &SiteConfig) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(static_build::BuildError::Content(errors)) => {
+        Err(static_build::BuildError::Site(SiteError::Content(errors))) => {
             eprintln!("{errors}");
             eprintln!("backcare build: nothing written; fix the problems above and run again");
             ExitCode::FAILURE

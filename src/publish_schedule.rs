@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use time::{Date, OffsetDateTime};
 
-use crate::live_reload::{self, AuthorProblems};
-use crate::startup::{Content, SiteSource};
+use crate::content::author_problems::AuthorProblems;
+use crate::live_reload;
+use crate::site_source::{LoadedContent, SiteSource};
 use crate::web::AppState;
 
 /// However far away the day is, look at the clock at least this often, so a clock that is set
@@ -73,11 +74,11 @@ fn run(source: &SiteSource, state: &AppState, mut next: Date, stopped: &Receiver
 fn reload(source: &SiteSource, state: &AppState) -> Result<Option<Date>, String> {
     let (content, problems) = if source.settings.live_preview {
         // `serve --watch`: a broken article is left out and named in the banner, as on start-up.
-        source.load_isolating(&Content::default())
+        source.load_isolating(&LoadedContent::default())
     } else {
         let library = source.load_library().map_err(|errors| errors.to_string())?;
         let assets = source.load_assets().map_err(|error| error.to_string())?;
-        let content = Content {
+        let content = LoadedContent {
             library: Arc::new(library),
             assets,
         };

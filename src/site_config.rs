@@ -12,7 +12,7 @@ use toml::Spanned;
 use crate::cli::CommentsMode;
 use crate::content::front_matter::closest;
 use crate::web::BaseUrl;
-use crate::web::pages::about::ContactEmail;
+use crate::web::contact_email::ContactEmail;
 
 pub const FILE_NAME: &str = "backcare.toml";
 

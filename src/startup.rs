@@ -8,21 +8,18 @@ use std::sync::Arc;
 use actix_web::HttpServer;
 use actix_web::dev::Server;
 
-use crate::content::{Library, LoadErrors, LoadOptions};
+use crate::content::LoadOptions;
+use crate::content::author_problems::AuthorProblems;
 use crate::discussion::DiscussionConfig;
 use crate::discussion::StoreError;
-use crate::live_reload::{self, AuthorProblems, LiveReload};
+use crate::live_reload::{self, LiveReload};
 use crate::rate_limit::{RateLimit, RateLimiter};
-use crate::web::assets::Assets;
+use crate::site_source::{LoadedContent, SiteError, SiteSource, site_load_options};
 use crate::web::connections::{self, ConnectionCounts, ConnectionLimits};
+use crate::web::contact_email::ContactEmail;
 use crate::web::discussion::Discussion;
 use crate::web::live_events::LiveEvents;
-use crate::web::pages::about::ContactEmail;
-use crate::web::site::RenderError;
-use crate::web::{
-    self, AppState, BaseUrl, Generation, Precompress, Protection, Site, SiteSettings,
-    TrustedProxies,
-};
+use crate::web::{self, AppState, BaseUrl, Precompress, Protection, SiteSettings, TrustedProxies};
 
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -126,17 +123,11 @@ impl ServeConfig {
     }
 }
 
+/// Why the server did not start: the site itself, or what serving it needs.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("{0}")]
-    Content(#[from] LoadErrors),
-    #[error("cannot read the static directory {path}: {source}")]
-    Static {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error(transparent)]
-    Render(#[from] RenderError),
+    Site(#[from] SiteError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -151,95 +142,6 @@ pub enum StartError {
         address: String,
         source: std::io::Error,
     },
-}
-
-/// Where the content lives, how to read it, and the settings every generation is rendered with
-/// (each load adds its own author problems). Read at start-up and again by every reload.
-#[derive(Debug, Clone)]
-pub struct SiteSource {
-    pub articles: PathBuf,
-    pub static_dir: PathBuf,
-    pub load_options: LoadOptions,
-    pub settings: SiteSettings,
-    /// `serve --today`: load as of this date instead of the real one.
-    pub fixed_today: Option<time::Date>,
-}
-
-/// The loaded input of one generation, kept so a later broken edit can re-render it.
-#[derive(Debug, Clone, Default)]
-pub struct Content {
-    pub library: Arc<Library>,
-    pub assets: Assets,
-}
-
-impl SiteSource {
-    pub fn load_library(&self) -> Result<Library, LoadErrors> {
-        Library::load(&self.articles, self.todays_options())
-    }
-
-    /// The load options with today's date: a watch session can run past midnight, and a review
-    /// dated the new day must not be called a future date.
-    fn todays_options(&self) -> LoadOptions {
-        LoadOptions {
-            today: Some(self.today()),
-            ..self.load_options.clone()
-        }
-    }
-
-    /// The date loads are made as of: `serve --today`, or else today in UTC.
-    pub fn today(&self) -> time::Date {
-        self.fixed_today.unwrap_or_else(crate::authoring::today)
-    }
-
-    pub fn load_assets(&self) -> Result<Assets, StartError> {
-        Assets::load(&self.static_dir).map_err(|source| StartError::Static {
-            path: self.static_dir.clone(),
-            source,
-        })
-    }
-
-    /// `serve --watch`: loads everything that has no problems. Each article with problems is left
-    /// out or keeps its version in `previous`; a folder that cannot be read keeps all of `previous`.
-    pub fn load_isolating(&self, previous: &Content) -> (Content, AuthorProblems) {
-        let loaded =
-            Library::load_isolating(&self.articles, self.todays_options(), &previous.library);
-        let (library, mut problems) = match loaded {
-            Ok(isolated) => (
-                Arc::new(isolated.library),
-                AuthorProblems::for_articles(&isolated.broken),
-            ),
-            Err(errors) => {
-                let mut problems = AuthorProblems::default();
-                let lines = errors.0.iter().map(ToString::to_string).collect();
-                problems.push_beyond_articles(live_reload::ALL_ARTICLES_KEPT, lines);
-                (Arc::clone(&previous.library), problems)
-            }
-        };
-        let assets = self.load_assets().unwrap_or_else(|error| {
-            problems.push_beyond_articles(live_reload::STATIC_FILES_KEPT, vec![error.to_string()]);
-            previous.assets.clone()
-        });
-        (Content { library, assets }, problems)
-    }
-}
-
-impl SiteSource {
-    /// Renders `content`, with a banner listing `author_problems` on every page when there are any.
-    pub fn render(
-        &self,
-        content: &Content,
-        author_problems: AuthorProblems,
-    ) -> Result<Generation, RenderError> {
-        let settings = SiteSettings {
-            author_problems,
-            ..self.settings.clone()
-        };
-        let site = Site::build(&content.library, &content.assets, settings)?;
-        Ok(Generation {
-            site,
-            library: Arc::clone(&content.library),
-        })
-    }
 }
 
 /// A bound, ready-to-run server.
@@ -276,12 +178,12 @@ impl Application {
             static_dir: config.static_dir.clone(),
             load_options: LoadOptions {
                 include_drafts: config.drafts,
-                static_dir: Some(config.static_dir.clone()),
-                base_url: config.base_url.as_ref().map(ToString::to_string),
-                page_anchors: crate::web::site::page_anchors(),
                 // Set on each load: see `SiteSource::todays_options`.
                 today: None,
-                lists: crate::triage::article_sign_lists(),
+                ..site_load_options(
+                    &config.static_dir,
+                    config.base_url.as_ref().map(ToString::to_string).as_deref(),
+                )
             },
             settings: SiteSettings {
                 live_preview: config.watch,
@@ -295,16 +197,13 @@ impl Application {
         };
         let (content, author_problems) = if config.watch {
             // Styles still load if only the articles are broken, so the banner is readable.
-            let (content, problems) = source.load_isolating(&Content::default());
+            let (content, problems) = source.load_isolating(&LoadedContent::default());
             if !problems.is_empty() {
                 live_reload::report_problems(&problems);
             }
             (content, problems)
         } else {
-            let content = Content {
-                library: Arc::new(source.load_library()?),
-                assets: source.load_assets()?,
-            };
+            let content = source.load().map_err(StartError::Site)?;
             tracing::info!(
                 articles = content.library.len(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
@@ -336,7 +235,9 @@ impl Application {
             .clone()
             .unwrap_or_else(|| BaseUrl::for_address(address));
 
-        let mut generation = source.render(&content, author_problems)?;
+        let mut generation = source
+            .render(&content, author_problems)
+            .map_err(SiteError::Render)?;
         let next_publish = generation.library.next_publish();
         // Kept only to re-render after an edit, which needs --watch.
         let content = config.watch.then_some(content);

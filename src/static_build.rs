@@ -8,20 +8,22 @@
 //! without one the pages say they are not available and link to the A to Z instead.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use indicatif::ProgressBar;
 
-use crate::content::{Library, LoadErrors, LoadOptions};
+use crate::content::Library;
+use crate::content::author_problems::AuthorProblems;
+use crate::site_source::{SiteError, SiteSource, site_load_options};
 use crate::web::BaseUrl;
-use crate::web::assets::Assets;
+use crate::web::SiteSettings;
 use crate::web::compression;
 use crate::web::error::PageError;
+use crate::web::pages::FIXED_PAGES;
 use crate::web::pages::errors::ErrorPage;
-use crate::web::pages::search;
 use crate::web::paths::HEALTH_PATH;
-use crate::web::representation::HTML;
-use crate::web::site::{RenderError, Site, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError};
+use crate::web::representation::{HTML, Page};
+use crate::web::site::Site;
 
 /// The file that marks a folder as written by `backcare build`, which may empty it.
 pub const MARKER: &str = ".backcare-build";
@@ -50,17 +52,11 @@ pub struct BuildReport {
     pub bytes: u64,
 }
 
+/// Why the site was not written: it could not be built, or a file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("{0}")]
-    Content(#[from] LoadErrors),
-    #[error("cannot read the static directory {path}: {source}")]
-    Static {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error(transparent)]
-    Render(#[from] RenderError),
+    Site(#[from] SiteError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -98,31 +94,25 @@ pub fn build_with_progress(
     options: &BuildOptions,
     progress: &ProgressBar,
 ) -> Result<BuildReport, BuildError> {
-    let library = Library::load(
-        &options.articles,
-        LoadOptions {
-            static_dir: Some(options.static_dir.clone()),
-            base_url: Some(options.base_url.to_string()),
-            page_anchors: crate::web::site::page_anchors(),
-            today: Some(crate::authoring::today()),
-            lists: crate::triage::article_sign_lists(),
-            ..LoadOptions::default()
+    let source = SiteSource {
+        articles: options.articles.clone(),
+        static_dir: options.static_dir.clone(),
+        load_options: site_load_options(&options.static_dir, Some(&options.base_url.to_string())),
+        settings: SiteSettings {
+            server_answers_forms: options.app_url.is_some(),
+            // The buttons post to the server (`--app-url`), which counts the answers; without one
+            // nothing would answer them.
+            feedback: options.app_url.is_some(),
+            ..SiteSettings::new(options.base_url.clone())
         },
-    )?;
-    let assets = Assets::load(&options.static_dir).map_err(|source| BuildError::Static {
-        path: options.static_dir.clone(),
-        source,
-    })?;
-    let settings = SiteSettings {
-        server_answers_forms: options.app_url.is_some(),
-        // The buttons post to the server (`--app-url`), which counts the answers; without one
-        // nothing would answer them.
-        feedback: options.app_url.is_some(),
-        ..SiteSettings::new(options.base_url.clone())
+        fixed_today: None,
     };
-    let library = Arc::new(library);
-    let site = Site::build(&library, &assets, settings)?;
-    let extra_pages = pages_for_a_static_host(&site, &library)?;
+    let content = source.load()?;
+    let site = source
+        .render(&content, AuthorProblems::default())
+        .map_err(SiteError::Render)?
+        .site;
+    let extra_pages = pages_for_a_static_host(&site, &content.library)?;
 
     prepare_folder(options)?;
     let mut pages: Vec<(&str, &[u8], &str)> = site
@@ -132,11 +122,10 @@ pub fn build_with_progress(
             let content_type = page.content.content_type.to_str().unwrap_or_default();
             (path, &page.body()[..], content_type)
         })
-        .chain(
-            extra_pages
-                .iter()
-                .map(|(path, body)| (*path, body.as_bytes(), HTML)),
-        )
+        .chain(extra_pages.iter().map(|(path, page)| {
+            let content_type = page.content.content_type.to_str().unwrap_or_default();
+            (path.as_str(), &page.body()[..], content_type)
+        }))
         .collect();
     pages.sort_by_key(|(path, _, _)| *path);
     progress.set_length(pages.len() as u64);
@@ -153,16 +142,23 @@ pub fn build_with_progress(
     Ok(report)
 }
 
-/// What a static host needs beyond the server's pages: `404.html`, and the search page that
-/// the search box and the links to search lead to.
+/// What a static host needs beyond the server's pages: `404.html`, and the copy the registry of
+/// fixed pages gives of each page made per request (the search page that the search box and
+/// the links to search lead to).
 fn pages_for_a_static_host(
     site: &Site,
     library: &Library,
-) -> Result<[(&'static str, String); 2], BuildError> {
+) -> Result<Vec<(String, Page)>, BuildError> {
     let not_found = ErrorPage::render_for(&PageError::NotFound, &site.settings)
-        .map_err(|source| RenderError::new("404.html", source))?;
-    let search = search::render_empty(library, &site.settings)?;
-    Ok([("/404", not_found), (search::PATH, search)])
+        .map_err(|source| SiteError::Render(RenderError::new("404.html", source)))?;
+    let mut copies = Prerender::new(&site.settings, FIXED_PAGES);
+    copies.file("/404", not_found, HTML);
+    for page in FIXED_PAGES {
+        if let Some(copy) = page.static_copy {
+            copy(&mut copies, library).map_err(SiteError::Render)?;
+        }
+    }
+    Ok(copies.finish().0.into_iter().collect())
 }
 
 /// Writes one page and, for text, its compressed copies.

@@ -7,6 +7,7 @@ use std::path::Path;
 use time::Date;
 
 use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, lint};
+use crate::site_source::site_load_options;
 
 /// Everything `check` found: errors stop the site, warnings make it worse for readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,11 +33,8 @@ pub fn check(
             articles,
             LoadOptions {
                 include_drafts,
-                static_dir: Some(static_dir.to_path_buf()),
-                base_url: base_url.map(str::to_owned),
-                page_anchors: crate::web::site::page_anchors(),
                 today: Some(today),
-                lists: crate::triage::article_sign_lists(),
+                ..site_load_options(static_dir, base_url)
             },
         )
     };
@@ -127,11 +125,7 @@ fn scheduled(library: &Library, today: Date) -> Vec<Problem> {
 pub fn loadable_articles(articles: &Path, static_dir: &Path, base_url: Option<&str>) -> Library {
     let options = LoadOptions {
         include_drafts: true,
-        static_dir: Some(static_dir.to_path_buf()),
-        base_url: base_url.map(str::to_owned),
-        page_anchors: crate::web::site::page_anchors(),
-        today: None,
-        lists: crate::triage::article_sign_lists(),
+        ..site_load_options(static_dir, base_url)
     };
     Library::load_isolating(articles, options, &Library::default())
         .map(|load| load.library)

@@ -10,11 +10,7 @@ pub mod new_article;
 pub use check::{CheckReport, check};
 pub use new_article::{NewArticle, NewArticleError};
 
-/// Today's date for review dates. UTC, so that the answer does not depend on the machine's
-/// time zone settings; near midnight it can be a day off, which a yearly review can bear.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
+pub use crate::content::today;
 
 /// How the author should type backcare's name to run it again: `backcare` when that is the
 /// program on their PATH (after `cargo install --path .`), otherwise the path to this very

@@ -159,29 +159,17 @@ fn resolve_from_articles(relative: &str) -> String {
     format!("/{}", segments.join("/"))
 }
 
-/// Addresses the site serves besides articles, topics, tags and static files.
-const FIXED_PATHS: &[&str] = &[
-    "/",
-    "/topics",
-    "/tags",
-    "/articles",
-    "/a-z",
-    "/search",
-    "/symptom-checker",
-    "/symptom-checker/how-it-works",
-    "/feed.xml",
-    "/sitemap.xml",
-    "/robots.txt",
-];
-
 /// A form page has an id on every field; a message lists the first few.
 const ANCHORS_SHOWN: usize = 8;
 
-/// The ids a fixed page (such as the symptom checker) has, so `#anchor` links to it are checked.
+/// A page the site serves besides articles, topics, tags and static files (the caller lists
+/// them, from the web layer's registry), with its ids where they are known, so `#anchor` links
+/// to it are checked too.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageAnchors {
+pub struct SitePage {
     pub path: String,
-    pub ids: Vec<String>,
+    /// `None` where the ids depend on the articles (the A to Z), so they are not checked.
+    pub anchors: Option<Vec<String>>,
 }
 
 /// What a link may point at in one load.
@@ -193,7 +181,7 @@ pub(super) struct LinkTargets<'a> {
     pub broken_slugs: &'a [String],
     pub tags: Vec<&'a str>,
     pub static_dir: Option<&'a Path>,
-    pub page_anchors: &'a [PageAnchors],
+    pub site_pages: &'a [SitePage],
 }
 
 impl LinkTargets<'_> {
@@ -289,27 +277,24 @@ impl LinkTargets<'_> {
                 _ => None,
             };
         }
-        if !FIXED_PATHS.contains(&link.path.as_str()) {
-            let guess = did_you_mean(closest(&link.path, FIXED_PATHS.iter().copied()));
+        let Some(page) = self.site_pages.iter().find(|page| page.path == link.path) else {
+            let paths = self.site_pages.iter().map(|page| page.path.as_str());
+            let guess = did_you_mean(closest(&link.path, paths));
             return Some(format!(
                 "link to \"{written}\", but the site has no page at \"{}\"{guess}; link to an article as other-article.md, or to a topic as /topics/relief",
                 link.path
             ));
-        }
+        };
         let fragment = link.fragment.as_ref()?;
-        let page = self
-            .page_anchors
-            .iter()
-            .find(|page| page.path == link.path)?;
-        (!page.ids.contains(fragment)).then(|| {
-            let guess = did_you_mean(closest(fragment, page.ids.iter().map(String::as_str)));
-            let mut shown: Vec<&str> = page
-                .ids
+        let ids = page.anchors.as_ref()?;
+        (!ids.contains(fragment)).then(|| {
+            let guess = did_you_mean(closest(fragment, ids.iter().map(String::as_str)));
+            let mut shown: Vec<&str> = ids
                 .iter()
                 .take(ANCHORS_SHOWN)
                 .map(String::as_str)
                 .collect();
-            let more = page.ids.len().saturating_sub(ANCHORS_SHOWN);
+            let more = ids.len().saturating_sub(ANCHORS_SHOWN);
             let more = if more > 0 {
                 format!(" and {more} more")
             } else {

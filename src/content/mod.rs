@@ -1,6 +1,7 @@
 //! The article library: reads every `articles/*.md`, checks it and renders it once.
 //! Knows nothing of HTTP; the web layer only looks things up in the finished `Library`.
 
+pub mod author_problems;
 pub mod duplicates;
 pub mod front_matter;
 #[cfg(test)]
@@ -22,11 +23,17 @@ use std::path::{Path, PathBuf};
 use links::LinkTargets;
 
 pub use front_matter::{Category, FrontMatter, Source};
-pub use links::{ExternalLink, PageAnchors, SiteLink};
+pub use links::{ExternalLink, SiteLink, SitePage};
 pub use lists::{ListGroup, NamedList, NamedLists};
 pub use markdown::{InternalLink, ProseBlock, TocEntry};
 pub use problem::{LineProblem, LoadErrors, Problem};
 pub use slug::{InvalidSlug, Slug};
+
+/// Today's date for review dates. UTC, so that the answer does not depend on the machine's
+/// time zone settings; near midnight it can be a day off, which a yearly review can bear.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
 
 /// A checked, rendered article.
 #[derive(Debug, Clone)]
@@ -76,8 +83,10 @@ pub struct LoadOptions {
     pub static_dir: Option<PathBuf>,
     /// Where the site is published (`--base-url`): links that start with it are checked as internal.
     pub base_url: Option<String>,
-    /// The ids of fixed pages such as the symptom checker, so `#anchor` links to them are checked.
-    pub page_anchors: Vec<PageAnchors>,
+    /// The site's fixed pages (the symptom checker, the A to Z...) that articles may link to,
+    /// with their ids, so `#anchor` links to them are checked. Without them only links to
+    /// articles, topics, tags and static files are accepted.
+    pub site_pages: Vec<SitePage>,
     /// Today's date: a `reviewed` date after it is an error. Without it, review dates are not
     /// compared, and a `publish` date is compared with today's UTC date, so nothing goes live early.
     pub today: Option<time::Date>,
@@ -521,7 +530,7 @@ fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadEr
         broken_slugs: &broken_slugs,
         tags,
         static_dir: options.static_dir.as_deref(),
-        page_anchors: &options.page_anchors,
+        site_pages: &options.site_pages,
     };
     let published_links = articles.iter().map(|article| {
         (

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod base_url;
 pub mod compression;
 pub mod connections;
+pub mod contact_email;
 pub mod discussion;
 pub mod error;
 pub mod extract;
@@ -15,6 +16,7 @@ pub mod live_events;
 pub mod metrics;
 pub mod pages;
 pub mod paths;
+pub mod prerender;
 pub mod proxy;
 pub mod redirects;
 pub mod representation;
@@ -38,13 +40,13 @@ use actix_web::{App, HttpRequest, HttpResponse, web};
 pub use base_url::BaseUrl;
 pub use compression::Precompress;
 pub use discussion::see_other;
+pub use prerender::SiteSettings;
 pub use proxy::TrustedProxies;
 pub use representation::Page;
-pub use site::{Site, SiteSettings};
+pub use site::Site;
 
 use error::PageError;
 use extract::Current;
-use pages::{checker, search};
 
 use crate::content::Library;
 use crate::rate_limit::{Decision, RateLimit, RateLimiter};
@@ -239,28 +241,23 @@ fn compress_generation(generation: &Generation, keep_going: impl Fn() -> bool) {
     );
 }
 
-/// The whole routing table, shared by the server and in-process tests.
+/// The whole routing table, shared by the server and in-process tests: the handlers of each
+/// fixed page that has its own (GET and HEAD of a pre-rendered one still get its page), then
+/// every pre-rendered page and static file.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .service(
-            web::resource(paths::CHECKER_PATH)
+    for page in pages::FIXED_PAGES {
+        let Some(handlers) = page.handlers() else {
+            continue;
+        };
+        let mut resource = handlers(page.path);
+        if page.prerender().is_some() {
+            resource = resource
                 .route(web::get().to(serve_page))
-                .route(web::head().to(serve_page))
-                .route(web::post().to(checker::submit))
-                .default_service(web::to(checker::method_not_allowed)),
-        )
-        .service(
-            web::resource(search::PATH)
-                .route(web::get().to(search::search))
-                .route(web::head().to(search::search))
-                .default_service(web::to(search::method_not_allowed)),
-        )
-        .service(
-            web::resource(paths::CHECKER_CHANGE_PATH)
-                .route(web::post().to(checker::change))
-                .default_service(web::to(checker::method_not_allowed)),
-        )
-        .default_service(web::to(serve_page));
+                .route(web::head().to(serve_page));
+        }
+        config.service(resource);
+    }
+    config.default_service(web::to(serve_page));
 }
 
 /// Builds the application with its middleware, so every entry point serves the same thing.

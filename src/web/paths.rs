@@ -22,6 +22,8 @@ pub const HOW_IT_WORKS_PATH: &str = "/symptom-checker/how-it-works";
 pub const QUEUE_PATH: &str = "/moderate";
 pub const LOGIN_PATH: &str = "/moderate/login";
 pub const LOGOUT_PATH: &str = "/moderate/logout";
+/// The moderators' report of the answers to "Is this page helpful?".
+pub const FEEDBACK_REPORT_PATH: &str = "/moderate/feedback";
 
 /// The address of a tag's page; tags are checked to be slugs, so they need no escaping.
 pub fn tag_path(tag: &str) -> String {

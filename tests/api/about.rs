@@ -2,7 +2,7 @@
 //! address from configuration, and the footer links and home-page feature that lead to content.
 
 use backcare::startup::ServeConfig;
-use backcare::web::pages::about::DEFAULT_CONTACT_EMAIL;
+use backcare::web::contact_email::DEFAULT_CONTACT_EMAIL;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 
 use crate::helpers::{

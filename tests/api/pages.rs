@@ -573,3 +573,25 @@ async fn an_article_that_names_111_gives_the_route_in_each_uk_nation() {
         assert!(nations.contains(nation), "{nation}: {nations}");
     }
 }
+
+/// The registry of fixed pages is what the router, the sitemap and the link check read, so every
+/// address in it must answer (the discussion's too, with it on); the site's own unit test holds
+/// the pre-rendered pages to the registry the other way round.
+#[tokio::test]
+async fn every_page_in_the_registry_is_served() {
+    let database = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/posts.db?mode=rwc", database.path().display());
+    let app = crate::helpers::spawn_app_with(backcare::startup::ServeConfig {
+        comments: Some(backcare::discussion::DiscussionConfig::new(&url)),
+        ..crate::helpers::bundled_config()
+    })
+    .await;
+    for page in backcare::web::pages::FIXED_PAGES {
+        let status = app.get(page.path).await.status();
+        assert_ne!(
+            status, 404,
+            "{} is in the registry but not served",
+            page.path
+        );
+    }
+}

@@ -20,10 +20,9 @@ use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn, Moderator};
 use crate::web::form::{Form, FormKind, read_body};
 use crate::web::metrics;
-use crate::web::pages::{DateView, ErrorLink, Layout, private_page};
-use crate::web::paths::article_path;
-
-pub const REPORT_PATH: &str = "/moderate/feedback";
+use crate::web::pages::discussion_resource;
+use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
+use crate::web::paths::{FEEDBACK_REPORT_PATH, article_path};
 
 fn comment_path(slug: &str) -> String {
     format!("/articles/{slug}/feedback/comment")
@@ -72,7 +71,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .default_service(not_allowed("GET, HEAD")),
         )
         .service(
-            web::resource(REPORT_PATH)
+            discussion_resource(FEEDBACK_REPORT_PATH)
                 .route(web::get().to(report))
                 .route(web::head().to(report))
                 .default_service(not_allowed("GET, HEAD")),

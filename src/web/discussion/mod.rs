@@ -34,10 +34,10 @@ use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, error_
 use super::error::{PageError, retry_after};
 use super::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn};
 use super::form::{Form, FormKind, read_body};
-use super::pages::{Layout, private_page};
+use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
+use super::prerender::SiteSettings;
 use super::representation::{NO_STORE, Page, send_page};
-use super::site::SiteSettings;
 use super::{AppState, metrics, serve_page};
 use crate::content::Article;
 use crate::discussion::changes::{self, Change};

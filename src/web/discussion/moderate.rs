@@ -27,7 +27,8 @@ use crate::web::AppState;
 use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ClientAddress, Current, DiscussionOn, Moderator};
 use crate::web::form::{Form, FormKind, read_body};
-use crate::web::pages::{DateView, ErrorLink, Layout, private_page};
+use crate::web::pages::discussion_resource;
+use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::article_path;
 pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 
@@ -38,20 +39,20 @@ pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
-            web::resource(QUEUE_PATH)
+            discussion_resource(QUEUE_PATH)
                 .route(web::get().to(queue))
                 .route(web::head().to(queue))
                 .default_service(not_allowed("GET, HEAD")),
         )
         .service(
-            web::resource(LOGIN_PATH)
+            discussion_resource(LOGIN_PATH)
                 .route(web::get().to(login_form))
                 .route(web::head().to(login_form))
                 .route(web::post().to(login))
                 .default_service(not_allowed("GET, HEAD, POST")),
         )
         .service(
-            web::resource(LOGOUT_PATH)
+            discussion_resource(LOGOUT_PATH)
                 .route(web::post().to(logout))
                 .default_service(not_allowed("POST")),
         )

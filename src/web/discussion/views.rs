@@ -3,7 +3,7 @@
 use askama::Template;
 
 use crate::discussion::{Field, Paragraph, PostError, RawPost, Segment, ThreadPost};
-use crate::web::pages::{DateView, ErrorLink, Layout};
+use crate::web::pages::layout::{DateView, ErrorLink, Layout};
 use crate::web::paths::discussion_path;
 
 pub struct PostView {

@@ -2,11 +2,11 @@
 
 use askama::Template;
 
-use super::{ArticleLink, Layout, SITE_NAME};
+use super::layout::{ArticleLink, Layout, SITE_NAME};
 use crate::content::Library;
 use crate::search::a_to_z;
 use crate::web::paths::A_TO_Z_PATH;
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 pub struct LetterView<'a> {
     /// `A`..`Z`, or `#` for titles that start with something else.

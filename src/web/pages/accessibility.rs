@@ -2,9 +2,10 @@
 
 use askama::Template;
 
-use super::Layout;
+use super::layout::Layout;
+use crate::content::Library;
 use crate::web::paths::ACCESSIBILITY_PATH;
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 #[derive(Template)]
 #[template(path = "pages/accessibility.html")]
@@ -28,6 +29,6 @@ impl<'a> AccessibilityPage<'a> {
     }
 }
 
-pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
     site.html(ACCESSIBILITY_PATH, &AccessibilityPage::new(site.settings))
 }

@@ -3,11 +3,11 @@
 
 use askama::Template;
 
-use super::{ArticleLink, DateView, Layout, SITE_NAME, TagLink, TopicView};
+use super::layout::{ArticleLink, DateView, Layout, SITE_NAME, TagLink, TopicView};
 use crate::content::{Article, Library, Source, TocEntry};
 use crate::search::{RelatedFinder, SearchError, SearchIndex};
 use crate::web::paths::{article_path, topic_path};
-use crate::web::site::{self, Prerender, RenderError, SiteSettings, render};
+use crate::web::prerender::{Prerender, RenderError, ServedArticle, SiteSettings, render};
 use crate::web::structured_data::JsonLd;
 
 #[derive(Template)]
@@ -155,7 +155,7 @@ pub fn prerender(
     // the cores. The pages come back in library order, so the result is the same every time.
     let render_article = |finder: &mut Result<RelatedFinder, SearchError>,
                           article: &Article|
-     -> Result<(String, site::ServedArticle), RenderError> {
+     -> Result<(String, ServedArticle), RenderError> {
         let path = article_path(&article.slug);
         let finder = finder
             .as_mut()

@@ -2,12 +2,12 @@
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{ArticleLink, ErrorLink, Layout, SignList, emergency_box, private_page};
+use super::layout::{ArticleLink, ErrorLink, Layout, SignList, emergency_box, private_page};
 use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
@@ -18,7 +18,7 @@ use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::form::{BodyRefusal, FormKind, RefusalReason, read_body};
 use crate::web::paths::CHECKER_PATH;
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 const FORM_TITLE: &str = "Check your back pain";
 const FOLLOW_UP_TITLE: &str = "A few more questions";
@@ -337,8 +337,22 @@ pub fn empty_form(settings: &SiteSettings) -> FormPage<'_> {
     FormPage::new(&RawAnswers::default(), &[], settings)
 }
 
-pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
     site.html(CHECKER_PATH, &empty_form(site.settings))
+}
+
+/// The form posts its answers to its own address; GET and HEAD get the pre-rendered form.
+pub fn form_handlers(path: &'static str) -> Resource {
+    web::resource(path)
+        .route(web::post().to(submit))
+        .default_service(web::to(method_not_allowed))
+}
+
+/// "Change your answers" on a result posts them back here, to show the form filled in.
+pub fn change_handlers(path: &'static str) -> Resource {
+    web::resource(path)
+        .route(web::post().to(change))
+        .default_service(web::to(method_not_allowed))
 }
 
 /// Reads the checker's answers from a form body (see `read_body` for what is refused).

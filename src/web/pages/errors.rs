@@ -3,9 +3,9 @@
 
 use askama::Template;
 
-use super::Layout;
+use super::layout::Layout;
 use crate::web::error::PageError;
-use crate::web::site::SiteSettings;
+use crate::web::prerender::SiteSettings;
 
 #[derive(Template)]
 #[template(path = "pages/error.html")]

@@ -7,12 +7,12 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use time::{Date, OffsetDateTime};
 
-use super::SITE_NAME;
+use super::layout::SITE_NAME;
 use crate::content::{Article, Library};
 use crate::web::base_url::BaseUrl;
 use crate::web::paths::{FEED_PATH, article_path};
+use crate::web::prerender::{Prerender, RenderError};
 use crate::web::representation::ATOM;
-use crate::web::site::{Prerender, RenderError};
 
 const ATOM_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
 const FEED_SUBTITLE: &str =

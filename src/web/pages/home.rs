@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::{ArticleLink, FEATURED_ARTICLE, Layout, SignList, TopicView, emergency_box};
+use super::layout::{ArticleLink, FEATURED_ARTICLE, Layout, SignList, TopicView, emergency_box};
 use crate::content::{Category, Library};
 use crate::web::paths::HOME;
-use crate::web::site::{Prerender, RenderError};
+use crate::web::prerender::{Prerender, RenderError};
 use crate::web::structured_data::JsonLd;
 
 #[derive(Template)]

@@ -3,10 +3,11 @@
 
 use askama::Template;
 
-use super::Layout;
+use super::layout::Layout;
+use crate::content::Library;
 use crate::triage::{Rule, Service, VignetteReport, vignette_report};
 use crate::web::paths::{CHECKER_PATH, HOW_IT_WORKS_PATH};
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 pub struct ServiceGroup {
     pub value: &'static str,
@@ -60,6 +61,6 @@ pub fn page(settings: &SiteSettings) -> HowItWorksPage<'_> {
     HowItWorksPage::new(vignette_report(), settings)
 }
 
-pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
     site.html(HOW_IT_WORKS_PATH, &page(site.settings))
 }

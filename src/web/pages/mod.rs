@@ -1,7 +1,10 @@
 //! One module per kind of page. Each owns its template struct (`templates/pages/<page>.html`)
-//! and its `prerender` (pages made once per generation) and/or its handler (pages made per
-//! request), with their tests. This module holds what they share: the layout and small views.
-//! Pages carry ready-to-show data; templates only lay it out.
+//! and its `prerender` (pages made once per generation) and/or its handlers (pages made per
+//! request), with their tests; `layout` holds what they share.
+//!
+//! `FIXED_PAGES` is the one list of the pages at addresses of their own: the router, the
+//! sitemap, the link check of `backcare check`, the header's navigation and `backcare build` all
+//! read it, so a page is added in one place.
 
 pub mod a_z;
 pub mod about;
@@ -12,6 +15,7 @@ pub mod errors;
 pub mod feed;
 pub mod home;
 pub mod how_it_works;
+pub mod layout;
 pub mod search;
 pub mod sitemap;
 pub mod tag;
@@ -19,232 +23,206 @@ pub mod tags;
 pub mod topic;
 pub mod topics;
 
-use actix_web::HttpResponse;
-use actix_web::http::{StatusCode, header};
-use askama::Template;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use std::sync::LazyLock;
 
-use super::error::PageError;
-use super::paths::{article_path, tag_path};
-use super::representation::{HTML, NO_STORE};
-use super::site::SiteSettings;
-use crate::content::{Article, Category, Library};
-use crate::triage::{Service, Urgency, rules_for, warning_sign_lists};
+use crate::content::{Category, Library, SitePage};
+use crate::web::BaseUrl;
+use crate::web::paths::{
+    A_TO_Z_PATH, ABOUT_PATH, ACCESSIBILITY_PATH, CHECKER_CHANGE_PATH, CHECKER_PATH, FEED_PATH,
+    FEEDBACK_REPORT_PATH, HEALTH_PATH, HOME, HOW_IT_WORKS_PATH, LOGIN_PATH, LOGOUT_PATH,
+    OPENSEARCH_PATH, QUEUE_PATH, ROBOTS_PATH, SITEMAP_PATH, TAGS_PATH, TOPICS_PATH, topic_path,
+};
+use crate::web::prerender::{
+    FixedPage, NavLink, Prerender, RenderError, Served, SiteSettings, Sitemap,
+};
+use crate::web::redirects::REDIRECTS;
+use crate::web::representation::{NO_STORE, Page, TEXT};
 
-/// A page rendered for one request (a result, a form with what the reader typed): never stored
-/// by a cache, as it may hold health data or a reader's words.
-pub fn private_page(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
-    Ok(HttpResponse::build(status)
-        .content_type(HTML)
-        .insert_header((header::CACHE_CONTROL, NO_STORE))
-        .body(page.render()?))
-}
-
-pub struct NavLink {
-    pub href: &'static str,
-    pub label: &'static str,
-}
-
-pub const NAV: &[NavLink] = &[
-    NavLink {
-        href: "/topics/causes",
-        label: "Causes",
-    },
-    NavLink {
-        href: "/topics/prevention",
-        label: "Prevention",
-    },
-    NavLink {
-        href: "/topics/relief",
-        label: "Relief",
-    },
-    NavLink {
-        href: "/topics/when-to-get-help",
-        label: "When to get help",
-    },
-    NavLink {
-        href: "/symptom-checker",
-        label: "Symptom checker",
-    },
+/// Every page at an address of its own. Pages made from an article, a topic or a tag
+/// (`article`, `topic`, `tag`) and the static files are not here: their addresses come from
+/// the content.
+pub const FIXED_PAGES: &[FixedPage] = &[
+    FixedPage::new(HOME, Served::Prerendered(home::prerender))
+        .in_sitemap(Sitemap::ListedWithArticles),
+    FixedPage::new(TOPICS_PATH, Served::Prerendered(topics::prerender))
+        .in_sitemap(Sitemap::ListedWithArticles),
+    FixedPage::new(A_TO_Z_PATH, Served::Prerendered(a_z::prerender))
+        .in_sitemap(Sitemap::ListedWithArticles),
+    FixedPage::new(TAGS_PATH, Served::Prerendered(tags::prerender))
+        .in_sitemap(Sitemap::ListedWithArticles),
+    FixedPage::new(
+        CHECKER_PATH,
+        Served::PrerenderedAndHandled(checker::prerender, checker::form_handlers),
+    )
+    .in_sitemap(Sitemap::Listed)
+    .in_nav("Symptom checker"),
+    FixedPage::new(
+        CHECKER_CHANGE_PATH,
+        Served::Handled(checker::change_handlers),
+    ),
+    FixedPage::new(
+        HOW_IT_WORKS_PATH,
+        Served::Prerendered(how_it_works::prerender),
+    )
+    .in_sitemap(Sitemap::Listed),
+    FixedPage::new(ABOUT_PATH, Served::Prerendered(about::prerender)).in_sitemap(Sitemap::Listed),
+    FixedPage::new(
+        ACCESSIBILITY_PATH,
+        Served::Prerendered(accessibility::prerender),
+    )
+    .in_sitemap(Sitemap::Listed),
+    FixedPage::new(search::PATH, Served::Handled(search::handlers))
+        .for_static_host(search::prerender_empty),
+    FixedPage::new(OPENSEARCH_PATH, Served::Prerendered(search::prerender)),
+    FixedPage::new(FEED_PATH, Served::Prerendered(feed::prerender)),
+    FixedPage::new(SITEMAP_PATH, Served::Prerendered(sitemap::prerender)),
+    FixedPage::new(ROBOTS_PATH, Served::Prerendered(sitemap::prerender_robots)),
+    FixedPage::new(HEALTH_PATH, Served::Prerendered(health)),
+    FixedPage::new(QUEUE_PATH, Served::ByDiscussion),
+    FixedPage::new(LOGIN_PATH, Served::ByDiscussion),
+    FixedPage::new(LOGOUT_PATH, Served::ByDiscussion),
+    FixedPage::new(FEEDBACK_REPORT_PATH, Served::ByDiscussion),
 ];
 
-pub const SITE_NAME: &str = "backcare";
-
-/// The question most readers arrive with ("What causes back cramps?"), featured on the home page.
-pub const FEATURED_ARTICLE: &str = "what-causes-back-cramps";
-
-/// What the base layout needs from every page.
-pub struct Layout<'a> {
-    pub title: String,
-    pub description: String,
-    /// The stylesheet's and the icon's content-hashed addresses.
-    pub stylesheet: &'a str,
-    pub favicon: &'a str,
-    /// The nav link that is the current page, if any.
-    pub current: String,
-    pub nav: &'static [NavLink],
-    /// The page's one absolute address, for pages that have one (not error pages or form results).
-    pub canonical: Option<String>,
-    /// Asks search engines to leave the page out: drafts shown by `--drafts`, `unlisted` pages.
-    pub noindex: bool,
-    /// `serve --watch` only: the script that reloads the page after each rebuild.
-    pub live_reload_script: Option<&'static str>,
-    /// Problems in the author's latest edit (`serve --watch` only), shown at the top of every page.
-    pub author_problems: &'a crate::live_reload::AuthorProblems,
-    /// False in a static build without a server: the search box becomes a link to the A to Z.
-    pub server_answers_forms: bool,
-    settings: &'a SiteSettings,
+/// `/healthz`: answers as long as the process serves, and is never cached.
+fn health(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
+    site.insert(HEALTH_PATH, Page::new("ok\n", TEXT, NO_STORE));
+    Ok(())
 }
 
-impl<'a> Layout<'a> {
-    pub fn new(title: &str, description: &str, current: &str, settings: &'a SiteSettings) -> Self {
-        Layout {
-            title: format!("{title} - {SITE_NAME}"),
-            description: description.to_owned(),
-            stylesheet: &settings.stylesheet,
-            favicon: &settings.favicon,
-            current: current.to_owned(),
-            nav: NAV,
-            canonical: None,
-            noindex: false,
-            live_reload_script: settings
-                .live_preview
-                .then_some(super::live_events::SCRIPT_PATH),
-            author_problems: &settings.author_problems,
-            server_answers_forms: settings.server_answers_forms,
-            settings,
+/// The resource at a fixed address that the discussion's routes serve. It must be in
+/// `FIXED_PAGES` as `Served::ByDiscussion`: otherwise the server refuses to start (and every
+/// test with the discussion on fails), so no fixed route is served that the sitemap, the link
+/// check and the registry's tests do not know of.
+pub fn discussion_resource(path: &'static str) -> actix_web::Resource {
+    assert!(
+        FIXED_PAGES
+            .iter()
+            .any(|page| page.path == path && matches!(page.served, Served::ByDiscussion)),
+        "{path} is served by the discussion but not in pages::FIXED_PAGES as Served::ByDiscussion"
+    );
+    actix_web::web::resource(path)
+}
+
+/// The header's navigation: the four topics, then every fixed page with a nav label.
+pub fn nav() -> &'static [NavLink] {
+    static NAV: LazyLock<Vec<NavLink>> = LazyLock::new(|| {
+        let topics = Category::ALL.iter().map(|&category| NavLink {
+            href: topic_path(category),
+            label: category.title(),
+        });
+        let fixed = FIXED_PAGES.iter().filter_map(|page| {
+            Some(NavLink {
+                href: page.path.to_owned(),
+                label: page.nav_label?,
+            })
+        });
+        topics.chain(fixed).collect()
+    });
+    &NAV
+}
+
+/// Every fixed address an article may link to, with the ids on the pages whose ids do not
+/// depend on the articles, read from the pages themselves so the link check follows every
+/// change to their templates. Redirects count: `/articles` leads to the A to Z.
+pub fn link_targets() -> Vec<SitePage> {
+    let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+    let mut scratch = Prerender::new(&settings, FIXED_PAGES);
+    let library = Library::default();
+    let pages = FIXED_PAGES.iter().map(|page| {
+        let lists_articles = page.sitemap == Sitemap::ListedWithArticles;
+        let anchors = page
+            .prerender()
+            .filter(|_| !lists_articles)
+            .and_then(|prerender| prerender(&mut scratch, &library).ok())
+            .and_then(|()| scratch.page_text(page.path))
+            .map(|html| main_ids(&html));
+        SitePage {
+            path: page.path.to_owned(),
+            anchors,
         }
-    }
-
-    /// A page for one reader that search engines should leave out (forms shown again, thanks,
-    /// moderation): no nav item is current and it has no canonical address.
-    pub fn unlisted(title: &str, description: &str, settings: &'a SiteSettings) -> Self {
-        Layout {
-            noindex: true,
-            ..Layout::new(title, description, "", settings)
-        }
-    }
-
-    /// Marks `path` as this page's address, made absolute with the site's base URL.
-    pub fn canonical(mut self, path: &str) -> Self {
-        self.canonical = Some(self.settings.base_url.join(path));
-        self
-    }
+    });
+    let redirects = REDIRECTS.iter().map(|(from, _)| SitePage {
+        path: (*from).to_owned(),
+        anchors: None,
+    });
+    pages.chain(redirects).collect()
 }
 
-pub struct ArticleLink<'a> {
-    pub href: String,
-    pub title: &'a str,
-    pub summary: &'a str,
-    pub draft: bool,
-}
-
-impl<'a> From<&'a Article> for ArticleLink<'a> {
-    fn from(article: &'a Article) -> Self {
-        ArticleLink {
-            href: article_path(&article.slug),
-            title: &article.front.title,
-            summary: &article.front.summary,
-            draft: article.front.draft,
-        }
-    }
-}
-
-pub struct TopicView<'a> {
-    pub slug: &'static str,
-    pub title: &'static str,
-    pub intro: &'static str,
-    pub articles: Vec<ArticleLink<'a>>,
-}
-
-impl<'a> TopicView<'a> {
-    pub fn new(library: &'a Library, category: Category) -> Self {
-        TopicView {
-            slug: category.slug(),
-            title: category.title(),
-            intro: category.intro(),
-            articles: library
-                .in_category(category)
-                .map(ArticleLink::from)
-                .collect(),
-        }
-    }
-}
-
-/// A date as pages show it: ISO for `<time datetime>`, and in words.
-pub struct DateView {
-    pub iso: String,
-    pub long: String,
-}
-
-const LONG_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    format_description!("[day padding:none] [month repr:long] [year]");
-
-impl From<Date> for DateView {
-    fn from(date: Date) -> Self {
-        DateView {
-            iso: date.to_string(),
-            long: date.format(LONG_DATE).unwrap_or_else(|_| date.to_string()),
-        }
-    }
-}
-
-/// A moment (a post's time): the ISO form keeps the time, the words keep only the day.
-impl From<OffsetDateTime> for DateView {
-    fn from(time: OffsetDateTime) -> Self {
-        DateView {
-            iso: time
-                .format(format_description!(
-                    "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-                ))
-                .unwrap_or_default(),
-            long: time.format(LONG_DATE).unwrap_or_default(),
-        }
-    }
-}
-
-/// A tag as a link to its page.
-pub struct TagLink<'a> {
-    pub name: &'a str,
-    pub href: String,
-}
-
-impl<'a> TagLink<'a> {
-    pub fn new(tag: &'a str) -> Self {
-        TagLink {
-            name: tag,
-            href: tag_path(tag),
-        }
-    }
-}
-
-/// A list of warning signs under the heading of the service they lead to.
-pub struct SignList {
-    pub service: &'static str,
-    pub heading: &'static str,
-    pub signs: Vec<&'static str>,
-}
-
-/// The emergency signs box on the home page and the checker form: the signs of the checker's
-/// emergency screen, from the rules themselves, so the box cannot disagree with a result.
-pub fn emergency_box() -> Vec<SignList> {
-    warning_sign_lists(Service::GoToAe)
-        .into_iter()
-        .map(|(service, _)| SignList {
-            service: service.value(),
-            heading: service.list_heading(),
-            signs: rules_for(Urgency::Emergency)
-                .filter(|rule| rule.service == service && rule.is_on_screen())
-                .map(|rule| rule.sign)
-                .collect(),
-        })
+/// The ids inside the page's `<main>`: the header's search box is on every page, so its ids
+/// are no anchor of this one.
+fn main_ids(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let Ok(in_main) = scraper::Selector::parse("main[id], main [id]") else {
+        return Vec::new();
+    };
+    document
+        .select(&in_main)
+        .filter_map(|element| element.value().id().map(str::to_owned))
         .collect()
 }
 
-/// One line of a GOV.UK error summary (`templates/partials/error_summary.html`): the message, linking to
-/// the field it is about.
-pub struct ErrorLink {
-    pub target_id: String,
-    pub message: String,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::Site;
+    use crate::web::assets::Assets;
+
+    /// Addresses made from the content (articles, topics, tags, static files) aside, every page
+    /// the site pre-renders is in the registry, and every pre-rendered entry is made.
+    #[test]
+    fn the_pre_rendered_fixed_pages_are_exactly_the_registrys() {
+        let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+        let site = Site::build(&Library::default(), &Assets::default(), settings)
+            .expect("the empty site renders");
+        let from_content = |path: &&str| {
+            ["/articles/", "/topics/", "/tags/", "/static/"]
+                .iter()
+                .any(|prefix| path.starts_with(prefix))
+        };
+        let mut served: Vec<&str> = site
+            .pages()
+            .map(|(path, _)| path)
+            .filter(|path| !from_content(path))
+            .collect();
+        served.sort_unstable();
+        let mut listed: Vec<&str> = FIXED_PAGES
+            .iter()
+            .filter(|page| page.prerender().is_some())
+            .map(|page| page.path)
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(served, listed);
+    }
+
+    #[test]
+    fn the_nav_is_the_topics_then_the_symptom_checker() {
+        let labels: Vec<&str> = nav().iter().map(|link| link.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Causes",
+                "Prevention",
+                "Relief",
+                "When to get help",
+                "Symptom checker"
+            ]
+        );
+    }
+
+    #[test]
+    fn link_targets_carry_the_ids_of_pages_that_do_not_list_articles() {
+        let targets = link_targets();
+        let anchors = |path: &str| {
+            targets
+                .iter()
+                .find(|page| page.path == path)
+                .unwrap_or_else(|| panic!("{path} is a link target"))
+                .anchors
+                .clone()
+        };
+        assert!(anchors("/symptom-checker").is_some_and(|ids| ids.len() > 8));
+        assert_eq!(anchors("/a-z"), None);
+        assert_eq!(anchors("/articles"), None);
+    }
 }

@@ -2,10 +2,10 @@
 //! A search can be health data, so the page is `no-store` and the query is neither logged nor kept.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use askama::Template;
 
-use super::{ArticleLink, ErrorLink, Layout, SITE_NAME, private_page};
+use super::layout::{ArticleLink, ErrorLink, Layout, SITE_NAME, private_page};
 use crate::content::Library;
 use crate::discussion::red_flags;
 use crate::rate_limit::Decision;
@@ -15,7 +15,7 @@ use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::extract::Current;
 use crate::web::paths::{OPENSEARCH_PATH, topic_path};
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 pub const PATH: &str = "/search";
 /// Results shown on the page; the count says how many more matched.
@@ -178,12 +178,13 @@ pub fn search_href(query: &str) -> String {
     format!("{PATH}?q={encoded}")
 }
 
-/// The search page before any search, for `backcare build`: a static host answers `/search`
-/// with it, and its form posts to the server (or says there is none).
-pub fn render_empty(library: &Library, settings: &SiteSettings) -> Result<String, RenderError> {
+/// The search page before any search, for `backcare build` (the registry's copy for a static
+/// host): a static host answers `/search` with it, and its form posts to the server (or says
+/// there is none).
+pub fn prerender_empty(site: &mut Prerender, library: &Library) -> Result<(), RenderError> {
     let request = SearchRequest::Empty;
-    let page = SearchPage::new(&request, SearchOutcome::default(), library, settings);
-    crate::web::site::render(PATH, &page)
+    let page = SearchPage::new(&request, SearchOutcome::default(), library, site.settings);
+    site.html(PATH, &page)
 }
 
 /// `GET` and `HEAD /search`.
@@ -250,9 +251,17 @@ impl OpenSearchDescription {
     }
 }
 
-pub fn prerender(site: &mut Prerender) -> Result<(), RenderError> {
+/// Results are made for each request; only GET and HEAD are answered.
+pub fn handlers(path: &'static str) -> Resource {
+    web::resource(path)
+        .route(web::get().to(search))
+        .route(web::head().to(search))
+        .default_service(web::to(method_not_allowed))
+}
+
+pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
     let description = OpenSearchDescription::new(site.settings);
-    let body = crate::web::site::render(OPENSEARCH_PATH, &description)?;
+    let body = crate::web::prerender::render(OPENSEARCH_PATH, &description)?;
     site.file(OPENSEARCH_PATH, body, OPENSEARCH);
     Ok(())
 }

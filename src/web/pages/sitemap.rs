@@ -8,18 +8,29 @@ use time::Date;
 use super::feed::{finish_document, latest_review, published, start_document, text_element};
 use crate::content::{Article, Category, Library};
 use crate::web::base_url::BaseUrl;
-use crate::web::paths::{
-    CHECKER_PATH, HOW_IT_WORKS_PATH, ROBOTS_PATH, SITEMAP_PATH, article_path, tag_path, topic_path,
-};
+use crate::web::paths::{ROBOTS_PATH, SITEMAP_PATH, article_path, tag_path, topic_path};
+use crate::web::prerender::{FixedPage, Prerender, RenderError, Sitemap};
 use crate::web::representation::{TEXT, XML};
-use crate::web::site::{Prerender, RenderError};
 
 const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-/// A sitemap of every page a search engine should index, with `lastmod` from the review dates.
-pub fn sitemap(articles: &[&Article], base_url: &BaseUrl) -> io::Result<String> {
-    let mut urls: Vec<(String, Option<Date>)> =
-        vec![("/".to_owned(), latest_review(articles.iter().copied()))];
+/// A sitemap of every page a search engine should index: the fixed pages the registry lists,
+/// then the topics, articles and tags, with `lastmod` from the review dates.
+pub fn sitemap(
+    fixed_pages: &[FixedPage],
+    articles: &[&Article],
+    base_url: &BaseUrl,
+) -> io::Result<String> {
+    let latest = latest_review(articles.iter().copied());
+    let mut urls: Vec<(String, Option<Date>)> = fixed_pages
+        .iter()
+        .filter_map(|page| match page.sitemap {
+            Sitemap::Left => None,
+            // Pages that change with the code, not the articles, have no honest lastmod to give.
+            Sitemap::Listed => Some((page.path.to_owned(), None)),
+            Sitemap::ListedWithArticles => Some((page.path.to_owned(), latest)),
+        })
+        .collect();
     for category in Category::ALL {
         let in_topic = articles.iter().filter(|a| a.front.category == category);
         urls.push((topic_path(category), latest_review(in_topic.copied())));
@@ -37,9 +48,6 @@ pub fn sitemap(articles: &[&Article], base_url: &BaseUrl) -> io::Result<String> 
             .filter(|a| a.front.tags.iter().any(|t| t == tag));
         urls.push((tag_path(tag), latest_review(tagged.copied())));
     }
-    // The checker's pages change with the code, not the articles: no honest lastmod to give.
-    urls.push((CHECKER_PATH.to_owned(), None));
-    urls.push((HOW_IT_WORKS_PATH.to_owned(), None));
 
     let mut writer = start_document()?;
     writer
@@ -69,11 +77,18 @@ pub fn robots_txt(base_url: &BaseUrl) -> String {
 }
 
 pub fn prerender(site: &mut Prerender, library: &Library) -> Result<(), RenderError> {
-    let base_url = &site.settings.base_url;
-    let sitemap = sitemap(&published(library), base_url)
-        .map_err(|source| RenderError::new(SITEMAP_PATH, source))?;
-    let robots = robots_txt(base_url);
+    let sitemap = sitemap(
+        site.fixed_pages,
+        &published(library),
+        &site.settings.base_url,
+    )
+    .map_err(|source| RenderError::new(SITEMAP_PATH, source))?;
     site.file(SITEMAP_PATH, sitemap, XML);
+    Ok(())
+}
+
+pub fn prerender_robots(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
+    let robots = robots_txt(&site.settings.base_url);
     site.file(ROBOTS_PATH, robots, TEXT);
     Ok(())
 }

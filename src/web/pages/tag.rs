@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::{ArticleLink, Layout, SITE_NAME};
+use super::layout::{ArticleLink, Layout, SITE_NAME};
 use crate::content::Library;
 use crate::web::paths::tag_path;
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 #[derive(Template)]
 #[template(path = "pages/tag.html")]

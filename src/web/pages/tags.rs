@@ -3,10 +3,10 @@
 
 use askama::Template;
 
-use super::{Layout, SITE_NAME, TagLink};
+use super::layout::{Layout, SITE_NAME, TagLink};
 use crate::content::Library;
 use crate::web::paths::TAGS_PATH;
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 pub struct TagCount<'a> {
     pub link: TagLink<'a>,

@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::{Layout, TopicView};
+use super::layout::{Layout, TopicView};
 use crate::content::{Category, Library};
 use crate::web::paths::topic_path;
-use crate::web::site::{Prerender, RenderError};
+use crate::web::prerender::{Prerender, RenderError};
 
 #[derive(Template)]
 #[template(path = "pages/topic.html")]

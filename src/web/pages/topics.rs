@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::Layout;
+use super::layout::Layout;
 use crate::content::{Category, Library};
 use crate::web::paths::{TOPICS_PATH, topic_path};
-use crate::web::site::{Prerender, RenderError, SiteSettings};
+use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
 /// One topic as the topics page lists it.
 pub struct TopicSummary {
