@@ -61,6 +61,9 @@ impl Site {
                     prerender(&mut site, library)?;
                 }
             }
+            // The pages whose addresses come from the content.
+            pages::topic::prerender(&mut site, library)?;
+            pages::tag::prerender(&mut site, library)?;
             let (search, elapsed) = indexing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

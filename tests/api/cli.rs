@@ -337,7 +337,9 @@ fn links_to_every_fixed_page_pass_check() {
     let run = check(articles.path().to_str().expect("utf-8 path"), &[]);
     assert_eq!(run.code, Some(0), "{:#?}", run.stdout);
     assert!(
-        run.problems().iter().all(|line| !line.contains("link to")),
+        run.problems()
+            .iter()
+            .all(|line| !line.contains("link to \"")),
         "{:#?}",
         run.stdout
     );

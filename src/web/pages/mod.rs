@@ -193,6 +193,10 @@ mod tests {
             .collect();
         listed.sort_unstable();
         assert_eq!(served, listed);
+        // The topics' pages come from the content, but every topic has one, articles or not.
+        for category in Category::ALL {
+            assert!(site.page(&topic_path(category)).is_some(), "{category:?}");
+        }
     }
 
     #[test]
