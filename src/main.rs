@@ -14,7 +14,7 @@ use backcare::discussion::Storage;
 use backcare::discussion::commands;
 use backcare::discussion::{DiscussionConfig, read_secret};
 use backcare::site_config::{self, SiteConfig};
-use backcare::site_source::SiteError;
+use backcare::site_source::{SiteError, site_load_options};
 use backcare::startup::{Application, ServeConfig, StartError};
 use backcare::static_build::{self, BuildOptions};
 use backcare::telemetry;
@@ -144,14 +144,15 @@ fn check(args: CheckArgs, site: &SiteConfig) -> ExitCode {
     let base_url = base_url.as_ref().map(BaseUrl::as_str);
     let articles = site.articles(args.articles.clone());
     let static_dir = site.static_dir(args.static_dir.clone());
-    let mut report = authoring::check(&articles, &static_dir, base_url, today);
+    let load_options = site_load_options(&static_dir, base_url);
+    let mut report = authoring::check(&articles, &load_options, today);
     if args.external {
         let options = ExternalOptions {
             timeout: std::time::Duration::from_secs(args.external_timeout),
             cache_file: args.link_cache.clone(),
             ..ExternalOptions::default()
         };
-        let library = authoring::check::loadable_articles(&articles, &static_dir, base_url);
+        let library = authoring::check::loadable_articles(&articles, &load_options);
         let progress = progress_bar("checking web addresses");
         let external = external::check_external(&library, base_url, &options, &progress);
         println!("{}", external.summary(&options.cache_file));

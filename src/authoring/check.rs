@@ -7,7 +7,6 @@ use std::path::Path;
 use time::Date;
 
 use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, lint};
-use crate::site_source::site_load_options;
 
 /// Everything `check` found: errors stop the site, warnings make it worse for readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,21 +19,17 @@ pub struct CheckReport {
     pub scheduled: Vec<Problem>,
 }
 
-/// Checks the articles in `articles` against the images in `static_dir`, with reviews due by `today`.
-/// Links that start with `base_url` (where the site is published) are checked as internal links.
-pub fn check(
-    articles: &Path,
-    static_dir: &Path,
-    base_url: Option<&str>,
-    today: Date,
-) -> CheckReport {
+/// Checks the articles in `articles` as `serve` loads them with `options` (the caller's
+/// `site_load_options`: the static folder, the published address, the site's fixed pages), with
+/// reviews due by `today`. The options come from the caller so authoring knows nothing of the web.
+pub fn check(articles: &Path, options: &LoadOptions, today: Date) -> CheckReport {
     let load = |include_drafts| {
         Library::load(
             articles,
             LoadOptions {
                 include_drafts,
                 today: Some(today),
-                ..site_load_options(static_dir, base_url)
+                ..options.clone()
             },
         )
     };
@@ -54,9 +49,11 @@ pub fn check(
             }
         }
     }
-    if let Err(error) = std::fs::read_dir(static_dir) {
+    if let Some(static_dir) = &options.static_dir
+        && let Err(error) = std::fs::read_dir(static_dir)
+    {
         errors.push(Problem {
-            path: static_dir.to_path_buf(),
+            path: static_dir.clone(),
             line: None,
             column: None,
             message: format!(
@@ -122,10 +119,10 @@ fn scheduled(library: &Library, today: Date) -> Vec<Problem> {
 
 /// The articles as `check` reads them, drafts included, less any with errors: the ones whose
 /// web addresses `check --external` asks about.
-pub fn loadable_articles(articles: &Path, static_dir: &Path, base_url: Option<&str>) -> Library {
+pub fn loadable_articles(articles: &Path, options: &LoadOptions) -> Library {
     let options = LoadOptions {
         include_drafts: true,
-        ..site_load_options(static_dir, base_url)
+        ..options.clone()
     };
     Library::load_isolating(articles, options, &Library::default())
         .map(|load| load.library)

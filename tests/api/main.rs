@@ -14,6 +14,7 @@ mod feedback;
 mod hardening;
 mod helpers;
 mod index_pages;
+mod layering;
 mod live_reload;
 mod moderation_queue;
 mod moderators;
