@@ -1,6 +1,7 @@
 //! Extractors: what handlers need from a request, found once, failing with the right
-//! `PageError`. A handler that takes `Moderator` only runs for a signed-in moderator; one that
-//! takes `ArticleBySlug` only runs for an article that exists.
+//! `PageError`. A handler that takes `ArticleBySlug` only runs for an article that exists. The
+//! discussion's own (`DiscussionOn`, `Moderator`) are in `discussion/extract.rs`, so this module
+//! imports nothing from the discussion.
 
 use std::future::{Ready, ready};
 use std::net::IpAddr;
@@ -8,15 +9,12 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use futures_core::future::LocalBoxFuture;
 
-use super::discussion::Discussion;
-use super::discussion::moderate::{SignedIn, signed_in};
 use super::error::PageError;
 use super::{AppState, Generation};
 use crate::content::Article;
 
-fn state(request: &HttpRequest) -> Result<&AppState, PageError> {
+pub(crate) fn state(request: &HttpRequest) -> Result<&AppState, PageError> {
     request
         .app_data::<web::Data<AppState>>()
         .map(|data| data.get_ref())
@@ -40,31 +38,6 @@ impl FromRequest for Current {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(state(request).map(|state| Current(arc_swap::Guard::into_inner(state.current()))))
-    }
-}
-
-/// The reader discussion; a 404 when the site runs with `--comments off`.
-pub struct DiscussionOn(pub Arc<Discussion>);
-
-impl std::ops::Deref for DiscussionOn {
-    type Target = Discussion;
-    fn deref(&self) -> &Discussion {
-        &self.0
-    }
-}
-
-impl FromRequest for DiscussionOn {
-    type Error = PageError;
-    type Future = Ready<Result<Self, PageError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state(request).and_then(|state| {
-            state
-                .discussion
-                .clone()
-                .map(DiscussionOn)
-                .ok_or(PageError::NotFound)
-        }))
     }
 }
 
@@ -117,41 +90,12 @@ impl FromRequest for ClientAddress {
     }
 }
 
-/// The signed-in moderator with the discussion they moderate. Without a session the request is
-/// sent to the sign-in page; when the sessions cannot be read, a 503.
-pub struct Moderator {
-    pub discussion: Arc<Discussion>,
-    pub session: SignedIn,
-}
-
-impl FromRequest for Moderator {
-    type Error = PageError;
-    type Future = LocalBoxFuture<'static, Result<Self, PageError>>;
-
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let discussion = DiscussionOn::from_request(request, payload).into_inner();
-        let request = request.clone();
-        Box::pin(async move {
-            let DiscussionOn(discussion) = discussion?;
-            let session = signed_in(&request, &discussion)
-                .await
-                .map_err(PageError::unavailable(
-                    "could not check a moderator session",
-                ))?
-                .ok_or(PageError::SignInFirst)?;
-            Ok(Moderator {
-                discussion,
-                session,
-            })
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::Library;
     use crate::web::assets::Assets;
+    use crate::web::discussion::extract::{DiscussionOn, Moderator};
     use crate::web::{BaseUrl, Precompress, Protection, Site, SiteSettings};
     use actix_web::test::TestRequest;
 

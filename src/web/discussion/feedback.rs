@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
 
+use super::extract::{DiscussionOn, Moderator};
 use super::{Discussion, csrf, not_allowed, see_other};
 use crate::discussion::feedback::{
     Answer, ArticleFeedback, Comment, REPORT_COMMENTS, least_helpful_first,
@@ -17,7 +18,7 @@ use crate::discussion::feedback::{
 use crate::discussion::red_flags;
 use crate::rate_limit::Decision;
 use crate::web::error::{PageError, retry_after};
-use crate::web::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn, Moderator};
+use crate::web::extract::{ArticleBySlug, ClientAddress, Current};
 use crate::web::form::{Form, FormKind, read_body};
 use crate::web::metrics;
 use crate::web::pages::discussion_resource;

@@ -5,6 +5,7 @@
 pub mod cookies;
 pub mod csrf;
 pub mod device;
+pub mod extract;
 pub mod failures;
 pub mod feedback;
 pub mod limits;
@@ -32,7 +33,7 @@ use self::limits::{Allowances, FailureLimits, Limits};
 use self::page::{PageCache, PageKey, SplitPage};
 use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, error_links};
 use super::error::{PageError, retry_after};
-use super::extract::{ArticleBySlug, ClientAddress, Current, DiscussionOn};
+use super::extract::{ArticleBySlug, ClientAddress, Current};
 use super::form::{Form, FormKind, read_body};
 use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
@@ -49,6 +50,7 @@ use crate::discussion::{
     StoredPost, red_flags, thread,
 };
 use crate::rate_limit::{Decision, bucket_key};
+use extract::DiscussionOn;
 
 /// The discussion's shared state: the database, the keys, limits and the page cache.
 pub struct Discussion {

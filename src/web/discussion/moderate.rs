@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use super::cookies::{cookie_name, cookie_values, set_cookie_header};
 use super::csrf;
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
+use super::extract::{DiscussionOn, Moderator};
 use super::views::{LoginPage, PendingView, QueuePage};
 use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
 use crate::discussion::moderators::{self, new_session_token, token_hash};
@@ -25,7 +26,7 @@ use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, rend
 use crate::rate_limit::Decision;
 use crate::web::AppState;
 use crate::web::error::{PageError, retry_after};
-use crate::web::extract::{ClientAddress, Current, DiscussionOn, Moderator};
+use crate::web::extract::{ClientAddress, Current};
 use crate::web::form::{Form, FormKind, read_body};
 use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
