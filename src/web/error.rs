@@ -189,7 +189,7 @@ impl ResponseError for PageError {
     /// around it (it knows the current generation, which this has no way to reach).
     fn error_response(&self) -> HttpResponse {
         if let PageError::SignInFirst = self {
-            return super::see_other(super::discussion::moderate::LOGIN_PATH);
+            return super::see_other(super::paths::LOGIN_PATH);
         }
         let (heading, message) = self.wording();
         let mut response = HttpResponse::build(self.status_code())

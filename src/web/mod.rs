@@ -39,10 +39,10 @@ use actix_web::{App, HttpRequest, HttpResponse, web};
 
 pub use base_url::BaseUrl;
 pub use compression::Precompress;
-pub use discussion::see_other;
 pub use prerender::SiteSettings;
 pub use proxy::TrustedProxies;
 pub use representation::Page;
+pub use representation::see_other;
 pub use site::Site;
 
 use error::PageError;

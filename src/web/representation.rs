@@ -189,6 +189,15 @@ fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag)
 }
 
+/// A 303 to `location` after a form was posted (or sign-in is needed), never stored: it answers
+/// one reader's request.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, NO_STORE))
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,8 @@ pub mod moderate;
 pub mod page;
 pub mod views;
 
+pub use crate::web::representation::see_other;
+
 use std::collections::hash_map::DefaultHasher;
 use std::future::{Ready, ready};
 use std::hash::{Hash, Hasher};
@@ -38,7 +40,7 @@ use super::form::{Form, FormKind, read_body};
 use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
 use super::prerender::SiteSettings;
-use super::representation::{NO_STORE, Page, send_page};
+use super::representation::{Page, send_page};
 use super::{AppState, metrics, serve_page};
 use crate::content::Article;
 use crate::discussion::changes::{self, Change};
@@ -320,13 +322,6 @@ async fn article_method_not_allowed(
 /// `GET /articles/{slug}/discussion`: the discussion is on the article page.
 async fn to_article(article: ArticleBySlug) -> HttpResponse {
     see_other(&format!("{}#discussion", article_path(article.slug())))
-}
-
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, NO_STORE))
-        .finish()
 }
 
 fn minutes(wait: Duration) -> String {
