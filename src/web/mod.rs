@@ -10,6 +10,7 @@ pub mod connections;
 pub mod contact_email;
 pub mod discussion;
 pub mod error;
+pub mod error_pages;
 pub mod extract;
 pub mod form;
 pub mod live_events;
@@ -22,6 +23,7 @@ pub mod redirects;
 pub mod representation;
 pub mod security_headers;
 pub mod site;
+pub mod split_page;
 pub mod structured_data;
 pub mod unread_body;
 
@@ -283,7 +285,7 @@ pub fn app(
         .app_data(web::Data::new(state))
         .wrap_fn(|request, service| {
             let response = service.call(request);
-            async move { Ok(error::render_error_pages(response.await?)) }
+            async move { Ok(error_pages::render_error_pages(response.await?)) }
         })
         .wrap_fn(|request, service| {
             let started = Instant::now();

@@ -25,6 +25,10 @@ pub const LOGOUT_PATH: &str = "/moderate/logout";
 /// The moderators' report of the answers to "Is this page helpful?".
 pub const FEEDBACK_REPORT_PATH: &str = "/moderate/feedback";
 
+/// Convenient addresses that are not pages themselves, and the page each leads to.
+/// `/articles` is where a reader trims an article's address to: the A to Z of every article.
+pub const REDIRECTS: &[(&str, &str)] = &[("/articles", "/a-z")];
+
 /// The address of a tag's page; tags are checked to be slugs, so they need no escaping.
 pub fn tag_path(tag: &str) -> String {
     format!("/tags/{tag}")

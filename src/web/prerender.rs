@@ -11,11 +11,14 @@ use bytes::Bytes;
 use super::assets::Assets;
 use super::base_url::BaseUrl;
 use super::contact_email::ContactEmail;
-use super::discussion::page::SplitPage;
 use super::paths::{FAVICON, STYLESHEET};
 use super::representation::{ASSET_CACHE, HTML, IMMUTABLE_CACHE, PAGE_CACHE, Page};
+use super::split_page::SplitPage;
 use crate::content::Library;
 use crate::content::author_problems::AuthorProblems;
+
+/// The site's name, in every page's title and in the structured data search engines read.
+pub const SITE_NAME: &str = "backcare";
 
 /// What one generation of the site needs to know beyond its content.
 #[derive(Debug, Clone)]

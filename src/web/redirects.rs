@@ -1,11 +1,8 @@
-//! Permanent redirects to each page's one canonical address: a few fixed ones, and any address
-//! the site serves with a trailing slash added.
+//! Permanent redirects to each page's one canonical address: the fixed ones (`paths::REDIRECTS`,
+//! which the link checker also reads), and any address the site serves with a trailing slash added.
 
+use super::paths::REDIRECTS;
 use super::site::Site;
-
-/// Convenient addresses that are not pages themselves, and the page each leads to.
-/// `/articles` is where a reader trims an article's address to: the A to Z of every article.
-pub const REDIRECTS: &[(&str, &str)] = &[("/articles", "/a-z")];
 
 /// Where a request for `path` should be sent instead, if anywhere: a fixed redirect, or the same
 /// address without its trailing slash (`/articles/heat/` → `/articles/heat`). Only addresses the

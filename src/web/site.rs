@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::assets::Assets;
-use super::discussion::page::SplitPage;
 use super::pages::{self, FIXED_PAGES};
 use super::prerender::{Prerender, RenderError, SiteSettings};
 use super::representation::Page;
+use super::split_page::SplitPage;
 use crate::content::Library;
 use crate::search::SearchIndex;
 

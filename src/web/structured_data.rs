@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use super::base_url::BaseUrl;
-use super::pages::layout::SITE_NAME;
+use super::prerender::SITE_NAME;
 use crate::content::Article;
 
 /// What every article is about, whatever its topic: the site covers one condition.

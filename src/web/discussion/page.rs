@@ -6,55 +6,18 @@
 //! of the database behind both.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::HeaderValue;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use crate::web::representation::{HTML, NO_STORE, Page, Representation};
-
-/// Where the article template leaves room for the discussion (`templates/pages/article.html`).
-pub const MARKER: &str = "<!--backcare:discussion-->";
 
 /// Like every page, but fresh for a minute rather than five: a post a moderator took down
 /// leaves browser and proxy caches within a minute of leaving the server.
 pub const CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
-
-/// An article page's bytes before and after its discussion.
-#[derive(Debug, Clone)]
-pub struct SplitPage {
-    pub prefix: Bytes,
-    pub suffix: Bytes,
-    /// Tells the halves of one build from another's, so a reload re-renders cached pages.
-    pub id: u64,
-}
-
-impl SplitPage {
-    /// Splits a rendered article at the marker; `None` when the template has none.
-    pub fn split(html: &str) -> Option<SplitPage> {
-        let (prefix, suffix) = html.split_once(MARKER)?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        html.hash(&mut hasher);
-        Some(SplitPage {
-            prefix: Bytes::copy_from_slice(prefix.as_bytes()),
-            suffix: Bytes::copy_from_slice(suffix.as_bytes()),
-            id: hasher.finish(),
-        })
-    }
-
-    /// The whole page with `fragment` in the discussion's place.
-    pub fn assemble(&self, fragment: &str) -> Bytes {
-        let mut body =
-            BytesMut::with_capacity(self.prefix.len() + fragment.len() + self.suffix.len());
-        body.extend_from_slice(&self.prefix);
-        body.extend_from_slice(fragment.as_bytes());
-        body.extend_from_slice(&self.suffix);
-        body.freeze()
-    }
-}
 
 /// What a cached page was made from; the page is reused while all of it is unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,18 +148,6 @@ fn precompress_soon(content: Arc<Representation>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_and_assemble_round_trip() {
-        let split = SplitPage::split(&format!("<main>a{MARKER}b</main>")).unwrap();
-        assert_eq!(&split.prefix[..], b"<main>a");
-        assert_eq!(&split.suffix[..], b"b</main>");
-        assert_eq!(
-            &split.assemble("<section>")[..],
-            b"<main>a<section>b</main>"
-        );
-        assert!(SplitPage::split("<main></main>").is_none());
-    }
 
     #[tokio::test]
     async fn entries_expire_and_follow_their_key() {

@@ -24,7 +24,7 @@ pub fn private_page(status: StatusCode, page: &impl Template) -> Result<HttpResp
         .body(page.render()?))
 }
 
-pub const SITE_NAME: &str = "backcare";
+pub use crate::web::prerender::SITE_NAME;
 
 /// The question most readers arrive with ("What causes back cramps?"), featured on the home page.
 pub const FEATURED_ARTICLE: &str = "what-causes-back-cramps";

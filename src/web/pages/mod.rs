@@ -30,12 +30,12 @@ use crate::web::BaseUrl;
 use crate::web::paths::{
     A_TO_Z_PATH, ABOUT_PATH, ACCESSIBILITY_PATH, CHECKER_CHANGE_PATH, CHECKER_PATH, FEED_PATH,
     FEEDBACK_REPORT_PATH, HEALTH_PATH, HOME, HOW_IT_WORKS_PATH, LOGIN_PATH, LOGOUT_PATH,
-    OPENSEARCH_PATH, QUEUE_PATH, ROBOTS_PATH, SITEMAP_PATH, TAGS_PATH, TOPICS_PATH, topic_path,
+    OPENSEARCH_PATH, QUEUE_PATH, REDIRECTS, ROBOTS_PATH, SITEMAP_PATH, TAGS_PATH, TOPICS_PATH,
+    topic_path,
 };
 use crate::web::prerender::{
     FixedPage, NavLink, Prerender, RenderError, Served, SiteSettings, Sitemap,
 };
-use crate::web::redirects::REDIRECTS;
 use crate::web::representation::{NO_STORE, Page, TEXT};
 
 /// Every page at an address of its own. Pages made from an article, a topic or a tag
