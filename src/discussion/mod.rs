@@ -10,10 +10,12 @@ pub mod feedback;
 pub mod hygiene;
 pub mod moderators;
 pub mod post;
+pub mod posting;
 pub mod red_flags;
 pub mod render;
 pub mod resend;
 pub mod secret;
+pub mod sign_in;
 pub mod store;
 pub mod totp;
 

@@ -14,6 +14,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::discussion::Storage;
+use crate::discussion::feedback::Answer;
 
 pub const PATH: &str = "/metrics";
 
@@ -79,20 +80,101 @@ pub fn record_request(path: &str, status: StatusCode, seconds: f64) {
     metrics::histogram!("backcare_http_request_duration_seconds", "kind" => kind).record(seconds);
 }
 
-/// A request refused by one of the per-client limits (`checker`, `post` or `sign_in`).
-pub fn record_rate_limited(limit: &'static str) {
-    metrics::counter!("backcare_rate_limited_total", "limit" => limit).increment(1);
+/// Which per-client limit refused a request: the `limit` label of `backcare_rate_limited_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimited {
+    Checker,
+    Search,
+    Post,
+    Feedback,
+    /// Too many sign-in attempts from one client, in all or for one name.
+    SignIn,
+    /// A name paused for browsers it was never signed in from.
+    SignInAccount,
 }
 
-/// What happened to a post sent with the discussion form.
-pub fn record_post(outcome: &'static str) {
-    metrics::counter!("backcare_posts_total", "outcome" => outcome).increment(1);
+impl RateLimited {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateLimited::Checker => "checker",
+            RateLimited::Search => "search",
+            RateLimited::Post => "post",
+            RateLimited::Feedback => "feedback",
+            RateLimited::SignIn => "sign_in",
+            RateLimited::SignInAccount => "sign_in_account",
+        }
+    }
 }
 
-/// What happened to an answer to "Is this page helpful?": `yes`, `no`, `comment`, or why it
-/// was not counted. Never which article: the report has that.
-pub fn record_feedback(outcome: &'static str) {
-    metrics::counter!("backcare_feedback_total", "outcome" => outcome).increment(1);
+/// A request refused by one of the per-client limits.
+pub fn record_rate_limited(limit: RateLimited) {
+    metrics::counter!("backcare_rate_limited_total", "limit" => limit.as_str()).increment(1);
+}
+
+/// What happened to a post sent with the discussion form: the `outcome` label of
+/// `backcare_posts_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostOutcome {
+    /// A bot filled the hidden field.
+    Honeypot,
+    RefusedCrossSite,
+    Invalid,
+    Stored,
+    /// The same post again: nothing stored.
+    Resent,
+    RateLimited,
+    /// The moderation queue is full.
+    Busy,
+    /// The database failed.
+    Failed,
+}
+
+impl PostOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostOutcome::Honeypot => "honeypot",
+            PostOutcome::RefusedCrossSite => "refused_cross_site",
+            PostOutcome::Invalid => "invalid",
+            PostOutcome::Stored => "stored",
+            PostOutcome::Resent => "resent",
+            PostOutcome::RateLimited => "rate_limited",
+            PostOutcome::Busy => "busy",
+            PostOutcome::Failed => "failed",
+        }
+    }
+}
+
+pub fn record_post(outcome: PostOutcome) {
+    metrics::counter!("backcare_posts_total", "outcome" => outcome.as_str()).increment(1);
+}
+
+/// What happened to an answer to "Is this page helpful?": the `outcome` label of
+/// `backcare_feedback_total`. Never which article: the report has that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Counted, with its answer.
+    Answer(Answer),
+    Comment,
+    /// A bot filled the hidden field.
+    Honeypot,
+    RefusedCrossSite,
+    RateLimited,
+}
+
+impl FeedbackOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedbackOutcome::Answer(answer) => answer.as_str(),
+            FeedbackOutcome::Comment => "comment",
+            FeedbackOutcome::Honeypot => "honeypot",
+            FeedbackOutcome::RefusedCrossSite => "refused_cross_site",
+            FeedbackOutcome::RateLimited => "rate_limited",
+        }
+    }
+}
+
+pub fn record_feedback(outcome: FeedbackOutcome) {
+    metrics::counter!("backcare_feedback_total", "outcome" => outcome.as_str()).increment(1);
 }
 
 /// How long loading, checking and rendering the site took: at start-up and on every `--watch`

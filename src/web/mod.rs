@@ -49,6 +49,7 @@ pub use site::Site;
 
 use error::PageError;
 use extract::Current;
+use metrics::RateLimited;
 
 use crate::content::Library;
 use crate::rate_limit::{Decision, RateLimit, RateLimiter};
@@ -203,19 +204,27 @@ impl AppState {
 
     /// Takes one of the client's symptom-checker tokens, or says how long it must wait.
     pub fn checker_allowance(&self, request: &HttpRequest) -> Decision {
-        self.allowance(request, self.protection.checker_limiter.as_ref(), "checker")
+        self.allowance(
+            request,
+            self.protection.checker_limiter.as_ref(),
+            RateLimited::Checker,
+        )
     }
 
     /// Takes one of the client's searches, or says how long it must wait.
     pub fn search_allowance(&self, request: &HttpRequest) -> Decision {
-        self.allowance(request, self.protection.search_limiter.as_ref(), "search")
+        self.allowance(
+            request,
+            self.protection.search_limiter.as_ref(),
+            RateLimited::Search,
+        )
     }
 
     fn allowance(
         &self,
         request: &HttpRequest,
         limiter: Option<&RateLimiter>,
-        what: &'static str,
+        what: RateLimited,
     ) -> Decision {
         let Some(limiter) = limiter else {
             return Decision::Allowed;

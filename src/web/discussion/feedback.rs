@@ -20,7 +20,7 @@ use crate::rate_limit::Decision;
 use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ArticleBySlug, ClientAddress, Current};
 use crate::web::form::{Form, FormKind, read_body};
-use crate::web::metrics;
+use crate::web::metrics::{self, FeedbackOutcome, RateLimited};
 use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::{FEEDBACK_REPORT_PATH, article_path};
@@ -159,11 +159,11 @@ async fn admit(
     bot_answer: &str,
 ) -> Result<(), Result<HttpResponse, PageError>> {
     if !form.text("website").trim().is_empty() {
-        metrics::record_feedback("honeypot");
+        metrics::record_feedback(FeedbackOutcome::Honeypot);
         return Err(Ok(see_other(bot_answer)));
     }
     if csrf::is_cross_site_reader_form(request, &article.generation.site.settings) {
-        metrics::record_feedback("refused_cross_site");
+        metrics::record_feedback(FeedbackOutcome::RefusedCrossSite);
         let view = FeedbackView {
             heading: "Your answer was not sent",
             problem: Some(CROSS_SITE),
@@ -179,8 +179,8 @@ async fn admit(
     match decision {
         Ok(Decision::Allowed) => Ok(()),
         Ok(Decision::Limited { retry_after: wait }) => {
-            metrics::record_feedback("rate_limited");
-            metrics::record_rate_limited("feedback");
+            metrics::record_feedback(FeedbackOutcome::RateLimited);
+            metrics::record_rate_limited(RateLimited::Feedback);
             let view = FeedbackView {
                 heading: "Your answer was not sent",
                 problem: Some(
@@ -240,7 +240,7 @@ async fn answer(
         .await
     {
         Ok(()) => {
-            metrics::record_feedback(answer.as_str());
+            metrics::record_feedback(FeedbackOutcome::Answer(answer));
             Ok(see_other(&thanks_path(slug, answer)))
         }
         Err(error) => Err(PageError::unavailable("could not count an answer")(error)),
@@ -322,7 +322,7 @@ async fn comment(
         .await
     {
         Ok(()) => {
-            metrics::record_feedback("comment");
+            metrics::record_feedback(FeedbackOutcome::Comment);
             let urgent = !red_flags(comment.as_str()).is_empty();
             Ok(see_other(&sent_path(slug, urgent)))
         }

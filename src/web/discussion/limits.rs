@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 
 use super::failures::{ACCOUNT_FAILURE_WINDOW, NAME_FAILURE_WINDOW, SignInFailures};
 use crate::discussion::moderators::hex;
+use crate::discussion::posting::PostAllowance;
+use crate::discussion::sign_in::SignInLimits;
 use crate::discussion::store::Backend;
 use crate::discussion::{Storage, StoreError};
 use crate::rate_limit::{Decision, RateLimit, RateLimiter, bucket_key};
@@ -96,14 +98,6 @@ impl Limits {
         }
     }
 
-    /// Takes one post from `client`'s allowance.
-    pub async fn check_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
-        match self {
-            Limits::Memory(memory) => Ok(memory.posts.check(client)),
-            Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
-        }
-    }
-
     /// Takes one "Is this page helpful?" answer or comment from `client`'s allowance.
     pub async fn check_feedback(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
@@ -111,9 +105,20 @@ impl Limits {
             Limits::Shared(shared) => shared.take("feedback", shared.feedback_limit, client).await,
         }
     }
+}
 
+impl PostAllowance for Limits {
+    async fn take_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
+        match self {
+            Limits::Memory(memory) => Ok(memory.posts.check(client)),
+            Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
+        }
+    }
+}
+
+impl SignInLimits for Limits {
     /// Takes one sign-in attempt from `client`'s allowance.
-    pub async fn check_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
+    async fn take_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
             Limits::Memory(memory) => Ok(memory.sign_ins.check(client)),
             Limits::Shared(shared) => shared.take("sign-in", shared.login_limit, client).await,
@@ -121,7 +126,7 @@ impl Limits {
     }
 
     /// How long until `client` may try `name` again, if it has had too many wrong passwords.
-    pub async fn sign_in_blocked(
+    async fn sign_in_blocked(
         &self,
         name: &str,
         client: Option<IpAddr>,
@@ -138,7 +143,7 @@ impl Limits {
 
     /// How long until browsers without `name`'s device cookie may try it again, from anywhere,
     /// after too many wrong passwords for it from such browsers.
-    pub async fn account_blocked(&self, name: &str) -> Result<Option<Duration>, StoreError> {
+    async fn account_blocked(&self, name: &str) -> Result<Option<Duration>, StoreError> {
         match self {
             Limits::Memory(memory) => Ok(memory.accounts.blocked(name, None, Instant::now())),
             Limits::Shared(shared) => {
@@ -150,7 +155,7 @@ impl Limits {
     }
 
     /// Counts a wrong password for `name` from a browser without its device cookie.
-    pub async fn record_account_failure(&self, name: &str) -> Result<(), StoreError> {
+    async fn record_account_failure(&self, name: &str) -> Result<(), StoreError> {
         match self {
             Limits::Memory(memory) => {
                 memory.accounts.record(name, None, Instant::now());
@@ -165,7 +170,7 @@ impl Limits {
         }
     }
 
-    pub async fn record_sign_in_failure(
+    async fn record_sign_in_failure(
         &self,
         name: &str,
         client: Option<IpAddr>,
@@ -184,7 +189,7 @@ impl Limits {
         }
     }
 
-    pub async fn clear_sign_in_failures(
+    async fn clear_sign_in_failures(
         &self,
         name: &str,
         client: Option<IpAddr>,

@@ -18,7 +18,6 @@ pub use crate::web::representation::see_other;
 use std::collections::hash_map::DefaultHasher;
 use std::future::{Ready, ready};
 use std::hash::{Hash, Hasher};
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,22 +36,23 @@ use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, error_
 use super::error::{PageError, retry_after};
 use super::extract::{ArticleBySlug, ClientAddress, Current};
 use super::form::{Form, FormKind, read_body};
+use super::metrics::{self, PostOutcome, RateLimited};
 use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
 use super::prerender::SiteSettings;
 use super::representation::{Page, send_page};
 use super::split_page::SplitPage;
-use super::{AppState, metrics, serve_page};
+use super::{AppState, serve_page};
 use crate::content::Article;
 use crate::discussion::changes::{self, Change};
-use crate::discussion::resend::{DigestKey, Sent};
+use crate::discussion::posting::{Posting, Submission, Submitted};
+use crate::discussion::resend::DigestKey;
 use crate::discussion::secret::kept_secret;
-use crate::discussion::store::{Added, Backend};
+use crate::discussion::store::Backend;
 use crate::discussion::{
-    DiscussionConfig, Field, NewPost, PostError, RawPost, SHOWN_POSTS, Storage, StoreError,
-    StoredPost, red_flags, thread,
+    DiscussionConfig, Field, PostError, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags,
+    thread,
 };
-use crate::rate_limit::{Decision, bucket_key};
 use extract::DiscussionOn;
 
 /// The discussion's shared state: the database, the keys, limits and the page cache.
@@ -395,7 +395,6 @@ impl PostFormAgain<'_> {
 
     /// 503: the post could not be saved, so the reader keeps their text to try again.
     fn unavailable(&self) -> Result<HttpResponse, PageError> {
-        metrics::record_post("failed");
         let mut response = self.show(
             StatusCode::SERVICE_UNAVAILABLE,
             Some(
@@ -420,34 +419,30 @@ async fn submit(
     let body = read_body(&request, payload, FormKind::Post).await?;
     let form = Form::parse(&body);
     let slug = article.slug();
-    if !form.text("website").trim().is_empty() {
-        // Only bots fill the hidden field: tell them it worked and keep nothing.
-        tracing::info!(slug, "discarded a post that filled the honeypot field");
-        metrics::record_post("honeypot");
-        return Ok(see_other(&thanks_path(slug)));
-    }
     let raw = read_post(&form);
     let generation = Current(Arc::clone(&article.generation));
+    let submission = Submission {
+        slug,
+        honeypot: &form.text("website"),
+        raw: &raw,
+        cross_site: csrf::is_cross_site_reader_form(&request, &generation.site.settings),
+        client,
+        now: OffsetDateTime::now_utc(),
+    };
+    let submitted = discussion.posting().submit(&submission).await;
+    metrics::record_post(post_outcome(&submitted));
     let again = PostFormAgain {
         article: article.article(),
         generation: &generation,
         raw: &raw,
     };
-    if csrf::is_cross_site_reader_form(&request, &generation.site.settings) {
-        metrics::record_post("refused_cross_site");
-        return again.show(StatusCode::FORBIDDEN, Some(CROSS_SITE_FORM), &[]);
-    }
-    let post = match NewPost::parse(&raw) {
-        Ok(post) => post,
-        Err(errors) => {
-            metrics::record_post("invalid");
-            return again.show(StatusCode::UNPROCESSABLE_ENTITY, None, &errors);
-        }
-    };
-    let now = OffsetDateTime::now_utc();
-    match discussion.store(slug, &post, client, now).await {
-        Stored::Thanks { text } => Ok(thanks_redirect(slug, &text)),
-        Stored::TooMany(wait) => {
+    match submitted {
+        Submitted::Discarded => Ok(see_other(&thanks_path(slug))),
+        Submitted::CrossSite => again.show(StatusCode::FORBIDDEN, Some(CROSS_SITE_FORM), &[]),
+        Submitted::Invalid(errors) => again.show(StatusCode::UNPROCESSABLE_ENTITY, None, &errors),
+        Submitted::Stored { text } | Submitted::Resent { text } => Ok(thanks_redirect(slug, &text)),
+        Submitted::TooMany(wait) => {
+            metrics::record_rate_limited(RateLimited::Post);
             let problem = format!(
                 "You have sent several posts in a short time, so this one was not sent. Wait {}, then send it again.",
                 minutes(wait)
@@ -456,96 +451,35 @@ async fn submit(
             retry_after(&mut response, wait);
             Ok(response)
         }
-        Stored::Busy => again.busy(),
-        Stored::Failed => again.unavailable(),
+        Submitted::Busy => again.busy(),
+        Submitted::Failed => again.unavailable(),
     }
 }
 
-/// What became of a post that passed every check of its form and its text.
-enum Stored {
-    /// Stored for moderation now, or the same post earlier: thank the writer (for `text`).
-    Thanks { text: String },
-    /// Too many posts from this client: it may send again after this long.
-    TooMany(Duration),
-    /// So many posts wait for a moderator that no more are taken for now.
-    Busy,
-    /// The database failed (logged): the writer keeps their text to try again.
-    Failed,
+/// The `outcome` label of `backcare_posts_total` for what became of a post.
+fn post_outcome(submitted: &Submitted) -> PostOutcome {
+    match submitted {
+        Submitted::Discarded => PostOutcome::Honeypot,
+        Submitted::CrossSite => PostOutcome::RefusedCrossSite,
+        Submitted::Invalid(_) => PostOutcome::Invalid,
+        Submitted::Stored { .. } => PostOutcome::Stored,
+        Submitted::Resent { .. } => PostOutcome::Resent,
+        Submitted::TooMany(_) => PostOutcome::RateLimited,
+        Submitted::Busy => PostOutcome::Busy,
+        Submitted::Failed => PostOutcome::Failed,
+    }
 }
 
 impl Discussion {
-    /// Stores `post` as pending, unless it was sent already or this client has sent too many.
-    async fn store(
-        &self,
-        slug: &str,
-        post: &NewPost,
-        client: Option<IpAddr>,
-        now: OffsetDateTime,
-    ) -> Stored {
-        let client_key =
-            client.map_or_else(|| "unknown".to_owned(), |ip| bucket_key(ip).to_string());
-        let sent = Sent {
-            client: &client_key,
-            article_slug: slug,
-            post,
-        };
-        let digests = self.digests.digests(&sent, now);
-        // The same post again: the writer never saw the answer (a lost connection, a restart),
-        // or someone is replaying it. Before the rate limit, so a retry is never refused.
-        match self.storage.post_by_digest(&digests).await {
-            Ok(Some(earlier)) => return sent_again(&earlier, slug),
-            Ok(None) => {}
-            Err(error) => return failed(error, slug, "could not look up a post form"),
-        }
-        // Before the rate limit, so a post refused as busy costs the writer nothing.
-        match self.storage.pending_counts(slug).await {
-            Ok((article, all)) if article >= self.pending_caps.0 || all >= self.pending_caps.1 => {
-                tracing::warn!(slug, article, all, "refused a post: the queue is full");
-                metrics::record_post("busy");
-                return Stored::Busy;
-            }
-            Ok(_) => {}
-            Err(error) => return failed(error, slug, "could not count the waiting posts"),
-        }
-        let decision = match client {
-            Some(client) => self.limits.check_post(client).await,
-            None => Ok(Decision::Allowed),
-        };
-        match decision {
-            Ok(Decision::Allowed) => {}
-            Ok(Decision::Limited { retry_after }) => {
-                metrics::record_post("rate_limited");
-                metrics::record_rate_limited("post");
-                return Stored::TooMany(retry_after);
-            }
-            Err(error) => return failed(error, slug, "could not check the post rate limit"),
-        }
-        match self.storage.add_post(slug, post, &digests, now).await {
-            Ok(Added::Stored(id)) => {
-                tracing::info!(id, slug, "stored a post for moderation");
-                metrics::record_post("stored");
-                Stored::Thanks {
-                    text: post.text.as_str().to_owned(),
-                }
-            }
-            Ok(Added::AlreadySent(earlier)) => sent_again(&earlier, slug),
-            Err(error) => failed(error, slug, "could not store a post"),
+    /// What taking a post needs from the discussion's state.
+    fn posting(&self) -> Posting<'_, Limits> {
+        Posting {
+            storage: &self.storage,
+            digests: &self.digests,
+            allowance: &self.limits,
+            pending_caps: self.pending_caps,
         }
     }
-}
-
-/// The same post sent again (its digest says so): the same thank-you page, nothing stored.
-fn sent_again(earlier: &StoredPost, slug: &str) -> Stored {
-    tracing::info!(id = earlier.id, slug, "the same post was sent again");
-    metrics::record_post("resent");
-    Stored::Thanks {
-        text: earlier.text.clone(),
-    }
-}
-
-fn failed(error: StoreError, slug: &str, what: &'static str) -> Stored {
-    tracing::error!(%error, slug, "{what}");
-    Stored::Failed
 }
 
 const CROSS_SITE_FORM: &str = "Your post was not sent because your browser says it came from a page on another site. Check it below and send it from this page.";

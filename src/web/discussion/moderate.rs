@@ -3,7 +3,6 @@
 //! `/moderate`; the database keeps only its SHA-256 hash. Every form carries a token bound to
 //! the session (or, for signing in, to the login form).
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use std::future::{Ready, ready};
@@ -20,22 +19,21 @@ use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
 use super::views::{LoginPage, PendingView, QueuePage};
 use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
-use crate::discussion::moderators::{self, new_session_token, token_hash};
-use crate::discussion::totp;
+use crate::discussion::moderators::token_hash;
+use crate::discussion::sign_in::{Attempt, SignIn, SignInOutcome};
 use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
-use crate::rate_limit::Decision;
 use crate::web::AppState;
 use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ClientAddress, Current};
 use crate::web::form::{Form, FormKind, read_body};
+use crate::web::metrics::{self, RateLimited};
 use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::article_path;
 pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 
 pub const COOKIE: &str = "backcare_moderator";
-/// How long a moderator stays signed in at most.
-pub const SESSION_LENGTH: time::Duration = time::Duration::hours(12);
+pub use crate::discussion::sign_in::SESSION_LENGTH;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -200,7 +198,7 @@ impl SignInAgain<'_> {
     /// 429 before the password is checked: this name has had too many wrong passwords from
     /// browsers it was never signed in from. Said the same way for names that do not exist.
     fn account_paused(&self, wait: Duration) -> Result<HttpResponse, PageError> {
-        crate::web::metrics::record_rate_limited("sign_in_account");
+        metrics::record_rate_limited(RateLimited::SignInAccount);
         let message = format!(
             "Signing in with this name is paused for {} minutes after too many wrong passwords. \
              A browser you have signed in with before can still sign in",
@@ -213,7 +211,7 @@ impl SignInAgain<'_> {
 
     /// 429: this client has tried too often, in all or for this name.
     fn too_many_attempts(&self, wait: Duration) -> Result<HttpResponse, PageError> {
-        crate::web::metrics::record_rate_limited("sign_in");
+        metrics::record_rate_limited(RateLimited::SignIn);
         let message = format!(
             "Too many sign-in attempts. Wait {} minutes, then try again",
             wait.as_secs().div_ceil(60).max(1)
@@ -262,7 +260,6 @@ async fn login(
     let body = read_body(&request, payload, FormKind::Moderation).await?;
     let form = Form::parse(&body);
     let name = form.text("name").trim().to_owned();
-    let password = form.text("password");
     let now = OffsetDateTime::now_utc();
     let again = SignInAgain {
         generation: &generation,
@@ -286,134 +283,66 @@ async fn login(
             None,
         );
     }
-    // Every attempt costs the client a token, so a failing client is slowed down.
-    let decision = match client {
-        Some(client) => discussion.limits.check_sign_in(client).await,
-        None => Ok(Decision::Allowed),
+    let known_browser = cookie_values(&request, &cookie_name(DEVICE_COOKIE, is_secure(&request)))
+        .any(|value| discussion.devices.is_for(value, &name));
+    let attempt = Attempt {
+        name: &name,
+        password: form.text("password"),
+        code: &form.text("code"),
+        client,
+        known_browser,
+        name_hash_for_log: discussion.devices.name_hash_for_log(&name),
+        now,
     };
-    // The limits are part of the defence: without them, no sign-in.
-    let decision =
-        decision.map_err(PageError::unavailable("could not check the sign-in limits"))?;
-    if let Decision::Limited { retry_after: wait } = decision {
-        return again.too_many_attempts(wait);
-    }
-    if name.is_empty() || password.is_empty() {
-        return again.show(
+    let sign_in = SignIn {
+        storage: &discussion.storage,
+        limits: &discussion.limits,
+    };
+    let outcome = sign_in
+        .sign_in(attempt)
+        .await
+        .map_err(|unavailable| PageError::unavailable(unavailable.context)(unavailable.error))?;
+    match outcome {
+        SignInOutcome::SignedIn { token } => {
+            Ok(signed_in_response(&request, &discussion, &name, &token))
+        }
+        SignInOutcome::Incomplete => again.show(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("Enter your name and password"),
             None,
-        );
+        ),
+        SignInOutcome::TooManyAttempts(wait) => again.too_many_attempts(wait),
+        SignInOutcome::AccountPaused(wait) => again.account_paused(wait),
+        SignInOutcome::WrongPassword => {
+            again.show_at(StatusCode::UNAUTHORIZED, Some(WRONG_PASSWORD), None)
+        }
+        SignInOutcome::WrongCode => again.show_at(StatusCode::UNAUTHORIZED, Some(WRONG_CODE), None),
     }
-    // OWASP's device cookies: a browser where this moderator signed in before is never paused
-    // by strangers' guesses; any other browser is, before its password is even checked.
-    let known_browser = cookie_values(&request, &cookie_name(DEVICE_COOKIE, is_secure(&request)))
-        .any(|value| discussion.devices.is_for(value, &name));
-    if !known_browser
-        && let Some(wait) = discussion
-            .limits
-            .account_blocked(&name)
-            .await
-            .map_err(PageError::unavailable("could not check the sign-in limits"))?
-    {
-        return again.account_paused(wait);
-    }
-    let wrong = Wrong {
-        again: &again,
-        discussion: &discussion,
-        name: &name,
-        client,
-        known_browser,
-    };
-    if !check_password(&discussion, &name, password, client).await? {
-        return wrong.answer(WRONG_PASSWORD).await;
-    }
-    if !second_factor_holds(&discussion, &name, &form.text("code"), now).await? {
-        log_wrong_code(&name, client);
-        return wrong.answer(WRONG_CODE).await;
-    }
-    if let Err(error) = discussion
-        .limits
-        .clear_sign_in_failures(&name, client)
-        .await
-    {
-        tracing::warn!(%error, "could not clear the failed sign-ins of a moderator");
-    }
-    let token = new_session_token();
-    discussion
-        .storage
-        .create_session(&token_hash(&token), &name, now, now + SESSION_LENGTH)
-        .await
-        .map_err(PageError::unavailable(
-            "could not store a moderator session",
-        ))?;
-    tracing::info!(moderator = name, "a moderator signed in");
+}
+
+/// To the queue, with the new session's cookie and a renewed device cookie for this browser.
+fn signed_in_response(
+    request: &HttpRequest,
+    discussion: &Discussion,
+    name: &str,
+    token: &str,
+) -> HttpResponse {
     let mut response = see_other(QUEUE_PATH);
     set_cookie(
         &mut response,
-        &request,
+        request,
         COOKIE,
-        &token,
+        token,
         SESSION_LENGTH.whole_seconds(),
     );
     set_cookie(
         &mut response,
-        &request,
+        request,
         DEVICE_COOKIE,
-        &discussion.devices.issue(&name),
+        &discussion.devices.issue(name),
         DEVICE_LIFETIME.whole_seconds(),
     );
-    Ok(response)
-}
-
-/// Whether `password` is `name`'s. Argon2 is deliberately slow: it runs off the workers that
-/// answer other requests, and an unknown name costs the same time as a known one.
-async fn check_password(
-    discussion: &Discussion,
-    name: &str,
-    password: String,
-    client: Option<IpAddr>,
-) -> Result<bool, PageError> {
-    let stored = discussion
-        .storage
-        .password_hash(name)
-        .await
-        .map_err(PageError::unavailable("could not read a moderator"))?;
-    let known_name = stored.is_some();
-    let matches = tokio::task::spawn_blocking(move || {
-        moderators::verify_password(&password, stored.as_deref())
-    })
-    .await
-    .unwrap_or(false);
-    if !matches {
-        ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
-        // Security telemetry, documented in the README. A name that is not a moderator's is
-        // often a password typed in the wrong box, so only a keyed hash of it is logged: the
-        // same wrong name gives the same hash, and nobody without the secret can reverse it.
-        let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        if known_name {
-            tracing::warn!(moderator = name, %client, "a moderator sign-in failed");
-        } else {
-            tracing::warn!(
-                unknown_name_hash = %discussion.devices.name_hash_for_log(name),
-                %client,
-                "a moderator sign-in failed"
-            );
-        }
-    }
-    Ok(matches)
-}
-
-/// Security telemetry for a right password with a wrong or missing code: usually the moderator
-/// forgot the code, but it may be someone else who has the password, so it gets its own line.
-/// The typed code is never logged.
-fn log_wrong_code(name: &str, client: Option<IpAddr>) {
-    ::metrics::counter!("backcare_sign_in_failures_total").increment(1);
-    let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    tracing::warn!(
-        moderator = name,
-        %client,
-        "a moderator sign-in failed: the password was right, the second-factor code was not"
-    );
+    response
 }
 
 /// What to fix after a wrong password or code: the field, and the words.
@@ -422,74 +351,6 @@ const WRONG_CODE: (&str, &str) = (
     "moderator-code",
     "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes",
 );
-
-/// A sign-in that failed its password or its second factor.
-struct Wrong<'a> {
-    again: &'a SignInAgain<'a>,
-    discussion: &'a Discussion,
-    name: &'a str,
-    client: Option<IpAddr>,
-    known_browser: bool,
-}
-
-impl Wrong<'_> {
-    /// Counts the failure, and answers 401 with `problem`, or 429 once this client has guessed
-    /// this name too often.
-    async fn answer(&self, problem: (&str, &str)) -> Result<HttpResponse, PageError> {
-        let limits = &self.discussion.limits;
-        // The per-client lock is checked once the password is wrong, so the right password works
-        // from a shared address; the per-account count is what stops guessing from many.
-        if let Some(wait) = limits
-            .sign_in_blocked(self.name, self.client)
-            .await
-            .map_err(PageError::unavailable("could not check the sign-in limits"))?
-        {
-            return self.again.too_many_attempts(wait);
-        }
-        if let Err(error) = limits.record_sign_in_failure(self.name, self.client).await {
-            tracing::error!(%error, "could not record a failed sign-in");
-        }
-        if !self.known_browser
-            && let Err(error) = limits.record_account_failure(self.name).await
-        {
-            tracing::error!(%error, "could not record a failed sign-in");
-        }
-        self.again
-            .show_at(StatusCode::UNAUTHORIZED, Some(problem), None)
-    }
-}
-
-/// Whether `name` passes the second factor: true when they have none, or when `typed` is the
-/// code of now (give or take 30 s) not used before, or one of their unused recovery codes.
-async fn second_factor_holds(
-    discussion: &Discussion,
-    name: &str,
-    typed: &str,
-    now: OffsetDateTime,
-) -> Result<bool, PageError> {
-    let unavailable = || PageError::unavailable("could not check a sign-in code");
-    let storage = &discussion.storage;
-    let Some(secret) = storage.totp_secret(name).await.map_err(unavailable())? else {
-        return Ok(true);
-    };
-    let Some(secret) = totp::from_base32(&secret) else {
-        tracing::error!(moderator = name, "a stored TOTP secret is not base32");
-        return Ok(false);
-    };
-    if let Some(step) = totp::matching_step(&secret, typed, now.unix_timestamp()) {
-        return storage
-            .use_totp_step(name, step)
-            .await
-            .map_err(unavailable());
-    }
-    if typed.trim().is_empty() {
-        return Ok(false);
-    }
-    storage
-        .use_recovery_code(name, &totp::recovery_code_hash(typed), now)
-        .await
-        .map_err(unavailable())
-}
 
 /// Reads a moderator's form post and checks its token is this session's: nothing a moderator
 /// changes is changed from another site or with an old page.
