@@ -3,6 +3,7 @@
 //! and the plain prose (for the reading-level check) and sanitises the result.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{
@@ -243,159 +244,341 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders an article body. `first_line` is the file line the body starts on, for error positions;
 /// `lists` are what the `red_flags` shortcode can show.
 pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_index = |offset: usize| line_starts.partition_point(|&start| start <= offset) - 1;
-    let line_at = |offset: usize| first_line + line_index(offset);
-    // Characters, not bytes, so the column matches what an editor shows.
-    let column_at = |offset: usize| {
-        let start = line_starts[line_index(offset)];
-        body.get(start..offset)
-            .map_or(1, |text| text.chars().count() + 1)
-    };
-    // Where `{{` may appear without being a misplaced shortcode: code, and shortcode paragraphs.
-    let mut shortcode_free: Vec<std::ops::Range<usize>> = Vec::new();
-
-    let mut rendered = Rendered::default();
-    let mut used_ids = HashSet::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
-    let mut inside_shortcode = false;
-    let mut trusted: Vec<String> = Vec::new();
-    let mut collector = TextCollector::default();
-
-    // Whether the author wrote anything the Markdown renderer passes on without making it safe:
-    // until they do, the sanitiser would only parse the page and write it out again.
-    let mut must_sanitise = false;
-    let mut links_open = 0usize;
-
+    let mut renderer = Renderer::new(body, first_line, lists);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        if inside_shortcode {
-            inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
-            continue;
+        renderer.event(event, range);
+    }
+    renderer.finish()
+}
+
+/// File lines and columns of byte offsets in an article body.
+struct Lines<'a> {
+    body: &'a str,
+    first_line: usize,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(body: &'a str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines {
+            body,
+            first_line,
+            starts,
         }
-        must_sanitise = must_sanitise || renders_unsafe(&event);
-        // A link inside a link is not valid HTML: parsers (the sanitiser's, and browsers') move
-        // the inner one out.
-        match event {
-            Event::Start(Tag::Link { .. }) => {
-                must_sanitise = must_sanitise || links_open > 0;
-                links_open += 1;
-            }
-            Event::End(TagEnd::Link) => links_open = links_open.saturating_sub(1),
-            _ => {}
+    }
+
+    /// The file line and column of `offset`; characters, not bytes, so the column matches what
+    /// an editor shows.
+    fn place(&self, offset: usize) -> (usize, usize) {
+        let index = self.starts.partition_point(|&start| start <= offset) - 1;
+        let column = self
+            .body
+            .get(self.starts[index]..offset)
+            .map_or(1, |text| text.chars().count() + 1);
+        (self.first_line + index, column)
+    }
+
+    fn problem(&self, offset: usize, message: impl Into<String>) -> LineProblem {
+        let (line, column) = self.place(offset);
+        LineProblem::at(line, column, message)
+    }
+}
+
+/// A heading being read: its text and inline markup wait until its end, when its id is known.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    inner: Vec<Event<'a>>,
+}
+
+/// Follows the parser's events, one method per kind, and collects what the page shows and what
+/// the checks in `finish` need.
+struct Renderer<'a> {
+    body: &'a str,
+    lines: Lines<'a>,
+    lists: &'a NamedLists,
+    rendered: Rendered,
+    /// The events to write as HTML, links and headings already rewritten.
+    events: Vec<Event<'a>>,
+    used_ids: HashSet<String>,
+    heading: Option<OpenHeading<'a>>,
+    /// Inside a shortcode paragraph, whose events were replaced by its expansion.
+    inside_shortcode: bool,
+    /// Shortcode expansions, inserted after sanitising; see `shortcodes`.
+    trusted: Vec<String>,
+    collector: TextCollector,
+    /// Where `{{` may appear without being a misplaced shortcode: code, and shortcode paragraphs.
+    shortcode_free: Vec<Range<usize>>,
+    /// Whether the author wrote anything the Markdown renderer passes on without making it safe:
+    /// until they do, the sanitiser would only parse the page and write it out again.
+    must_sanitise: bool,
+    links_open: usize,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(body: &'a str, first_line: usize, lists: &'a NamedLists) -> Self {
+        Renderer {
+            body,
+            lines: Lines::new(body, first_line),
+            lists,
+            rendered: Rendered::default(),
+            events: Vec::new(),
+            used_ids: HashSet::new(),
+            heading: None,
+            inside_shortcode: false,
+            trusted: Vec::new(),
+            collector: TextCollector::default(),
+            shortcode_free: Vec::new(),
+            must_sanitise: false,
+            links_open: 0,
         }
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.inside_shortcode {
+            self.inside_shortcode = !matches!(event, Event::End(TagEnd::Paragraph));
+            return;
+        }
+        self.note_unsafe(&event);
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
-            shortcode_free.push(range.clone());
+            self.shortcode_free.push(range.clone());
         }
         if matches!(event, Event::Start(Tag::Paragraph))
-            && shortcodes::is_shortcode(&body[range.clone()])
+            && shortcodes::is_shortcode(&self.body[range.clone()])
         {
-            shortcode_free.push(range.clone());
-            match shortcodes::expand(&body[range.clone()], lists) {
-                // Inserted after sanitising; see `shortcodes`.
-                Ok(Expansion(html)) => {
-                    let placeholder = shortcodes::placeholder(trusted.len());
-                    events.push(Event::Html(CowStr::from(placeholder)));
-                    trusted.push(html);
-                    let place = (line_at(range.start), column_at(range.start));
-                    note_sign_lists(&body[range.clone()], lists, place, &mut rendered);
-                }
-                Err(message) => rendered.problems.push(LineProblem::at(
-                    line_at(range.start),
-                    column_at(range.start),
-                    message,
-                )),
-            }
-            inside_shortcode = true;
-            continue;
+            self.shortcode_paragraph(range);
+            return;
         }
         let event = match event {
-            Event::Text(text) if text.contains("{{") => {
-                match shortcodes::expand_inline(&text, lists) {
-                    Some(expanded) => {
-                        shortcode_free.push(range.clone());
-                        match expanded {
-                            Ok(words) => Event::Text(CowStr::from(words)),
-                            Err(message) => {
-                                rendered.problems.push(LineProblem::at(
-                                    line_at(range.start),
-                                    column_at(range.start),
-                                    message,
-                                ));
-                                Event::Text(text)
-                            }
-                        }
-                    }
-                    None => Event::Text(text),
-                }
-            }
+            Event::Text(text) if text.contains("{{") => self.inline_shortcodes(text, &range),
             other => other,
         };
-        collector.observe(&event, (line_at(range.start), column_at(range.start)));
+        let place = self.lines.place(range.start);
+        self.collector.observe(&event, place);
         if let Event::Text(text) | Event::Code(text) = &event {
-            rendered.word_count += text.split_whitespace().count();
+            self.rendered.word_count += text.split_whitespace().count();
         }
-        if let Some((level, _, inner)) = heading.as_mut() {
-            if matches!(event, Event::End(TagEnd::Heading(_))) {
-                let level = *level;
-                let (_, explicit_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
-                emit_heading(
-                    level,
-                    explicit_id,
-                    inner,
-                    &mut used_ids,
-                    &mut rendered,
-                    &mut events,
-                );
-            } else {
-                inner.push(event);
-            }
-            continue;
+        if self.heading.is_some() {
+            self.inside_heading(event);
+            return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                if level == HeadingLevel::H1 {
-                    rendered.problems.push(LineProblem::at(
-                        line_at(range.start),
-                        column_at(range.start),
-                        "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
-                    ));
-                }
-                heading = Some((level, id.map(|id| id.to_string()), Vec::new()));
-            }
+            Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id, place),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 ..
-            }) => {
-                let place = (line_at(range.start), column_at(range.start));
-                let href = link_target(&dest_url, link_type, place, &mut rendered);
-                must_sanitise = must_sanitise || !is_plain_url(href.url());
-                events.push(Event::InlineHtml(CowStr::from(href.opening_tag(&title))));
-            }
-            Event::End(TagEnd::Link) => events.push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
+            }) => self.start_link(link_type, &dest_url, &title, place),
+            Event::End(TagEnd::Link) => self
+                .events
+                .push(Event::InlineHtml(CowStr::Borrowed("</a>"))),
             Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
-                for removed in removed_html(raw) {
-                    rendered.warnings.push(LineProblem::at(
-                        line_at(range.start),
-                        column_at(range.start),
-                        removed,
-                    ));
-                }
-                events.push(event);
+                self.raw_html(raw, place);
+                self.events.push(event);
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
 
-    rendered
-        .problems
-        .extend(unrendered_template_tags(body, &shortcode_free, |offset| {
-            (line_at(offset), column_at(offset))
-        }));
+    fn note_unsafe(&mut self, event: &Event) {
+        self.must_sanitise = self.must_sanitise || renders_unsafe(event);
+        // A link inside a link is not valid HTML: parsers (the sanitiser's, and browsers') move
+        // the inner one out.
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                self.must_sanitise = self.must_sanitise || self.links_open > 0;
+                self.links_open += 1;
+            }
+            Event::End(TagEnd::Link) => self.links_open = self.links_open.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// A paragraph that is one `{{ name(...) }}` call: its events give way to a placeholder.
+    fn shortcode_paragraph(&mut self, range: Range<usize>) {
+        let paragraph = &self.body[range.clone()];
+        self.shortcode_free.push(range.clone());
+        match shortcodes::expand(paragraph, self.lists) {
+            Ok(Expansion(html)) => {
+                let placeholder = shortcodes::placeholder(self.trusted.len());
+                self.events.push(Event::Html(CowStr::from(placeholder)));
+                self.trusted.push(html);
+                let place = self.lines.place(range.start);
+                note_sign_lists(paragraph, self.lists, place, &mut self.rendered);
+            }
+            Err(message) => self
+                .rendered
+                .problems
+                .push(self.lines.problem(range.start, message)),
+        }
+        self.inside_shortcode = true;
+    }
+
+    /// Text that may hold inline shortcodes (`{{ sign(...) }}`): their words, or the text as
+    /// written when a call is wrong.
+    fn inline_shortcodes(&mut self, text: CowStr<'a>, range: &Range<usize>) -> Event<'a> {
+        match shortcodes::expand_inline(&text, self.lists) {
+            Some(Ok(words)) => {
+                self.shortcode_free.push(range.clone());
+                Event::Text(CowStr::from(words))
+            }
+            Some(Err(message)) => {
+                self.shortcode_free.push(range.clone());
+                let problem = self.lines.problem(range.start, message);
+                self.rendered.problems.push(problem);
+                Event::Text(text)
+            }
+            None => Event::Text(text),
+        }
+    }
+
+    fn start_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        (line, column): (usize, usize),
+    ) {
+        if level == HeadingLevel::H1 {
+            self.rendered.problems.push(LineProblem::at(
+                line,
+                column,
+                "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
+            ));
+        }
+        self.heading = Some(OpenHeading {
+            level,
+            explicit_id: id.map(|id| id.to_string()),
+            inner: Vec::new(),
+        });
+    }
+
+    fn inside_heading(&mut self, event: Event<'a>) {
+        if matches!(event, Event::End(TagEnd::Heading(_))) {
+            if let Some(heading) = self.heading.take() {
+                self.emit_heading(heading);
+            }
+        } else if let Some(heading) = self.heading.as_mut() {
+            heading.inner.push(event);
+        }
+    }
+
+    fn emit_heading(&mut self, heading: OpenHeading<'a>) {
+        let OpenHeading {
+            level,
+            explicit_id,
+            inner,
+        } = heading;
+        let text: String = inner
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let tag = level as u8;
+        let opening = if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+            let base = explicit_id.unwrap_or_else(|| heading_id(&text));
+            let id = unique_id(base, &mut self.used_ids);
+            self.rendered.heading_ids.push(id.clone());
+            self.rendered.toc.push(TocEntry {
+                level: tag,
+                id: id.clone(),
+                text: text.trim().to_owned(),
+            });
+            format!("<h{tag} id=\"{}\">", escape_attribute(&id))
+        } else {
+            format!("<h{tag}>")
+        };
+        self.events.push(Event::Html(CowStr::from(opening)));
+        self.events.extend(inner);
+        self.events
+            .push(Event::Html(CowStr::from(format!("</h{tag}>\n"))));
+    }
+
+    fn start_link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: &str,
+        title: &str,
+        place: (usize, usize),
+    ) {
+        let href = link_target(dest_url, link_type, place, &mut self.rendered);
+        self.must_sanitise = self.must_sanitise || !is_plain_url(href.url());
+        self.events
+            .push(Event::InlineHtml(CowStr::from(href.opening_tag(title))));
+    }
+
+    fn raw_html(&mut self, raw: &str, (line, column): (usize, usize)) {
+        for removed in removed_html(raw) {
+            self.rendered
+                .warnings
+                .push(LineProblem::at(line, column, removed));
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        self.collector.finish_block();
+        self.check();
+        self.rendered.html = self.write_html();
+        self.rendered.prose = std::mem::take(&mut self.collector.prose);
+        self.rendered.images = std::mem::take(&mut self.collector.images);
+        self.rendered
+    }
+
+    /// The checks that need the whole body read: template syntax that would show as text,
+    /// `#section` links to sections the page lacks, and triage advice the page repeats.
+    fn check(&mut self) {
+        let lines = &self.lines;
+        let problems = &mut self.rendered.problems;
+        problems.extend(unrendered_template_tags(
+            self.body,
+            &self.shortcode_free,
+            |offset| lines.place(offset),
+        ));
+        problems.extend(misplaced_shortcodes(self.body, &self.shortcode_free, lines));
+        let same_page_links = std::mem::take(&mut self.rendered.same_page_links);
+        let missing = missing_sections(same_page_links, &self.rendered.heading_ids);
+        self.rendered.problems.extend(missing);
+        let first_line = self.lines.first_line;
+        let body = self.body;
+        self.rendered.problems.extend(
+            one_truth::under_triage(&self.collector.prose, self.lists.catalogue())
+                .into_iter()
+                .map(|found| {
+                    let column = column_of_words(body, found.line - first_line, &found.matched);
+                    LineProblem::at(found.line, column, found.message)
+                }),
+        );
+    }
+
+    fn write_html(&mut self) -> String {
+        let mut written = String::with_capacity(self.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut written, std::mem::take(&mut self.events).into_iter());
+        self.rendered.sanitised = self.must_sanitise;
+        let safe = if self.must_sanitise {
+            SANITIZER.clean(&written).to_string()
+        } else if written.contains(" />") {
+            // Void elements as the sanitiser writes them, and the templates: `<br>`, not `<br />`.
+            // Text and attribute values never hold a bare `>`: the renderer escapes it.
+            written.replace(" />", ">")
+        } else {
+            written
+        };
+        shortcodes::insert_trusted(safe, &self.trusted)
+    }
+}
+
+/// A `{{` outside a shortcode paragraph and outside code: a shortcode readers would see as text.
+fn misplaced_shortcodes(
+    body: &str,
+    shortcode_free: &[Range<usize>],
+    lines: &Lines,
+) -> Vec<LineProblem> {
+    let mut problems = Vec::new();
     for (offset, _) in body.match_indices("{{") {
         if shortcode_free.iter().any(|range| range.contains(&offset)) {
             continue;
@@ -405,54 +588,36 @@ pub fn render(body: &str, first_line: usize, lists: &NamedLists) -> Rendered {
         let call = rest[..line_end]
             .find("}}")
             .map_or(&rest[..line_end], |end| &rest[..end + 2]);
-        rendered.problems.push(LineProblem::at(
-            line_at(offset),
-            column_at(offset),
+        problems.push(lines.problem(
+            offset,
             format!(
                 "shortcode \"{call}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
             ),
         ));
     }
+    problems
+}
 
-    for (fragment, line, column) in std::mem::take(&mut rendered.same_page_links) {
-        if !rendered.heading_ids.contains(&fragment) {
-            rendered.problems.push(LineProblem::at(
+/// `#section` links within the page whose section the page does not have.
+fn missing_sections(
+    same_page_links: Vec<(String, usize, usize)>,
+    heading_ids: &[String],
+) -> Vec<LineProblem> {
+    same_page_links
+        .into_iter()
+        .filter(|(fragment, _, _)| !heading_ids.contains(fragment))
+        .map(|(fragment, line, column)| {
+            LineProblem::at(
                 line,
                 column,
                 format!(
                     "link to \"#{fragment}\", but this page has no section \"{fragment}\"{}; its sections are: {}",
-                    super::links::section_hint(&fragment, &rendered.heading_ids),
-                    rendered.heading_ids.join(", ")
+                    super::links::section_hint(&fragment, heading_ids),
+                    heading_ids.join(", ")
                 ),
-            ));
-        }
-    }
-
-    let mut written = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut written, events.into_iter());
-    rendered.sanitised = must_sanitise;
-    let safe = if must_sanitise {
-        SANITIZER.clean(&written).to_string()
-    } else if written.contains(" />") {
-        // Void elements as the sanitiser writes them, and the templates: `<br>`, not `<br />`.
-        // Text and attribute values never hold a bare `>`: the renderer escapes it.
-        written.replace(" />", ">")
-    } else {
-        written
-    };
-    rendered.html = shortcodes::insert_trusted(safe, &trusted);
-    collector.finish_block();
-    rendered.problems.extend(
-        one_truth::under_triage(&collector.prose, lists.catalogue())
-            .into_iter()
-            .map(|found| {
-                let column = column_of_words(body, found.line - first_line, &found.matched);
-                LineProblem::at(found.line, column, found.message)
-            }),
-    );
-    rendered.prose = collector.prose;
-    rendered.images = collector.images;
-    rendered
+            )
+        })
+        .collect()
 }
 
 /// Where `words` (lowercase) start on line `index` of `body`, counting characters from 1; the
@@ -570,40 +735,6 @@ fn is_plain_url(url: &str) -> bool {
         }
         _ => !url.chars().any(|c| c.is_control() || c.is_whitespace()),
     }
-}
-
-fn emit_heading<'a>(
-    level: HeadingLevel,
-    explicit_id: Option<String>,
-    inner: Vec<Event<'a>>,
-    used_ids: &mut HashSet<String>,
-    rendered: &mut Rendered,
-    events: &mut Vec<Event<'a>>,
-) {
-    let text: String = inner
-        .iter()
-        .filter_map(|event| match event {
-            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let tag = level as u8;
-    let opening = if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-        let base = explicit_id.unwrap_or_else(|| heading_id(&text));
-        let id = unique_id(base, used_ids);
-        rendered.heading_ids.push(id.clone());
-        rendered.toc.push(TocEntry {
-            level: tag,
-            id: id.clone(),
-            text: text.trim().to_owned(),
-        });
-        format!("<h{tag} id=\"{}\">", escape_attribute(&id))
-    } else {
-        format!("<h{tag}>")
-    };
-    events.push(Event::Html(CowStr::from(opening)));
-    events.extend(inner);
-    events.push(Event::Html(CowStr::from(format!("</h{tag}>\n"))));
 }
 
 /// A heading's id: lowercase words joined by hyphens, so `## When to get help` is `#when-to-get-help`.
