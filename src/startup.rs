@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
+use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::content::LoadOptions;
 use crate::content::author_problems::AuthorProblems;
-use crate::discussion::DiscussionConfig;
-use crate::discussion::StoreError;
+use crate::discussion::{DiscussionConfig, Storage, StoreError};
 use crate::live_reload::{self, LiveReload};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::site_source::{LoadedContent, SiteError, SiteSource, site_load_options};
@@ -19,7 +19,9 @@ use crate::web::connections::{self, ConnectionCounts, ConnectionLimits};
 use crate::web::contact_email::ContactEmail;
 use crate::web::discussion::Discussion;
 use crate::web::live_events::LiveEvents;
-use crate::web::{self, AppState, BaseUrl, Precompress, Protection, SiteSettings, TrustedProxies};
+use crate::web::{
+    self, AppState, BaseUrl, Generation, Precompress, Protection, SiteSettings, TrustedProxies,
+};
 
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -172,113 +174,26 @@ impl Application {
             Some(_) => crate::web::metrics::install(),
             None => None,
         };
-        // The address is known once bound: until then pages are not rendered.
-        let mut source = SiteSource {
-            articles: config.articles.clone(),
-            static_dir: config.static_dir.clone(),
-            load_options: LoadOptions {
-                include_drafts: config.drafts,
-                // Set on each load: see `SiteSource::todays_options`.
-                today: None,
-                ..site_load_options(
-                    &config.static_dir,
-                    config.base_url.as_ref().map(ToString::to_string).as_deref(),
-                )
-            },
-            settings: SiteSettings {
-                live_preview: config.watch,
-                comments: config.comments.is_some(),
-                feedback: config.comments.is_some(),
-                trusted_origins: config.trusted_origins.clone(),
-                contact_email: config.contact_email.clone(),
-                ..SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 0).into()))
-            },
-            fixed_today: config.today,
-        };
-        let (content, author_problems) = if config.watch {
-            // Styles still load if only the articles are broken, so the banner is readable.
-            let (content, problems) = source.load_isolating(&LoadedContent::default());
-            if !problems.is_empty() {
-                live_reload::report_problems(&problems);
-            }
-            (content, problems)
-        } else {
-            let content = source.load().map_err(StartError::Site)?;
-            tracing::info!(
-                articles = content.library.len(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "articles read and checked"
-            );
-            (content, AuthorProblems::default())
-        };
-        // The checker's results leave out a missing article: the author hears of it here.
-        for problem in
-            crate::authoring::check::checker_article_problems(&config.articles, &content.library)
-        {
-            tracing::warn!("{problem}");
-        }
-
+        let mut source = site_source(config);
+        let (content, author_problems) = load_content(config, &source, started)?;
         // The database is opened (and migrated) before listening, so a bad URL stops the start.
         let discussion = match &config.comments {
             Some(comments) => Some(Discussion::start(comments).await?),
             None => None,
         };
-
-        let bind_error = |source| StartError::Bind {
-            address: config.bind.clone(),
-            source,
-        };
-        let listener = TcpListener::bind(&config.bind).map_err(bind_error)?;
-        let address = listener.local_addr().map_err(bind_error)?;
+        let (listener, address) = bind(config)?;
         source.settings.base_url = config
             .base_url
             .clone()
             .unwrap_or_else(|| BaseUrl::for_address(address));
-
-        let mut generation = source
-            .render(&content, author_problems)
-            .map_err(SiteError::Render)?;
+        let (generation, content) =
+            render_site(config, &source, content, author_problems, started)?;
         let next_publish = generation.library.next_publish();
-        // Kept only to re-render after an edit, which needs --watch.
-        let content = config.watch.then_some(content);
-        if content.is_none()
-            && let Some(library) = Arc::get_mut(&mut generation.library)
-        {
-            // The articles' HTML, contents and links are in their pages now and will not be
-            // read again (the HTML alone is about 7 KB an article).
-            library.release_render_inputs();
-        }
-        crate::memory::release_freed();
         let article_count = generation.library.len();
-        crate::web::metrics::record_site_build(started.elapsed());
-        tracing::info!(
-            articles = article_count,
-            addresses = generation.site.page_count(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "site loaded and rendered"
-        );
-        let trusted_proxies = TrustedProxies::new(config.trusted_proxies.iter().copied());
-        let workers = config.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
-        let connection_counts = Arc::new(ConnectionCounts::new(
-            config.connections,
-            workers.max(1) * limits::MAX_CONNECTIONS_PER_WORKER,
-            trusted_proxies.clone(),
-        ));
-        let protection = Protection {
-            hsts_preload: config.hsts_preload,
-            connections: Arc::clone(&connection_counts),
-            search_limiter: config.search_rate_limit.map(RateLimiter::new),
-            ..Protection::new(
-                trusted_proxies,
-                source.settings.base_url.is_https(),
-                config.checker_rate_limit,
-            )
-        };
         let storage = discussion
             .as_ref()
             .map(|discussion| discussion.storage.clone());
+        let (protection, connection_counts) = protection(config, &source);
         let mut state = AppState::new(generation, config.precompress, protection);
         if let Some(discussion) = discussion {
             state = state.with_discussion(discussion);
@@ -293,44 +208,8 @@ impl Application {
         };
         let publish_schedule =
             crate::publish_schedule::start(source.clone(), state.clone(), next_publish);
-        let mut server = HttpServer::new(move || web::app(state.clone()))
-            .on_connect(move |connection, data| {
-                web::unread_body::on_connect(connection, data);
-                connections::on_connect(&connection_counts, connection, data);
-            })
-            .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
-            .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
-            .keep_alive(limits::KEEP_ALIVE)
-            .max_connections(limits::MAX_CONNECTIONS_PER_WORKER)
-            .max_connection_rate(limits::MAX_CONNECTION_RATE_PER_WORKER)
-            .backlog(limits::BACKLOG)
-            .worker_max_blocking_threads(limits::MAX_BLOCKING_THREADS_PER_WORKER)
-            .shutdown_timeout(limits::SHUTDOWN_TIMEOUT.as_secs());
-        if let Some(workers) = config.workers {
-            server = server.workers(workers.max(1));
-        }
-        // actix-web would treat Ctrl-C (SIGINT) as a forced shutdown that cuts requests off;
-        // `stop_gracefully_on_signals` makes SIGINT and SIGTERM both graceful instead.
-        let server = server
-            .disable_signals()
-            .listen(listener)
-            .map_err(bind_error)?
-            .run();
-        let metrics_address = match (&config.metrics_bind, metrics_handle) {
-            (Some(bind), Some(handle)) => {
-                let metrics_error = |source| StartError::Metrics {
-                    address: bind.clone(),
-                    source,
-                };
-                let listener = TcpListener::bind(bind).map_err(metrics_error)?;
-                let (metrics_server, address) =
-                    crate::web::metrics::serve(listener, handle, storage).map_err(metrics_error)?;
-                tokio::spawn(metrics_server);
-                tracing::info!(%address, "serving metrics");
-                Some(address)
-            }
-            _ => None,
-        };
+        let server = http_server(config, state, connection_counts, listener)?;
+        let metrics_address = serve_metrics(config, metrics_handle, storage)?;
         Ok(Application {
             server,
             address,
@@ -403,4 +282,185 @@ async fn wait_for_stop_signal() {
     if tokio::signal::ctrl_c().await.is_err() {
         std::future::pending::<()>().await;
     }
+}
+
+/// Where the site's content is and how its pages are set up. The address is known once bound:
+/// until then pages are not rendered.
+fn site_source(config: &ServeConfig) -> SiteSource {
+    SiteSource {
+        articles: config.articles.clone(),
+        static_dir: config.static_dir.clone(),
+        load_options: LoadOptions {
+            include_drafts: config.drafts,
+            // Set on each load: see `SiteSource::todays_options`.
+            today: None,
+            ..site_load_options(
+                &config.static_dir,
+                config.base_url.as_ref().map(ToString::to_string).as_deref(),
+            )
+        },
+        settings: SiteSettings {
+            live_preview: config.watch,
+            comments: config.comments.is_some(),
+            feedback: config.comments.is_some(),
+            trusted_origins: config.trusted_origins.clone(),
+            contact_email: config.contact_email.clone(),
+            ..SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 0).into()))
+        },
+        fixed_today: config.today,
+    }
+}
+
+/// The articles and static files, checked: a problem stops the start, except with `--watch`,
+/// where it goes into the banner instead.
+fn load_content(
+    config: &ServeConfig,
+    source: &SiteSource,
+    started: std::time::Instant,
+) -> Result<(LoadedContent, AuthorProblems), StartError> {
+    let (content, author_problems) = if config.watch {
+        // Styles still load if only the articles are broken, so the banner is readable.
+        let (content, problems) = source.load_isolating(&LoadedContent::default());
+        if !problems.is_empty() {
+            live_reload::report_problems(&problems);
+        }
+        (content, problems)
+    } else {
+        let content = source.load().map_err(StartError::Site)?;
+        tracing::info!(
+            articles = content.library.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "articles read and checked"
+        );
+        (content, AuthorProblems::default())
+    };
+    // The checker's results leave out a missing article: the author hears of it here.
+    for problem in
+        crate::authoring::check::checker_article_problems(&config.articles, &content.library)
+    {
+        tracing::warn!("{problem}");
+    }
+    Ok((content, author_problems))
+}
+
+fn bind(config: &ServeConfig) -> Result<(TcpListener, SocketAddr), StartError> {
+    let bind_error = |source| StartError::Bind {
+        address: config.bind.clone(),
+        source,
+    };
+    let listener = TcpListener::bind(&config.bind).map_err(bind_error)?;
+    let address = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, address))
+}
+
+/// Every page of the site, and the content again only with `--watch`, to re-render after an
+/// edit.
+fn render_site(
+    config: &ServeConfig,
+    source: &SiteSource,
+    content: LoadedContent,
+    author_problems: AuthorProblems,
+    started: std::time::Instant,
+) -> Result<(Generation, Option<LoadedContent>), StartError> {
+    let mut generation = source
+        .render(&content, author_problems)
+        .map_err(SiteError::Render)?;
+    let content = config.watch.then_some(content);
+    if content.is_none()
+        && let Some(library) = Arc::get_mut(&mut generation.library)
+    {
+        // The articles' HTML, contents and links are in their pages now and will not be
+        // read again (the HTML alone is about 7 KB an article).
+        library.release_render_inputs();
+    }
+    crate::memory::release_freed();
+    crate::web::metrics::record_site_build(started.elapsed());
+    tracing::info!(
+        articles = generation.library.len(),
+        addresses = generation.site.page_count(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "site loaded and rendered"
+    );
+    Ok((generation, content))
+}
+
+/// What the server allows each client, and the open connections it counts for that.
+fn protection(config: &ServeConfig, source: &SiteSource) -> (Protection, Arc<ConnectionCounts>) {
+    let trusted_proxies = TrustedProxies::new(config.trusted_proxies.iter().copied());
+    let workers = config.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let connection_counts = Arc::new(ConnectionCounts::new(
+        config.connections,
+        workers.max(1) * limits::MAX_CONNECTIONS_PER_WORKER,
+        trusted_proxies.clone(),
+    ));
+    let protection = Protection {
+        hsts_preload: config.hsts_preload,
+        connections: Arc::clone(&connection_counts),
+        search_limiter: config.search_rate_limit.map(RateLimiter::new),
+        ..Protection::new(
+            trusted_proxies,
+            source.settings.base_url.is_https(),
+            config.checker_rate_limit,
+        )
+    };
+    (protection, connection_counts)
+}
+
+/// The HTTP server on `listener`, with the limits of `limits`, running.
+fn http_server(
+    config: &ServeConfig,
+    state: AppState,
+    connection_counts: Arc<ConnectionCounts>,
+    listener: TcpListener,
+) -> Result<Server, StartError> {
+    let mut server = HttpServer::new(move || web::app(state.clone()))
+        .on_connect(move |connection, data| {
+            web::unread_body::on_connect(connection, data);
+            connections::on_connect(&connection_counts, connection, data);
+        })
+        .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
+        .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
+        .keep_alive(limits::KEEP_ALIVE)
+        .max_connections(limits::MAX_CONNECTIONS_PER_WORKER)
+        .max_connection_rate(limits::MAX_CONNECTION_RATE_PER_WORKER)
+        .backlog(limits::BACKLOG)
+        .worker_max_blocking_threads(limits::MAX_BLOCKING_THREADS_PER_WORKER)
+        .shutdown_timeout(limits::SHUTDOWN_TIMEOUT.as_secs());
+    if let Some(workers) = config.workers {
+        server = server.workers(workers.max(1));
+    }
+    // actix-web would treat Ctrl-C (SIGINT) as a forced shutdown that cuts requests off;
+    // `stop_gracefully_on_signals` makes SIGINT and SIGTERM both graceful instead.
+    let server = server
+        .disable_signals()
+        .listen(listener)
+        .map_err(|source| StartError::Bind {
+            address: config.bind.clone(),
+            source,
+        })?
+        .run();
+    Ok(server)
+}
+
+/// `/metrics` on its own address, with `--metrics-bind`.
+fn serve_metrics(
+    config: &ServeConfig,
+    metrics_handle: Option<PrometheusHandle>,
+    storage: Option<Storage>,
+) -> Result<Option<SocketAddr>, StartError> {
+    let (Some(bind), Some(handle)) = (&config.metrics_bind, metrics_handle) else {
+        return Ok(None);
+    };
+    let metrics_error = |source| StartError::Metrics {
+        address: bind.clone(),
+        source,
+    };
+    let listener = TcpListener::bind(bind).map_err(metrics_error)?;
+    let (metrics_server, address) =
+        crate::web::metrics::serve(listener, handle, storage).map_err(metrics_error)?;
+    tokio::spawn(metrics_server);
+    tracing::info!(%address, "serving metrics");
+    Ok(Some(address))
 }
