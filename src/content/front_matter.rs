@@ -282,73 +282,142 @@ pub fn line_of(text: &str, offset: usize, first_line: usize) -> usize {
             .count()
 }
 
+/// The front matter's table, each key and value with its place.
+type Table = BTreeMap<Spanned<String>, Spanned<Value>>;
+
 /// Parses and checks the front matter, collecting every problem rather than stopping at the first.
 ///
 /// Serde's `deny_unknown_fields` would stop at the first bad key, so the table is read generically
 /// (keeping each key's position) and every field is checked on its own.
 pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProblem>> {
     let fence_line = front_line.saturating_sub(1).max(1);
-    let table: BTreeMap<Spanned<String>, Spanned<Value>> = match toml::from_str(front) {
-        Ok(table) => table,
-        Err(error) => {
-            let line = error
-                .span()
-                .map_or(fence_line, |span| line_of(front, span.start, front_line));
-            let text = front.lines().nth(line - front_line).unwrap_or_default();
-            let message = match slashed_date(text) {
-                Some((written, iso)) => format!(
-                    "{written} is not a date backcare can read; write dates as {iso} (year-month-day, without quotes)"
-                ),
-                None => format!(
-                    "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
-                    error.message().trim_end_matches('\n')
-                ),
-            };
-            return Err(vec![LineProblem::new(line, message)]);
-        }
-    };
-
+    let table = read_table(front, front_line, fence_line)?;
     let mut fields = FieldReader {
         front,
         front_line,
         problems: Vec::new(),
     };
-    let mut title = None;
-    let mut summary = None;
-    let mut category = None;
-    let mut reviewed = None;
-    let mut next_review = None;
-    let mut sources = None;
-    let mut tags = Vec::new();
-    let mut draft = false;
-    let mut weight = 0;
-    let mut publish = None;
+    let (read, mut lines) = read_fields(&table, &mut fields, fence_line);
+    missing_required_fields(&table, &mut fields, fence_line);
+    if let (Some(reviewed), Some(next_review)) = (read.reviewed, read.next_review)
+        && next_review <= reviewed
+    {
+        let line = key_line(&table, "next_review", front, front_line).unwrap_or(fence_line);
+        fields.problem(
+            line,
+            format!("next_review ({next_review}) must be after reviewed ({reviewed})"),
+        );
+    }
 
+    if let Some(sources) = &read.sources {
+        lines.sources = (0..sources.len())
+            .map(|index| fields.nth_source_line(index).unwrap_or(fence_line))
+            .collect();
+    }
+    let problems = fields.problems;
+    match (
+        read.title,
+        read.summary,
+        read.category,
+        read.reviewed,
+        read.sources,
+    ) {
+        (Some(title), Some(summary), Some(category), Some(reviewed), Some(sources))
+            if problems.is_empty() =>
+        {
+            Ok(FrontMatter {
+                title,
+                summary,
+                category,
+                reviewed,
+                next_review: read.next_review.unwrap_or_else(|| one_year_after(reviewed)),
+                sources,
+                tags: read.tags,
+                draft: read.draft,
+                weight: read.weight,
+                publish: read.publish,
+                lines,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// The TOML table, or the one problem that stops it being read: a date written with slashes gets
+/// its own message, as it is the usual cause.
+fn read_table(
+    front: &str,
+    front_line: usize,
+    fence_line: usize,
+) -> Result<Table, Vec<LineProblem>> {
+    toml::from_str(front).map_err(|error: toml::de::Error| {
+        let line = error
+            .span()
+            .map_or(fence_line, |span| line_of(front, span.start, front_line));
+        let text = front.lines().nth(line - front_line).unwrap_or_default();
+        let message = match slashed_date(text) {
+            Some((written, iso)) => format!(
+                "{written} is not a date backcare can read; write dates as {iso} (year-month-day, without quotes)"
+            ),
+            None => format!(
+                "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
+                error.message().trim_end_matches('\n')
+            ),
+        };
+        vec![LineProblem::new(line, message)]
+    })
+}
+
+/// Each field as read: `None` (or the default) when it is missing or wrong.
+#[derive(Default)]
+struct ReadFields {
+    title: Option<String>,
+    summary: Option<String>,
+    category: Option<Category>,
+    reviewed: Option<Date>,
+    next_review: Option<Date>,
+    sources: Option<Vec<Source>>,
+    tags: Vec<String>,
+    draft: bool,
+    weight: i64,
+    publish: Option<Date>,
+}
+
+/// Reads and checks every key of the table on its own, and notes the line of each.
+fn read_fields(
+    table: &Table,
+    fields: &mut FieldReader,
+    fence_line: usize,
+) -> (ReadFields, FieldLines) {
+    let mut read = ReadFields::default();
     let mut lines = FieldLines {
         fields: Vec::new(),
         sources: Vec::new(),
         fence: fence_line,
     };
-    for (key, value) in &table {
-        let line = line_of(front, key.span().start, front_line);
+    for (key, value) in table {
+        let line = line_of(fields.front, key.span().start, fields.front_line);
         let name = key.get_ref().as_str();
         let value = value.get_ref();
         lines.fields.push((name.to_owned(), line));
         match name {
-            "title" => title = fields.text(line, name, value),
-            "summary" => summary = fields.summary(line, value),
-            "category" => category = fields.category(line, value),
-            "reviewed" => reviewed = fields.date(line, name, value),
-            "next_review" => next_review = fields.date(line, name, value),
-            "sources" => sources = fields.sources(line, value),
-            "tags" => tags = fields.tags(line, value).unwrap_or_default(),
-            "draft" => draft = fields.boolean(line, name, value).unwrap_or(false),
-            "weight" => weight = fields.integer(line, name, value).unwrap_or(0),
-            "publish" => publish = fields.date(line, name, value),
+            "title" => read.title = fields.text(line, name, value),
+            "summary" => read.summary = fields.summary(line, value),
+            "category" => read.category = fields.category(line, value),
+            "reviewed" => read.reviewed = fields.date(line, name, value),
+            "next_review" => read.next_review = fields.date(line, name, value),
+            "sources" => read.sources = fields.sources(line, value),
+            "tags" => read.tags = fields.tags(line, value).unwrap_or_default(),
+            "draft" => read.draft = fields.boolean(line, name, value).unwrap_or(false),
+            "weight" => read.weight = fields.integer(line, name, value).unwrap_or(0),
+            "publish" => read.publish = fields.date(line, name, value),
             unknown => fields.problem(line, unknown_field_message(unknown)),
         }
     }
+    (read, lines)
+}
 
+fn missing_required_fields(table: &Table, fields: &mut FieldReader, fence_line: usize) {
     // A misspelt required field (`tilte`) already has its own message, with a suggestion.
     let misspelt: Vec<&str> = table
         .keys()
@@ -372,51 +441,9 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
             );
         }
     }
-
-    if let (Some(reviewed), Some(next_review)) = (reviewed, next_review)
-        && next_review <= reviewed
-    {
-        let line = key_line(&table, "next_review", front, front_line).unwrap_or(fence_line);
-        fields.problem(
-            line,
-            format!("next_review ({next_review}) must be after reviewed ({reviewed})"),
-        );
-    }
-
-    if let Some(sources) = &sources {
-        lines.sources = (0..sources.len())
-            .map(|index| fields.nth_source_line(index).unwrap_or(fence_line))
-            .collect();
-    }
-    let problems = fields.problems;
-    match (title, summary, category, reviewed, sources) {
-        (Some(title), Some(summary), Some(category), Some(reviewed), Some(sources))
-            if problems.is_empty() =>
-        {
-            Ok(FrontMatter {
-                title,
-                summary,
-                category,
-                reviewed,
-                next_review: next_review.unwrap_or_else(|| one_year_after(reviewed)),
-                sources,
-                tags,
-                draft,
-                weight,
-                publish,
-                lines,
-            })
-        }
-        _ => Err(problems),
-    }
 }
 
-fn key_line(
-    table: &BTreeMap<Spanned<String>, Spanned<Value>>,
-    name: &str,
-    front: &str,
-    front_line: usize,
-) -> Option<usize> {
+fn key_line(table: &Table, name: &str, front: &str, front_line: usize) -> Option<usize> {
     table
         .keys()
         .find(|key| key.get_ref() == name)
