@@ -1,5 +1,7 @@
 //! backcare: a server-rendered site about back cramps and back pain.
-//! `content` loads articles, `triage` runs the symptom checker, `web` serves both; `startup` wires them.
+//! `content` loads articles and `triage` runs the symptom checker, sharing only `vocabulary`;
+//! `search` and the readers' `discussion` build on them; `web` serves it all and `authoring`
+//! checks and starts articles; `startup` wires them. tests/api/layering.rs keeps that order.
 
 pub mod authoring;
 pub mod cli;
@@ -17,4 +19,5 @@ pub mod startup;
 pub mod static_build;
 pub mod telemetry;
 pub mod triage;
+pub mod vocabulary;
 pub mod web;

@@ -2,6 +2,8 @@
 //! File system in, reports out; printing and exit codes stay in `main`.
 
 pub mod check;
+#[cfg(test)]
+mod checker_words;
 pub mod external;
 #[cfg(test)]
 mod guide_coverage;

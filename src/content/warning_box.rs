@@ -5,11 +5,8 @@
 //! writes none. A box `for="child"` speaks to the parent ("if your child has back pain and").
 
 use super::front_matter::closest;
-use super::lists::{NamedLists, PickableSign, SignCatalogue};
+use super::lists::{MOST_PICKED, NamedLists, PickableSign, SignCatalogue};
 use super::shortcodes::{escape, named_arguments, sentence_case};
-
-/// More signs than this and a box stops being read: the issue-23 editor's limit per page.
-pub const MOST_PICKED: usize = 8;
 
 pub const USAGE: &str = "{{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}";
 

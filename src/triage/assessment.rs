@@ -10,7 +10,7 @@ use super::rules::{
     NHS_ANTICOAGULANTS, NHS_IBUPROFEN, NHS_KIDNEY_INFECTION, NHS_SCIATICA, NICE_CKS_BACK_PAIN,
     RULES, Rule, Service, Source, Urgency,
 };
-use crate::content::Slug;
+use crate::vocabulary::Slug;
 
 /// What the checker says about one posted form. A result is much larger than the other two
 /// outcomes, but only one outcome exists per request, so boxing it would buy nothing.

@@ -5,7 +5,7 @@ use super::answers::{
     Answers, ChildSign, Duration, EasedBy, History, Location, Onset, PregnancySign, PregnancyStage,
     Symptom, Trigger, Warning,
 };
-use crate::content::{ListGroup, NamedList, NamedLists, Slug};
+use crate::vocabulary::{ListGroup, NamedList, NamedLists, Slug};
 
 /// How soon the reader should get help. `Ord` runs from least to most urgent, so the most
 /// urgent rule that fires is simply the maximum.

@@ -4,9 +4,10 @@
 
 use super::rules::{RULES, Service};
 use super::sign_words;
-use crate::content::Slug;
-use crate::content::lint::editorial::FULL_LIST_PAGE;
-use crate::content::lists::{PickableSign, ServiceHeadings, SignCatalogue, SignGroup};
+use crate::vocabulary::Slug;
+use crate::vocabulary::lists::{
+    FULL_LIST_PAGE, PickableSign, ServiceHeadings, SignCatalogue, SignGroup,
+};
 
 /// Every box shows these, whatever its topic: the NHS back pain page's own "call 999 or go to
 /// A&E if you have back pain and" list (both legs, genitals or bottom, peeing, bladder or bowel
@@ -262,8 +263,8 @@ pub fn sign_catalogue() -> SignCatalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::warning_box::MOST_PICKED;
     use crate::triage::rules::rule;
+    use crate::vocabulary::lists::MOST_PICKED;
 
     #[test]
     fn every_name_is_a_rule_and_no_group_is_named_like_a_rule() {

@@ -4,9 +4,10 @@
 
 use super::first_text_line;
 use crate::content::front_matter::Category;
+use crate::content::lists::{FULL_LIST_PAGE, MOST_PICKED};
 use crate::content::markdown::ProseBlock;
 use crate::content::problem::LineProblem;
-use crate::content::warning_box::{MOST_PICKED, USAGE};
+use crate::content::warning_box::USAGE;
 use crate::content::{Article, readability};
 
 /// The NHS style guide asks for short paragraphs; past this a paragraph is a wall of text on a phone.
@@ -14,9 +15,6 @@ pub const PARAGRAPH_MAX_WORDS: usize = 60;
 
 /// The page about medicines, which says who should not take each one; others link to it.
 pub const MEDICINES_PAGE: &str = "pain-medicines";
-
-/// The page that shows every warning sign, whole; every other page shows a box of its own.
-pub const FULL_LIST_PAGE: &str = "when-to-get-help";
 
 /// Medicines a reader might take on the strength of a passing mention, lowercase.
 pub const MEDICINE_NAMES: &[&str] = &[

@@ -1,10 +1,17 @@
 //! The named lists an article can show with `{{ red_flags(urgency="NAME") }}`, and the signs a
 //! page's own box picks from with `{{ warning_signs(signs="...") }}`. The caller hands them in
-//! (`LoadOptions::lists`): content knows how to show a list, never what is in it.
+//! (`LoadOptions::lists`): content knows how to show a list, never what is in it, and triage,
+//! which writes them, nothing of how they are shown.
 
 use std::sync::{Arc, OnceLock};
 
 use super::slug::Slug;
+
+/// The page that shows every warning sign, whole; every other page shows a box of its own.
+pub const FULL_LIST_PAGE: &str = "when-to-get-help";
+
+/// More signs than this and a box stops being read: the issue-23 editor's limit per page.
+pub const MOST_PICKED: usize = 8;
 
 /// One list an article can show, by name, e.g. "emergency": the warning signs of one urgency,
 /// grouped by where to go.
