@@ -4,7 +4,7 @@
 //! The reader's text is never handed to a query parser: it is split into words, and the query is
 //! built from those words, so `AND`, quotes, `*`, `field:value` or brackets are just more words.
 
-pub mod a_z;
+pub mod by_letter;
 mod snippet;
 mod stem_cache;
 pub mod synonyms;
@@ -23,7 +23,7 @@ use tantivy::{
 };
 
 use crate::content::{Article, Library};
-pub use a_z::{Letter, a_to_z};
+pub use by_letter::{Letter, a_to_z};
 use snippet::Highlighter;
 use synonyms::SynonymGroup;
 

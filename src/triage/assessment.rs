@@ -1089,7 +1089,9 @@ fn extra_safety_net(answers: &Answers, service: Service) -> Vec<&'static str> {
     lines
 }
 
-/// Every advice id the checker can give, for the hazard log's test and the "how it works" page.
+/// Every advice id the checker can give. Only tests read it: the hazard log's (each advice
+/// CLINICAL_SAFETY.md names must exist) and this module's (ids are stable kebab-case).
+#[cfg(test)]
 pub fn advice_ids() -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = ADVICE
         .iter()
@@ -1105,13 +1107,15 @@ pub fn advice_ids() -> Vec<&'static str> {
 
 /// A heading is a phrase, not prose, so it is measured with the words under it; the words are
 /// measured on their own too, so a hard line cannot hide behind an easy heading.
+#[cfg(test)]
 fn with_heading(heading: &str, words: &str) -> [String; 2] {
     [format!("{heading}. {words}"), words.to_owned()]
 }
 
-/// Every line a reader can be shown, for the plain-words test: each explanation, advice text,
-/// reason and safety-net line on its own, so one hard line cannot hide in an easy block (the
-/// GP-role review of round 3, item 17).
+/// Every line a reader can be shown, each explanation, advice text, reason and safety-net line
+/// on its own, so one hard line cannot hide in an easy block (the GP-role review of round 3,
+/// item 17). Only the plain-words test reads it (`authoring/checker_words.rs`).
+#[cfg(test)]
 pub fn all_reader_text() -> Vec<String> {
     let mut text: Vec<String> = Vec::new();
     for &service in Service::ALL {

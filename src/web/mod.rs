@@ -1,7 +1,9 @@
 //! HTTP: routes, thin handlers, request logging and error pages.
-//! Handlers turn requests into lookups on the pre-rendered `Site` (or calls into `triage`) and
-//! nothing more. A request flows: `routes` → an extractor (`extract`) → a handler in `pages/` or
-//! `discussion/` → `Result<HttpResponse, PageError>` (`error`) → the middleware in `app`.
+//! Handlers turn requests into lookups on the pre-rendered `Site`, or calls into `triage`,
+//! `search` and the `discussion`, and nothing more. A request flows: `routes` (and
+//! `discussion::routes`) → extractors (`extract`, `discussion::extract`) → a handler in `pages/`
+//! or `discussion/` → `Result<HttpResponse, PageError>` (`error`) → the middleware in `app`
+//! (`error_pages` puts the site's layout around errors).
 
 pub mod assets;
 pub mod base_url;

@@ -1,4 +1,4 @@
-//! The per-client limits on posting and signing in. With SQLite there is one instance, so they
+//! The per-client limits on posting, feedback answers and signing in. With SQLite there is one instance, so they
 //! live in its memory. With PostgreSQL several instances may share the database, so the limits
 //! live there too: two instances enforce one limit, and a restart forgets nothing.
 //!
