@@ -172,16 +172,16 @@ pub async fn export(storage: &Storage, out: &mut impl Write) -> Result<usize, Co
         let line = ExportLine {
             id: post.id,
             article: &post.article_slug,
-            status: post.status.as_str(),
-            number: post.number,
+            status: post.state.status().as_str(),
+            number: post.state.number(),
             display_name: &post.display_name,
             email: post.email.as_deref(),
             text: &post.text,
             created_at: rfc3339(post.created_at),
-            moderated_by: post.moderated_by.as_deref(),
-            moderated_at: post.moderated_at.map(rfc3339),
-            removed_by: post.removed_by.as_deref(),
-            removed_at: post.removed_at.map(rfc3339),
+            moderated_by: post.state.moderated().map(|stamp| stamp.by.as_str()),
+            moderated_at: post.state.moderated().map(|stamp| rfc3339(stamp.at)),
+            removed_by: post.state.removed().map(|stamp| stamp.by.as_str()),
+            removed_at: post.state.removed().map(|stamp| rfc3339(stamp.at)),
         };
         serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
         out.write_all(b"\n")?;

@@ -27,7 +27,7 @@ pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
 pub use render::{EarlierPosters, Paragraph, Segment, render_text};
 pub use store::{
     ApprovedPost, DEFAULT_DATABASE_URL, Moderated, Moderation, ModeratorAccount, PendingPost,
-    Purged, Status, Storage, StoreError, StoredPost,
+    PostState, Purged, Stamp, Status, Storage, StoreError, StoredPost,
 };
 
 /// How long rejected posts and email addresses are kept by default (`--comments-retention`).

@@ -52,6 +52,10 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A row this version cannot read as a post: never guessed at, so a post is never shown
+    /// or queued in a state nobody gave it.
+    #[error("post {id} cannot be read: {problem}")]
+    Inconsistent { id: i64, problem: String },
 }
 
 /// Whether a post is waiting for a moderator, shown, or turned down.
@@ -71,11 +75,14 @@ impl Status {
         }
     }
 
-    fn parse(value: &str) -> Status {
+    /// The status stored as `value`; `None` for one this version does not know, which is
+    /// never taken for pending.
+    fn parse(value: &str) -> Option<Status> {
         match value {
-            "approved" => Status::Approved,
-            "rejected" => Status::Rejected,
-            _ => Status::Pending,
+            "pending" => Some(Status::Pending),
+            "approved" => Some(Status::Approved),
+            "rejected" => Some(Status::Rejected),
+            _ => None,
         }
     }
 }
@@ -120,13 +127,72 @@ pub struct StoredPost {
     pub display_name: String,
     pub email: Option<String>,
     pub text: String,
-    pub status: Status,
-    pub number: Option<i64>,
     pub created_at: OffsetDateTime,
-    pub moderated_by: Option<String>,
-    pub moderated_at: Option<OffsetDateTime>,
-    pub removed_by: Option<String>,
-    pub removed_at: Option<OffsetDateTime>,
+    pub state: PostState,
+}
+
+/// A moderator's decision about a post: who, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    pub at: OffsetDateTime,
+}
+
+/// Where a stored post is in moderation, with the decisions that took it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostState {
+    Pending,
+    Approved {
+        number: i64,
+        approved: Stamp,
+    },
+    /// Approved, then taken down: it keeps its number; its text and name are gone.
+    Removed {
+        number: i64,
+        approved: Stamp,
+        removed: Stamp,
+    },
+    Rejected {
+        rejected: Stamp,
+    },
+}
+
+impl PostState {
+    /// The status column: a removed post is still an approved one.
+    pub fn status(&self) -> Status {
+        match self {
+            PostState::Pending => Status::Pending,
+            PostState::Approved { .. } | PostState::Removed { .. } => Status::Approved,
+            PostState::Rejected { .. } => Status::Rejected,
+        }
+    }
+
+    /// Its number under its article, once approved.
+    pub fn number(&self) -> Option<i64> {
+        match self {
+            PostState::Approved { number, .. } | PostState::Removed { number, .. } => Some(*number),
+            PostState::Pending | PostState::Rejected { .. } => None,
+        }
+    }
+
+    /// Who approved or rejected it, and when.
+    pub fn moderated(&self) -> Option<&Stamp> {
+        match self {
+            PostState::Pending => None,
+            PostState::Approved { approved, .. } | PostState::Removed { approved, .. } => {
+                Some(approved)
+            }
+            PostState::Rejected { rejected } => Some(rejected),
+        }
+    }
+
+    /// Who took it down, and when.
+    pub fn removed(&self) -> Option<&Stamp> {
+        match self {
+            PostState::Removed { removed, .. } => Some(removed),
+            _ => None,
+        }
+    }
 }
 
 /// The outcome of moderating a post that was still pending.
@@ -923,22 +989,61 @@ fn pending_post(row: &AnyRow) -> Result<PendingPost, StoreError> {
 }
 
 fn stored_post(row: &AnyRow) -> Result<StoredPost, StoreError> {
-    let status: String = row.try_get("status")?;
-    let moderated_at: Option<i64> = row.try_get("moderated_at")?;
+    let id = row.try_get("id")?;
     Ok(StoredPost {
-        id: row.try_get("id")?,
+        id,
         article_slug: row.try_get("article_slug")?,
         display_name: row.try_get("display_name")?,
         email: row.try_get("email")?,
         text: row.try_get("body")?,
-        status: Status::parse(&status),
-        number: row.try_get("number")?,
         created_at: from_unix(row.try_get("created_at")?),
-        moderated_by: row.try_get("moderated_by")?,
-        moderated_at: moderated_at.map(from_unix),
-        removed_by: row.try_get("removed_by")?,
-        removed_at: row.try_get::<Option<i64>, _>("removed_at")?.map(from_unix),
+        state: post_state(row).map_err(|problem| StoreError::Inconsistent { id, problem })?,
     })
+}
+
+/// The post's state from its columns; `Err` says what does not fit, and nothing is guessed.
+fn post_state(row: &AnyRow) -> Result<PostState, String> {
+    let column = |error: sqlx::Error| error.to_string();
+    let status: String = row.try_get("status").map_err(column)?;
+    let Some(status) = Status::parse(&status) else {
+        return Err(format!(
+            "its status {status:?} is not one this version knows"
+        ));
+    };
+    let number: Option<i64> = row.try_get("number").map_err(column)?;
+    let moderated = stamp(row, "moderated_by", "moderated_at")?;
+    let removed = stamp(row, "removed_by", "removed_at")?;
+    match (status, number, moderated, removed) {
+        (Status::Pending, None, None, None) => Ok(PostState::Pending),
+        (Status::Approved, Some(number), Some(approved), None) => {
+            Ok(PostState::Approved { number, approved })
+        }
+        (Status::Approved, Some(number), Some(approved), Some(removed)) => Ok(PostState::Removed {
+            number,
+            approved,
+            removed,
+        }),
+        (Status::Rejected, None, Some(rejected), None) => Ok(PostState::Rejected { rejected }),
+        (status, ..) => Err(format!(
+            "its number, moderator or removal do not fit its status {:?}",
+            status.as_str()
+        )),
+    }
+}
+
+/// Who and when from two columns that are set together or not at all.
+fn stamp(row: &AnyRow, by: &str, at: &str) -> Result<Option<Stamp>, String> {
+    let column = |error: sqlx::Error| error.to_string();
+    let who: Option<String> = row.try_get(by).map_err(column)?;
+    let when: Option<i64> = row.try_get(at).map_err(column)?;
+    match (who, when) {
+        (Some(by), Some(at)) => Ok(Some(Stamp {
+            by,
+            at: from_unix(at),
+        })),
+        (None, None) => Ok(None),
+        _ => Err(format!("only one of {by} and {at} is set")),
+    }
 }
 
 /// Fault injection for the crash tests: a debug build started with `BACKCARE_CRASH_AT=<point>`
@@ -956,6 +1061,17 @@ fn crash_point(point: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_status_is_refused_not_taken_for_pending() {
+        assert_eq!(Status::parse("approved"), Some(Status::Approved));
+        for status in [Status::Pending, Status::Approved, Status::Rejected] {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::parse("spam"), None);
+        assert_eq!(Status::parse(""), None);
+        assert_eq!(Status::parse("Pending"), None);
+    }
 
     #[test]
     fn backend_follows_the_scheme() {

@@ -50,9 +50,24 @@ pub fn visitor_cookie(value: &str, secure: bool) -> String {
     )
 }
 
-/// The purpose of the sign-in form, for one browser.
-pub fn login_purpose(visitor: &str) -> String {
-    format!("login\0{visitor}")
+/// What a token is for: a token made for one purpose is refused for any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose<'a> {
+    /// The sign-in form, in one browser (its visitor value).
+    SignIn { visitor: &'a str },
+    /// Every form of one moderator session (the hash of its token).
+    Moderate { session_hash: &'a str },
+}
+
+impl Purpose<'_> {
+    /// The bytes the token is made from; they must not change, or every form open in a browser
+    /// would expire at once.
+    fn text(self) -> String {
+        match self {
+            Purpose::SignIn { visitor } => format!("login\0{visitor}"),
+            Purpose::Moderate { session_hash } => format!("moderate:{session_hash}"),
+        }
+    }
 }
 
 /// Six hours in seconds.
@@ -139,14 +154,14 @@ impl Csrf {
         mac
     }
 
-    pub fn token(&self, purpose: &str, now: OffsetDateTime) -> String {
+    pub fn token(&self, purpose: Purpose, now: OffsetDateTime) -> String {
         let window = window(now);
-        let tag = self.mac(purpose, window).finalize().into_bytes();
+        let tag = self.mac(&purpose.text(), window).finalize().into_bytes();
         format!("{window}.{}", hex(&tag))
     }
 
     /// Whether `token` was made for `purpose` in this window or the one before.
-    pub fn verify(&self, purpose: &str, token: &str, now: OffsetDateTime) -> bool {
+    pub fn verify(&self, purpose: Purpose, token: &str, now: OffsetDateTime) -> bool {
         let Some((window_text, tag)) = token.split_once('.') else {
             return false;
         };
@@ -157,7 +172,9 @@ impl Csrf {
         if token_window != current && token_window != current - 1 {
             return false;
         }
-        self.mac(purpose, token_window).verify_slice(&tag).is_ok()
+        self.mac(&purpose.text(), token_window)
+            .verify_slice(&tag)
+            .is_ok()
     }
 }
 
@@ -228,25 +245,19 @@ mod tests {
     fn tokens_verify_for_their_purpose_for_up_to_two_windows() {
         let csrf = Csrf::new(b"secret".to_vec());
         let now = at(1_800_000_000);
-        let token = csrf.token("post:/articles/a", now);
-        assert!(csrf.verify("post:/articles/a", &token, now));
-        assert!(csrf.verify(
-            "post:/articles/a",
-            &token,
-            now + Duration::seconds(WINDOW_SECONDS)
-        ));
-        assert!(!csrf.verify(
-            "post:/articles/a",
-            &token,
-            now + Duration::seconds(2 * WINDOW_SECONDS)
-        ));
-        assert!(!csrf.verify("post:/articles/b", &token, now));
-        assert!(!Csrf::new(b"other".to_vec()).verify("post:/articles/a", &token, now));
+        let purpose = Purpose::Moderate { session_hash: "a" };
+        let token = csrf.token(purpose, now);
+        assert!(csrf.verify(purpose, &token, now));
+        assert!(csrf.verify(purpose, &token, now + Duration::seconds(WINDOW_SECONDS)));
+        assert!(!csrf.verify(purpose, &token, now + Duration::seconds(2 * WINDOW_SECONDS)));
+        assert!(!csrf.verify(Purpose::Moderate { session_hash: "b" }, &token, now));
+        assert!(!csrf.verify(Purpose::SignIn { visitor: "a" }, &token, now));
+        assert!(!Csrf::new(b"other".to_vec()).verify(purpose, &token, now));
         for bad in ["", ".", "x.y", "1.zz", &token[..token.len() - 1], "é.é"] {
-            assert!(!csrf.verify("post:/articles/a", bad, now), "{bad}");
+            assert!(!csrf.verify(purpose, bad, now), "{bad}");
         }
         let forged_window = format!("{}{}", window(now) + 1, &token[token.find('.').unwrap()..]);
-        assert!(!csrf.verify("post:/articles/a", &forged_window, now));
+        assert!(!csrf.verify(purpose, &forged_window, now));
     }
 
     #[test]
@@ -254,9 +265,10 @@ mod tests {
         let csrf = Csrf::new(b"secret".to_vec());
         let now = at(1_800_000_000);
         let visitor = new_random_id();
-        let token = csrf.token(&login_purpose(&visitor), now);
-        assert!(csrf.verify(&login_purpose(&visitor), &token, now));
-        assert!(!csrf.verify(&login_purpose(&new_random_id()), &token, now));
+        let token = csrf.token(Purpose::SignIn { visitor: &visitor }, now);
+        assert!(csrf.verify(Purpose::SignIn { visitor: &visitor }, &token, now));
+        let other = new_random_id();
+        assert!(!csrf.verify(Purpose::SignIn { visitor: &other }, &token, now));
         assert!(is_random_id(&visitor));
         assert!(!is_random_id("0123456789abcdef0123456789ABCDEF"));
         assert!(!is_random_id("<script>"));

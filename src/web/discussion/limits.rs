@@ -30,6 +30,31 @@ pub enum Limits {
     Shared(SharedLimits),
 }
 
+/// What a shared row counts. Each row's key is a hash that starts with this name, so the names
+/// must never change: a new name would start every count again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bucket {
+    Posts,
+    Feedback,
+    SignIns,
+    /// Wrong passwords per (name, client).
+    SignInFailures,
+    /// Wrong passwords per name, from browsers without its device cookie.
+    AccountFailures,
+}
+
+impl Bucket {
+    fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Posts => "post",
+            Bucket::Feedback => "feedback",
+            Bucket::SignIns => "sign-in",
+            Bucket::SignInFailures => "sign-in-failures",
+            Bucket::AccountFailures => "account-failures",
+        }
+    }
+}
+
 /// One instance's own counts (SQLite).
 pub struct MemoryLimits {
     posts: RateLimiter,
@@ -102,7 +127,11 @@ impl Limits {
     pub async fn check_feedback(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
             Limits::Memory(memory) => Ok(memory.feedback.check(client)),
-            Limits::Shared(shared) => shared.take("feedback", shared.feedback_limit, client).await,
+            Limits::Shared(shared) => {
+                shared
+                    .take(Bucket::Feedback, shared.feedback_limit, client)
+                    .await
+            }
         }
     }
 }
@@ -111,7 +140,7 @@ impl PostAllowance for Limits {
     async fn take_post(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
             Limits::Memory(memory) => Ok(memory.posts.check(client)),
-            Limits::Shared(shared) => shared.take("post", shared.post_limit, client).await,
+            Limits::Shared(shared) => shared.take(Bucket::Posts, shared.post_limit, client).await,
         }
     }
 }
@@ -121,7 +150,11 @@ impl SignInLimits for Limits {
     async fn take_sign_in(&self, client: IpAddr) -> Result<Decision, StoreError> {
         match self {
             Limits::Memory(memory) => Ok(memory.sign_ins.check(client)),
-            Limits::Shared(shared) => shared.take("sign-in", shared.login_limit, client).await,
+            Limits::Shared(shared) => {
+                shared
+                    .take(Bucket::SignIns, shared.login_limit, client)
+                    .await
+            }
         }
     }
 
@@ -225,12 +258,19 @@ impl SharedLimits {
     /// Names are compared as typed, ignoring case and surrounding space, as in memory.
     fn pair(&self, name: &str, client: Option<IpAddr>) -> String {
         let client = client.map_or_else(|| "unknown".to_owned(), |ip| bucket_key(ip).to_string());
-        self.keyed_hash(&["sign-in-failures", &name.trim().to_lowercase(), &client])
+        self.keyed_hash(&[
+            Bucket::SignInFailures.as_str(),
+            &name.trim().to_lowercase(),
+            &client,
+        ])
     }
 
     /// The per-name count across every client, for browsers without the device cookie.
     fn account(&self, name: &str) -> String {
-        self.keyed_hash(&["account-failures", &name.trim().to_lowercase()])
+        self.keyed_hash(&[
+            Bucket::AccountFailures.as_str(),
+            &name.trim().to_lowercase(),
+        ])
     }
 
     /// How long `key` stays locked, if `max` failures fell within `window`.
@@ -251,13 +291,13 @@ impl SharedLimits {
 
     async fn take(
         &self,
-        purpose: &str,
+        bucket: Bucket,
         limit: RateLimit,
         client: IpAddr,
     ) -> Result<Decision, StoreError> {
         let now = now_ms();
         self.cleanup_now_and_then(now).await;
-        let bucket = self.keyed_hash(&[purpose, &bucket_key(client).to_string()]);
+        let bucket = self.keyed_hash(&[bucket.as_str(), &bucket_key(client).to_string()]);
         let interval_ms = (60_000 / i64::from(limit.per_minute.max(1))).max(1);
         let wait = self
             .storage

@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
 use super::cookies::{cookie_name, cookie_values, set_cookie_header};
-use super::csrf;
+use super::csrf::{self, Purpose};
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
 use super::views::{LoginPage, PendingView, QueuePage};
@@ -116,10 +116,6 @@ fn signed_in_since(time: OffsetDateTime) -> String {
     .unwrap_or_default()
 }
 
-fn moderate_purpose(token_hash: &str) -> String {
-    format!("moderate:{token_hash}")
-}
-
 /// Sets the cookie `name` (`COOKIE` or `DEVICE_COOKIE`); empty with no age deletes it.
 fn set_cookie(
     response: &mut HttpResponse,
@@ -176,7 +172,9 @@ impl SignInAgain<'_> {
                 &self.generation.site.settings,
             ),
             csrf_token: self.discussion.csrf.token(
-                &csrf::login_purpose(&self.visitor.value),
+                Purpose::SignIn {
+                    visitor: &self.visitor.value,
+                },
                 OffsetDateTime::now_utc(),
             ),
             name: self.name.to_owned(),
@@ -272,7 +270,9 @@ async fn login(
     }
     if csrf::is_cross_site(&request, &generation.site.settings.base_url)
         || !discussion.csrf.verify(
-            &csrf::login_purpose(&visitor.value),
+            Purpose::SignIn {
+                visitor: &visitor.value,
+            },
             &form.text("csrf-token"),
             now,
         )
@@ -364,7 +364,9 @@ async fn check_moderator_form(
     let form = Form::parse(&body);
     if csrf::is_cross_site(request, &generation.site.settings.base_url)
         || !moderator.discussion.csrf.verify(
-            &moderate_purpose(&moderator.session.token_hash),
+            Purpose::Moderate {
+                session_hash: &moderator.session.token_hash,
+            },
             &form.text("csrf-token"),
             OffsetDateTime::now_utc(),
         )
@@ -505,7 +507,9 @@ async fn queue(
         signed_in_since: signed_in_since(session.since),
         recently_approved,
         csrf_token: discussion.csrf.token(
-            &moderate_purpose(&session.token_hash),
+            Purpose::Moderate {
+                session_hash: &session.token_hash,
+            },
             OffsetDateTime::now_utc(),
         ),
         moderator: session.moderator,
