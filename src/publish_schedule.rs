@@ -28,50 +28,53 @@ pub struct PublishSchedule {
     _stop: Sender<()>,
 }
 
-/// Waits for `next_publish`, if there is one, and reloads the site on that day, then waits for
-/// the next date the new load knows of.
-pub fn start(
-    source: SiteSource,
-    state: AppState,
-    next_publish: Option<Date>,
-) -> Option<PublishSchedule> {
-    let next = next_publish?;
+/// Wakes when each day starts (and at least hourly) and reloads the site if the site being
+/// served has an article whose `publish` day has come.
+///
+/// Armed whatever the articles say at start-up: under `serve --watch` an author may add a
+/// scheduled article later, and the date to wait for is read from whichever site is being
+/// served at the time, so reloads after edits are covered too. A wake-up that finds nothing due
+/// costs a date comparison, a couple of dozen times a day.
+pub fn start(source: SiteSource, state: AppState) -> Option<PublishSchedule> {
+    if let Some(next) = state.current().library.next_publish() {
+        tracing::info!(%next, "an article is scheduled; the site reloads when that day starts (UTC)");
+    }
     let (stop, stopped) = channel();
     let spawned = std::thread::Builder::new()
         .name("backcare-publish".to_owned())
-        .spawn(move || run(&source, &state, next, &stopped));
+        .spawn(move || run(&source, &state, &stopped));
     match spawned {
-        Ok(_) => {
-            tracing::info!(%next, "an article is scheduled; the site reloads when that day starts (UTC)");
-            Some(PublishSchedule { _stop: stop })
-        }
+        Ok(_) => Some(PublishSchedule { _stop: stop }),
         Err(error) => {
-            tracing::error!(%error, "cannot start the publishing schedule; restart the server on the publish date");
+            tracing::error!(%error, "cannot start the publishing schedule; restart the server on a publish date");
             None
         }
     }
 }
 
-fn run(source: &SiteSource, state: &AppState, mut next: Date, stopped: &Receiver<()>) {
+fn run(source: &SiteSource, state: &AppState, stopped: &Receiver<()>) {
     loop {
         let wait = until_next_midnight(OffsetDateTime::now_utc()).min(LONGEST_WAIT);
         if stopped.recv_timeout(wait) != Err(RecvTimeoutError::Timeout) {
             return;
         }
-        if source.today() < next {
+        if !is_due(state.current().library.next_publish(), source.today()) {
             continue;
         }
-        match reload(source, state) {
-            Ok(Some(following)) => next = following,
-            Ok(None) => return,
-            // Tried again within the hour; the pages served now stay as they are.
-            Err(error) => tracing::error!(%error, "scheduled reload failed; the site is unchanged"),
+        // On failure it is tried again within the hour; the pages served now stay as they are.
+        if let Err(error) = reload(source, state) {
+            tracing::error!(%error, "scheduled reload failed; the site is unchanged");
         }
     }
 }
 
-/// Loads and renders the site as start-up does, and serves it. Returns the next `publish` date.
-fn reload(source: &SiteSource, state: &AppState) -> Result<Option<Date>, String> {
+/// Whether the served site holds back an article whose day has come.
+fn is_due(next_publish: Option<Date>, today: Date) -> bool {
+    next_publish.is_some_and(|day| day <= today)
+}
+
+/// Loads and renders the site as start-up does, and serves it.
+fn reload(source: &SiteSource, state: &AppState) -> Result<(), String> {
     let (content, problems) = if source.settings.live_preview {
         // `serve --watch`: a broken article is left out and named in the banner, as on start-up.
         source.load_isolating(&LoadedContent::default())
@@ -90,11 +93,10 @@ fn reload(source: &SiteSource, state: &AppState) -> Result<Option<Date>, String>
     let generation = source
         .render(&content, problems)
         .map_err(|error| error.to_string())?;
-    let next = generation.library.next_publish();
     let count = generation.library.len();
     state.replace(generation);
     tracing::info!(articles = count, "scheduled articles published");
-    Ok(next)
+    Ok(())
 }
 
 /// How long from `now` until the next day starts in UTC (at least a second, so a wake-up a
@@ -113,6 +115,18 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+
+    #[test]
+    fn a_reload_is_due_from_the_publish_day_on() {
+        let day = time::macros::date!(2027 - 01 - 15);
+        assert!(!is_due(
+            Some(day),
+            day.previous_day().expect("a day before")
+        ));
+        assert!(is_due(Some(day), day));
+        assert!(is_due(Some(day), day.next_day().expect("a day after")));
+        assert!(!is_due(None, day));
+    }
 
     #[test]
     fn waits_until_the_next_day_starts_in_utc() {

@@ -188,7 +188,6 @@ impl Application {
             .unwrap_or_else(|| BaseUrl::for_address(address));
         let (generation, content) =
             render_site(config, &source, content, author_problems, started)?;
-        let next_publish = generation.library.next_publish();
         let article_count = generation.library.len();
         let storage = discussion
             .as_ref()
@@ -206,8 +205,7 @@ impl Application {
             Some(content) => Some(live_reload::start(source.clone(), state.clone(), content)?),
             None => None,
         };
-        let publish_schedule =
-            crate::publish_schedule::start(source.clone(), state.clone(), next_publish);
+        let publish_schedule = crate::publish_schedule::start(source.clone(), state.clone());
         let server = http_server(config, state, connection_counts, listener)?;
         let metrics_address = serve_metrics(config, metrics_handle, storage)?;
         Ok(Application {

@@ -20,6 +20,7 @@ const MESSAGE_SOURCES: &[&str] = &[
     "src/content/one_truth.rs",
     "src/content/lint.rs",
     "src/content/lint/editorial.rs",
+    "src/content/lint/sentence_grade.rs",
     "src/content/lint/source_domains.rs",
     "src/authoring/external.rs",
     "src/authoring/check.rs",

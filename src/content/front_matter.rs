@@ -110,6 +110,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// Written `draft = true`, or set by the loader while `publish` is still to come.
     pub draft: bool,
+    /// `draft = true` as the author wrote it, whatever the loader makes of `publish`.
+    pub written_draft: bool,
     pub weight: i64,
     /// `publish = 2027-01-15`: the page is a draft until that day (UTC), then goes live by itself.
     pub publish: Option<Date>,
@@ -334,6 +336,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
                 sources,
                 tags: read.tags,
                 draft: read.draft,
+                written_draft: read.draft,
                 weight: read.weight,
                 publish: read.publish,
                 lines,

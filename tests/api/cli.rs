@@ -351,7 +351,12 @@ const WARNINGS: &[(&str, &str, &str)] = &[
     (
         "hard-prose",
         "12",
-        "reading level is grade 20.4 (Flesch–Kincaid); aim for 6 or below with shorter sentences and plainer words. Hardest sentences: line 16: \"Physiotherapists frequently",
+        "reading level is grade 14.3 (Flesch–Kincaid); aim for 6 or below with shorter sentences and plainer words. Hardest sentences: line 16: \"Physiotherapists frequently",
+    ),
+    (
+        "hard-sentence",
+        "14:30",
+        "sentence reads at grade 28.6 (Flesch–Kincaid, known names and everyday words aside); use shorter, everyday words so it is grade 9 or below: \"Superficial thermotherapy demonstrates moderate effectiveness for …\"",
     ),
     (
         "no-internal-link",
@@ -941,6 +946,56 @@ fn build_takes_its_address_from_the_settings_file_or_asks_for_one() {
         "backcare build: give the address the site will be published at, with --base-url https://backcare.example or base_url in backcare.toml\n"
     );
     assert!(!out.exists(), "nothing written");
+}
+
+/// `draft = true` beside a `publish` date: the page would stay a draft on its day, silently.
+#[test]
+fn check_warns_that_draft_wins_over_a_publish_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new("tests/fixtures/warnings/long-sentence");
+    let help = std::fs::read_to_string(fixture.join("when-to-get-help.md")).expect("fixture");
+    let heat = std::fs::read_to_string(fixture.join("heat-therapy.md"))
+        .expect("fixture")
+        .replace(
+            " If the pad feels too hot on your back at any time, take it off at once and wait for your skin to cool down before you try it again.",
+            "",
+        );
+    let held = heat
+        .replace("Heat for back pain", "Warmth in winter")
+        .replace(
+            "How heat eases tight back muscles, and how to use it safely at home.",
+            "Keeping your back warm on cold days, and what to wear when you go out.",
+        )
+        .replace(
+            "reviewed = 2026-11-25\n",
+            "reviewed = 2026-11-25\ndraft = true\npublish = 2026-11-20\n",
+        );
+    for (name, text) in [
+        ("when-to-get-help.md", &help),
+        ("heat-therapy.md", &heat),
+        ("warmth.md", &held),
+    ] {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    let articles = dir.path().to_str().expect("utf-8");
+
+    let run = check(articles, &[]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a warning, not an error: {:#?}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout,
+        [
+            format!(
+                "{articles}/warmth.md:6: warning: draft = true and publish = 2026-11-20 together: draft wins, so the page stays a draft after 2026-11-20; delete draft = true to have it go live on 2026-11-20, or delete publish to keep it a draft"
+            ),
+            "checked 3 articles: 0 errors, 1 warning".to_owned(),
+        ]
+    );
+    assert_eq!(check(articles, &["--strict"]).code, Some(1));
 }
 
 #[test]
