@@ -1067,116 +1067,130 @@ fn pregnancy_weeks(
     .map(Some)
 }
 
-impl Answers {
-    /// Turns the posted form into `Answers`, or says what is missing: every problem in form
-    /// order, a follow-up question that now applies, and the emergency signs ticked regardless.
-    pub fn parse(raw: &RawAnswers) -> Result<Answers, Incomplete> {
-        let mut errors = Vec::new();
-        let warnings = keep(
-            &mut errors,
-            WARNING.required(&raw.warning, Warning::from_value),
-        );
-        let location = keep(
-            &mut errors,
-            LOCATION.choice(&raw.location, Location::from_value),
-        );
-        let onset = keep(&mut errors, ONSET.choice(&raw.onset, Onset::from_value));
-        let duration = keep(
-            &mut errors,
-            DURATION.choice(&raw.duration, Duration::from_value),
-        );
-        let severity = keep(&mut errors, SEVERITY.number(&raw.severity, Severity::new));
-        let age = keep(&mut errors, AGE.number(&raw.age, Age::new));
-        let pregnant = keep(
-            &mut errors,
-            PREGNANT.choice(&raw.pregnant, Pregnant::from_value),
-        );
-        let triggers = keep(
-            &mut errors,
-            TRIGGER.optional(&raw.trigger, Trigger::from_value),
-        );
-        let symptoms = keep(
-            &mut errors,
-            SYMPTOM.required(&raw.symptom, Symptom::from_value),
-        );
-        let history = keep(
-            &mut errors,
-            HISTORY.required(&raw.history, History::from_value),
-        );
-        let eased_by = keep(
-            &mut errors,
-            EASED_BY.optional(&raw.eased_by, EasedBy::from_value),
-        );
-        let mut follow_ups = Vec::new();
+/// The main form's answers, each `None` when missing or not one of its choices.
+struct MainAnswers {
+    warnings: Option<BTreeSet<Warning>>,
+    location: Option<Location>,
+    onset: Option<Onset>,
+    duration: Option<Duration>,
+    severity: Option<Severity>,
+    age: Option<Age>,
+    pregnant: Option<Pregnant>,
+    triggers: Option<BTreeSet<Trigger>>,
+    symptoms: Option<BTreeSet<Symptom>>,
+    history: Option<BTreeSet<History>>,
+    eased_by: Option<BTreeSet<EasedBy>>,
+}
+
+impl MainAnswers {
+    /// Reads every question, in form order, noting each problem.
+    fn read(raw: &RawAnswers, errors: &mut Vec<FieldError>) -> Self {
+        MainAnswers {
+            warnings: keep(errors, WARNING.required(&raw.warning, Warning::from_value)),
+            location: keep(errors, LOCATION.choice(&raw.location, Location::from_value)),
+            onset: keep(errors, ONSET.choice(&raw.onset, Onset::from_value)),
+            duration: keep(errors, DURATION.choice(&raw.duration, Duration::from_value)),
+            severity: keep(errors, SEVERITY.number(&raw.severity, Severity::new)),
+            age: keep(errors, AGE.number(&raw.age, Age::new)),
+            pregnant: keep(errors, PREGNANT.choice(&raw.pregnant, Pregnant::from_value)),
+            triggers: keep(errors, TRIGGER.optional(&raw.trigger, Trigger::from_value)),
+            symptoms: keep(errors, SYMPTOM.required(&raw.symptom, Symptom::from_value)),
+            history: keep(errors, HISTORY.required(&raw.history, History::from_value)),
+            eased_by: keep(
+                errors,
+                EASED_BY.optional(&raw.eased_by, EasedBy::from_value),
+            ),
+        }
+    }
+}
+
+/// The follow-up questions' answers, each `None` when asked and not answered yet, or wrong.
+struct FollowUpAnswers {
+    pregnancy_signs: Option<BTreeSet<PregnancySign>>,
+    pregnancy_weeks: Option<Option<PregnancyWeeks>>,
+    child_signs: Option<BTreeSet<ChildSign>>,
+}
+
+impl FollowUpAnswers {
+    /// Reads the follow-ups that `main` makes apply, noting each problem and each one to ask.
+    fn read(
+        raw: &RawAnswers,
+        main: &MainAnswers,
+        errors: &mut Vec<FieldError>,
+        follow_ups: &mut Vec<Question>,
+    ) -> Self {
         let pregnancy_signs = follow_up_signs(
             &PREGNANCY_SIGN,
             &raw.pregnancy_sign,
             PregnancySign::from_value,
             matches!(
-                pregnant,
+                main.pregnant,
                 Some(Pregnant::Yes | Pregnant::NotSure | Pregnant::Recently)
             ),
-            (&mut errors, &mut follow_ups),
+            (&mut *errors, &mut *follow_ups),
         );
-        let pregnancy_weeks = pregnancy_weeks(raw, pregnant, &mut errors, &mut follow_ups);
+        let pregnancy_weeks = pregnancy_weeks(raw, main.pregnant, errors, follow_ups);
         let child_signs = follow_up_signs(
             &CHILD_SIGN,
             &raw.child_sign,
             ChildSign::from_value,
-            age.is_some_and(|age: Age| age.get() < 16),
-            (&mut errors, &mut follow_ups),
+            main.age.is_some_and(|age: Age| age.get() < 16),
+            (errors, follow_ups),
         );
-
-        match (
-            (warnings, location, onset, duration, severity, age, pregnant),
-            (triggers, symptoms, history, eased_by),
-            (pregnancy_signs, pregnancy_weeks, child_signs),
-        ) {
-            (
-                (
-                    Some(warnings),
-                    Some(location),
-                    Some(onset),
-                    Some(duration),
-                    Some(severity),
-                    Some(age),
-                    Some(pregnant),
-                ),
-                (Some(triggers), Some(symptoms), Some(history), Some(eased_by)),
-                (Some(pregnancy_signs), Some(pregnancy_weeks), Some(child_signs)),
-            ) => Ok(Answers {
-                screen: Screen {
-                    warnings,
-                    pregnancy_signs,
-                    child_signs,
-                    stage: PregnancyStage::of(Some(pregnant), pregnancy_weeks),
-                },
-                location,
-                onset,
-                duration,
-                severity,
-                age,
-                pregnant,
-                triggers,
-                symptoms,
-                history,
-                eased_by,
-                pregnancy_weeks,
-            }),
-            _ => Err(Incomplete {
-                screen: Box::new(Screen::read(raw)),
-                // A follow-up waits for the main form's problems to be fixed.
-                follow_ups: if errors
-                    .iter()
-                    .all(|error| Question::FOLLOW_UPS.contains(&error.question))
-                {
-                    follow_ups
-                } else {
-                    Vec::new()
-                },
-                errors,
-            }),
+        FollowUpAnswers {
+            pregnancy_signs,
+            pregnancy_weeks,
+            child_signs,
         }
+    }
+}
+
+impl Answers {
+    /// Turns the posted form into `Answers`, or says what is missing: every problem in form
+    /// order, a follow-up question that now applies, and the emergency signs ticked regardless.
+    pub fn parse(raw: &RawAnswers) -> Result<Answers, Incomplete> {
+        let mut errors = Vec::new();
+        let mut follow_ups = Vec::new();
+        let main = MainAnswers::read(raw, &mut errors);
+        let follow = FollowUpAnswers::read(raw, &main, &mut errors, &mut follow_ups);
+        Answers::complete(main, follow).ok_or_else(|| Incomplete {
+            screen: Box::new(Screen::read(raw)),
+            // A follow-up waits for the main form's problems to be fixed.
+            follow_ups: if errors
+                .iter()
+                .all(|error| Question::FOLLOW_UPS.contains(&error.question))
+            {
+                follow_ups
+            } else {
+                Vec::new()
+            },
+            errors,
+        })
+    }
+
+    /// The answers, when every question that applies has one.
+    fn complete(main: MainAnswers, follow: FollowUpAnswers) -> Option<Answers> {
+        let pregnant = main.pregnant?;
+        let pregnancy_weeks = follow.pregnancy_weeks?;
+        Some(Answers {
+            screen: Screen {
+                warnings: main.warnings?,
+                pregnancy_signs: follow.pregnancy_signs?,
+                child_signs: follow.child_signs?,
+                stage: PregnancyStage::of(Some(pregnant), pregnancy_weeks),
+            },
+            location: main.location?,
+            onset: main.onset?,
+            duration: main.duration?,
+            severity: main.severity?,
+            age: main.age?,
+            pregnant,
+            triggers: main.triggers?,
+            symptoms: main.symptoms?,
+            history: main.history?,
+            eased_by: main.eased_by?,
+            pregnancy_weeks,
+        })
     }
 
     pub fn has_warning(&self, warning: Warning) -> bool {
