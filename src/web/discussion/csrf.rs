@@ -15,6 +15,7 @@
 //! session.
 
 use actix_web::HttpRequest;
+use actix_web::cookie::Cookie;
 use actix_web::http::header::{self, HeaderName};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -40,14 +41,11 @@ fn is_random_id(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// `Set-Cookie` for a new visitor value; `__Host-` and `Secure` when the site is served over
-/// https.
-pub fn visitor_cookie(value: &str, secure: bool) -> String {
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Strict{}",
-        super::cookies::cookie_name(VISITOR_COOKIE, secure),
-        if secure { "; Secure" } else { "" }
-    )
+/// The cookie for a new visitor value, kept until the browser closes; `__Host-` and `Secure`
+/// when the site is served over https.
+pub fn visitor_cookie(value: &str, secure: bool) -> Cookie<'static> {
+    let name = super::cookies::cookie_name(VISITOR_COOKIE, secure);
+    super::cookies::site_cookie(name, value.to_owned(), None, secure)
 }
 
 /// What a token is for: a token made for one purpose is refused for any other.
@@ -140,8 +138,8 @@ impl Csrf {
     pub fn visitor(&self, request: &HttpRequest, secure: bool) -> Option<String> {
         let name = super::cookies::cookie_name(VISITOR_COOKIE, secure);
         super::cookies::cookie_values(request, &name)
+            .into_iter()
             .find(|value| self.is_visitor(value))
-            .map(str::to_owned)
     }
 
     fn mac(&self, purpose: &str, window: i64) -> Hmac<Sha256> {
@@ -300,8 +298,10 @@ mod tests {
         let tossed = sent(&format!("backcare_visitor={value}"));
         assert_eq!(csrf.visitor(&tossed, true), None);
         assert_eq!(csrf.visitor(&tossed, false), Some(value.clone()));
-        assert!(visitor_cookie(&value, true).starts_with("__Host-backcare_visitor="));
-        assert!(visitor_cookie(&value, false).starts_with("backcare_visitor="));
+        let over_https = visitor_cookie(&value, true).to_string();
+        assert!(over_https.starts_with("__Host-backcare_visitor="));
+        let plain = visitor_cookie(&value, false).to_string();
+        assert!(plain.starts_with("backcare_visitor="));
     }
 
     #[test]

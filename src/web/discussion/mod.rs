@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
@@ -299,10 +298,7 @@ impl Visitor {
         if !self.is_new {
             return;
         }
-        let cookie = csrf::visitor_cookie(&self.value, self.secure);
-        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        cookies::set(response, &csrf::visitor_cookie(&self.value, self.secure));
     }
 }
 

@@ -9,11 +9,10 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
-use super::cookies::{cookie_name, cookie_values, set_cookie_header};
+use super::cookies::{self, cookie_name, cookie_values, site_cookie};
 use super::csrf::{self, Purpose};
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
@@ -79,8 +78,8 @@ fn is_secure(request: &HttpRequest) -> bool {
 fn session_cookie(request: &HttpRequest) -> Option<String> {
     let name = cookie_name(COOKIE, is_secure(request));
     cookie_values(request, &name)
+        .into_iter()
         .find(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_owned)
 }
 
 /// The session this request's cookie belongs to, if it is one and still current.
@@ -125,10 +124,13 @@ fn set_cookie(
     max_age: i64,
 ) {
     let secure = is_secure(request);
-    let header = set_cookie_header(&cookie_name(name, secure), value, max_age, secure);
-    if let Ok(value) = HeaderValue::from_str(&header) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    let cookie = site_cookie(
+        cookie_name(name, secure),
+        value.to_owned(),
+        Some(max_age),
+        secure,
+    );
+    cookies::set(response, &cookie);
 }
 
 /// The sign-in page, empty or again with the name typed and what to do.
@@ -284,6 +286,7 @@ async fn login(
         );
     }
     let known_browser = cookie_values(&request, &cookie_name(DEVICE_COOKIE, is_secure(&request)))
+        .iter()
         .any(|value| discussion.devices.is_for(value, &name));
     let attempt = Attempt {
         name: &name,
