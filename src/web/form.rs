@@ -1,7 +1,7 @@
 //! Reading form posts, for every form on the site: the content type, size and time limits, and
-//! why a body was refused (`BodyRefusal`, shown by `PageError::Refused`). Then a strict
-//! `application/x-www-form-urlencoded` decoder that notices invalid UTF-8 (serde's decoders
-//! replace it silently), so a writer can be told and keep their text.
+//! why a body was refused (`BodyRefusal`, shown by `PageError::Refused`). Then the fields of a
+//! form, each with whether it was valid UTF-8 (serde's decoders replace it silently), so a
+//! writer can be told and keep their text.
 
 use std::time::Duration;
 
@@ -119,36 +119,23 @@ pub struct Form {
     fields: Vec<(String, Value)>,
 }
 
-fn decode(part: &[u8]) -> Value {
-    let spaced: Vec<u8> = part
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    let bytes: Vec<u8> = percent_decode(&spaced).collect();
-    match String::from_utf8(bytes) {
-        Ok(text) => Value {
-            text,
-            readable: true,
-        },
-        Err(error) => Value {
-            text: String::from_utf8_lossy(error.as_bytes()).into_owned(),
-            readable: false,
-        },
-    }
-}
-
 impl Form {
+    /// Decoded by `serde_html_form`, like the symptom checker's answers, which keeps every pair
+    /// in order. It replaces invalid UTF-8 without a word, so which values had it is read from
+    /// the same pairs undecoded: the one thing this adds.
     pub fn parse(body: &[u8]) -> Form {
-        let fields = body
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
+        let readable = body
             .split(|&b| b == b'&')
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
-                let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                    Some(at) => (&pair[..at], &pair[at + 1..]),
-                    None => (pair, &[][..]),
-                };
-                (decode(name).text, decode(value))
-            })
+                let value = pair.splitn(2, |&b| b == b'=').nth(1).unwrap_or_default();
+                percent_decode(value).decode_utf8().is_ok()
+            });
+        let fields = pairs
+            .into_iter()
+            .zip(readable)
+            .map(|((name, text), readable)| (name, Value { text, readable }))
             .collect();
         Form { fields }
     }
