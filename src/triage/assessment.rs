@@ -175,7 +175,7 @@ fn build(fired: Vec<&'static Rule>, answers: Option<&Answers>) -> Assessment {
     let early_pregnancy_signs = stage.may_be_early()
         && fired
             .iter()
-            .any(|rule| rule.id.starts_with("early-pregnancy"));
+            .any(|rule| rule.id.as_str().starts_with("early-pregnancy"));
     let (headline, explanation) = match (service, answers) {
         (Service::GpOrPhysio, Some(a)) if a.may_be_pregnant() || a.recently_pregnant() => {
             MIDWIFE_WORDS
@@ -243,7 +243,7 @@ fn outlook(
     }
     let inflammatory = fired
         .iter()
-        .any(|rule| rule.id.starts_with("axial-spondyloarthritis"));
+        .any(|rule| rule.id.as_str().starts_with("axial-spondyloarthritis"));
     Some(match answers {
         Some(a) if a.is_child() => CHILD_OUTLOOK,
         _ if inflammatory => INFLAMMATORY_OUTLOOK,
@@ -1318,7 +1318,11 @@ mod tests {
                 .iter()
                 .all(|r| r.urgency() == Urgency::Emergency)
         );
-        let others: Vec<_> = result.other_reasons().iter().map(|r| r.id).collect();
+        let others: Vec<_> = result
+            .other_reasons()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         assert!(
             others.contains(&"fever") && others.contains(&"severe-pain"),
             "{others:?}"

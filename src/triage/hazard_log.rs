@@ -120,7 +120,7 @@ fn every_rule_and_filter_is_in_the_hazard_log_or_is_routine() {
         .collect();
     for rule in super::rules::RULES {
         assert!(
-            named.iter().any(|n| n == rule.id) || routine.contains(&rule.id),
+            named.iter().any(|n| rule.id == n.as_str()) || routine.contains(&rule.id.as_str()),
             "rule {} is not in CLINICAL_SAFETY.md",
             rule.id
         );

@@ -274,7 +274,7 @@ mod tests {
         let ticked: Vec<&str> = RULES
             .iter()
             .filter(|rule| matches!(rule.when, When::Warning(_) | When::PregnancySign(..)))
-            .map(|rule| rule.id)
+            .map(|rule| rule.id.as_str())
             .collect();
         assert!(ticked.len() >= 15, "{ticked:?}");
         let missing: Vec<&&str> = ticked.iter().filter(|id| !named.contains(**id)).collect();

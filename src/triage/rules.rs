@@ -276,12 +276,40 @@ pub enum When {
     Answers(fn(&Answers) -> bool),
 }
 
+/// A rule's stable kebab-case name, for tests, logs, the hazard log and anchors on "how it
+/// works". CLINICAL_SAFETY.md and the tests name rules by these words, so they never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(&'static str);
+
+impl RuleId {
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// One triage rule. Its condition is a plain function of the answers, so a rule has no hidden
 /// state and the table can be read, tested and published as it stands.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// Stable kebab-case name, for tests, logs, the hazard log and anchors on "how it works".
-    pub id: &'static str,
+    pub id: RuleId,
     pub service: Service,
     /// Why this matters, in plain words, shown to the reader when the rule fires.
     pub reason: &'static str,
@@ -444,7 +472,7 @@ fn spondyloarthritis_features(a: &Answers) -> Option<usize> {
 pub static RULES: &[Rule] = &[
     // ---- Call 999 ----
     Rule {
-        id: "chest-pain",
+        id: RuleId("chest-pain"),
         service: Call999,
         reason: "Chest pain with back pain can be a heart attack, or a tear in the main blood vessel of the body. These need help straight away.",
         sign: "chest pain",
@@ -452,7 +480,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::ChestPain),
     },
     Rule {
-        id: "breathlessness",
+        id: RuleId("breathlessness"),
         service: Call999,
         reason: "Finding it hard to breathe with back pain can mean bleeding inside your body, or a heart or lung problem. These need help straight away.",
         sign: "difficulty breathing",
@@ -460,7 +488,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::Breathlessness),
     },
     Rule {
-        id: "tearing-pain",
+        id: RuleId("tearing-pain"),
         service: Call999,
         reason: "A sudden tearing or ripping pain in the chest or back can mean the wall of the main blood vessel has torn (aortic dissection). This can kill, and needs help straight away.",
         sign: "sudden tearing or ripping pain in your chest or back",
@@ -468,7 +496,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::TearingPain),
     },
     Rule {
-        id: "faint-or-clammy",
+        id: RuleId("faint-or-clammy"),
         service: Call999,
         reason: "Feeling faint, dizzy, sweaty or clammy, or going pale or grey, can mean you are bleeding inside. It can also mean a bad reaction to an infection (sepsis). You need help now.",
         sign: "feeling faint, dizzy, sweaty or clammy, or pale or grey skin",
@@ -476,7 +504,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::FaintOrClammy),
     },
     Rule {
-        id: "confused-or-drowsy",
+        id: RuleId("confused-or-drowsy"),
         service: Call999,
         reason: "Feeling confused or very sleepy can be a sign of sepsis, a reaction to an infection that can kill. You need help straight away.",
         sign: "feeling confused, very sleepy or hard to wake",
@@ -484,7 +512,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::ConfusedOrDrowsy),
     },
     Rule {
-        id: "major-trauma",
+        id: RuleId("major-trauma"),
         service: Call999,
         reason: "Back pain after a serious accident can mean a broken bone in the spine. It needs to be checked in hospital before you move about.",
         sign: "pain that started after a serious accident, such as a car crash or a bad fall",
@@ -494,7 +522,7 @@ pub static RULES: &[Rule] = &[
     // A burst or leaking aortic aneurysm: the NHS says call 999 for sudden, severe pain in the
     // tummy or back. No injury explains it; lifting does not rule it out (see the hazard log).
     Rule {
-        id: "possible-aortic-aneurysm",
+        id: RuleId("possible-aortic-aneurysm"),
         service: Call999,
         reason: "Sudden, severe pain in your back or tummy from the age of 50 can mean a swelling in the main blood vessel has burst (aortic aneurysm). This can kill, and needs help straight away.",
         sign: "sudden or severe pain in your tummy, or sudden severe pain in your lower back, if you are 50 or over",
@@ -510,7 +538,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "possible-aortic-dissection",
+        id: RuleId("possible-aortic-dissection"),
         service: Call999,
         reason: "Sudden, severe pain in the upper or middle back from the age of 50 can mean the wall of the main blood vessel has torn (aortic dissection). This needs help straight away.",
         sign: "sudden, severe pain in your upper or middle back, if you are 50 or over",
@@ -521,7 +549,7 @@ pub static RULES: &[Rule] = &[
     },
     // NHS: some people have back or jaw pain and feel sick, without chest pain.
     Rule {
-        id: "possible-heart-attack",
+        id: RuleId("possible-heart-attack"),
         service: Call999,
         reason: "Sudden pain in the upper or middle back with feeling or being sick can be a heart attack, even without chest pain. You need help now.",
         sign: "sudden pain in your upper or middle back with being sick, if you are 40 or over",
@@ -537,7 +565,7 @@ pub static RULES: &[Rule] = &[
     // NHS AAA "call 999 if ... sudden, severe pain"; a vascular pathway: "if in any doubt, 999".
     // From 65 the pain may build over a few hours (the GP-role review of judgement call 11).
     Rule {
-        id: "possible-aortic-aneurysm-65-plus",
+        id: RuleId("possible-aortic-aneurysm-65-plus"),
         service: Call999,
         reason: "You are 65 or over, and bad pain in your back or tummy came on in minutes or hours, with no injury. This can mean a swelling in the main blood vessel in your tummy has burst (aortic aneurysm). This can kill, so you need help straight away.",
         sign: "bad pain in your back or tummy that came on suddenly or over a few hours, with no injury, if you are 65 or over",
@@ -547,7 +575,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "known-aneurysm-with-severe-pain",
+        id: RuleId("known-aneurysm-with-severe-pain"),
         service: Call999,
         reason: "You have an aneurysm, or a pulsing feeling in your tummy, and bad pain that came on fast. The swelling in your main blood vessel may be leaking or have burst (aortic aneurysm). You need help straight away.",
         sign: "bad pain that came on fast, if you have an aneurysm or a pulsing feeling in your tummy",
@@ -555,7 +583,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| has_aneurysm_sign(a) && is_severe(a) && came_on_fast(a)),
     },
     Rule {
-        id: "heavy-bleeding-after-birth",
+        id: RuleId("heavy-bleeding-after-birth"),
         service: Call999,
         reason: "Heavy bleeding in the weeks after a birth, a miscarriage or an abortion can mean you are losing a lot of blood fast. You need help straight away.",
         sign: "heavy bleeding, soaking a pad in an hour or less, in the 6 weeks after a birth, miscarriage or abortion",
@@ -563,7 +591,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::VaginalBleeding, is_after_birth),
     },
     Rule {
-        id: "child-floppy-or-drowsy",
+        id: RuleId("child-floppy-or-drowsy"),
         service: Call999,
         reason: "A child who is floppy, very sleepy or hard to wake may have a very bad infection (sepsis). They need help straight away.",
         sign: "a child who is floppy, very sleepy or hard to wake",
@@ -571,7 +599,7 @@ pub static RULES: &[Rule] = &[
         when: When::ChildSign(ChildSign::FloppyOrDrowsy),
     },
     Rule {
-        id: "child-rash-not-fading",
+        id: RuleId("child-rash-not-fading"),
         service: Call999,
         reason: "A rash that does not fade when you press a glass on it can be a sign of meningitis or sepsis. These are very bad infections. Your child needs help straight away.",
         sign: "a child with a rash that does not fade when you press a glass on it",
@@ -581,7 +609,7 @@ pub static RULES: &[Rule] = &[
     // ---- Go to A&E ----
     // Any single sign of cauda equina syndrome is enough, whatever the pain score.
     Rule {
-        id: "saddle-numbness",
+        id: RuleId("saddle-numbness"),
         service: GoToAe,
         reason: "Numbness around your genitals or bottom can mean the nerves at the base of your spine are squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours, to stop lasting harm.",
         sign: "numbness or tingling around your genitals, bottom or inner thighs",
@@ -589,7 +617,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::SaddleNumbness),
     },
     Rule {
-        id: "bladder-bowel",
+        id: RuleId("bladder-bowel"),
         service: GoToAe,
         reason: "If you cannot pee, or cannot stop pee or poo coming out, the nerves at the base of your spine may be squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours.",
         sign: "not being able to pee, or to control when you pee or poo",
@@ -597,7 +625,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::BladderBowel),
     },
     Rule {
-        id: "both-legs",
+        id: RuleId("both-legs"),
         service: GoToAe,
         reason: "Pain, numbness or weakness in both legs can mean the nerves at the base of your spine are squashed. This is called cauda equina syndrome. You need to be seen in hospital now.",
         sign: "pain, numbness or weakness in both legs",
@@ -605,7 +633,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::BothLegs),
     },
     Rule {
-        id: "sexual-problems",
+        id: RuleId("sexual-problems"),
         service: GoToAe,
         reason: "If you cannot feel your genitals during sex, or you have new problems with getting hard or coming, the nerves at the base of your spine may be squashed. This is called cauda equina syndrome. You need to be seen in hospital within hours.",
         sign: "new loss of feeling in your genitals during sex, or new problems getting an erection or ejaculating",
@@ -613,7 +641,7 @@ pub static RULES: &[Rule] = &[
         when: When::Warning(Warning::SexualProblems),
     },
     Rule {
-        id: "possible-spinal-infection",
+        id: RuleId("possible-spinal-infection"),
         service: GoToAe,
         reason: "You have a high temperature. You also inject drugs, take steroids, have a weak immune system, or had spine surgery not long ago. Together, these can mean an infection in your spine. It needs to be checked in hospital now.",
         sign: "a high temperature, if you inject drugs, have a weak immune system, take steroid tablets or had spine surgery in the last 3 months",
@@ -621,7 +649,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::Fever) && has_infection_risk_or_steroids(a)),
     },
     Rule {
-        id: "fever-with-leg-weakness",
+        id: RuleId("fever-with-leg-weakness"),
         service: GoToAe,
         reason: "You have a high temperature and a leg that is newly weak or numb. An infection may be pressing on a nerve in your spine. It needs to be checked in hospital now.",
         sign: "a high temperature with new weakness or numbness in a leg",
@@ -632,7 +660,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "cancer-with-nerve-signs",
+        id: RuleId("cancer-with-nerve-signs"),
         service: GoToAe,
         reason: "You have had cancer, and now have new weakness, numbness or pain in a leg. The cancer may be pressing on the nerves in your spine. This needs to be checked in hospital now.",
         sign: "new weakness, numbness or pain in a leg, if you have had cancer",
@@ -641,7 +669,7 @@ pub static RULES: &[Rule] = &[
     },
     // NHS ectopic pregnancy: "call 999 or go to A&E" for a sharp, sudden, intense tummy pain.
     Rule {
-        id: "early-pregnancy-severe-pain",
+        id: RuleId("early-pregnancy-severe-pain"),
         service: GoToAe,
         reason: "Very bad pain early in pregnancy, with bleeding or shoulder tip pain, can mean you are bleeding inside. It can come from a pregnancy outside the womb (ectopic pregnancy). You need help now.",
         sign: "very bad pain with bleeding, tummy pain or shoulder tip pain, if you are less than 12 weeks pregnant or may be pregnant",
@@ -657,7 +685,7 @@ pub static RULES: &[Rule] = &[
     // NHS fever in children and the NICE NG143 traffic light: a baby under 3 months with 38C or
     // more is red (A&E or 999). Age 0 is any baby under 1, so the safer reading is taken.
     Rule {
-        id: "baby-fever",
+        id: RuleId("baby-fever"),
         service: GoToAe,
         reason: "A baby under 3 months with a temperature of 38C or more may have a bad infection. Older babies can get very ill fast too. Your baby needs to be seen in hospital now.",
         sign: "a baby under 1 with a temperature of 38C or more",
@@ -669,7 +697,7 @@ pub static RULES: &[Rule] = &[
     },
     // NICE NG234 (CG75): difficulty walking is a sign of spinal cord compression: an emergency.
     Rule {
-        id: "walking-difficulty",
+        id: RuleId("walking-difficulty"),
         service: GoToAe,
         reason: "If it is newly hard to walk, or your legs feel heavy or clumsy, something may be pressing on your spinal cord. You need to be seen in hospital now. This can stop lasting harm.",
         sign: "new difficulty walking, or legs that feel unsteady, heavy or clumsy",
@@ -678,7 +706,7 @@ pub static RULES: &[Rule] = &[
     },
     // The GP-role review of judgement call 6: weakness getting worse over hours goes to A&E.
     Rule {
-        id: "leg-weakness-getting-worse",
+        id: RuleId("leg-weakness-getting-worse"),
         service: GoToAe,
         reason: "A leg that is weak and getting weaker can mean a nerve in your back is being squashed more and more. You need to be seen in hospital now.",
         sign: "weakness in a leg that is getting worse, in the last week",
@@ -690,7 +718,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "blood-thinners-sudden-severe-pain",
+        id: RuleId("blood-thinners-sudden-severe-pain"),
         service: GoToAe,
         reason: "You take medicine to thin your blood, and bad back pain came on fast. This can mean bleeding inside your body or near your spine. You need to be seen in hospital now.",
         sign: "bad pain that came on fast, if you take medicine to thin your blood",
@@ -703,7 +731,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "sudden-pain-aged-65-plus-moderate",
+        id: RuleId("sudden-pain-aged-65-plus-moderate"),
         service: GoToAe,
         reason: "You are 65 or over, and fairly bad pain came on suddenly, with no injury. This can come from the main blood vessel in your tummy (aortic aneurysm), or a break in a bone of your spine. You need to be seen in hospital now.",
         sign: "sudden pain of 5 or more out of 10, with no injury, if you are 65 or over",
@@ -718,7 +746,7 @@ pub static RULES: &[Rule] = &[
     // NICE CKS: a fracture is more likely with osteoporosis, steroids or older age. Only a new
     // and painful one goes to A&E; an old knock is a same-day check (the rule further down).
     Rule {
-        id: "possible-fracture",
+        id: RuleId("possible-fracture"),
         service: GoToAe,
         reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in your spine. New, bad pain like this needs an X-ray now.",
         sign: "a fall or sudden bad pain in the last week, if you have weak bones or take steroid tablets",
@@ -732,7 +760,7 @@ pub static RULES: &[Rule] = &[
     // The aneurysm rule above leaves out pain after an injury; from 50 such pain still needs an
     // X-ray today, so adding "injury" never makes a result less urgent than an emergency.
     Rule {
-        id: "injury-severe-aged-50-plus",
+        id: RuleId("injury-severe-aged-50-plus"),
         service: GoToAe,
         reason: "From the age of 50 a bone in the spine can break after a fall or knock. New, bad pain after an injury needs an X-ray now.",
         sign: "bad pain after a fall or knock in the last week, if you are 50 or over",
@@ -745,7 +773,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "sudden-or-severe-tummy-pain",
+        id: RuleId("sudden-or-severe-tummy-pain"),
         service: GoToAe,
         reason: "Tummy pain that came on suddenly or is very bad needs to be checked in hospital now. It can come from a problem inside your tummy that cannot wait.",
         sign: "tummy pain that came on suddenly or is very bad",
@@ -761,7 +789,7 @@ pub static RULES: &[Rule] = &[
     // An NHS trust's back pain page: pain after minor trauma in older people goes to the
     // emergency department.
     Rule {
-        id: "fall-aged-65-plus",
+        id: RuleId("fall-aged-65-plus"),
         service: GoToAe,
         reason: "From the age of 65 a bone in the spine can break after a small fall or knock. Pain after a fall in the last week needs an X-ray now.",
         sign: "pain after a fall or knock in the last week, if you are 65 or over",
@@ -775,7 +803,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---- Maternity unit ----
     Rule {
-        id: "pregnancy-contractions",
+        id: RuleId("pregnancy-contractions"),
         service: MaternityUnit,
         reason: "Back pain or cramps that come and go can mean labour has started, even before your due date. Your maternity unit needs to know now.",
         sign: "tightenings or cramps that come and go, in your back or tummy",
@@ -783,7 +811,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::Contractions, is_not_known_early),
     },
     Rule {
-        id: "pregnancy-waters-breaking",
+        id: RuleId("pregnancy-waters-breaking"),
         service: MaternityUnit,
         reason: "If your waters have broken, your midwife needs to check you and your baby.",
         sign: "your waters breaking",
@@ -791,7 +819,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::WatersBreaking, is_any_stage),
     },
     Rule {
-        id: "pregnancy-bleeding",
+        id: RuleId("pregnancy-bleeding"),
         service: MaternityUnit,
         reason: "If you are pregnant, bleeding from your vagina needs to be checked now.",
         sign: "bleeding from your vagina, if you are 12 weeks pregnant or more",
@@ -802,7 +830,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "pregnancy-baby-moving-less",
+        id: RuleId("pregnancy-baby-moving-less"),
         service: MaternityUnit,
         reason: "If your baby is moving less than usual, your midwife needs to check on your baby now. Do not wait until the next day.",
         sign: "your baby moving less than usual",
@@ -810,7 +838,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::BabyMovingLess, is_any_stage),
     },
     Rule {
-        id: "pregnancy-pre-eclampsia-signs",
+        id: RuleId("pregnancy-pre-eclampsia-signs"),
         service: MaternityUnit,
         reason: "In pregnancy, or in the weeks after a birth, a bad headache, problems seeing, or sudden swelling can be signs of pre-eclampsia. This is a problem with your blood pressure. It can harm you, so it needs to be checked now.",
         sign: "a bad headache, problems seeing, or sudden swelling of your face, hands or feet, in pregnancy or in the 6 weeks after a birth",
@@ -820,7 +848,7 @@ pub static RULES: &[Rule] = &[
     // NICE NG51: pregnant and recently pregnant women with a fever are at higher risk of sepsis;
     // maternity triage sees women from about 16 to 20 weeks and up to 6 weeks after a birth.
     Rule {
-        id: "pregnancy-fever",
+        id: RuleId("pregnancy-fever"),
         service: MaternityUnit,
         reason: "You have a high temperature or shivers. In pregnancy or after a birth, this can mean a bad infection (sepsis). Your maternity unit needs to check you now.",
         sign: "a high temperature or shivers, if you are 12 weeks pregnant or more, or gave birth in the last 6 weeks",
@@ -828,7 +856,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::FeverOrShivering, is_not_early),
     },
     Rule {
-        id: "pregnancy-or-after-birth-fever",
+        id: RuleId("pregnancy-or-after-birth-fever"),
         service: MaternityUnit,
         reason: "You have a high temperature, and you are pregnant or gave birth not long ago. This can be a sign of a bad infection (sepsis). Your maternity unit needs to check you now.",
         sign: "a high temperature, if you are 12 weeks pregnant or more, or gave birth in the last 6 weeks",
@@ -843,7 +871,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "pregnancy-shoulder-tip-pain",
+        id: RuleId("pregnancy-shoulder-tip-pain"),
         service: MaternityUnit,
         reason: "Pain in the tip of your shoulder in pregnancy can be a sign of bleeding inside your tummy. It needs to be checked now.",
         sign: "pain in the tip of your shoulder, if you are 12 weeks pregnant or more",
@@ -851,7 +879,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::ShoulderTipPain, is_not_early),
     },
     Rule {
-        id: "pregnancy-tummy-pain",
+        id: RuleId("pregnancy-tummy-pain"),
         service: MaternityUnit,
         reason: "If you are pregnant, tummy pain with back pain should be checked by your midwife now. It can be a sign of a problem that needs help fast.",
         sign: "tummy pain, if you are 12 weeks pregnant or more",
@@ -866,7 +894,7 @@ pub static RULES: &[Rule] = &[
     // NHS ectopic pregnancy: "speak to your GP, early pregnancy unit or call 111". Most
     // maternity units do not see women this early, so never the maternity unit here.
     Rule {
-        id: "early-pregnancy-bleeding",
+        id: RuleId("early-pregnancy-bleeding"),
         service: SameDay,
         reason: "Bleeding early in pregnancy is common. But it can be a sign of a miscarriage. It can also come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
         sign: "bleeding from your vagina, if you are less than 12 weeks pregnant or may be pregnant",
@@ -874,7 +902,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::VaginalBleeding, is_early),
     },
     Rule {
-        id: "early-pregnancy-shoulder-tip-pain",
+        id: RuleId("early-pregnancy-shoulder-tip-pain"),
         service: SameDay,
         reason: "Pain in the tip of your shoulder early in pregnancy can mean you are bleeding inside. It can come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
         sign: "pain in the tip of your shoulder, if you are less than 12 weeks pregnant or may be pregnant",
@@ -882,7 +910,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::ShoulderTipPain, is_early),
     },
     Rule {
-        id: "early-pregnancy-cramps",
+        id: RuleId("early-pregnancy-cramps"),
         service: SameDay,
         reason: "Cramps early in pregnancy can be a sign of a miscarriage. They can also come from a pregnancy outside the womb (ectopic pregnancy). They need to be checked today.",
         sign: "cramps that come and go, if you are less than 12 weeks pregnant",
@@ -890,7 +918,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::Contractions, is_known_early),
     },
     Rule {
-        id: "early-pregnancy-tummy-pain",
+        id: RuleId("early-pregnancy-tummy-pain"),
         service: SameDay,
         reason: "Tummy pain early in pregnancy can be a sign of a problem. It can come from a pregnancy outside the womb (ectopic pregnancy). It needs to be checked today.",
         sign: "tummy pain, if you are less than 12 weeks pregnant or may be pregnant",
@@ -900,7 +928,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "early-pregnancy-fever",
+        id: RuleId("early-pregnancy-fever"),
         service: SameDay,
         reason: "A high temperature or shivers in pregnancy can be a sign of an infection. It needs to be checked today.",
         sign: "a high temperature or shivers, if you are less than 12 weeks pregnant or may be pregnant",
@@ -910,7 +938,7 @@ pub static RULES: &[Rule] = &[
     // NHS pre-eclampsia: "rarely happens before the 20th week"; its signs go to "your GP surgery
     // or NHS 111". Most maternity units do not see women before 12 weeks.
     Rule {
-        id: "headache-or-vision-before-12-weeks",
+        id: RuleId("headache-or-vision-before-12-weeks"),
         service: SameDay,
         reason: "A bad headache, trouble seeing, or swelling that comes on fast needs to be checked today. This early on, it is rarely pre-eclampsia. That is a blood pressure problem that comes later in pregnancy. But it can have other causes.",
         sign: "a bad headache, problems seeing, or sudden swelling, if you are less than 12 weeks pregnant or may be pregnant",
@@ -918,7 +946,7 @@ pub static RULES: &[Rule] = &[
         when: When::PregnancySign(PregnancySign::HeadacheVisionSwelling, is_early),
     },
     Rule {
-        id: "child-not-walking",
+        id: RuleId("child-not-walking"),
         service: SameDay,
         reason: "A child who will not walk or put weight on a leg, or has a new limp, should be checked today.",
         sign: "a child who will not walk or put weight on a leg, or has a new limp",
@@ -926,7 +954,7 @@ pub static RULES: &[Rule] = &[
         when: When::ChildSign(ChildSign::NotWalking),
     },
     Rule {
-        id: "child-fever",
+        id: RuleId("child-fever"),
         service: SameDay,
         reason: "A child with back pain and a high temperature may have an infection. They should be checked today.",
         sign: "a child with a high temperature",
@@ -934,7 +962,7 @@ pub static RULES: &[Rule] = &[
         when: When::ChildSign(ChildSign::Fever),
     },
     Rule {
-        id: "child-not-peeing",
+        id: RuleId("child-not-peeing"),
         service: SameDay,
         reason: "A child who has not had a pee for 12 hours may be very unwell. They should be checked today.",
         sign: "a child who has not had a pee, or a wet nappy, for 12 hours",
@@ -944,7 +972,7 @@ pub static RULES: &[Rule] = &[
     // NHS AAA: "see a GP as soon as possible"; a suspected symptomatic aneurysm is discussed with
     // vascular surgeons at once (NICE NG156).
     Rule {
-        id: "possible-aneurysm-signs",
+        id: RuleId("possible-aneurysm-signs"),
         service: SameDay,
         reason: "You have an aneurysm, or a pulsing feeling in your tummy. With back pain, this can mean the swelling in your main blood vessel is growing (aortic aneurysm). It needs to be checked today.",
         sign: "a pulsing feeling in your tummy, or an aneurysm you know about",
@@ -952,7 +980,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(has_aneurysm_sign),
     },
     Rule {
-        id: "bad-new-pain-65-plus",
+        id: RuleId("bad-new-pain-65-plus"),
         service: SameDay,
         reason: "You are 65 or over, and have new, bad back pain with no injury. It can come from the main blood vessel in your tummy (aortic aneurysm), or a break in a bone of your spine. It needs to be checked today.",
         sign: "new, bad pain in the last week with no injury, if you are 65 or over",
@@ -966,7 +994,7 @@ pub static RULES: &[Rule] = &[
     // NHS AAA: "sudden, severe pain" is 999; over a few hours from 50 is not "sudden", and an
     // aneurysm is rarer before 65, so same day (the GP-role review of round 3, item 1).
     Rule {
-        id: "bad-pain-over-hours-50-plus",
+        id: RuleId("bad-pain-over-hours-50-plus"),
         service: SameDay,
         reason: "You are 50 or over, and bad back pain came on over a few hours, with no injury. This is less likely to be a strain. It can come from the main blood vessel in your tummy (aortic aneurysm). It needs to be checked today.",
         sign: "bad pain that came on over a few hours in the last week, with no injury, if you are 50 or over",
@@ -978,7 +1006,7 @@ pub static RULES: &[Rule] = &[
     // NICE NG234 (CG75): pain in a band, pain worse lying down and night pain in someone who has
     // had cancer need an MRI within a week, and contact with the acute oncology team within 24 hours.
     Rule {
-        id: "cancer-spinal-pain",
+        id: RuleId("cancer-spinal-pain"),
         service: SameDay,
         reason: "You have had cancer. Pain that goes round you like a band, or is worse lying down or at night, can mean the cancer has spread to your spine. It needs to be checked today.",
         sign: "pain like a band round your body, or worse lying down or at night, if you have had cancer",
@@ -991,7 +1019,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "under-5",
+        id: RuleId("under-5"),
         service: SameDay,
         reason: "Back pain is rare in young children. A child under 5 with back pain should be checked today, so call 111.",
         sign: "a child under 5 with back pain",
@@ -999,7 +1027,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.age.get() < 5),
     },
     Rule {
-        id: "fever",
+        id: RuleId("fever"),
         service: SameDay,
         reason: "A high temperature with back pain can be a sign of an infection in your spine or your kidneys. It needs to be checked today.",
         sign: "a high temperature, or feeling hot and shivery",
@@ -1007,7 +1035,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::Fever)),
     },
     Rule {
-        id: "pregnancy-infection-signs",
+        id: RuleId("pregnancy-infection-signs"),
         service: SameDay,
         reason: "In pregnancy, a high temperature or pain when you pee can mean an infection. It needs to be treated today, to keep you and your baby safe.",
         sign: "a high temperature, or pain when you pee, if you are pregnant",
@@ -1020,7 +1048,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "possible-kidney-infection",
+        id: RuleId("possible-kidney-infection"),
         service: SameDay,
         reason: "Back pain with pain or burning when you pee can be a kidney infection. It needs treatment today.",
         sign: "pain or burning when you pee, or needing to pee more often",
@@ -1028,7 +1056,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::Urinary)),
     },
     Rule {
-        id: "blood-in-pee",
+        id: RuleId("blood-in-pee"),
         service: SameDay,
         reason: "Blood in your pee with back pain can come from a kidney stone or a kidney infection. It needs to be checked today.",
         sign: "blood in your pee",
@@ -1036,7 +1064,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::BloodInPee)),
     },
     Rule {
-        id: "cancer-history",
+        id: RuleId("cancer-history"),
         service: SameDay,
         reason: "You have had cancer. New back pain should be checked today, in case the cancer has spread to your spine.",
         sign: "new back pain, if you have had cancer",
@@ -1046,7 +1074,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "infection-risk",
+        id: RuleId("infection-risk"),
         service: SameDay,
         reason: "You inject drugs, have a weak immune system, or had spine surgery not long ago. So new back pain could be an infection. It should be checked today, even if you do not have a high temperature.",
         sign: "new back pain, if you inject drugs, have a weak immune system or had spine surgery in the last 3 months",
@@ -1054,7 +1082,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| has_infection_risk(a) && is_recent(a)),
     },
     Rule {
-        id: "weak-bones-fracture-check",
+        id: RuleId("weak-bones-fracture-check"),
         service: SameDay,
         reason: "If your bones are weak from osteoporosis or steroid tablets, a fall or sudden pain can break a bone in the spine, even a small one. It should be checked today.",
         sign: "a fall or sudden pain, if you have weak bones or take steroid tablets",
@@ -1066,7 +1094,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "injury-aged-50-plus",
+        id: RuleId("injury-aged-50-plus"),
         service: SameDay,
         reason: "From the age of 50 a bone in the spine can break after quite a small fall or knock. Back pain after an injury should be checked today.",
         sign: "a fall or injury in the last 6 weeks, if you are 50 or over",
@@ -1078,7 +1106,7 @@ pub static RULES: &[Rule] = &[
     // NICE CKS: sudden severe central pain, eased by lying down, can be a fracture even
     // without a fall or known osteoporosis.
     Rule {
-        id: "sudden-pain-aged-65-plus",
+        id: RuleId("sudden-pain-aged-65-plus"),
         service: SameDay,
         reason: "From the age of 65, back pain that starts suddenly can be a small break in a bone of the spine, even without a fall. It should be checked today.",
         sign: "back pain that started suddenly in the last week, if you are 65 or over",
@@ -1088,7 +1116,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "child-injury",
+        id: RuleId("child-injury"),
         service: SameDay,
         reason: "A child with bad back pain after a fall or knock should be checked today. A bone may be broken.",
         sign: "bad back pain after a fall or knock, in a child under 16",
@@ -1098,7 +1126,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "leg-weakness",
+        id: RuleId("leg-weakness"),
         service: SameDay,
         reason: "Weakness in a leg can mean a nerve in your back is being pressed on. It should be checked today so it does not get worse.",
         sign: "weakness in one leg",
@@ -1106,7 +1134,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::LegWeakness)),
     },
     Rule {
-        id: "weight-loss",
+        id: RuleId("weight-loss"),
         service: SameDay,
         reason: "Losing weight without trying, as well as back pain, should be checked today. A doctor will want to rule out a serious cause, such as cancer.",
         sign: "losing weight without trying",
@@ -1114,7 +1142,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::WeightLoss)),
     },
     Rule {
-        id: "back-lump",
+        id: RuleId("back-lump"),
         service: SameDay,
         reason: "A new lump or swelling on your back, or a change in its shape, should be checked today.",
         sign: "a lump or swelling on your back, or a change in its shape",
@@ -1122,7 +1150,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::BackLump)),
     },
     Rule {
-        id: "night-pain",
+        id: RuleId("night-pain"),
         service: SameDay,
         reason: "Pain that is much worse at night is less likely to be a simple strain. A doctor should check it.",
         sign: "pain that is much worse at night",
@@ -1132,7 +1160,7 @@ pub static RULES: &[Rule] = &[
     // NHS back pain: urgent GP or 111 if "the pain does not improve after resting or is worse at
     // night"; an HSC trust: "pain that remains or worsens when lying down and disturbing sleep".
     Rule {
-        id: "worse-lying-down",
+        id: RuleId("worse-lying-down"),
         service: SameDay,
         reason: "Pain that is worse when you lie down, or that wakes you, is less likely to be a simple strain. A doctor should check it today.",
         sign: "pain that is worse when you lie down, or that wakes you",
@@ -1141,7 +1169,7 @@ pub static RULES: &[Rule] = &[
     },
     // Only an explicit "nothing": an empty answer means the reader did not say.
     Rule {
-        id: "nothing-eases",
+        id: RuleId("nothing-eases"),
         service: SameDay,
         reason: "Pain from a strain usually eases at least a little with rest. Pain that nothing eases should be checked by a doctor.",
         sign: "pain that does not get better when you rest",
@@ -1149,7 +1177,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.is_eased_by(EasedBy::Nothing)),
     },
     Rule {
-        id: "cough-worse",
+        id: RuleId("cough-worse"),
         service: SameDay,
         reason: "Pain that gets worse when you cough, sneeze or poo can mean something is pressing on a nerve in your spine. A doctor should check it.",
         sign: "pain that is worse when you cough, sneeze or poo",
@@ -1157,7 +1185,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::CoughWorse)),
     },
     Rule {
-        id: "upper-back",
+        id: RuleId("upper-back"),
         service: SameDay,
         reason: "Pain at the top of the back, between the shoulder blades, is less often a simple strain. It can come from the heart, lungs or spine, so a doctor should check it.",
         sign: "pain at the top of your back, between your shoulders",
@@ -1165,7 +1193,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.location == Location::Upper),
     },
     Rule {
-        id: "abdominal-pain",
+        id: RuleId("abdominal-pain"),
         service: SameDay,
         reason: "Tummy pain with back pain can come from something inside your tummy rather than your back. It should be checked today.",
         sign: "tummy pain",
@@ -1173,7 +1201,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::AbdominalPain)),
     },
     Rule {
-        id: "vomiting",
+        id: RuleId("vomiting"),
         service: SameDay,
         reason: "Being sick with back pain can mean the pain comes from inside your body, not your back. It should be checked today.",
         sign: "being sick",
@@ -1182,7 +1210,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---- See a GP or physiotherapist within 2 weeks ----
     Rule {
-        id: "under-16",
+        id: RuleId("under-16"),
         service: GpOrPhysio,
         reason: "Back pain is not common in children. A GP should check for a cause that needs to be treated.",
         sign: "back pain in a child or teenager under 16",
@@ -1190,7 +1218,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.age.get() < 16),
     },
     Rule {
-        id: "pregnancy",
+        id: RuleId("pregnancy"),
         service: GpOrPhysio,
         reason: "Back pain is common in pregnancy, but your midwife or GP should know about it. They can send you to a physio if you need one.",
         sign: "back pain in pregnancy",
@@ -1198,7 +1226,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.may_be_pregnant()),
     },
     Rule {
-        id: "after-birth",
+        id: RuleId("after-birth"),
         service: GpOrPhysio,
         reason: "Back pain is common after a birth. Tell your midwife, health visitor or GP about it.",
         sign: "back pain in the 6 weeks after a birth, miscarriage or abortion",
@@ -1207,7 +1235,7 @@ pub static RULES: &[Rule] = &[
     },
     // NHS back pain: see a GP if "you're struggling to cope".
     Rule {
-        id: "struggling-to-cope",
+        id: RuleId("struggling-to-cope"),
         service: GpOrPhysio,
         reason: "You are finding it hard to cope. A GP can help with the pain and with how you feel.",
         sign: "feeling low or anxious, or struggling to cope",
@@ -1216,7 +1244,7 @@ pub static RULES: &[Rule] = &[
     },
     // NICE NG65: refer with 4 or more features; with exactly 3, test for HLA-B27 first.
     Rule {
-        id: "axial-spondyloarthritis-refer",
+        id: RuleId("axial-spondyloarthritis-refer"),
         service: GpOrPhysio,
         reason: "Back pain for a long time that started before 45, with these signs, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP if you should see a joint expert.",
         sign: "back pain for more than 3 months that started before 45, that wakes you in the night, eases as you move, with buttock pain",
@@ -1224,7 +1252,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| spondyloarthritis_features(a).is_some_and(|count| count >= 4)),
     },
     Rule {
-        id: "axial-spondyloarthritis-test",
+        id: RuleId("axial-spondyloarthritis-test"),
         service: GpOrPhysio,
         reason: "Back pain for a long time that started before 45, with some of these signs, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP about a blood test for it. The test is called HLA-B27.",
         sign: "back pain for more than 3 months that started before 45, with 3 signs of arthritis of the spine",
@@ -1232,7 +1260,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| spondyloarthritis_features(a) == Some(3)),
     },
     Rule {
-        id: "axial-spondyloarthritis-prompt",
+        id: RuleId("axial-spondyloarthritis-prompt"),
         service: GpOrPhysio,
         reason: "Back pain for a long time that is stiff in the morning, and eases as you move, can be a kind of arthritis in the spine. It is called axial spondyloarthritis. Ask your GP about it.",
         sign: "back pain for more than 3 months that started before 45, that is stiff in the morning",
@@ -1243,7 +1271,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "lasting-over-6-weeks",
+        id: RuleId("lasting-over-6-weeks"),
         service: GpOrPhysio,
         reason: "Most back pain gets better within 6 weeks. If yours has lasted longer, see a GP or physio. They can look at other ways to help.",
         sign: "pain that has lasted more than 6 weeks",
@@ -1256,7 +1284,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "leg-numbness-not-settling",
+        id: RuleId("leg-numbness-not-settling"),
         service: GpOrPhysio,
         reason: "Numbness or tingling in a leg comes from a nerve in the back. It often settles by itself, but if it lasts more than a week a GP can check the nerve.",
         sign: "numbness or tingling in one leg for more than a week",
@@ -1266,7 +1294,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "severe-pain",
+        id: RuleId("severe-pain"),
         service: GpOrPhysio,
         reason: "If your pain is very bad, see a GP. They can check you have the right pain relief, and that nothing else is causing it.",
         sign: "very bad pain (8 or more out of 10)",
@@ -1274,7 +1302,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.severity.get() >= 8),
     },
     Rule {
-        id: "getting-worse",
+        id: RuleId("getting-worse"),
         service: GpOrPhysio,
         reason: "Back pain from a strain usually eases bit by bit. Pain that keeps getting worse should be checked by a GP.",
         sign: "pain that is getting worse",
@@ -1282,7 +1310,7 @@ pub static RULES: &[Rule] = &[
         when: When::Answers(|a| a.has_symptom(Symptom::Worsening)),
     },
     Rule {
-        id: "new-pain-50-plus",
+        id: RuleId("new-pain-50-plus"),
         service: GpOrPhysio,
         reason: "From the age of 50, new back pain is more likely to have a cause other than a strain. A GP should check it.",
         sign: "back pain that started in the last 6 weeks, if you are 50 or over",
@@ -1293,7 +1321,7 @@ pub static RULES: &[Rule] = &[
         }),
     },
     Rule {
-        id: "middle-back",
+        id: RuleId("middle-back"),
         service: GpOrPhysio,
         reason: "Pain in the middle of the back is less often a simple strain. It can come from the kidneys or the spine, so it is worth a GP appointment.",
         sign: "pain in the middle of your back",
@@ -1420,14 +1448,14 @@ mod tests {
         let mut seen = HashSet::new();
         for rule in RULES {
             assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+            let id = rule.id.as_str();
             assert!(
-                !rule.id.is_empty()
-                    && rule
-                        .id
+                !id.is_empty()
+                    && id
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    && !rule.id.starts_with('-')
-                    && !rule.id.ends_with('-'),
+                    && !id.starts_with('-')
+                    && !id.ends_with('-'),
                 "{} is not kebab-case",
                 rule.id
             );

@@ -234,7 +234,7 @@ pub fn sign_catalogue() -> SignCatalogue {
         signs: RULES
             .iter()
             .map(|rule| PickableSign {
-                id: rule.id.to_owned(),
+                id: rule.id.as_str().to_owned(),
                 service: services
                     .iter()
                     .position(|&s| s == rule.service)
@@ -242,9 +242,9 @@ pub fn sign_catalogue() -> SignCatalogue {
                 words: rule.sign.to_owned(),
                 to_parent: SPOKEN_TO_PARENT
                     .iter()
-                    .find(|(id, _)| *id == rule.id)
+                    .find(|(id, _)| rule.id == *id)
                     .map(|(_, words)| (*words).to_owned()),
-                phrases: sign_words::phrases(rule.id),
+                phrases: sign_words::phrases(rule.id.as_str()),
             })
             .collect(),
         groups: SIGN_GROUPS
@@ -312,7 +312,9 @@ mod tests {
     fn the_catalogue_heads_each_sign_with_its_rules_service() {
         let catalogue = sign_catalogue();
         for rule in RULES {
-            let sign = catalogue.sign(rule.id).expect("every rule can be picked");
+            let sign = catalogue
+                .sign(rule.id.as_str())
+                .expect("every rule can be picked");
             assert_eq!(
                 catalogue.services[sign.service].to_reader,
                 rule.service.list_heading()

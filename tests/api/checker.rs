@@ -450,8 +450,16 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
             "{context}"
         );
         // The result's own level first; lower levels collapsed below it.
-        let main_rules: Vec<&str> = expected.main_reasons().iter().map(|r| r.id).collect();
-        let other_rules: Vec<&str> = expected.other_reasons().iter().map(|r| r.id).collect();
+        let main_rules: Vec<&str> = expected
+            .main_reasons()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        let other_rules: Vec<&str> = expected
+            .other_reasons()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         assert_eq!(
             select_attrs(&document, "section > ul.reasons > li", "data-rule"),
             main_rules,
