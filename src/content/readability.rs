@@ -202,17 +202,28 @@ const COMPOUND_HEADS: &[&str] = &[
 ];
 
 fn letters_syllables(word: &[char]) -> usize {
-    let len = word.len();
-    if len <= 3 {
+    if word.len() <= 3 {
         return 1;
     }
+    if let Some(count) = compound_or_ing_syllables(word) {
+        return count;
+    }
+    let count = vowel_groups(word) - silent_endings(word) + said_apart_pairs(word);
+    if ends_with(word, "ism") {
+        return (count + 1).max(1);
+    }
+    count.max(1)
+}
+
+/// A compound (`back` + `ache`) or an -ing word counted from its parts.
+fn compound_or_ing_syllables(word: &[char]) -> Option<usize> {
     for head in COMPOUND_HEADS {
         let head: Vec<char> = head.chars().collect();
         if let Some(rest) = word.strip_prefix(head.as_slice())
             && rest.len() >= 2
             && rest.iter().any(|&c| is_vowel(c) || c == 'y')
         {
-            return letters_syllables(&head) + letters_syllables(rest);
+            return Some(letters_syllables(&head) + letters_syllables(rest));
         }
     }
     // -ing adds a syllable to its stem (be-ing, stay-ing, walk-ing) unless the stem has no vowel (bring, thing).
@@ -221,10 +232,14 @@ fn letters_syllables(word: &[char]) -> usize {
             && stem.len() >= 2
             && stem.iter().any(|&c| is_vowel(c) || c == 'y')
         {
-            return letters_syllables(stem) + 1;
+            return Some(letters_syllables(stem) + 1);
         }
     }
+    None
+}
 
+/// Groups of vowel letters, each counted once.
+fn vowel_groups(word: &[char]) -> usize {
     // `y` is a vowel except before another vowel (you, beyond, player).
     let vowel_at = |i: usize| -> bool {
         let c = word[i];
@@ -235,14 +250,20 @@ fn letters_syllables(word: &[char]) -> usize {
         |i: usize| vowel_at(i) && !(word[i] == 'u' && i > 0 && word[i - 1] == 'q');
     let mut count = 0;
     let mut previous_vowel = false;
-    for i in 0..len {
+    for i in 0..word.len() {
         let vowel = counts_as_vowel(i);
         if vowel && !previous_vowel {
             count += 1;
         }
         previous_vowel = vowel;
     }
+    count
+}
 
+/// Endings whose `e` the grouping counted but no one says: spine, makes, jumped, safely.
+fn silent_endings(word: &[char]) -> usize {
+    let len = word.len();
+    let mut count = 0;
     let consonant = |c: char| !is_vowel(c) && c != 'y';
     let at = |i: usize| word.get(i).copied().unwrap_or(' ');
     let ends_with = |suffix: &str| {
@@ -255,29 +276,35 @@ fn letters_syllables(word: &[char]) -> usize {
     };
 
     if ends_with("e") && consonant(at(len - 2)) && !consonant_le(len.saturating_sub(3)) {
-        count -= 1; // silent final e: spine, ease
+        count += 1; // silent final e: spine, ease
     } else if ends_with("es")
         && consonant(at(len - 3))
         && !matches!(at(len - 3), 's' | 'x' | 'z' | 'c' | 'g')
         && !(at(len - 3) == 'h' && matches!(at(len - 4), 'c' | 's'))
         && !consonant_le(len.saturating_sub(4))
     {
-        count -= 1; // makes, nerves; but boxes, pages, stretches, muscles keep it
+        count += 1; // makes, nerves; but boxes, pages, stretches, muscles keep it
     } else if ends_with("ed")
         && consonant(at(len - 3))
         && !matches!(at(len - 3), 't' | 'd')
         && !consonant_le(len.saturating_sub(4))
     {
-        count -= 1; // jumped, used; but wanted, needed, settled keep it
+        count += 1; // jumped, used; but wanted, needed, settled keep it
     }
     // A silent e before a suffix: safe-ly, move-ment, use-ful.
     for suffix in ["ely", "ement", "eful", "eless", "eness"] {
         if ends_with(suffix) && len > suffix.len() + 1 && consonant(at(len - suffix.len() - 1)) {
-            count -= 1;
+            count += 1;
         }
     }
+    count
+}
 
-    // Vowel pairs said as two syllables, which the grouping above counted as one.
+/// Vowel pairs said as two syllables, which the grouping counted as one.
+fn said_apart_pairs(word: &[char]) -> usize {
+    let len = word.len();
+    let at = |i: usize| word.get(i).copied().unwrap_or(' ');
+    let mut count = 0;
     for i in 0..len.saturating_sub(1) {
         let pair = (word[i], word[i + 1]);
         let before = if i > 0 { at(i - 1) } else { ' ' };
@@ -305,10 +332,12 @@ fn letters_syllables(word: &[char]) -> usize {
             _ => false,
         });
     }
-    if ends_with("ism") {
-        count += 1;
-    }
-    count.max(1)
+    count
+}
+
+fn ends_with(word: &[char], suffix: &str) -> bool {
+    let suffix: Vec<char> = suffix.chars().collect();
+    word.ends_with(&suffix)
 }
 
 #[cfg(test)]
