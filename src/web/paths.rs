@@ -35,8 +35,15 @@ pub fn tag_path(tag: &str) -> String {
 }
 
 pub fn article_path(slug: &str) -> String {
-    format!("/articles/{slug}")
+    format!("{ARTICLES_PREFIX}{slug}")
 }
+
+/// The slug in an article's address: the inverse of `article_path`.
+pub fn article_slug(path: &str) -> Option<&str> {
+    path.strip_prefix(ARTICLES_PREFIX)
+}
+
+const ARTICLES_PREFIX: &str = "/articles/";
 
 pub fn topic_path(category: Category) -> String {
     format!("/topics/{}", category.slug())

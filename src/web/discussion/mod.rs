@@ -37,11 +37,11 @@ use super::extract::{ArticleBySlug, ClientAddress, Current};
 use super::form::{Form, FormKind, read_body};
 use super::metrics::{self, PostOutcome, RateLimited};
 use super::pages::layout::{Layout, private_page};
-use super::paths::{article_path, thanks_path, warning_signs_thanks_path};
+use super::paths::{article_path, article_slug, thanks_path, warning_signs_thanks_path};
 use super::prerender::SiteSettings;
 use super::representation::{Page, send_page};
 use super::split_page::SplitPage;
-use super::{AppState, serve_page};
+use super::{AppState, Generation, serve_page};
 use crate::content::Article;
 use crate::discussion::changes::{self, Change};
 use crate::discussion::posting::{Posting, Submission, Submitted};
@@ -246,13 +246,24 @@ async fn article(
     generation: Current,
     DiscussionOn(discussion): DiscussionOn,
 ) -> Result<HttpResponse, PageError> {
-    let Some(split) = generation.site.discussion_page(request.path()) else {
-        return serve_page(request, generation).await;
-    };
-    let slug = request.match_info().get("slug").unwrap_or_default();
+    match generation.site.discussion_page(request.path()) {
+        Some(split) => Ok(article_response(&request, &generation, &discussion, split).await),
+        None => serve_page(request, generation).await,
+    }
+}
+
+/// The response to a GET or HEAD of the article at `split`, with its discussion put in (see
+/// `article`); also answered before routing, by `web::prerendered_response`.
+pub(crate) async fn article_response(
+    request: &HttpRequest,
+    generation: &Generation,
+    discussion: &Discussion,
+    split: &SplitPage,
+) -> HttpResponse {
+    let slug = article_slug(request.path()).unwrap_or_default();
     let cache_control = discussion_cache_control(&generation.site.settings);
     let page = discussion.article_page(slug, split, cache_control).await;
-    Ok(send_page(&request, &page))
+    send_page(request, &page)
 }
 
 /// How others may cache an article page with its discussion: like other pages, but for a
