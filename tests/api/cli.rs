@@ -948,9 +948,9 @@ fn build_takes_its_address_from_the_settings_file_or_asks_for_one() {
     assert!(!out.exists(), "nothing written");
 }
 
-/// `draft = true` beside a `publish` date: the page would stay a draft on its day, silently.
-#[test]
-fn check_warns_that_draft_wins_over_a_publish_date() {
+/// The long-sentence fixture's two articles (the long sentence cut) and a third, "Warmth in
+/// winter", that nothing links to, with `front_matter` added after its `reviewed` line.
+fn site_with_a_warmth_article(front_matter: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let fixture = Path::new("tests/fixtures/warnings/long-sentence");
     let help = std::fs::read_to_string(fixture.join("when-to-get-help.md")).expect("fixture");
@@ -960,7 +960,7 @@ fn check_warns_that_draft_wins_over_a_publish_date() {
             " If the pad feels too hot on your back at any time, take it off at once and wait for your skin to cool down before you try it again.",
             "",
         );
-    let held = heat
+    let warmth = heat
         .replace("Heat for back pain", "Warmth in winter")
         .replace(
             "How heat eases tight back muscles, and how to use it safely at home.",
@@ -968,15 +968,22 @@ fn check_warns_that_draft_wins_over_a_publish_date() {
         )
         .replace(
             "reviewed = 2026-11-25\n",
-            "reviewed = 2026-11-25\ndraft = true\npublish = 2026-11-20\n",
+            &format!("reviewed = 2026-11-25\n{front_matter}"),
         );
     for (name, text) in [
         ("when-to-get-help.md", &help),
         ("heat-therapy.md", &heat),
-        ("warmth.md", &held),
+        ("warmth.md", &warmth),
     ] {
         std::fs::write(dir.path().join(name), text).expect("written");
     }
+    dir
+}
+
+/// `draft = true` beside a `publish` date: the page would stay a draft on its day, silently.
+#[test]
+fn check_warns_that_draft_wins_over_a_publish_date() {
+    let dir = site_with_a_warmth_article("draft = true\npublish = 2026-11-20\n");
     let articles = dir.path().to_str().expect("utf-8");
 
     let run = check(articles, &[]);
@@ -1000,33 +1007,7 @@ fn check_warns_that_draft_wins_over_a_publish_date() {
 
 #[test]
 fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let fixture = Path::new("tests/fixtures/warnings/long-sentence");
-    let help = std::fs::read_to_string(fixture.join("when-to-get-help.md")).expect("fixture");
-    let heat = std::fs::read_to_string(fixture.join("heat-therapy.md"))
-        .expect("fixture")
-        .replace(
-            " If the pad feels too hot on your back at any time, take it off at once and wait for your skin to cool down before you try it again.",
-            "",
-        );
-    // Nothing links to it, so it can wait for its day without breaking a link.
-    let scheduled = heat
-        .replace("Heat for back pain", "Warmth in winter")
-        .replace(
-            "How heat eases tight back muscles, and how to use it safely at home.",
-            "Keeping your back warm on cold days, and what to wear when you go out.",
-        )
-        .replace(
-            "reviewed = 2026-11-25\n",
-            "reviewed = 2026-11-25\npublish = 2027-01-15\n",
-        );
-    for (name, text) in [
-        ("when-to-get-help.md", &help),
-        ("heat-therapy.md", &heat),
-        ("warmth.md", &scheduled),
-    ] {
-        std::fs::write(dir.path().join(name), text).expect("written");
-    }
+    let dir = site_with_a_warmth_article("publish = 2027-01-15\n");
     let articles = dir.path().to_str().expect("utf-8");
 
     let run = check(articles, &["--strict"]);
@@ -1062,6 +1043,7 @@ fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
     assert_eq!(run.stdout, ["checked 3 articles: 0 errors, 0 warnings"]);
 
     // Before the day, a published page may not link to it: readers would find nothing there.
+    let heat = std::fs::read_to_string(dir.path().join("heat-therapy.md")).expect("written");
     let linking = heat.replace(
         "if it gets worse.",
         "if it gets worse. Read about [warmth](warmth.md).",
