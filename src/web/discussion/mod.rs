@@ -253,7 +253,7 @@ async fn article(
 }
 
 /// The response to a GET or HEAD of the article at `split`, with its discussion put in (see
-/// `article`); also answered before routing, by `web::prerendered_response`.
+/// `article`); also answered before routing, by `Prerendered` in `web/mod.rs`.
 pub(crate) async fn article_response(
     request: &HttpRequest,
     generation: &Generation,
