@@ -5,8 +5,20 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::Article;
 use super::front_matter::{Category, closest};
-use super::{Article, InternalLink};
+
+/// A link to another article, checked once every article is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The address as written, without its `#section`, for messages.
+    pub written: String,
+    pub slug: String,
+    pub fragment: Option<String>,
+    pub line: usize,
+    /// Where the link's `[` is on its line, counting characters from 1.
+    pub column: usize,
+}
 
 /// What a written link destination points at.
 #[derive(Debug, Clone, PartialEq, Eq)]

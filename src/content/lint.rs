@@ -10,8 +10,10 @@ use time::Date;
 use super::Article;
 use super::problem::LineProblem;
 use super::readability::Readability;
+use place::{first_text_line, quote_start};
 
 pub mod editorial;
+mod place;
 pub mod sentence_grade;
 pub mod source_domains;
 
@@ -27,9 +29,6 @@ pub const HARDEST_SENTENCES_SHOWN: usize = 3;
 /// The longest sentence we let pass: past about 25 words readers lose the start before the end
 /// (GOV.UK and the NHS style guide advise 25 at most), however plain the words.
 pub const SENTENCE_MAX_WORDS: usize = 25;
-
-/// How many words of a sentence a warning quotes, enough to find it on the line.
-const SENTENCE_WORDS_QUOTED: usize = 6;
 
 /// Every warning for `article`, top to bottom. `today` decides whether the review is overdue.
 pub fn lint(article: &Article, today: Date) -> Vec<LineProblem> {
@@ -172,24 +171,6 @@ fn long_sentences(article: &Article) -> Vec<LineProblem> {
             )
         })
         .collect()
-}
-
-/// The first few words of a sentence, with an ellipsis when there are more.
-fn quote_start(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut quoted = words[..words.len().min(SENTENCE_WORDS_QUOTED)].join(" ");
-    if words.len() > SENTENCE_WORDS_QUOTED {
-        quoted.push_str(" …");
-    }
-    quoted
-}
-
-/// The line where the article's text starts, for warnings about the body as a whole.
-fn first_text_line(article: &Article) -> usize {
-    article
-        .prose
-        .first()
-        .map_or(article.body_line, |block| block.first_line())
 }
 
 #[cfg(test)]

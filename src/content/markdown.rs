@@ -10,10 +10,11 @@ use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use super::links::{self, Destination, ExternalLink, SiteLink};
+use super::links::{self, Destination, ExternalLink, InternalLink, SiteLink};
 use super::lists::NamedLists;
 use super::one_truth;
 use super::problem::LineProblem;
+use super::prose::ProseBlock;
 use super::shortcodes::{self, Expansion};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,18 +22,6 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub text: String,
-}
-
-/// A link to another article, checked once every article is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InternalLink {
-    /// The address as written, without its `#section`, for messages.
-    pub written: String,
-    pub slug: String,
-    pub fragment: Option<String>,
-    pub line: usize,
-    /// Where the link's `[` is on its line, counting characters from 1.
-    pub column: usize,
 }
 
 /// An image written as `![alt](src)`, checked against the static directory once the loader knows it.
@@ -44,65 +33,6 @@ pub struct Image {
     pub line: usize,
     /// Where its `!` is on the line, counting characters from 1.
     pub column: usize,
-}
-
-/// The plain text of one paragraph or list item, with the file line each part of it came from.
-///
-/// Only running prose is kept: headings, code, tables, image alt text and shortcodes are left
-/// out, because a reading-level score of those would measure layout rather than wording.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProseBlock {
-    pub text: String,
-    /// `(byte offset in text, file line, column)`, one entry wherever the text stops following
-    /// the source character for character: a new line, or markup skipped (a link's address).
-    line_marks: Vec<(usize, usize, usize)>,
-}
-
-impl ProseBlock {
-    /// A block of plain text with no file behind it, e.g. a sentence a program shows readers,
-    /// so its reading level can be measured like an article's.
-    pub fn plain(text: &str) -> ProseBlock {
-        ProseBlock {
-            text: text.to_owned(),
-            line_marks: vec![(0, 1, 1)],
-        }
-    }
-
-    /// The file line of the text at `offset` (a byte offset into `text`).
-    pub fn line_at(&self, offset: usize) -> usize {
-        self.place_at(offset).0
-    }
-
-    /// The file line and column (characters from 1) of the text at `offset`. The column is exact
-    /// for text written as is; entities and escapes (`&amp;`, `\*`) can shift it a little.
-    pub fn place_at(&self, offset: usize) -> (usize, usize) {
-        let index = self
-            .line_marks
-            .partition_point(|&(start, _, _)| start <= offset)
-            .saturating_sub(1);
-        self.line_marks
-            .get(index)
-            .map_or((0, 1), |&(start, line, column)| {
-                let after = self
-                    .text
-                    .get(start..offset)
-                    .map_or(0, |t| t.chars().count());
-                (line, column + after)
-            })
-    }
-
-    /// The file line the block starts on.
-    pub fn first_line(&self) -> usize {
-        self.line_at(0)
-    }
-
-    fn push(&mut self, text: &str, (line, column): (usize, usize)) {
-        // Only where the source jumps, so a plain paragraph keeps one mark per line.
-        if self.place_at(self.text.len()) != (line, column) || self.line_marks.is_empty() {
-            self.line_marks.push((self.text.len(), line, column));
-        }
-        self.text.push_str(text);
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -212,9 +142,7 @@ impl TextCollector {
         if let Some(mut block) = self.current.take()
             && !block.text.trim().is_empty()
         {
-            // Kept for the life of the library (search snippets read it).
-            block.text.shrink_to_fit();
-            block.line_marks.shrink_to_fit();
+            block.shrink_to_fit();
             self.prose.push(block);
         }
     }

@@ -11,7 +11,9 @@ pub mod lint;
 pub mod markdown;
 pub mod one_truth;
 pub mod problem;
+pub mod prose;
 pub mod readability;
+pub mod shortcode_syntax;
 pub mod shortcodes;
 pub mod warning_box;
 
@@ -21,9 +23,10 @@ use std::path::{Path, PathBuf};
 use links::LinkTargets;
 
 pub use front_matter::{Category, FrontMatter, Source};
-pub use links::{ExternalLink, SiteLink, SitePage};
-pub use markdown::{InternalLink, ProseBlock, TocEntry};
+pub use links::{ExternalLink, InternalLink, SiteLink, SitePage};
+pub use markdown::TocEntry;
 pub use problem::{LineProblem, LoadErrors, Problem};
+pub use prose::ProseBlock;
 // Slugs and the sign lists live in `vocabulary`, which triage shares; content's files and its
 // callers keep naming them through here.
 pub use crate::vocabulary::{InvalidSlug, ListGroup, NamedList, NamedLists, Slug};

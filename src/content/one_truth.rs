@@ -7,7 +7,7 @@
 //! services come from the caller's `SignCatalogue`, written beside the rules.
 
 use super::lists::{PickableSign, SignCatalogue};
-use super::markdown::ProseBlock;
+use super::prose::ProseBlock;
 use super::readability;
 
 /// A sentence that sends a reader with a warning sign somewhere slower than its rule.

@@ -4,7 +4,7 @@
 //! Flesch–Kincaid grade = 0.39 × (words ÷ sentences) + 11.8 × (syllables ÷ words) − 15.59.
 //! It estimates the US school grade needed to follow the text; add 5 for a reading age.
 
-use super::markdown::ProseBlock;
+use super::prose::ProseBlock;
 
 /// One sentence of prose with the file line and column it starts on.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 //!   name and writes a caption, which is escaped.
 
 use super::lists::{NamedList, NamedLists};
+use super::shortcode_syntax::{escape, named_arguments, sentence_case};
 use super::warning_box;
 
 /// What a shortcode expands to: trusted HTML to insert after sanitising; see `placeholder`.
@@ -188,52 +189,6 @@ pub fn insert_trusted(html: String, trusted: &[String]) -> String {
     out
 }
 
-/// `name="value", other="value"` as pairs; `None` if it is not written that way.
-pub(super) fn named_arguments(arguments: &str) -> Option<Vec<(&str, String)>> {
-    let mut pairs = Vec::new();
-    let mut rest = arguments.trim();
-    while !rest.is_empty() {
-        let (key, after) = rest.split_once('=')?;
-        let key = key.trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-            return None;
-        }
-        let mut chars = after.trim_start().char_indices();
-        if chars.next()?.1 != '"' {
-            return None;
-        }
-        let after = after.trim_start();
-        let mut value = String::new();
-        let mut end = None;
-        let mut escaped = false;
-        for (i, c) in chars {
-            match c {
-                _ if escaped => {
-                    value.push(c);
-                    escaped = false;
-                }
-                '\\' => escaped = true,
-                '"' => {
-                    end = Some(i);
-                    break;
-                }
-                _ => value.push(c),
-            }
-        }
-        pairs.push((key, value));
-        rest = after[end? + 1..].trim_start();
-        if let Some(next) = rest.strip_prefix(',') {
-            rest = next.trim_start();
-            if rest.is_empty() {
-                return None;
-            }
-        } else if !rest.is_empty() {
-            return None;
-        }
-    }
-    Some(pairs)
-}
-
 /// A trusted SVG diagram in a `<figure>` with the author's caption.
 fn diagram(arguments: &str) -> Result<String, String> {
     let pairs = named_arguments(arguments).ok_or_else(|| {
@@ -381,22 +336,6 @@ fn list_html(list: &NamedList) -> String {
     // The placeholder it replaces keeps its own line break.
     html.truncate(html.trim_end().len());
     html
-}
-
-/// `text` with its first letter in upper case: a sign written to follow "if you have" opens a
-/// list item or a line of its own.
-pub fn sentence_case(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::front_matter::closest;
 use super::lists::{MOST_PICKED, NamedLists, PickableSign, SignCatalogue};
-use super::shortcodes::{escape, named_arguments, sentence_case};
+use super::shortcode_syntax::{escape, named_arguments, sentence_case};
 
 pub const USAGE: &str = "{{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}";
 

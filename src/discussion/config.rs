@@ -4,8 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::DEFAULT_RETENTION;
 use crate::rate_limit::RateLimit;
+
+/// How long rejected posts and email addresses are kept by default (`--comments-retention`).
+pub const DEFAULT_RETENTION: time::Duration = time::Duration::days(90);
 
 /// A moderator session unused for this long ends (on top of the 12-hour limit).
 pub const SESSION_IDLE: time::Duration = time::Duration::minutes(30);

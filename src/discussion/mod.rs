@@ -21,7 +21,7 @@ pub mod totp;
 
 use time::OffsetDateTime;
 
-pub use config::{DiscussionConfig, read_secret};
+pub use config::{DEFAULT_RETENTION, DiscussionConfig, read_secret};
 pub use post::{Field, NewPost, PostError, RawPost};
 pub use red_flags::{RED_FLAGS, RedFlag, red_flags};
 pub use render::{EarlierPosters, Paragraph, Segment, render_text};
@@ -29,9 +29,6 @@ pub use store::{
     ApprovedPost, DEFAULT_DATABASE_URL, Moderated, Moderation, ModeratorAccount, PendingPost,
     PostState, Purged, Stamp, Status, Storage, StoreError, StoredPost,
 };
-
-/// How long rejected posts and email addresses are kept by default (`--comments-retention`).
-pub const DEFAULT_RETENTION: time::Duration = time::Duration::days(90);
 
 /// How often a running server purges what is past the retention period.
 pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);

@@ -25,6 +25,7 @@ use tantivy::{
 use crate::content::{Article, Library};
 pub use by_letter::{Letter, a_to_z};
 use snippet::Highlighter;
+pub use snippet::SnippetPart;
 use synonyms::SynonymGroup;
 
 /// The longest query the site accepts, in characters; the web layer refuses longer ones.
@@ -223,13 +224,6 @@ pub struct SearchOutcome {
 pub struct Hit {
     pub slug: String,
     pub snippet: Vec<SnippetPart>,
-}
-
-/// A run of snippet text; `marked` runs are the words that matched. Plain text: the page escapes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnippetPart {
-    pub text: String,
-    pub marked: bool,
 }
 
 /// A word of the reader's query, as typed (lowercased) and as the index stores it.

@@ -16,7 +16,12 @@ use std::ops::Range;
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::SnippetPart;
+/// A run of snippet text; `marked` runs are the words that matched. Plain text: the page escapes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPart {
+    pub text: String,
+    pub marked: bool,
+}
 
 /// How much of the passage may come before its first marked word, as a share of it.
 const LEAD_IN_SHARE: usize = 4;

@@ -24,7 +24,8 @@ pub use assessment::{
     linked_articles,
 };
 pub use rules::{
-    RULES, Rule, SOURCES, Service, Source, Urgency, article_sign_lists, rule, rules_for,
-    rules_for_service, warning_sign_lists,
+    RULES, Rule, SOURCES, Service, Source, Urgency, rule, rules_for, rules_for_service,
+    warning_sign_lists,
 };
 pub use vignettes::{Vignette, VignetteReport, vignette_report, vignettes};
+pub use warning_boxes::article_sign_lists;

@@ -5,7 +5,6 @@ use super::answers::{
     Answers, ChildSign, Duration, EasedBy, History, Location, Onset, PregnancySign, PregnancyStage,
     Symptom, Trigger, Warning,
 };
-use crate::vocabulary::{ListGroup, NamedList, NamedLists, Slug};
 
 /// How soon the reader should get help. `Ord` runs from least to most urgent, so the most
 /// urgent rule that fires is simply the maximum.
@@ -1360,36 +1359,10 @@ pub fn warning_sign_lists(lowest: Service) -> Vec<(Service, Vec<&'static str>)> 
         .collect()
 }
 
-/// The lists an article shows with `{{ red_flags(urgency="emergency") }}` (or "urgent" or
-/// "soon"): each urgency's signs grouped by the service they lead to, most urgent first. Content
-/// takes them from its caller (`LoadOptions::lists`), so the articles and the checker read the
-/// same rules and cannot disagree.
-pub fn article_sign_lists() -> NamedLists {
-    let lists = Urgency::ALL
-        .iter()
-        .rev()
-        .filter(|&&urgency| urgency != Urgency::SelfCare)
-        .map(|&urgency| NamedList {
-            name: Slug::from_static(urgency.value()),
-            groups: Service::ALL
-                .iter()
-                .rev()
-                .filter(|service| service.urgency() == urgency)
-                .map(|&service| ListGroup {
-                    heading: service.list_heading().to_owned(),
-                    items: rules_for_service(service)
-                        .map(|rule| rule.sign.to_owned())
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect();
-    NamedLists::new(lists).with_catalogue(super::warning_boxes::sign_catalogue())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::triage::warning_boxes::article_sign_lists;
     use std::collections::HashSet;
 
     #[test]

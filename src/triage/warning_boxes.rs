@@ -2,12 +2,12 @@
 //! signs an author picks by name, and the child signs in words spoken to a parent. Content gets
 //! them as a `SignCatalogue` and never needs to know a rule.
 
-use super::rules::{RULES, Service};
+use super::rules::{RULES, Service, Urgency, rules_for_service};
 use super::sign_words;
-use crate::vocabulary::Slug;
 use crate::vocabulary::lists::{
     FULL_LIST_PAGE, PickableSign, ServiceHeadings, SignCatalogue, SignGroup,
 };
+use crate::vocabulary::{ListGroup, NamedList, NamedLists, Slug};
 
 /// Every box shows these, whatever its topic: the NHS back pain page's own "call 999 or go to
 /// A&E if you have back pain and" list (both legs, genitals or bottom, peeing, bladder or bowel
@@ -258,6 +258,33 @@ pub fn sign_catalogue() -> SignCatalogue {
         child_core: ids(CHILD_EMERGENCY_CORE),
         full_list_article: FULL_LIST_PAGE.to_owned(),
     }
+}
+
+/// The lists an article shows with `{{ red_flags(urgency="emergency") }}` (or "urgent" or
+/// "soon"): each urgency's signs grouped by the service they lead to, most urgent first. Content
+/// takes them from its caller (`LoadOptions::lists`), so the articles and the checker read the
+/// same rules and cannot disagree.
+pub fn article_sign_lists() -> NamedLists {
+    let lists = Urgency::ALL
+        .iter()
+        .rev()
+        .filter(|&&urgency| urgency != Urgency::SelfCare)
+        .map(|&urgency| NamedList {
+            name: Slug::from_static(urgency.value()),
+            groups: Service::ALL
+                .iter()
+                .rev()
+                .filter(|service| service.urgency() == urgency)
+                .map(|&service| ListGroup {
+                    heading: service.list_heading().to_owned(),
+                    items: rules_for_service(service)
+                        .map(|rule| rule.sign.to_owned())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    NamedLists::new(lists).with_catalogue(sign_catalogue())
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! rules, so they cannot creep back: walls of text, missing or hand-written warning signs,
 //! untrusted sources, and medicines named without a link to who should not take them.
 
-use super::first_text_line;
+use super::place::first_text_line;
 use crate::content::front_matter::Category;
 use crate::content::lists::{FULL_LIST_PAGE, MOST_PICKED};
-use crate::content::markdown::ProseBlock;
 use crate::content::problem::LineProblem;
+use crate::content::prose::ProseBlock;
 use crate::content::warning_box::USAGE;
 use crate::content::{Article, readability};
 

@@ -182,7 +182,7 @@ pub fn hard_sentences(article: &Article) -> Vec<LineProblem> {
                     sentence.column,
                     format!(
                         "sentence reads at grade {shown:.1} (Flesch–Kincaid, known names and everyday words aside); use shorter, everyday words so it is grade {SENTENCE_GRADE_MAX} or below: \"{}\"",
-                        super::quote_start(&sentence.text)
+                        super::place::quote_start(&sentence.text)
                     ),
                 )
             })
@@ -248,7 +248,7 @@ fn own_words(article: &Article) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::content::lint::tests::{CLEAN_BODY, CLEAN_FRONT, article};
-    use crate::content::markdown::ProseBlock;
+    use crate::content::prose::ProseBlock;
 
     fn only_sentence(text: &str) -> Sentence {
         let mut sentences = readability::sentences(&ProseBlock::plain(text));

@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_core::future::LocalBoxFuture;
 
 use super::Discussion;
-use super::moderate::{SignedIn, signed_in};
+use super::session::{SignedIn, signed_in};
 use crate::web::error::PageError;
 use crate::web::extract::state;
 

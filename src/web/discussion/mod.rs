@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod limits;
 pub mod moderate;
 pub mod page;
+pub mod session;
 pub mod views;
 
 pub use crate::web::representation::see_other;

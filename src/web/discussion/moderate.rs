@@ -16,12 +16,11 @@ use super::cookies::{self, cookie_name, cookie_values, site_cookie};
 use super::csrf::{self, Purpose};
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
+use super::session::{COOKIE, is_secure, signed_in};
 use super::views::{LoginPage, PendingView, QueuePage};
 use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
-use crate::discussion::moderators::token_hash;
 use crate::discussion::sign_in::{Attempt, SignIn, SignInOutcome};
 use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
-use crate::web::AppState;
 use crate::web::error::{PageError, retry_after};
 use crate::web::extract::{ClientAddress, Current};
 use crate::web::form::{Form, FormKind, read_body};
@@ -31,7 +30,6 @@ use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::article_path;
 pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 
-pub const COOKIE: &str = "backcare_moderator";
 pub use crate::discussion::sign_in::SESSION_LENGTH;
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -59,51 +57,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::post().to(decide))
                 .default_service(not_allowed("POST")),
         );
-}
-
-/// The signed-in moderator, found from the session cookie (see `extract::Moderator`).
-pub struct SignedIn {
-    pub moderator: String,
-    token_hash: String,
-    since: OffsetDateTime,
-}
-
-/// Whether the browser reached us over https, so its cookies carry `__Host-` and `Secure`.
-fn is_secure(request: &HttpRequest) -> bool {
-    request
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.protection.is_https(request.head()))
-}
-
-fn session_cookie(request: &HttpRequest) -> Option<String> {
-    let name = cookie_name(COOKIE, is_secure(request));
-    cookie_values(request, &name)
-        .into_iter()
-        .find(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// The session this request's cookie belongs to, if it is one and still current.
-pub(crate) async fn signed_in(
-    request: &HttpRequest,
-    discussion: &Discussion,
-) -> Result<Option<SignedIn>, crate::discussion::StoreError> {
-    let Some(token) = session_cookie(request) else {
-        return Ok(None);
-    };
-    let token_hash = token_hash(&token);
-    let session = discussion
-        .storage
-        .session(
-            &token_hash,
-            OffsetDateTime::now_utc(),
-            discussion.session_idle,
-        )
-        .await?;
-    Ok(session.map(|session| SignedIn {
-        moderator: session.moderator,
-        token_hash,
-        since: session.created_at,
-    }))
 }
 
 /// "14:05 UTC on 29 November 2026": when the session began, so a moderator notices a session
@@ -583,25 +536,4 @@ async fn decide(
         Moderation::Reject => "/moderate?done=rejected",
         Moderation::Remove => "/moderate?done=removed",
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use actix_web::test::TestRequest;
-
-    #[test]
-    fn only_a_well_formed_session_cookie_is_read() {
-        let token = "a".repeat(64);
-        let request = TestRequest::get()
-            .insert_header(("cookie", format!("other=1; {COOKIE}={token}")))
-            .to_http_request();
-        assert_eq!(session_cookie(&request), Some(token));
-        for bad in ["short", &"g".repeat(64), ""] {
-            let request = TestRequest::get()
-                .insert_header(("cookie", format!("{COOKIE}={bad}")))
-                .to_http_request();
-            assert_eq!(session_cookie(&request), None, "{bad}");
-        }
-    }
 }

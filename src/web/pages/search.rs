@@ -73,7 +73,7 @@ impl RedFlagBox {
         }
         let mut emergency_signs: Vec<String> = Vec::new();
         for rule in rules_for(Urgency::Emergency) {
-            let sign = crate::content::shortcodes::sentence_case(rule.sign);
+            let sign = crate::content::shortcode_syntax::sentence_case(rule.sign);
             if !emergency_signs.contains(&sign) {
                 emergency_signs.push(sign);
             }
