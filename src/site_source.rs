@@ -35,6 +35,7 @@ pub fn site_load_options(static_dir: &Path, base_url: Option<&str>) -> LoadOptio
         site_pages: crate::web::pages::link_targets(),
         today: None,
         lists: crate::triage::article_sign_lists(),
+        image_copies: Default::default(),
     }
 }
 

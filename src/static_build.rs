@@ -1,7 +1,8 @@
 //! `backcare build`: writes the whole pre-rendered site to a folder, for any static host or CDN.
 //! Each page is `<path>.html` (`/articles/heat` → `articles/heat.html`; `/` → `index.html`), so the
 //! host must try `$uri.html` (nginx: `try_files $uri $uri.html =404;`). Feeds, the sitemap, robots
-//! and static files (under both their plain and hashed names) keep their names; every text file
+//! and static files (under both their plain and hashed names, and the smaller copies of the
+//! articles' large images, `content::images`) keep their names; every text file
 //! also gets `.gz` and `.br` copies for hosts that serve precompressed files. The folder is the
 //! build's own: it is emptied first (so no page of an earlier build survives), and a marker file
 //! says so. The search box and the symptom checker need the server: they post to `--app-url`, and

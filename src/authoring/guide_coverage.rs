@@ -11,6 +11,7 @@ use std::path::Path;
 const MESSAGE_SOURCES: &[&str] = &[
     "src/content/duplicates.rs",
     "src/content/front_matter.rs",
+    "src/content/images.rs",
     "src/content/markdown.rs",
     "src/content/mod.rs",
     "src/content/links.rs",

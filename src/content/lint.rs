@@ -215,6 +215,7 @@ url = "https://www.nhs.uk/conditions/back-pain/"
             whole_sign_lists: rendered.whole_sign_lists,
             body_line,
             heading_ids: rendered.heading_ids,
+            image_copies: Vec::new(),
         }
     }
 

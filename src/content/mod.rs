@@ -6,6 +6,7 @@ pub mod duplicates;
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
+pub mod images;
 pub mod links;
 pub mod lint;
 pub mod markdown;
@@ -64,6 +65,8 @@ pub struct Article {
     /// The file line the Markdown body starts on.
     pub body_line: usize,
     heading_ids: Vec<String>,
+    /// The smaller copies of its large images, which its `srcset`s name, for the site to serve.
+    pub image_copies: Vec<images::ImageCopy>,
 }
 
 impl Article {
@@ -96,6 +99,9 @@ pub struct LoadOptions {
     /// What `{{ red_flags(urgency="NAME") }}` can show, by name; the caller fills it (from the
     /// symptom checker's rules), so content knows how to show a list but not what is in it.
     pub lists: NamedLists,
+    /// The PNG and JPEG images decoded so far, with their copies; loads that share it decode
+    /// only the images that changed.
+    pub image_copies: std::sync::Arc<images::ImageCopies>,
 }
 
 /// Every article, in topic order, then weight, then title.
@@ -212,6 +218,7 @@ impl Library {
             article.external_links = Vec::new();
             article.render_warnings = Vec::new();
             article.front.sources = Vec::new();
+            article.image_copies = Vec::new();
         }
     }
 
@@ -761,12 +768,19 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
     }
     let rendered = markdown::render(split.body, split.body_line, &options.lists);
     problems.extend(rendered.problems);
-    problems.extend(
-        rendered
-            .images
-            .iter()
-            .filter_map(|image| image_problem(image, static_dir)),
-    );
+    let mut rasters = HashMap::new();
+    for image in &rendered.images {
+        match image_problem(image, static_dir) {
+            Some(problem) => problems.push(problem),
+            None => match raster_image(image, static_dir, &options.image_copies) {
+                Some(Ok(raster)) => {
+                    rasters.insert(image.src.as_str(), raster);
+                }
+                Some(Err(problem)) => problems.push(problem),
+                None => {}
+            },
+        }
+    }
     match (front, slug) {
         (Ok(front), Ok(slug)) if problems.is_empty() => Ok(Article {
             slug,
@@ -776,6 +790,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
                 rendered.html,
                 &rendered.images,
                 static_dir,
+                &rasters,
             )),
             toc: rendered.toc,
             word_count: rendered.word_count,
@@ -787,6 +802,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
             whole_sign_lists: rendered.whole_sign_lists,
             body_line: split.body_line,
             heading_ids: rendered.heading_ids,
+            image_copies: image_copies(&rasters),
         }),
         (front, _) => {
             let tags = front.as_ref().map(|f| f.tags.clone()).unwrap_or_default();
@@ -826,14 +842,53 @@ fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<Line
     })
 }
 
+/// The PNG or JPEG `image` shows, decoded (once per version of the file, through `copies`); an
+/// error at the image's place if it cannot be. `None` for other images and missing files.
+fn raster_image(
+    image: &markdown::Image,
+    static_dir: Option<&Path>,
+    copies: &images::ImageCopies,
+) -> Option<Result<std::sync::Arc<images::RasterImage>, LineProblem>> {
+    let relative = image.src.strip_prefix(STATIC_PREFIX)?;
+    let file = static_dir?.join(relative);
+    let read = copies.read(relative, &file)?;
+    Some(read.map_err(|error| {
+        LineProblem::at(
+            image.line,
+            image.column,
+            format!(
+                "image \"{}\" cannot be read as a PNG or JPEG file ({error}); open {} in an image editor and export it again as PNG or JPEG",
+                image.src,
+                file.display()
+            ),
+        )
+    }))
+}
+
+/// Every copy of the article's images, once each.
+fn image_copies(
+    rasters: &HashMap<&str, std::sync::Arc<images::RasterImage>>,
+) -> Vec<images::ImageCopy> {
+    let mut copies: Vec<images::ImageCopy> = rasters
+        .values()
+        .flat_map(|raster| raster.copies.iter().cloned())
+        .collect();
+    copies.sort_by(|a, b| a.name.cmp(&b.name));
+    copies.dedup_by(|a, b| a.name == b.name);
+    copies
+}
+
 /// Gives every `<img>` whose file we can read its `width` and `height`, so the browser keeps room
 /// for it and the text does not jump when it arrives (an SVG's come from its `viewBox`), and every
 /// image after the first `loading="lazy"`: the first may be in view when the page opens, the rest
-/// are fetched as the reader scrolls to them.
+/// are fetched as the reader scrolls to them. An image wider than the text column also gets a
+/// `srcset` of its smaller copies, and `sizes` saying how wide the column is, so a phone fetches
+/// the narrow copy.
 fn with_image_sizes(
     mut html: String,
     images: &[markdown::Image],
     static_dir: Option<&Path>,
+    rasters: &HashMap<&str, std::sync::Arc<images::RasterImage>>,
 ) -> String {
     let Some(static_dir) = static_dir else {
         return html;
@@ -846,16 +901,28 @@ fn with_image_sizes(
             continue;
         };
         let file = static_dir.join(relative);
-        let Some((width, height)) = imagesize::size(&file)
-            .ok()
-            .map(|size| (size.width, size.height))
+        let raster = rasters.get(src);
+        // A decoded image's size is the one it shows at, with a photo's orientation applied.
+        let Some((width, height)) = raster
+            .map(|raster| (raster.width as usize, raster.height as usize))
+            .or_else(|| {
+                imagesize::size(&file)
+                    .ok()
+                    .map(|size| (size.width, size.height))
+            })
             .or_else(|| svg_size(&file))
         else {
             continue;
         };
         // Every use of the same image gets the same size.
         let tag = format!("<img src=\"{src}\"");
-        let sized = format!("{tag} width=\"{width}\" height=\"{height}\"");
+        let mut sized = format!("{tag} width=\"{width}\" height=\"{height}\"");
+        if let Some(srcset) = raster.and_then(|raster| raster.srcset(src)) {
+            sized.push_str(&format!(
+                " srcset=\"{srcset}\" sizes=\"{}\"",
+                images::COLUMN_SIZES
+            ));
+        }
         html = html.replace(&tag, &sized);
     }
     lazy_after_the_first_image(html)

@@ -8,7 +8,7 @@ use actix_web::http::header::HeaderValue;
 use askama::Template;
 use bytes::Bytes;
 
-use super::assets::Assets;
+use super::assets::{Assets, content_type};
 use super::base_url::BaseUrl;
 use super::contact_email::ContactEmail;
 use super::paths::{FAVICON, STYLESHEET};
@@ -185,6 +185,28 @@ impl<'s> Prerender<'s> {
             self.pages
                 .entry(format!("/static/{}", asset.hashed_name))
                 .or_insert(hashed);
+        }
+    }
+
+    /// The smaller copies of the articles' large images, which their `srcset`s name. Their names
+    /// hold a hash of their contents, so browsers may keep them for a year. Call after `assets`:
+    /// a real static file of the same name keeps its address.
+    pub fn image_copies(&mut self, library: &Library) {
+        let cache_control = if self.settings.live_preview {
+            "no-cache"
+        } else {
+            IMMUTABLE_CACHE
+        };
+        for copy in library
+            .articles()
+            .iter()
+            .flat_map(|article| &article.image_copies)
+        {
+            self.pages
+                .entry(format!("/static/{}", copy.name))
+                .or_insert_with(|| {
+                    Page::new(copy.body.clone(), content_type(&copy.name), cache_control)
+                });
         }
     }
 }

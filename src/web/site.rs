@@ -78,6 +78,7 @@ impl Site {
         })?;
         pages::article::prerender(&mut site, library, &search)?;
         site.assets(assets);
+        site.image_copies(library);
 
         let (pages, discussion_pages) = site.finish();
         Ok(Site {

@@ -622,15 +622,6 @@ async fn without_a_base_url_absolute_links_use_the_address_served_on() {
     );
 }
 
-/// The header of a PNG `width` × `height` pixels: all an image-size reader looks at.
-fn png_header(width: u32, height: u32) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(width.to_be_bytes());
-    png.extend(height.to_be_bytes());
-    png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    png
-}
-
 #[tokio::test]
 async fn images_get_their_width_and_height_so_the_page_does_not_shift() {
     let static_dir = tempfile::tempdir().expect("temp dir");
@@ -644,7 +635,7 @@ async fn images_get_their_width_and_height_so_the_page_does_not_shift() {
     std::fs::create_dir(static_dir.path().join("img")).expect("dir");
     std::fs::write(
         static_dir.path().join("img/lifting.png"),
-        png_header(640, 427),
+        crate::images::solid_png(640, 427),
     )
     .expect("png");
     let articles = TempArticles::new();

@@ -13,6 +13,7 @@ mod external_links;
 mod feedback;
 mod hardening;
 mod helpers;
+mod images;
 mod index_pages;
 mod layering;
 mod live_reload;
