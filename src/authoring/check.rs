@@ -6,7 +6,7 @@ use std::path::Path;
 
 use time::Date;
 
-use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, lint};
+use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, ProblemCode, lint};
 
 /// Everything `check` found: errors stop the site, warnings make it worse for readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn check(articles: &Path, options: &LoadOptions, today: Date) -> CheckReport
     if let Some(static_dir) = &options.static_dir
         && let Err(error) = std::fs::read_dir(static_dir)
     {
-        errors.push(Problem {
+        errors.push(Problem { code: ProblemCode::UnreadableFolder,
             path: static_dir.clone(),
             line: None,
             column: None,
@@ -106,7 +106,7 @@ fn scheduled(library: &Library, today: Date) -> Vec<Problem> {
         .filter_map(|article| {
             let day = article.front.publish.filter(|&day| day > today)?;
             let line = article.front.lines.get("publish").unwrap_or(1);
-            Some(content::LineProblem::new(
+            Some(content::LineProblem::new(ProblemCode::Scheduled,
                 line,
                 format!(
                     "goes live on {day} (publish = {day}); until then it is a draft: not served, listed, searched or built"
@@ -185,11 +185,13 @@ fn counted(count: usize, noun: &str) -> String {
     }
 }
 
-/// Errors as `path:line: message`, then warnings as `path:line: warning: message`, then the summary.
+/// Errors as `path:line: message [code]`, then warnings as `path:line: warning: message [code]`,
+/// then notes the same way, then the summary. The place stays first, so editors jump to it; the
+/// code goes last, where it does not get in the way of reading the message.
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for error in &self.errors {
-            writeln!(f, "{error}")?;
+            writeln!(f, "{error} [{}]", error.code)?;
         }
         for (label, problems) in [("warning", &self.warnings), ("note", &self.scheduled)] {
             for problem in problems {
@@ -197,7 +199,7 @@ impl fmt::Display for CheckReport {
                     message: format!("{label}: {}", problem.message),
                     ..problem.clone()
                 };
-                writeln!(f, "{marked}")?;
+                writeln!(f, "{marked} [{}]", problem.code)?;
             }
         }
         write!(f, "{}", self.summary())
@@ -212,6 +214,7 @@ mod tests {
 
     fn problem(path: &str, line: usize, message: &str) -> Problem {
         Problem {
+            code: ProblemCode::BrokenLink,
             path: PathBuf::from(path),
             line: Some(line),
             column: None,
@@ -244,7 +247,7 @@ mod tests {
         };
         assert_eq!(
             report.to_string(),
-            "articles/b.md:9: broken\narticles/a.md:2: warning: stale\nchecked 2 articles: 1 error, 1 warning"
+            "articles/b.md:9: broken [broken-link]\narticles/a.md:2: warning: stale [broken-link]\nchecked 2 articles: 1 error, 1 warning"
         );
         let scheduled = CheckReport {
             scheduled: vec![problem("articles/c.md", 6, "goes live")],
@@ -253,7 +256,7 @@ mod tests {
         assert!(
             scheduled
                 .to_string()
-                .contains("articles/a.md:2: warning: stale\narticles/c.md:6: note: goes live\nchecked 2 articles: 1 error, 1 warning"),
+                .contains("articles/a.md:2: warning: stale [broken-link]\narticles/c.md:6: note: goes live [broken-link]\nchecked 2 articles: 1 error, 1 warning"),
             "notes come after the warnings and are not counted"
         );
         assert!(!report.passed());
@@ -270,7 +273,7 @@ mod tests {
         .into_strict();
         assert_eq!(
             report.to_string(),
-            "articles/a.md:2: stale\narticles/b.md:9: broken\nchecked 2 articles: 2 errors, 0 warnings"
+            "articles/a.md:2: stale [broken-link]\narticles/b.md:9: broken [broken-link]\nchecked 2 articles: 2 errors, 0 warnings"
         );
         let only_warnings = CheckReport {
             article_count: 1,

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
-use crate::content::{Library, Problem};
+use crate::content::{Library, Problem, ProblemCode};
 
 /// The cache file's name, in the folder `check` runs from (the backcare folder).
 pub const DEFAULT_CACHE_FILE: &str = ".backcare-link-cache.json";
@@ -236,6 +236,7 @@ pub fn check_external(
 fn warning(place: &Place, url: &str, why: &str) -> Problem {
     match place {
         Place::Source { path, line, number } => Problem {
+            code: ProblemCode::BrokenExternalLink,
             path: path.clone(),
             line: Some(*line),
             column: None,
@@ -244,6 +245,7 @@ fn warning(place: &Place, url: &str, why: &str) -> Problem {
             ),
         },
         Place::Link { path, line, column } => Problem {
+            code: ProblemCode::BrokenExternalLink,
             path: path.clone(),
             line: Some(*line),
             column: Some(*column),

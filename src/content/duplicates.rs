@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Article, Problem};
+use super::{Article, Problem, ProblemCode};
 
 /// An error on every article whose title an earlier file (by name) already has, naming that file.
 /// The first keeps its place on the site; the copy is held back until it gets its own title.
@@ -15,7 +15,7 @@ pub fn duplicate_titles(articles: &[Article]) -> Vec<Problem> {
     for article in sorted {
         let key = comparable(&article.front.title);
         match first_with.get(&key) {
-            Some(first) => problems.push(Problem {
+            Some(first) => problems.push(Problem { code: ProblemCode::DuplicateTitle,
                 path: article.path.clone(),
                 line: Some(article.front.lines.of("title")),
                 column: None,
@@ -72,7 +72,7 @@ pub fn similar_summaries(articles: &[Article]) -> Vec<Problem> {
         });
         if let Some(other) = twin {
             let article = sorted[index];
-            problems.push(Problem {
+            problems.push(Problem { code: ProblemCode::SimilarSummary,
                 path: article.path.clone(),
                 line: Some(article.front.lines.of("summary")),
                 column: None,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use time::{Date, Month};
 use toml::{Spanned, Value};
 
-use super::problem::LineProblem;
+use super::problem::{LineProblem, ProblemCode};
 
 const FENCE: &str = "+++";
 
@@ -169,10 +169,15 @@ pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() == YAML_FENCE {
-        return Err(LineProblem::new(1, yaml_front_matter_message(lines)));
+        return Err(LineProblem::new(
+            ProblemCode::YamlFrontMatter,
+            1,
+            yaml_front_matter_message(lines),
+        ));
     }
     if first.trim_end() != FENCE {
         return Err(LineProblem::new(
+            ProblemCode::NoFrontMatter,
             1,
             "the file must start with a front matter block: a line with +++, the fields, then another line with +++",
         ));
@@ -192,6 +197,7 @@ pub fn split(text: &str) -> Result<Split<'_>, LineProblem> {
         offset += line.len();
     }
     Err(LineProblem::new(
+        ProblemCode::UnclosedFrontMatter,
         1,
         "the front matter opened with +++ on this line is never closed; add a line with just +++ after the last field",
     ))
@@ -306,6 +312,7 @@ pub fn parse(front: &str, front_line: usize) -> Result<FrontMatter, Vec<LineProb
     {
         let line = key_line(&table, "next_review", front, front_line).unwrap_or(fence_line);
         fields.problem(
+            ProblemCode::ReviewOrder,
             line,
             format!("next_review ({next_review}) must be after reviewed ({reviewed})"),
         );
@@ -358,16 +365,22 @@ fn read_table(
             .span()
             .map_or(fence_line, |span| line_of(front, span.start, front_line));
         let text = front.lines().nth(line - front_line).unwrap_or_default();
-        let message = match slashed_date(text) {
-            Some((written, iso)) => format!(
-                "{written} is not a date backcare can read; write dates as {iso} (year-month-day, without quotes)"
+        let (code, message) = match slashed_date(text) {
+            Some((written, iso)) => (
+                ProblemCode::InvalidDate,
+                format!(
+                    "{written} is not a date backcare can read; write dates as {iso} (year-month-day, without quotes)"
+                ),
             ),
-            None => format!(
-                "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
-                error.message().trim_end_matches('\n')
+            None => (
+                ProblemCode::InvalidToml,
+                format!(
+                    "front matter is not valid TOML: {}; text values need double quotes and dates look like 2026-01-31",
+                    error.message().trim_end_matches('\n')
+                ),
             ),
         };
-        vec![LineProblem::new(line, message)]
+        vec![LineProblem::new(code, line, message)]
     })
 }
 
@@ -414,7 +427,11 @@ fn read_fields(
             "draft" => read.draft = fields.boolean(line, name, value).unwrap_or(false),
             "weight" => read.weight = fields.integer(line, name, value).unwrap_or(0),
             "publish" => read.publish = fields.date(line, name, value),
-            unknown => fields.problem(line, unknown_field_message(unknown)),
+            unknown => fields.problem(
+                ProblemCode::UnknownField,
+                line,
+                unknown_field_message(unknown),
+            ),
         }
     }
     (read, lines)
@@ -438,7 +455,7 @@ fn missing_required_fields(table: &Table, fields: &mut FieldReader, fence_line: 
         ("sources", "[[sources]] with a title and a url"),
     ] {
         if !table.keys().any(|key| key.get_ref() == required) && !misspelt.contains(&required) {
-            fields.problem(
+            fields.problem(ProblemCode::MissingField,
                 fence_line,
                 format!("missing required field \"{required}\"; add it to the front matter, e.g. {example}"),
             );
@@ -514,8 +531,8 @@ struct FieldReader<'a> {
 }
 
 impl FieldReader<'_> {
-    fn problem(&mut self, line: usize, message: impl Into<String>) {
-        self.problems.push(LineProblem::new(line, message));
+    fn problem(&mut self, code: ProblemCode, line: usize, message: impl Into<String>) {
+        self.problems.push(LineProblem::new(code, line, message));
     }
 
     fn text(&mut self, line: usize, name: &str, value: &Value) -> Option<String> {
@@ -523,6 +540,7 @@ impl FieldReader<'_> {
             Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
             Value::String(_) => {
                 self.problem(
+                    ProblemCode::EmptyField,
                     line,
                     format!("{name} is empty; write some text between the quotes"),
                 );
@@ -530,6 +548,7 @@ impl FieldReader<'_> {
             }
             other => {
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!(
                         "{name} must be text in double quotes, e.g. {name} = \"...\", not {}",
@@ -544,7 +563,7 @@ impl FieldReader<'_> {
     fn summary(&mut self, line: usize, value: &Value) -> Option<String> {
         let summary = self.text(line, "summary", value)?;
         if summary.starts_with(PLACEHOLDER_MARK) {
-            self.problem(
+            self.problem(ProblemCode::Placeholder,
                 line,
                 "summary is still the placeholder from \"backcare new\"; write one or two plain sentences that say what the page covers",
             );
@@ -552,7 +571,7 @@ impl FieldReader<'_> {
         }
         let length = summary.chars().count();
         if length > SUMMARY_MAX_CHARS {
-            self.problem(
+            self.problem(ProblemCode::SummaryTooLong,
                 line,
                 format!(
                     "summary is {length} characters long; shorten it to {SUMMARY_MAX_CHARS} or fewer (it is the page's description in search results)"
@@ -572,6 +591,7 @@ impl FieldReader<'_> {
                 .map(|guess| format!("; did you mean \"{guess}\"?"))
                 .unwrap_or_default();
             self.problem(
+                ProblemCode::UnknownCategory,
                 line,
                 format!(
                     "unknown category \"{name}\", expected one of {}{guess}",
@@ -593,6 +613,7 @@ impl FieldReader<'_> {
                     });
                     if date.is_none() {
                         self.problem(
+                            ProblemCode::InvalidDate,
                             line,
                             format!("{name} is not a real date; write it like {example}"),
                         );
@@ -601,6 +622,7 @@ impl FieldReader<'_> {
                 }
                 _ => {
                     self.problem(
+                        ProblemCode::WrongType,
                         line,
                         format!("{name} must be a date without a time, e.g. {example}"),
                     );
@@ -613,6 +635,7 @@ impl FieldReader<'_> {
                     None => example,
                 };
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!("{name} must be a date without quotes, e.g. {example}, not \"{text}\""),
                 );
@@ -620,6 +643,7 @@ impl FieldReader<'_> {
             }
             other => {
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!(
                         "{name} must be a date, e.g. {example}, not {}",
@@ -634,11 +658,16 @@ impl FieldReader<'_> {
     fn sources(&mut self, line: usize, value: &Value) -> Option<Vec<Source>> {
         const HOW: &str = "add one or more [[sources]] blocks, each with title = \"...\" and url = \"https://...\"";
         let Value::Array(items) = value else {
-            self.problem(line, format!("sources must be a list of sources; {HOW}"));
+            self.problem(
+                ProblemCode::WrongType,
+                line,
+                format!("sources must be a list of sources; {HOW}"),
+            );
             return None;
         };
         if items.is_empty() {
             self.problem(
+                ProblemCode::NoSources,
                 line,
                 format!("sources is empty; every article must cite at least one source: {HOW}"),
             );
@@ -651,6 +680,7 @@ impl FieldReader<'_> {
             let line = self.nth_source_line(index).unwrap_or(line);
             let Value::Table(table) = item else {
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!("source {number} must be a table with a title and a url; {HOW}"),
                 );
@@ -661,6 +691,7 @@ impl FieldReader<'_> {
                 .filter(|key| !matches!(key.as_str(), "title" | "url"))
             {
                 self.problem(
+                    ProblemCode::UnknownField,
                     line,
                     format!("source {number} has unknown field \"{key}\", expected title or url"),
                 );
@@ -671,6 +702,7 @@ impl FieldReader<'_> {
                 }
                 _ => {
                     self.problem(
+                        ProblemCode::IncompleteSource,
                         line,
                         format!("source {number} needs a title, e.g. title = \"NHS: Back pain\""),
                     );
@@ -681,18 +713,22 @@ impl FieldReader<'_> {
                 Some(Value::String(url)) => match web_url_problem(url) {
                     None => Some(url.trim().to_owned()),
                     Some(problem) => {
-                        self.problem(line, format!("source {number} url \"{url}\" {problem}"));
+                        self.problem(
+                            ProblemCode::InvalidUrl,
+                            line,
+                            format!("source {number} url \"{url}\" {problem}"),
+                        );
                         None
                     }
                 },
                 _ => {
-                    self.problem(line, format!("source {number} needs a url, e.g. url = \"https://www.nhs.uk/conditions/back-pain/\""));
+                    self.problem(ProblemCode::IncompleteSource, line, format!("source {number} needs a url, e.g. url = \"https://www.nhs.uk/conditions/back-pain/\""));
                     None
                 }
             };
             if let (Some(title), Some(url)) = (title, url) {
                 if title.starts_with(PLACEHOLDER_MARK) || url == PLACEHOLDER_SOURCE_URL {
-                    self.problem(
+                    self.problem(ProblemCode::Placeholder,
                         line,
                         format!("source {number} is still the placeholder from \"backcare new\"; replace it with a real source"),
                     );
@@ -729,6 +765,7 @@ impl FieldReader<'_> {
     fn tags(&mut self, line: usize, value: &Value) -> Option<Vec<String>> {
         let Value::Array(items) = value else {
             self.problem(
+                ProblemCode::WrongType,
                 line,
                 "tags must be a list, e.g. tags = [\"posture\", \"lifting\"]",
             );
@@ -742,11 +779,11 @@ impl FieldReader<'_> {
                         tags.push(tag.clone());
                     }
                 }
-                Value::String(tag) => self.problem(
+                Value::String(tag) => self.problem(ProblemCode::InvalidTag,
                     line,
                     format!("tag \"{tag}\" must be lowercase letters and digits joined by single hyphens, e.g. \"desk-work\""),
                 ),
-                other => self.problem(
+                other => self.problem(ProblemCode::WrongType,
                     line,
                     format!("each tag must be text in double quotes, not {}", describe(other)),
                 ),
@@ -760,6 +797,7 @@ impl FieldReader<'_> {
             Value::Boolean(flag) => Some(*flag),
             other => {
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!(
                         "{name} must be true or false without quotes, not {}",
@@ -776,6 +814,7 @@ impl FieldReader<'_> {
             Value::Integer(number) => Some(*number),
             other => {
                 self.problem(
+                    ProblemCode::WrongType,
                     line,
                     format!(
                         "{name} must be a whole number without quotes, e.g. {name} = 10, not {}",

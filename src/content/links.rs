@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::Article;
 use super::front_matter::{Category, closest};
+use super::problem::ProblemCode;
 
 /// A link to another article, checked once every article is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +199,7 @@ pub(super) struct LinkTargets<'a> {
 
 impl LinkTargets<'_> {
     /// What is wrong with a link to an article, if anything.
-    pub fn article_problem(&self, link: &InternalLink) -> Option<String> {
+    pub fn article_problem(&self, link: &InternalLink) -> Option<(ProblemCode, String)> {
         let written = &link.written;
         match self.by_slug.get(link.slug.as_str()) {
             // That file's own problems are already reported; links into it are checked once it loads.
@@ -209,14 +210,15 @@ impl LinkTargets<'_> {
                     .iter()
                     .find_map(|(slug, publish)| (*slug == link.slug).then_some(*publish))
                     .flatten();
-                Some(match publish {
+                let message = match publish {
                     Some(day) => format!(
                         "link to \"{written}\", which goes live on {day}; remove the link until then, or publish that page now (delete its publish = {day})"
                     ),
                     None => format!(
                         "link to \"{written}\", which is a draft; publish it (remove draft = true) or remove the link"
                     ),
-                })
+                };
+                Some((ProblemCode::LinkToDraft, message))
             }
             None => {
                 let create = self.dir.join(format!("{}.md", link.slug));
@@ -226,7 +228,7 @@ impl LinkTargets<'_> {
                     .keys()
                     .copied()
                     .chain(self.broken_slugs.iter().map(String::as_str));
-                Some(match closest(&link.slug, slugs) {
+                let message = match closest(&link.slug, slugs) {
                     Some(guess) => format!(
                         "link to \"{written}\", but there is no article with that name; did you mean \"{guess}\"? If not, check the spelling or create {}",
                         create.display()
@@ -235,22 +237,24 @@ impl LinkTargets<'_> {
                         "link to \"{written}\", but there is no article with that name; check the spelling or create {}",
                         create.display()
                     ),
-                })
+                };
+                Some((ProblemCode::BrokenLink, message))
             }
             Some(target) => link.fragment.as_ref().and_then(|fragment| {
                 (!target.has_section(fragment)).then(|| {
-                    format!(
+                    let message = format!(
                         "link to \"{written}#{fragment}\", but that article has no section \"{fragment}\"{}; its sections are: {}",
                         section_hint(fragment, &target.heading_ids),
                         target.heading_ids.join(", ")
-                    )
+                    );
+                    (ProblemCode::MissingSection, message)
                 })
             }),
         }
     }
 
     /// What is wrong with a link to a site address that is not an article, if anything.
-    pub fn site_problem(&self, link: &SiteLink) -> Option<String> {
+    pub fn site_problem(&self, link: &SiteLink) -> Option<(ProblemCode, String)> {
         let written = &link.written;
         if let Some(topic) = link.path.strip_prefix("/topics/") {
             if Category::from_slug(topic).is_some() {
@@ -258,9 +262,12 @@ impl LinkTargets<'_> {
             }
             let topics = Category::ALL.map(Category::slug);
             let guess = did_you_mean(closest(topic, topics.into_iter()));
-            return Some(format!(
-                "link to \"{written}\", but there is no topic \"{topic}\"; the topics are {}{guess}",
-                topics.join(", ")
+            return Some((
+                ProblemCode::BrokenLink,
+                format!(
+                    "link to \"{written}\", but there is no topic \"{topic}\"; the topics are {}{guess}",
+                    topics.join(", ")
+                ),
             ));
         }
         if let Some(tag) = link.path.strip_prefix("/tags/") {
@@ -268,9 +275,12 @@ impl LinkTargets<'_> {
                 return None;
             }
             let guess = did_you_mean(closest(tag, self.tags.iter().copied()));
-            return Some(format!(
-                "link to \"{written}\", but no published article has the tag \"{tag}\"{guess}; add the tag to an article or link to one of: {}",
-                self.tags.join(", ")
+            return Some((
+                ProblemCode::BrokenLink,
+                format!(
+                    "link to \"{written}\", but no published article has the tag \"{tag}\"{guess}; add the tag to an article or link to one of: {}",
+                    self.tags.join(", ")
+                ),
             ));
         }
         if let Some(relative) = link.path.strip_prefix("/static/") {
@@ -279,12 +289,18 @@ impl LinkTargets<'_> {
                     .split('/')
                     .all(|part| !part.is_empty() && !part.starts_with('.'));
             return match self.static_dir {
-                _ if !servable => Some(format!(
-                    "link to \"{written}\", but that is not a file the site can serve; use an address like /static/leaflets/exercises.pdf"
+                _ if !servable => Some((
+                    ProblemCode::BrokenLink,
+                    format!(
+                        "link to \"{written}\", but that is not a file the site can serve; use an address like /static/leaflets/exercises.pdf"
+                    ),
                 )),
-                Some(dir) if !dir.join(relative).is_file() => Some(format!(
-                    "link to \"{written}\", but there is no such file; put it at {} or fix the address",
-                    dir.join(relative).display()
+                Some(dir) if !dir.join(relative).is_file() => Some((
+                    ProblemCode::BrokenLink,
+                    format!(
+                        "link to \"{written}\", but there is no such file; put it at {} or fix the address",
+                        dir.join(relative).display()
+                    ),
                 )),
                 _ => None,
             };
@@ -292,9 +308,12 @@ impl LinkTargets<'_> {
         let Some(page) = self.site_pages.iter().find(|page| page.path == link.path) else {
             let paths = self.site_pages.iter().map(|page| page.path.as_str());
             let guess = did_you_mean(closest(&link.path, paths));
-            return Some(format!(
-                "link to \"{written}\", but the site has no page at \"{}\"{guess}; link to an article as other-article.md, or to a topic as /topics/relief",
-                link.path
+            return Some((
+                ProblemCode::BrokenLink,
+                format!(
+                    "link to \"{written}\", but the site has no page at \"{}\"{guess}; link to an article as other-article.md, or to a topic as /topics/relief",
+                    link.path
+                ),
             ));
         };
         let fragment = link.fragment.as_ref()?;
@@ -313,11 +332,12 @@ impl LinkTargets<'_> {
                 String::new()
             };
             shown.dedup();
-            format!(
+            let message = format!(
                 "link to \"{written}\", but the page {} has no anchor \"{fragment}\"{guess}; its anchors include: {}{more}",
                 link.path,
                 shown.join(", ")
-            )
+            );
+            (ProblemCode::MissingSection, message)
         })
     }
 }

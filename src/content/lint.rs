@@ -8,7 +8,7 @@
 use time::Date;
 
 use super::Article;
-use super::problem::LineProblem;
+use super::problem::{LineProblem, ProblemCode};
 use super::readability::Readability;
 use place::{first_text_line, quote_start};
 
@@ -62,7 +62,7 @@ fn insecure_sources(article: &Article) -> Vec<LineProblem> {
         .filter(|(_, source)| !source.url.starts_with("https://"))
         .map(|(index, source)| {
             let secure = source.url.replacen("http://", "https://", 1);
-            LineProblem::new(
+            LineProblem::new(ProblemCode::NotHttps,
                 article.front.lines.source(index),
                 format!(
                     "source {} url \"{}\" is not https; check that {secure} works and use it, so readers are not warned about an insecure page",
@@ -80,7 +80,7 @@ fn review_overdue(article: &Article, today: Date) -> Option<LineProblem> {
         let lines = &article.front.lines;
         // Without next_review the due date comes from reviewed, so point there.
         let line = lines.get("next_review").unwrap_or_else(|| lines.of("reviewed"));
-        LineProblem::new(
+        LineProblem::new(ProblemCode::ReviewOverdue,
             line,
             format!(
                 "review overdue since {due}; check the page against its sources, then set reviewed = {today} (and next_review, if you use it, to a later date)"
@@ -95,6 +95,7 @@ fn draft_and_publish(article: &Article) -> Option<LineProblem> {
     let front = &article.front;
     let day = front.publish.filter(|_| front.written_draft)?;
     Some(LineProblem::new(
+        ProblemCode::DraftAndPublish,
         front.lines.of("draft"),
         format!(
             "draft = true and publish = {day} together: draft wins, so the page stays a draft after {day}; delete draft = true to have it go live on {day}, or delete publish to keep it a draft"
@@ -105,7 +106,7 @@ fn draft_and_publish(article: &Article) -> Option<LineProblem> {
 fn summary_too_short(article: &Article) -> Option<LineProblem> {
     let length = article.front.summary.chars().count();
     (length < SUMMARY_MIN_CHARS).then(|| {
-        LineProblem::new(
+        LineProblem::new(ProblemCode::ShortSummary,
             article.front.lines.of("summary"),
             format!(
                 "summary is only {length} characters; write at least {SUMMARY_MIN_CHARS} so listings and search results say what the page covers"
@@ -121,7 +122,7 @@ fn no_internal_link(article: &Article) -> Option<LineProblem> {
         .iter()
         .any(|link| link.slug != article.slug);
     (!links_elsewhere).then(|| {
-        LineProblem::new(
+        LineProblem::new(ProblemCode::NoInternalLinks,
             first_text_line(article),
             "no links to other articles; link to at least one related page, e.g. [when to get help](when-to-get-help.md)",
         )
@@ -139,7 +140,7 @@ fn reading_level_too_high(article: &Article) -> Option<LineProblem> {
             .iter()
             .map(|sentence| format!("line {}: \"{}\"", sentence.line, sentence.text))
             .collect();
-        LineProblem::new(
+        LineProblem::new(ProblemCode::ReadingLevel,
             first_text_line(article),
             format!(
                 "reading level is grade {shown:.1} (Flesch–Kincaid); aim for {READING_GRADE_TARGET} or below with shorter sentences and plainer words. Hardest sentences: {}",
@@ -160,7 +161,7 @@ fn long_sentences(article: &Article) -> Vec<LineProblem> {
         .iter()
         .filter(|sentence| sentence.words > SENTENCE_MAX_WORDS)
         .map(|sentence| {
-            LineProblem::at(
+            LineProblem::at(ProblemCode::LongSentence,
                 sentence.line,
                 sentence.column,
                 format!(
@@ -325,6 +326,7 @@ url = "https://www.nhs.uk/conditions/back-pain/"
         assert_eq!(
             found,
             [LineProblem::at(
+                ProblemCode::LongSentence,
                 13,
                 "See when to get help now. ".len() + "[]".len() + "(when-to-get-help.md)".len() + 1,
                 "sentence is 30 words long; split it so each sentence is 25 words or fewer: \"If the pad feels too hot …\""

@@ -13,7 +13,7 @@ use pulldown_cmark::{
 use super::links::{self, Destination, ExternalLink, InternalLink, SiteLink};
 use super::lists::NamedLists;
 use super::one_truth;
-use super::problem::LineProblem;
+use super::problem::{LineProblem, ProblemCode};
 use super::prose::ProseBlock;
 use super::shortcodes::{self, Expansion};
 
@@ -209,9 +209,9 @@ impl<'a> Lines<'a> {
         (self.first_line + index, column)
     }
 
-    fn problem(&self, offset: usize, message: impl Into<String>) -> LineProblem {
+    fn problem(&self, code: ProblemCode, offset: usize, message: impl Into<String>) -> LineProblem {
         let (line, column) = self.place(offset);
-        LineProblem::at(line, column, message)
+        LineProblem::at(code, line, column, message)
     }
 }
 
@@ -338,10 +338,11 @@ impl<'a> Renderer<'a> {
                 let place = self.lines.place(range.start);
                 note_sign_lists(paragraph, self.lists, place, &mut self.rendered);
             }
-            Err(message) => self
-                .rendered
-                .problems
-                .push(self.lines.problem(range.start, message)),
+            Err(message) => self.rendered.problems.push(self.lines.problem(
+                ProblemCode::Shortcode,
+                range.start,
+                message,
+            )),
         }
         self.inside_shortcode = true;
     }
@@ -356,7 +357,9 @@ impl<'a> Renderer<'a> {
             }
             Some(Err(message)) => {
                 self.shortcode_free.push(range.clone());
-                let problem = self.lines.problem(range.start, message);
+                let problem = self
+                    .lines
+                    .problem(ProblemCode::Shortcode, range.start, message);
                 self.rendered.problems.push(problem);
                 Event::Text(text)
             }
@@ -371,7 +374,7 @@ impl<'a> Renderer<'a> {
         (line, column): (usize, usize),
     ) {
         if level == HeadingLevel::H1 {
-            self.rendered.problems.push(LineProblem::at(
+            self.rendered.problems.push(LineProblem::at(ProblemCode::LevelOneHeading,
                 line,
                 column,
                 "a level-1 heading (# ...) in the body; the page title comes from front matter, so start sections with ## instead",
@@ -442,9 +445,12 @@ impl<'a> Renderer<'a> {
 
     fn raw_html(&mut self, raw: &str, (line, column): (usize, usize)) {
         for removed in removed_html(raw) {
-            self.rendered
-                .warnings
-                .push(LineProblem::at(line, column, removed));
+            self.rendered.warnings.push(LineProblem::at(
+                ProblemCode::RawHtmlRemoved,
+                line,
+                column,
+                removed,
+            ));
         }
     }
 
@@ -478,7 +484,7 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|found| {
                     let column = column_of_words(body, found.line - first_line, &found.matched);
-                    LineProblem::at(found.line, column, found.message)
+                    LineProblem::at(ProblemCode::UnderTriage, found.line, column, found.message)
                 }),
         );
     }
@@ -517,6 +523,7 @@ fn misplaced_shortcodes(
             .find("}}")
             .map_or(&rest[..line_end], |end| &rest[..end + 2]);
         problems.push(lines.problem(
+            ProblemCode::MisplacedShortcode,
             offset,
             format!(
                 "shortcode \"{call}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
@@ -535,7 +542,7 @@ fn missing_sections(
         .into_iter()
         .filter(|(fragment, _, _)| !heading_ids.contains(fragment))
         .map(|(fragment, line, column)| {
-            LineProblem::at(
+            LineProblem::at(ProblemCode::MissingSection,
                 line,
                 column,
                 format!(
@@ -592,7 +599,7 @@ fn unrendered_template_tags(
                 _ => token,
             };
             let (line, column) = place(offset);
-            problems.push(LineProblem::at(
+            problems.push(LineProblem::at(ProblemCode::TemplateTag,
                 line,
                 column,
                 format!(
@@ -614,9 +621,12 @@ fn note_sign_lists(
     rendered: &mut Rendered,
 ) {
     if let Some(warning) = shortcodes::warnings(paragraph, lists) {
-        rendered
-            .warnings
-            .push(LineProblem::at(line, column, warning));
+        rendered.warnings.push(LineProblem::at(
+            ProblemCode::TooManySigns,
+            line,
+            column,
+            warning,
+        ));
     }
     if let Some(name) = shortcodes::whole_list_name(paragraph) {
         let signs = lists.get(name).map_or(0, |list| {

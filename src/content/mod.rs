@@ -26,7 +26,7 @@ use links::LinkTargets;
 pub use front_matter::{Category, FrontMatter, Source};
 pub use links::{ExternalLink, InternalLink, SiteLink, SitePage};
 pub use markdown::TocEntry;
-pub use problem::{LineProblem, LoadErrors, Problem};
+pub use problem::{LineProblem, LoadErrors, Problem, ProblemCode, Severity};
 pub use prose::ProseBlock;
 // Slugs and the sign lists live in `vocabulary`, which triage shares; content's files and its
 // callers keep naming them through here.
@@ -348,7 +348,7 @@ pub fn skipped_entries(dir: &Path) -> Vec<Problem> {
                     )
                 }
             };
-            Some(Problem {
+            Some(Problem { code: ProblemCode::Skipped,
                 path: path.clone(),
                 line: None,
                 column: None,
@@ -398,7 +398,7 @@ pub fn missing_linked_articles(
         .into_iter()
         .map(|slug| {
             let path = dir.join(format!("{slug}.md"));
-            Problem {
+            Problem { code: ProblemCode::MissingLinkedArticle,
                 message: format!(
                     "{linked_from} links to the article \"{slug}\", but there is no published article with that name; restore {} (or publish it: remove draft = true), or ask a developer to change the link in {defined_in}",
                     path.display()
@@ -469,6 +469,7 @@ struct ReadFiles {
 fn check_files(dir: &Path, options: &LoadOptions) -> Result<CheckedFiles, LoadErrors> {
     let paths = article_files(dir).map_err(|error| {
         LoadErrors(vec![Problem {
+            code: ProblemCode::UnreadableFolder,
             path: dir.to_path_buf(),
             line: None,
             column: None,
@@ -539,12 +540,14 @@ fn read_files(paths: Vec<PathBuf>, options: &LoadOptions) -> ReadFiles {
         match std::fs::read(path).map(String::from_utf8) {
             Ok(Ok(text)) => parse_article(path, &text, options),
             Ok(Err(_)) => Err(Broken::unreadable(Problem {
+                code: ProblemCode::UnreadableFile,
                 path: path.clone(),
                 line: Some(1),
                 column: None,
                 message: "the file is not valid UTF-8 text; save it with UTF-8 encoding".to_owned(),
             })),
             Err(error) => Err(Broken::unreadable(Problem {
+                code: ProblemCode::UnreadableFile,
                 path: path.clone(),
                 line: None,
                 column: None,
@@ -608,9 +611,10 @@ fn link_problems(
         let on_this_site = external
             .iter()
             .filter_map(|link| own_address(link, base_url));
-        let mut found = |(line, column), message: Option<String>| {
-            if let Some(message) = message {
+        let mut found = |(line, column), problem: Option<(ProblemCode, String)>| {
+            if let Some((code, message)) = problem {
                 link_problems.push(Problem {
+                    code,
                     path: path.clone(),
                     line: Some(line),
                     column: Some(column),
@@ -736,7 +740,7 @@ fn parse_article(path: &Path, text: &str, options: &LoadOptions) -> Result<Artic
     let mut problems = Vec::new();
     let slug = Slug::new(slug_of(path));
     if let Err(InvalidSlug(slug)) = &slug {
-        problems.push(LineProblem::new(
+        problems.push(LineProblem::new(ProblemCode::InvalidFileName,
             1,
             format!(
                 "the file name \"{slug}.md\" is not a valid page address; use lowercase letters, digits and single hyphens, e.g. heat-therapy.md"
@@ -832,7 +836,7 @@ fn compact(mut text: String) -> String {
 /// would also push its next review out of sight.
 fn reviewed_in_the_future(front: &FrontMatter, today: time::Date) -> Option<LineProblem> {
     (front.reviewed > today).then(|| {
-        LineProblem::new(
+        LineProblem::new(ProblemCode::FutureReview,
             front.lines.of("reviewed"),
             format!(
                 "reviewed = {} is in the future (today is {today}); set it to the day the page was last checked against its sources",
@@ -854,6 +858,7 @@ fn raster_image(
     let read = copies.read(relative, &file)?;
     Some(read.map_err(|error| {
         LineProblem::at(
+            ProblemCode::UnreadableImage,
             image.line,
             image.column,
             format!(
@@ -984,17 +989,18 @@ const STATIC_PREFIX: &str = "/static/";
 /// Checks that an image can be seen and heard: it has alt text and its file exists under `static/`.
 fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<LineProblem> {
     let src = image.src.as_str();
-    let message = if image.alt.is_empty() {
-        format!(
+    let (code, message) = if image.alt.is_empty() {
+        let message = format!(
             "image \"{src}\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back]({src})"
-        )
+        );
+        (ProblemCode::MissingAltText, message)
     } else if let Some(relative) = src.strip_prefix(STATIC_PREFIX) {
         // Hidden files and `..` are never served, so they cannot be the image either.
         let servable = !relative.is_empty()
             && relative
                 .split('/')
                 .all(|part| !part.is_empty() && !part.starts_with('.'));
-        match static_dir {
+        let message = match static_dir {
             _ if !servable => format!(
                 "image \"{src}\" is not a file the site can serve; use an address like /static/img/lifting.svg"
             ),
@@ -1009,13 +1015,15 @@ fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<L
                 ),
             },
             _ => return None,
-        }
+        };
+        (ProblemCode::MissingImage, message)
     } else {
-        format!(
+        let message = format!(
             "image \"{src}\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
-        )
+        );
+        (ProblemCode::MissingImage, message)
     };
-    Some(LineProblem::at(image.line, image.column, message))
+    Some(LineProblem::at(code, image.line, image.column, message))
 }
 
 /// The file in the missing image's folder that the author most likely meant: the same name with

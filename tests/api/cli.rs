@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use backcare::content::Library;
+use backcare::content::{Library, ProblemCode, Severity};
 
 use crate::content_errors::run_backcare;
 use crate::helpers::{ArticleText, TempArticles, bundled_library, repo_path};
@@ -41,6 +41,18 @@ impl Run {
     fn problems(&self) -> &[String] {
         &self.stdout[..self.stdout.len().saturating_sub(1)]
     }
+}
+
+/// The code a line of `check`'s output ends with: `... [unknown-field]`.
+fn warning_code(line: &str) -> ProblemCode {
+    let code = line
+        .rsplit_once(" [")
+        .and_then(|(_, code)| code.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("{line:?} ends with its code"));
+    *ProblemCode::ALL
+        .iter()
+        .find(|known| known.code() == code)
+        .unwrap_or_else(|| panic!("{code} in {line:?} is a known code"))
 }
 
 fn check(articles: &str, extra: &[&str]) -> Run {
@@ -119,7 +131,11 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
         .expect_err("a broken fixture does not load")
         .0
         .iter()
-        .map(ToString::to_string)
+        .map(|problem| {
+            // What stops `serve` is an error by its code too.
+            assert_eq!(problem.code.severity(), Severity::Error, "{problem}");
+            format!("{problem} [{}]", problem.code)
+        })
         .collect();
         // Warnings come after the errors, for whichever articles did load.
         let (errors, warnings): (Vec<&String>, Vec<&String>) = run
@@ -127,6 +143,10 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
             .iter()
             .partition(|line| !line.contains(": warning: "));
         assert_eq!(errors, expected.iter().collect::<Vec<_>>(), "{articles}");
+        for warning in &warnings {
+            let code = warning_code(warning);
+            assert_eq!(code.severity(), Severity::Warning, "{warning}");
+        }
         for problem in errors {
             let place = problem.split(": ").next().unwrap_or_default();
             let (file, line) = place
@@ -176,7 +196,7 @@ fn a_shortcode_inside_a_sentence_is_an_error_at_its_line_and_column() {
     assert_eq!(
         run.problems(),
         [
-            "tests/fixtures/broken/inline-shortcode/heat-therapy.md:14:33: shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text"
+            "tests/fixtures/broken/inline-shortcode/heat-therapy.md:14:33: shortcode \"{{ red_flags(urgency=\"emergency\") }}\" must be on a line of its own, with a blank line before and after; inside a sentence, list or heading it would show as plain text [misplaced-shortcode]"
         ]
     );
 }
@@ -188,7 +208,7 @@ fn a_warning_box_with_an_unknown_sign_is_an_error_that_suggests_the_id() {
     assert_eq!(
         run.problems(),
         [
-            "tests/fixtures/broken/unknown-sign/heat-therapy.md:14:1: warning_signs has no sign or group \"fal-aged-65-plus\"; did you mean \"fall-aged-65-plus\"? the groups are cauda-equina, heart-and-aorta, nerves, injury, weak-bones, infection, cancer, kidney, tummy, pregnancy-signs, child-signs, not-settling, and each sign is named by its rule id, listed on /symptom-checker/how-it-works"
+            "tests/fixtures/broken/unknown-sign/heat-therapy.md:14:1: warning_signs has no sign or group \"fal-aged-65-plus\"; did you mean \"fall-aged-65-plus\"? the groups are cauda-equina, heart-and-aorta, nerves, injury, weak-bones, infection, cancer, kidney, tummy, pregnancy-signs, child-signs, not-settling, and each sign is named by its rule id, listed on /symptom-checker/how-it-works [shortcode]"
         ]
     );
 }
@@ -202,13 +222,13 @@ fn missing_image_and_images_outside_static_are_errors() {
         run.stdout,
         [
             format!(
-                "{file}:14:1: image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg or fix the address"
+                "{file}:14:1: image \"/static/img/hot-water-bottle.svg\" does not exist; put the file at static/img/hot-water-bottle.svg or fix the address [missing-image]"
             ),
             format!(
-                "{file}:18:1: image \"images/heat-pad.png\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg)"
+                "{file}:18:1: image \"images/heat-pad.png\" must be a file in the static folder, written as /static/...; save it under static/ (e.g. static/img/lifting.svg) and write ![alt text](/static/img/lifting.svg) [missing-image]"
             ),
             format!(
-                "{file}:22:11: image \"/static/favicon.png\" does not exist; did you mean \"/static/favicon.svg\"? If not, put the file at static/favicon.png or fix the address"
+                "{file}:22:11: image \"/static/favicon.png\" does not exist; did you mean \"/static/favicon.svg\"? If not, put the file at static/favicon.png or fix the address [missing-image]"
             ),
             "checked 1 article: 3 errors, 0 warnings".to_owned(),
         ]
@@ -222,7 +242,7 @@ fn image_without_alt_text_is_an_error() {
     assert_eq!(
         run.problems(),
         [
-            "tests/fixtures/broken/missing-alt/heat-therapy.md:16:48: image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back](/static/favicon.svg)"
+            "tests/fixtures/broken/missing-alt/heat-therapy.md:16:48: image \"/static/favicon.svg\" has no alt text; describe what it shows between the square brackets, e.g. ![A person lifting a box with a straight back](/static/favicon.svg) [missing-alt-text]"
         ]
     );
 }
@@ -264,7 +284,7 @@ fn every_kind_of_internal_link_is_checked_with_a_suggestion() {
             "{file}:21:17: link to \"https://backcare.example/articles/heat-therpy\", but there is no article with that name; did you mean \"heat-therapy\"? If not, check the spelling or create {dir}/heat-therpy.md"
         ),
         format!(
-            "{file}:23:22: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+            "{file}:23:22: link to \"/topics/Relief\", but there is no topic \"Relief\"; the topics are causes, prevention, relief, when-to-get-help; did you mean \"relief\"? [broken-link]"
         ),
         format!(
             "{file}:25:20: link to \"/tags/cold\", but no published article has the tag \"cold\"; add the tag to an article or link to one of: heat"
@@ -448,19 +468,19 @@ fn skipped_files_and_removed_raw_html_are_warnings() {
         run.problems(),
         [
             format!(
-                "{dir}/Heat.MD: warning: the file \"Heat.MD\" is skipped: only files ending in .md (lowercase) are articles; rename it to heat.md"
+                "{dir}/Heat.MD: warning: the file \"Heat.MD\" is skipped: only files ending in .md (lowercase) are articles; rename it to heat.md [skipped]"
             ),
             format!(
-                "{dir}/back-spasms.md:{line}:1: warning: raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode"
+                "{dir}/back-spasms.md:{line}:1: warning: raw HTML <iframe> is removed from the page; write it in Markdown (a link instead of an embed, ** for bold) or ask a developer for a shortcode [raw-html-removed]"
             ),
             format!(
-                "{dir}/ice-packs.markdown: warning: the file \"ice-packs.markdown\" is skipped: only files ending in .md (lowercase) are articles; rename it to ice-packs.md"
+                "{dir}/ice-packs.markdown: warning: the file \"ice-packs.markdown\" is skipped: only files ending in .md (lowercase) are articles; rename it to ice-packs.md [skipped]"
             ),
             format!(
-                "{dir}/notes.docx: warning: the file \"notes.docx\" is skipped: only files ending in .md are articles; keep images and other files in the static folder"
+                "{dir}/notes.docx: warning: the file \"notes.docx\" is skipped: only files ending in .md are articles; keep images and other files in the static folder [skipped]"
             ),
             format!(
-                "{dir}/old: warning: the folder \"old\" is skipped: articles must be directly inside {dir}; move its .md files up one level"
+                "{dir}/old: warning: the folder \"old\" is skipped: articles must be directly inside {dir}; move its .md files up one level [skipped]"
             ),
         ]
     );
@@ -477,7 +497,7 @@ fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
     assert_eq!(
         run.problems(),
         [format!(
-            "{articles}/heat.md:5: reviewed = 2026-12-08 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources"
+            "{articles}/heat.md:5: reviewed = 2026-12-08 is in the future (today is {TODAY}); set it to the day the page was last checked against its sources [future-review]"
         )]
     );
 
@@ -496,7 +516,7 @@ fn a_future_review_date_is_an_error_and_an_http_source_a_warning() {
     assert_eq!(
         run.problems()[..1],
         [format!(
-            "{articles}/heat.md:11: warning: source 2 url \"http://www.nhs.uk/conditions/sciatica/\" is not https; check that https://www.nhs.uk/conditions/sciatica/ works and use it, so readers are not warned about an insecure page"
+            "{articles}/heat.md:11: warning: source 2 url \"http://www.nhs.uk/conditions/sciatica/\" is not https; check that https://www.nhs.uk/conditions/sciatica/ works and use it, so readers are not warned about an insecure page [not-https]"
         )]
     );
 }
@@ -517,7 +537,7 @@ fn run_from_the_wrong_folder_says_where_it_looked_and_how_to_fix_it() {
     assert_eq!(
         run.problems()[0],
         format!(
-            "articles: cannot read the articles directory: No such file or directory (os error 2); backcare looked for it in the current folder, {}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR",
+            "articles: cannot read the articles directory: No such file or directory (os error 2); backcare looked for it in the current folder, {}; run backcare from the folder that holds articles/ (cd path/to/backcare), or pass the folder with --articles DIR [unreadable-folder]",
             here.display()
         )
     );
@@ -542,10 +562,10 @@ fn yaml_front_matter_and_a_capitalised_category_get_hints() {
         run.problems(),
         [
             format!(
-                "{articles}/heat.md:1: this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. title = \"Heat for back pain\", reviewed = 2026-01-31"
+                "{articles}/heat.md:1: this looks like YAML front matter (---); backcare uses TOML between +++ lines: replace both --- lines with +++ and write each field as name = value, e.g. title = \"Heat for back pain\", reviewed = 2026-01-31 [yaml-front-matter]"
             ),
             format!(
-                "{articles}/ice.md:4: unknown category \"Relief\", expected one of causes, prevention, relief, when-to-get-help; did you mean \"relief\"?"
+                "{articles}/ice.md:4: unknown category \"Relief\", expected one of causes, prevention, relief, when-to-get-help; did you mean \"relief\"? [unknown-category]"
             ),
         ]
     );
@@ -568,13 +588,17 @@ fn warnings_pass_but_strict_fails() {
             "{case}:\n{}\nwanted\n{wanted}",
             run.problems()[0]
         );
+        let code = warning_code(&run.problems()[0]);
+        assert_eq!(code.severity(), Severity::Warning, "{case}");
         assert_eq!(run.summary(), "checked 2 articles: 0 errors, 1 warning");
 
         let strict = check(&dir, &["--strict"]);
         assert_eq!(strict.code, Some(1), "{case}: {:#?}", strict.stdout);
+        // Under --strict a warning counts as an error, with the same code.
         let wanted = format!("{place}: {message}");
         assert!(
-            strict.problems()[0].starts_with(&wanted),
+            strict.problems()[0].starts_with(&wanted)
+                && strict.problems()[0].ends_with(&format!(" [{code}]")),
             "{case}:\n{}\nwanted\n{wanted}",
             strict.problems()[0]
         );
@@ -663,11 +687,11 @@ fn new_page_is_refused_until_its_placeholders_are_replaced() {
         rejected.problems(),
         [
             format!(
-                "{}:3: summary is still the placeholder from \"backcare new\"; write one or two plain sentences that say what the page covers",
+                "{}:3: summary is still the placeholder from \"backcare new\"; write one or two plain sentences that say what the page covers [placeholder]",
                 path.display()
             ),
             format!(
-                "{}:11: source 1 is still the placeholder from \"backcare new\"; replace it with a real source",
+                "{}:11: source 1 is still the placeholder from \"backcare new\"; replace it with a real source [placeholder]",
                 path.display()
             ),
         ]
@@ -775,7 +799,7 @@ fn an_article_the_checker_links_to_is_named_when_it_is_missing() {
     assert_eq!(
         run.problems(),
         [format!(
-            "{missing}: warning: the symptom checker links to the article \"back-pain-in-children\", but there is no published article with that name; restore {missing} (or publish it: remove draft = true), or ask a developer to change the link in src/triage/assessment.rs"
+            "{missing}: warning: the symptom checker links to the article \"back-pain-in-children\", but there is no published article with that name; restore {missing} (or publish it: remove draft = true), or ask a developer to change the link in src/triage/assessment.rs [missing-linked-article]"
         )]
     );
     assert!(
@@ -997,7 +1021,7 @@ fn check_warns_that_draft_wins_over_a_publish_date() {
         run.stdout,
         [
             format!(
-                "{articles}/warmth.md:6: warning: draft = true and publish = 2026-11-20 together: draft wins, so the page stays a draft after 2026-11-20; delete draft = true to have it go live on 2026-11-20, or delete publish to keep it a draft"
+                "{articles}/warmth.md:6: warning: draft = true and publish = 2026-11-20 together: draft wins, so the page stays a draft after 2026-11-20; delete draft = true to have it go live on 2026-11-20, or delete publish to keep it a draft [draft-and-publish]"
             ),
             "checked 3 articles: 0 errors, 1 warning".to_owned(),
         ]
@@ -1021,7 +1045,7 @@ fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
         run.stdout,
         [
             format!(
-                "{articles}/warmth.md:6: note: goes live on 2027-01-15 (publish = 2027-01-15); until then it is a draft: not served, listed, searched or built"
+                "{articles}/warmth.md:6: note: goes live on 2027-01-15 (publish = 2027-01-15); until then it is a draft: not served, listed, searched or built [scheduled]"
             ),
             "checked 3 articles: 0 errors, 0 warnings".to_owned(),
         ]
@@ -1053,7 +1077,7 @@ fn check_says_when_a_scheduled_article_goes_live_and_strict_still_passes() {
     assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
     assert!(
         run.stdout.iter().any(|line| line.starts_with(&format!("{articles}/heat-therapy.md:12:"))
-            && line.ends_with(": link to \"warmth.md\", which goes live on 2027-01-15; remove the link until then, or publish that page now (delete its publish = 2027-01-15)")),
+            && line.ends_with(": link to \"warmth.md\", which goes live on 2027-01-15; remove the link until then, or publish that page now (delete its publish = 2027-01-15) [link-to-draft]")),
         "{:#?}",
         run.stdout
     );

@@ -177,10 +177,8 @@ fn broken_addresses_are_warnings_at_their_place_and_good_ones_are_cached() {
     let stdout = lines(&run);
     assert_eq!(run.status.code(), Some(0), "{stdout:#?}");
     let refused_site = refused.trim_start_matches("http://").trim_end_matches('/');
-    let advice_source =
-        "open it in your browser, then use the page's new address or cite another source";
-    let advice_link =
-        "open it in your browser, then link to the page's new address or remove the link";
+    let advice_source = "open it in your browser, then use the page's new address or cite another source [broken-external-link]";
+    let advice_link = "open it in your browser, then link to the page's new address or remove the link [broken-external-link]";
     // The page's other warnings (http sources, no NHS source, no internal link) are not the
     // subject here: only the broken addresses, each at the place it is written.
     let broken: Vec<&String> = stdout

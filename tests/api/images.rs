@@ -202,7 +202,7 @@ fn an_image_that_cannot_be_decoded_is_an_error_at_its_line() {
     assert_eq!(
         lines,
         [
-            "tests/fixtures/images/unreadable/articles/gentle-stretches.md:18:1: image \"/static/img/back-stretch.png\" cannot be read as a PNG or JPEG file (unexpected end of file); open tests/fixtures/images/unreadable/static/img/back-stretch.png in an image editor and export it again as PNG or JPEG",
+            "tests/fixtures/images/unreadable/articles/gentle-stretches.md:18:1: image \"/static/img/back-stretch.png\" cannot be read as a PNG or JPEG file (unexpected end of file); open tests/fixtures/images/unreadable/static/img/back-stretch.png in an image editor and export it again as PNG or JPEG [unreadable-image]",
             "checked 1 article: 1 error, 0 warnings",
         ],
         "{stdout}"

@@ -5,7 +5,7 @@
 use super::place::first_text_line;
 use crate::content::front_matter::Category;
 use crate::content::lists::{FULL_LIST_PAGE, MOST_PICKED};
-use crate::content::problem::LineProblem;
+use crate::content::problem::{LineProblem, ProblemCode};
 use crate::content::prose::ProseBlock;
 use crate::content::warning_box::USAGE;
 use crate::content::{Article, readability};
@@ -83,7 +83,7 @@ fn whole_sign_lists(article: &Article) -> Vec<LineProblem> {
         .iter()
         .filter(|(_, _, _, signs)| *signs > MOST_PICKED)
         .map(|(line, column, name, signs)| {
-            LineProblem::at(
+            LineProblem::at(ProblemCode::WholeSignList,
                 *line,
                 *column,
                 format!(
@@ -107,7 +107,7 @@ fn paragraphs_too_long(article: &Article) -> Vec<LineProblem> {
         .filter_map(|block| {
             let words = readability::words(&block.text).count();
             (words > PARAGRAPH_MAX_WORDS).then(|| {
-                LineProblem::new(
+                LineProblem::new(ProblemCode::LongParagraph,
                     block.first_line(),
                     format!(
                         "paragraph of {words} words; split it into paragraphs of {PARAGRAPH_MAX_WORDS} words or fewer, one idea each"
@@ -121,7 +121,7 @@ fn paragraphs_too_long(article: &Article) -> Vec<LineProblem> {
 fn missing_red_flags(article: &Article) -> Option<LineProblem> {
     let has_list = article.html.contains("<ul class=\"red-flags");
     (category_needs_red_flags(article.front.category) && !has_list).then(|| {
-        LineProblem::new(
+        LineProblem::new(ProblemCode::NoWarningSigns,
             first_text_line(article),
             format!(
                 "no warning signs; a \"{}\" page needs a \"When to get help\" section with a box of the signs for its topic, such as {USAGE}",
@@ -156,7 +156,7 @@ fn no_trusted_source(article: &Article) -> Option<LineProblem> {
         .iter()
         .any(|source| is_trusted_source(&source.url));
     (!trusted).then(|| {
-        LineProblem::new(
+        LineProblem::new(ProblemCode::NoTrustedSource,
             article.front.lines.of("sources"),
             "no source from the NHS, NICE, Cochrane or Mayo Clinic; base the page on at least one of them and add it under [[sources]]",
         )
@@ -180,6 +180,7 @@ fn medicine_without_link(article: &Article) -> Option<LineProblem> {
             .map(|name| (block, *name))
     })?;
     Some(LineProblem::new(
+        ProblemCode::UnlinkedMedicine,
         block.first_line(),
         format!(
             "mentions {name} without a link to the medicines page; link it, e.g. [{name}]({MEDICINES_PAGE}.md), so readers can check who should not take it"
@@ -195,7 +196,7 @@ fn hand_written_warning_signs(article: &Article) -> Vec<LineProblem> {
         .into_iter()
         .map(|item| {
             let line = line_of_item(&article.prose, &item).unwrap_or_else(|| first_text_line(article));
-            LineProblem::new(
+            LineProblem::new(ProblemCode::HandWrittenSign,
                 line,
                 format!(
                     "hand-written warning sign \"{}\"; show it with {USAGE} (the signs by rule id or group) so it matches the symptom checker, and ask a developer if a sign is missing",

@@ -18,7 +18,7 @@
 
 use super::editorial::MEDICINE_NAMES;
 use crate::content::Article;
-use crate::content::problem::LineProblem;
+use crate::content::problem::{LineProblem, ProblemCode};
 use crate::content::readability::{self, Readability, Sentence};
 
 /// The hardest a single sentence may read: three grades above the page's target of 6, since a
@@ -177,7 +177,7 @@ pub fn hard_sentences(article: &Article) -> Vec<LineProblem> {
             let grade = plain_grade(sentence, &own_words)?;
             let shown = (grade * 10.0).round() / 10.0;
             (shown > SENTENCE_GRADE_MAX).then(|| {
-                LineProblem::at(
+                LineProblem::at(ProblemCode::HardSentence,
                     sentence.line,
                     sentence.column,
                     format!(

@@ -4,7 +4,7 @@
 
 use crate::content::Article;
 use crate::content::front_matter::edit_distance;
-use crate::content::problem::LineProblem;
+use crate::content::problem::{LineProblem, ProblemCode};
 
 /// The sites our articles cite (and the trusted ones they should), each matching itself and its
 /// subdomains: `nice.org.uk` covers `www.nice.org.uk` and `cks.nice.org.uk`. A misspelling is
@@ -32,7 +32,7 @@ pub fn lint(article: &Article) -> Vec<LineProblem> {
         .enumerate()
         .filter_map(|(index, source)| {
             let (host, corrected) = misspelt(&source.url)?;
-            Some(LineProblem::new(
+            Some(LineProblem::new(ProblemCode::MisspeltSite,
                 article.front.lines.source(index),
                 format!(
                     "source {} url \"{}\" names the site \"{host}\", which looks like a misspelling; did you mean \"{corrected}\"?",
@@ -43,7 +43,7 @@ pub fn lint(article: &Article) -> Vec<LineProblem> {
         });
     let links = article.external_links.iter().filter_map(|link| {
         let (host, corrected) = misspelt(&link.url)?;
-        Some(LineProblem::at(
+        Some(LineProblem::at(ProblemCode::MisspeltSite,
             link.line,
             link.column,
             format!(
