@@ -531,11 +531,6 @@ const MODULE_FILES_NOT_YET_LEAVES: &[(&str, &str)] = &[
          the web discussion's `Discussion` and `LiveEvents`, which read `AppState` back, so \
          moving it to a file of its own only moves the cycle",
     ),
-    (
-        "web/discussion",
-        "`Discussion`, `Visitor`, `not_allowed` and `COOKIES_BLOCKED` are defined in \
-         web/discussion/mod.rs, which routes to the handlers that use them",
-    ),
 ];
 
 #[test]

@@ -8,8 +8,8 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_core::future::LocalBoxFuture;
 
-use super::Discussion;
 use super::session::{SignedIn, signed_in};
+use super::state::Discussion;
 use crate::web::error::PageError;
 use crate::web::extract::state;
 

@@ -10,8 +10,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::OffsetDateTime;
 
+use super::csrf;
 use super::extract::{DiscussionOn, Moderator};
-use super::{Discussion, csrf, not_allowed, see_other};
+use super::not_allowed::not_allowed;
+use super::state::Discussion;
 use crate::discussion::feedback::{
     Answer, ArticleFeedback, Comment, REPORT_COMMENTS, least_helpful_first,
 };
@@ -24,6 +26,7 @@ use crate::web::metrics::{self, FeedbackOutcome, RateLimited};
 use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::{FEEDBACK_REPORT_PATH, article_path};
+use crate::web::representation::see_other;
 
 fn comment_path(slug: &str) -> String {
     format!("/articles/{slug}/feedback/comment")

@@ -10,29 +10,25 @@ pub mod failures;
 pub mod feedback;
 pub mod limits;
 pub mod moderate;
+mod not_allowed;
 pub mod page;
 pub mod session;
+pub mod state;
 pub mod views;
+pub mod visitor;
 
 pub use crate::web::representation::see_other;
+pub use state::Discussion;
 
-use std::collections::hash_map::DefaultHasher;
-use std::future::{Ready, ready};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use askama::Template;
+use actix_web::{HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
-use self::csrf::Csrf;
-use self::device::DeviceCookies;
-use self::limits::{Allowances, FailureLimits, Limits};
-use self::page::{PageCache, PageKey};
-use self::views::{DiscussionFragment, FormView, PostFormPage, ThanksPage, error_links};
+use self::not_allowed::not_allowed;
+use self::views::{FormView, PostFormPage, ThanksPage, error_links};
 use super::error::{PageError, retry_after};
 use super::extract::{ArticleBySlug, ClientAddress, Current};
 use super::form::{Form, FormKind, read_body};
@@ -40,167 +36,13 @@ use super::metrics::{self, PostOutcome, RateLimited};
 use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, article_slug, thanks_path, warning_signs_thanks_path};
 use super::prerender::SiteSettings;
-use super::representation::{Page, send_page};
+use super::representation::send_page;
 use super::split_page::SplitPage;
-use super::{AppState, Generation, serve_page};
+use super::{Generation, serve_page};
 use crate::content::Article;
-use crate::discussion::changes::{self, Change};
-use crate::discussion::posting::{Posting, Submission, Submitted};
-use crate::discussion::resend::DigestKey;
-use crate::discussion::secret::kept_secret;
-use crate::discussion::store::Backend;
-use crate::discussion::{
-    DiscussionConfig, Field, PostError, RawPost, SHOWN_POSTS, Storage, StoreError, red_flags,
-    thread,
-};
+use crate::discussion::posting::{Submission, Submitted};
+use crate::discussion::{Field, PostError, RawPost, red_flags};
 use extract::DiscussionOn;
-
-/// The discussion's shared state: the database, the keys, limits and the page cache.
-pub struct Discussion {
-    pub storage: Storage,
-    /// Signs the moderators' forms.
-    csrf: Csrf,
-    /// Signs and checks the browsers where moderators have signed in.
-    devices: DeviceCookies,
-    /// Recognises a post sent again.
-    digests: DigestKey,
-    /// Posts and sign-ins per client: in memory with SQLite, in the database with PostgreSQL.
-    limits: Limits,
-    pages: Arc<PageCache>,
-    session_idle: time::Duration,
-    /// Pending posts allowed under one article and in all; then new posts are refused as busy.
-    pending_caps: (i64, i64),
-}
-
-impl std::fmt::Debug for Discussion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Discussion")
-            .field("backend", &self.storage.backend())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Discussion {
-    /// Opens and migrates the database, and reads the secret kept beside it when none is given.
-    pub async fn start(config: &DiscussionConfig) -> Result<Discussion, StoreError> {
-        let storage = Storage::connect(&config.database_url).await?;
-        let secret = match &config.secret {
-            Some(secret) => secret.clone(),
-            None => kept_secret(&storage, &config.database_url).await?,
-        };
-        spawn_daily_purge(storage.clone(), config.retention);
-        let pages = Arc::new(PageCache::new(config.page_ttl));
-        if storage.backend() == Backend::Postgres {
-            let pages = Arc::clone(&pages);
-            changes::spawn_listener(config.database_url.clone(), move |change| match change {
-                Change::Article(slug) => pages.invalidate(slug),
-                Change::Unknown => pages.invalidate_all(),
-            });
-        }
-        let allowances = Allowances {
-            posts: config.post_limit,
-            sign_ins: config.login_limit,
-            feedback: config.feedback_limit,
-        };
-        let limits = Limits::new(
-            &storage,
-            &secret,
-            allowances,
-            FailureLimits {
-                per_name_and_client: config.login_failures_per_name,
-                per_account: config.login_failures_per_account,
-            },
-        );
-        Ok(Discussion {
-            storage,
-            devices: DeviceCookies::new(secret.clone()),
-            digests: DigestKey::new(&secret),
-            csrf: Csrf::new(secret),
-            limits,
-            pages,
-            session_idle: config.session_idle,
-            pending_caps: (config.pending_per_article, config.pending_in_all),
-        })
-    }
-
-    /// The article at `split` with its discussion, from the cache when it is fresh. The same
-    /// bytes for every reader, cached by others with `cache_control`.
-    async fn article_page(
-        &self,
-        slug: &str,
-        split: &SplitPage,
-        cache_control: &'static str,
-    ) -> Page {
-        let now = Instant::now();
-        if let Some(page) = self.pages.fresh(slug, split.id, now) {
-            return page;
-        }
-        let invalidations = self.pages.invalidations();
-        let posts = self.storage.approved_posts(slug, SHOWN_POSTS + 1).await;
-        let mut hasher = DefaultHasher::new();
-        let (posts, more, healthy) = match posts {
-            Ok(mut posts) => {
-                let more = posts.len() as i64 > SHOWN_POSTS;
-                posts.truncate(SHOWN_POSTS as usize);
-                posts
-                    .iter()
-                    .for_each(|post| (post.id, post.number, post.removed).hash(&mut hasher));
-                (posts, more, true)
-            }
-            Err(error) => {
-                tracing::error!(%error, slug, "could not read an article's posts");
-                "unavailable".hash(&mut hasher);
-                (Vec::new(), false, false)
-            }
-        };
-        let key = PageKey {
-            split_id: split.id,
-            version: hasher.finish(),
-        };
-        if let Some(page) = self.pages.revalidate(slug, key, now) {
-            return page;
-        }
-        let fragment = DiscussionFragment {
-            posts: thread(posts).into_iter().map(Into::into).collect(),
-            unavailable: !healthy,
-            shown_limit: more.then_some(SHOWN_POSTS),
-            form: FormView::new(slug, &RawPost::default(), &[]),
-        };
-        let fragment = fragment.render().unwrap_or_else(|error| {
-            // The article is still worth reading without its discussion.
-            tracing::error!(%error, slug, "could not render a discussion");
-            String::new()
-        });
-        let cache_control = healthy.then_some(cache_control);
-        self.pages.insert(
-            slug,
-            key,
-            split.assemble(&fragment),
-            cache_control,
-            (invalidations, now),
-        )
-    }
-}
-
-/// Purges what is past `retention` now and then every day, for as long as the runtime runs.
-/// Several instances on one database each do it; a purge is idempotent.
-fn spawn_daily_purge(storage: Storage, retention: time::Duration) {
-    tokio::spawn(async move {
-        let mut daily = tokio::time::interval(crate::discussion::PURGE_INTERVAL);
-        loop {
-            daily.tick().await;
-            match storage.purge(OffsetDateTime::now_utc() - retention).await {
-                Ok(purged) => tracing::info!(
-                    rejected_posts = purged.rejected_posts,
-                    emails = purged.emails,
-                    retention_days = retention.whole_days(),
-                    "purged old discussion data"
-                ),
-                Err(error) => tracing::error!(%error, "could not purge old discussion data"),
-            }
-        }
-    });
-}
 
 /// The discussion's routes, added only with `--comments moderated`.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -232,12 +74,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
         );
     feedback::routes(config);
     moderate::routes(config);
-}
-
-/// Any other method on a discussion or moderation path: the HTML 405 page with `Allow`, not
-/// actix's empty default response.
-fn not_allowed(allow: &'static str) -> actix_web::Route {
-    web::to(move || async move { Err::<HttpResponse, _>(PageError::MethodNotAllowed(allow)) })
 }
 
 /// `GET /articles/{slug}`: the pre-rendered article with its discussion put in, the same for
@@ -276,46 +112,6 @@ fn discussion_cache_control(settings: &SiteSettings) -> &'static str {
         page::CACHE_CONTROL
     }
 }
-
-/// The browser's visitor value (see `csrf`), or a new one to set with the response.
-pub(crate) struct Visitor {
-    pub value: String,
-    /// The browser sent none (a first visit, or cookies blocked): the response sets one.
-    pub is_new: bool,
-    secure: bool,
-}
-
-impl FromRequest for Visitor {
-    type Error = PageError;
-    type Future = Ready<Result<Self, PageError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = request.app_data::<web::Data<AppState>>();
-        let secure = state.is_some_and(|state| state.protection.is_https(request.head()));
-        let csrf = state
-            .and_then(|state| state.discussion.as_ref())
-            .map(|discussion| &discussion.csrf);
-        let sent = csrf.and_then(|csrf| csrf.visitor(request, secure));
-        ready(Ok(Visitor {
-            is_new: sent.is_none(),
-            value: sent.unwrap_or_else(|| csrf.map_or_else(csrf::new_random_id, Csrf::new_visitor)),
-            secure,
-        }))
-    }
-}
-
-impl Visitor {
-    /// Adds the `Set-Cookie` a new visitor value needs.
-    pub fn set_cookie(&self, response: &mut HttpResponse) {
-        if !self.is_new {
-            return;
-        }
-        cookies::set(response, &csrf::visitor_cookie(&self.value, self.secure));
-    }
-}
-
-/// Said when the sign-in form comes back without the visitor cookie it was given with.
-pub(crate) const COOKIES_BLOCKED: &str = "Your browser did not send back the cookie this form needs. Allow cookies for this site, then send the form again. The cookie is only used to check that the form came back from your browser, and it goes when you close your browser.";
 
 /// Any other method on an article: 405 as for every page, 404 if there is no such article.
 async fn article_method_not_allowed(
@@ -475,18 +271,6 @@ fn post_outcome(submitted: &Submitted) -> PostOutcome {
         Submitted::TooMany(_) => PostOutcome::RateLimited,
         Submitted::Busy => PostOutcome::Busy,
         Submitted::Failed => PostOutcome::Failed,
-    }
-}
-
-impl Discussion {
-    /// What taking a post needs from the discussion's state.
-    fn posting(&self) -> Posting<'_, Limits> {
-        Posting {
-            storage: &self.storage,
-            digests: &self.digests,
-            allowance: &self.limits,
-            pending_caps: self.pending_caps,
-        }
     }
 }
 

@@ -16,9 +16,11 @@ use super::cookies::{self, cookie_name, cookie_values, site_cookie};
 use super::csrf::{self, Purpose};
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
+use super::not_allowed::not_allowed;
 use super::session::{COOKIE, is_secure, signed_in};
+use super::state::Discussion;
 use super::views::{LoginPage, PendingView, QueuePage};
-use super::{COOKIES_BLOCKED, Discussion, Visitor, not_allowed, see_other};
+use super::visitor::{COOKIES_BLOCKED, Visitor};
 use crate::discussion::sign_in::{Attempt, SignIn, SignInOutcome};
 use crate::discussion::{EarlierPosters, Moderation, PendingPost, red_flags, render_text};
 use crate::web::error::{PageError, retry_after};
@@ -29,6 +31,7 @@ use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::article_path;
 pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
+use crate::web::representation::see_other;
 
 pub use crate::discussion::sign_in::SESSION_LENGTH;
 

@@ -4,8 +4,8 @@
 use actix_web::{HttpRequest, web};
 use time::OffsetDateTime;
 
-use super::Discussion;
 use super::cookies::{cookie_name, cookie_values};
+use super::state::Discussion;
 use crate::discussion::moderators::token_hash;
 use crate::web::AppState;
 
