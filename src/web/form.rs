@@ -120,11 +120,10 @@ pub struct Form {
 }
 
 impl Form {
-    /// Decoded by `serde_html_form`, like the symptom checker's answers, which keeps every pair
-    /// in order. It replaces invalid UTF-8 without a word, so which values had it is read from
-    /// the same pairs undecoded: the one thing this adds.
+    /// Decoded by `form_urlencoded`, like the symptom checker's answers, which keeps every pair
+    /// in order and skips empty ones (`a=1&&b=2`). It replaces invalid UTF-8 without a word, so
+    /// which values had it is read from the same pairs undecoded: the one thing this adds.
     pub fn parse(body: &[u8]) -> Form {
-        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
         let readable = body
             .split(|&b| b == b'&')
             .filter(|pair| !pair.is_empty())
@@ -132,10 +131,12 @@ impl Form {
                 let value = pair.splitn(2, |&b| b == b'=').nth(1).unwrap_or_default();
                 percent_decode(value).decode_utf8().is_ok()
             });
-        let fields = pairs
-            .into_iter()
+        let fields = form_urlencoded::parse(body)
             .zip(readable)
-            .map(|((name, text), readable)| (name, Value { text, readable }))
+            .map(|((name, text), readable)| {
+                let text = text.into_owned();
+                (name.into_owned(), Value { text, readable })
+            })
             .collect();
         Form { fields }
     }

@@ -1328,6 +1328,7 @@ fn mixed_valid_values() -> impl Strategy<Value = Vec<u8>> {
 fn any_mix_of_valid_values_gets_a_result_or_a_form_to_fix() {
     post_generated_bodies(CHECKER, mixed_valid_values(), |body, status| {
         let raw: RawAnswers = serde_html_form::from_bytes(body).expect("generated bodies decode");
+        prop_assert_eq!(&RawAnswers::from_form(body), &raw);
         let expected = match check(&raw) {
             Outcome::Result { .. } => 200,
             // A follow-up answered wrongly is asked again on the follow-up page, with a 422.

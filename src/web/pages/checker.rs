@@ -7,6 +7,7 @@ use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::escaped_once::escaped;
 use super::layout::{ArticleLink, ErrorLink, Layout, SignList, emergency_box, private_page};
 use crate::content::Library;
 use crate::rate_limit::Decision;
@@ -16,7 +17,7 @@ use crate::triage::{
 };
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::form::{BodyRefusal, FormKind, RefusalReason, read_body};
+use crate::web::form::{FormKind, read_body};
 use crate::web::paths::CHECKER_PATH;
 use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 
@@ -110,17 +111,10 @@ impl QuestionView {
 
 /// Every posted answer to the questions not on this page, so the next page keeps them. They
 /// travel in the form body, never in the address: they are health data.
-fn carried_answers(raw: &RawAnswers, except: &[Question]) -> Vec<(&'static str, String)> {
-    Question::ALL
-        .iter()
-        .filter(|question| !except.contains(question))
-        .flat_map(|&question| {
-            question
-                .posted(raw)
-                .iter()
-                .map(move |value| (question.field(), value.clone()))
-        })
-        .collect()
+fn carried_answers(raw: RawAnswers, except: &[Question]) -> Vec<(&'static str, String)> {
+    let mut fields = raw.into_fields();
+    fields.retain(|(field, _)| !except.iter().any(|question| question.field() == *field));
+    fields
 }
 
 #[derive(Template)]
@@ -247,7 +241,7 @@ impl<'a> FollowUpPage<'a> {
             problem: None,
             errors: error_links(shown.into_iter(), errors),
             steps,
-            hidden_fields: carried_answers(raw, questions),
+            hidden_fields: carried_answers(raw.clone(), questions),
         }
     }
 }
@@ -290,8 +284,8 @@ impl<'a> ResultPage<'a> {
         settings: &'a SiteSettings,
     ) -> Self {
         let hidden_fields = match answers {
-            Some(answers) => carried_answers(&answers.to_raw(), &[]),
-            None => carried_answers(raw, &[]),
+            Some(answers) => answers.to_raw().into_fields(),
+            None => raw.clone().into_fields(),
         };
         // Counts per urgency only: never the answers.
         ::metrics::counter!("backcare_checker_results_total", "urgency" => assessment.urgency().value())
@@ -361,14 +355,7 @@ async fn read_answers(
     payload: web::Payload,
 ) -> Result<RawAnswers, PageError> {
     let body = read_body(request, payload, FormKind::Answers).await?;
-    // Every field is a list of strings, so only a malformed body can fail here; invalid
-    // UTF-8 is decoded lossily and then fails as an unknown answer, with a message.
-    serde_html_form::from_bytes(&body).map_err(|_| {
-        PageError::Refused(BodyRefusal {
-            form: FormKind::Answers,
-            reason: RefusalReason::Unreadable,
-        })
-    })
+    Ok(RawAnswers::from_form(&body))
 }
 
 /// The answers posted to the checker: a 429 when this client has sent too many, before its body

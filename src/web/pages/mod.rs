@@ -12,6 +12,7 @@ pub mod accessibility;
 pub mod article;
 pub mod checker;
 pub mod errors;
+pub mod escaped_once;
 pub mod feed;
 pub mod home;
 pub mod how_it_works;
