@@ -1004,6 +1004,10 @@ fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<L
             _ if !servable => format!(
                 "image \"{src}\" is not a file the site can serve; use an address like /static/img/lifting.svg"
             ),
+            _ if !plain_file_name(relative) => format!(
+                "image \"{src}\" has a space or another character that addresses cannot carry as they are; rename the file with letters, digits, hyphens and dots only, e.g. /static/img/{}",
+                suggested_file_name(relative)
+            ),
             Some(dir) if !dir.join(relative).is_file() => match nearest_image(dir, relative) {
                 Some(near) => format!(
                     "image \"{src}\" does not exist; did you mean \"{STATIC_PREFIX}{near}\"? If not, put the file at {} or fix the address",
@@ -1024,6 +1028,30 @@ fn image_problem(image: &markdown::Image, static_dir: Option<&Path>) -> Option<L
         (ProblemCode::MissingImage, message)
     };
     Some(LineProblem::at(code, image.line, image.column, message))
+}
+
+/// Letters, digits, `-`, `_`, `.` and `/` only. Anything else (a space, a comma, an accent) is
+/// percent-encoded in the page's address but not in the file's name, so the image would not be
+/// found, and a space or comma would also split its `srcset`.
+fn plain_file_name(relative: &str) -> bool {
+    relative
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || b"-_./".contains(&byte))
+}
+
+/// The file's name with every run of other characters made one hyphen: `my-photo-2.png` for
+/// `img/my photo, 2.png`.
+fn suggested_file_name(relative: &str) -> String {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    let mut plain = String::new();
+    for character in name.chars() {
+        if character.is_ascii_alphanumeric() || "-_.".contains(character) {
+            plain.push(character.to_ascii_lowercase());
+        } else if !plain.ends_with('-') {
+            plain.push('-');
+        }
+    }
+    plain.trim_matches('-').replace("-.", ".")
 }
 
 /// The file in the missing image's folder that the author most likely meant: the same name with
@@ -1099,6 +1127,11 @@ mod tests {
                 "is not a file the site can serve",
             ),
             ("/static/", "x", "is not a file the site can serve"),
+            (
+                "/static/img/My photo, 2.png",
+                "x",
+                "has a space or another character that addresses cannot carry as they are; rename the file with letters, digits, hyphens and dots only, e.g. /static/img/my-photo-2.png",
+            ),
             ("img/x.svg", "x", "must be a file in the static folder"),
             (
                 "https://example.org/x.png",
