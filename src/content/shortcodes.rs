@@ -23,6 +23,61 @@ pub fn is_shortcode(paragraph: &str) -> bool {
     text.starts_with("{{") && text.ends_with("}}")
 }
 
+/// Every shortcode an article can use. `ALL` is the one list that messages and suggestions are
+/// built from, and `expand` finds a shortcode only through it, so a new shortcode cannot work
+/// without also being named in every "the shortcodes are" message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shortcode {
+    RedFlags,
+    WarningSigns,
+    Service,
+    Diagram,
+}
+
+impl Shortcode {
+    const ALL: [Shortcode; 4] = [
+        Shortcode::RedFlags,
+        Shortcode::WarningSigns,
+        Shortcode::Service,
+        Shortcode::Diagram,
+    ];
+
+    fn named(name: &str) -> Option<Shortcode> {
+        Shortcode::ALL.into_iter().find(|code| code.name() == name)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Shortcode::RedFlags => "red_flags",
+            Shortcode::WarningSigns => "warning_signs",
+            Shortcode::Service => "service",
+            Shortcode::Diagram => "diagram",
+        }
+    }
+
+    /// An example call, with what its arguments may be where that is not plain from the example.
+    fn usage(self, lists: &NamedLists) -> String {
+        match self {
+            Shortcode::RedFlags => usage(lists),
+            Shortcode::WarningSigns => warning_box::USAGE.to_owned(),
+            Shortcode::Service => format!("{} inside a sentence", warning_box::SERVICE_USAGE),
+            Shortcode::Diagram => DIAGRAM_USAGE.to_owned(),
+        }
+    }
+}
+
+/// "{{ red_flags(...) }} ..., {{ warning_signs(...) }}, ... and {{ diagram(...) }}"
+fn every_usage(lists: &NamedLists) -> String {
+    let usages: Vec<String> = Shortcode::ALL
+        .iter()
+        .map(|code| code.usage(lists))
+        .collect();
+    match usages.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        _ => usages.concat(),
+    }
+}
+
 /// Expands a shortcode call into HTML, showing one of `lists` for `red_flags`, or says what is
 /// wrong with it.
 pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> {
@@ -35,18 +90,29 @@ pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> 
         .strip_suffix(')')
         .and_then(|call| call.split_once('('))
         .ok_or_else(|| {
-            let usage = usage(lists);
-            format!("shortcode \"{call}\" must look like {usage}, or {DIAGRAM_USAGE}")
+            let first_word = call
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .next();
+            let usage = match first_word.and_then(Shortcode::named) {
+                Some(shortcode) => shortcode.usage(lists),
+                None => format!("one of {}", every_usage(lists)),
+            };
+            format!("shortcode \"{call}\" must look like {usage}")
         })?;
-    match name.trim() {
-        "red_flags" => red_flags(arguments, lists).map(Expansion),
-        "diagram" => diagram(arguments).map(Expansion),
-        "warning_signs" => warning_box::expand(arguments, lists).map(Expansion),
-        other => {
-            let usage = usage(lists);
-            let hint = did_you_mean(other, ["red_flags", "diagram"].into_iter());
+    let name = name.trim();
+    match Shortcode::named(name) {
+        Some(Shortcode::RedFlags) => red_flags(arguments, lists).map(Expansion),
+        Some(Shortcode::Diagram) => diagram(arguments).map(Expansion),
+        Some(Shortcode::WarningSigns) => warning_box::expand(arguments, lists).map(Expansion),
+        Some(Shortcode::Service) => Err(format!(
+            "shortcode \"service\" goes inside a sentence, as in \"If it does not settle, {}.\"; on a line of its own it is not a sentence",
+            warning_box::SERVICE_USAGE
+        )),
+        None => {
+            let hint = did_you_mean(name, Shortcode::ALL.iter().map(|code| code.name()));
             Err(format!(
-                "unknown shortcode \"{other}\"{hint}; the shortcodes are {usage}, and {DIAGRAM_USAGE}"
+                "unknown shortcode \"{name}\"{hint}; the shortcodes are {}",
+                every_usage(lists)
             ))
         }
     }
@@ -400,6 +466,26 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_shortcode_names_every_shortcode_and_the_nearest_one() {
+        assert_eq!(
+            expand("{{ warning_sign(signs=\"injury\") }}").unwrap_err(),
+            "unknown shortcode \"warning_sign\"; did you mean \"warning_signs\"?; the shortcodes are \
+             {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon, \
+             {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}, \
+             {{ service(sign=\"upper-back\") }} inside a sentence, and \
+             {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }}"
+        );
+        for shortcode in Shortcode::ALL {
+            assert_eq!(Shortcode::named(shortcode.name()), Some(shortcode));
+            let message = expand("{{ nothing_like_it() }}").unwrap_err();
+            assert!(
+                message.contains(&format!("{{{{ {}(", shortcode.name())),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
     fn mistakes_are_explained() {
         assert!(
             expand("{{ red_flag(urgency=\"soon\") }}")
@@ -412,7 +498,21 @@ mod tests {
         );
         assert_eq!(
             expand("{{ red_flags }}").unwrap_err(),
-            "shortcode \"red_flags\" must look like {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon, or {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }}"
+            "shortcode \"red_flags\" must look like {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon"
+        );
+        assert_eq!(
+            expand("{{ diagram name=\"safe-lifting\" }}").unwrap_err(),
+            format!("shortcode \"diagram name=\"safe-lifting\"\" must look like {DIAGRAM_USAGE}")
+        );
+        assert!(
+            expand("{{ warnings }}")
+                .unwrap_err()
+                .starts_with("shortcode \"warnings\" must look like one of {{ red_flags(")
+        );
+        assert!(
+            expand("{{ service(sign=\"fever\") }}")
+                .unwrap_err()
+                .starts_with("shortcode \"service\" goes inside a sentence")
         );
         // A caller that hands in no lists still gets a message, not a panic.
         assert_eq!(

@@ -202,6 +202,28 @@ fn a_shortcode_inside_a_sentence_is_an_error_at_its_line_and_column() {
 }
 
 #[test]
+fn a_misspelt_shortcode_names_every_shortcode_and_suggests_the_nearest() {
+    let run = check("tests/fixtures/broken/misspelt-shortcode", &[]);
+    let file = "tests/fixtures/broken/misspelt-shortcode/heat-therapy.md";
+    assert_eq!(run.code, Some(1));
+    let every_shortcode = "the shortcodes are {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon, \
+         {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}, \
+         {{ service(sign=\"upper-back\") }} inside a sentence, and \
+         {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }} [shortcode]";
+    assert_eq!(
+        run.problems()[1..],
+        [
+            format!(
+                "{file}:20:1: unknown shortcode \"red_flag\"; did you mean \"red_flags\"?; {every_shortcode}"
+            ),
+            format!(
+                "{file}:24:1: unknown shortcode \"warning_sign\"; did you mean \"warning_signs\"?; {every_shortcode}"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_warning_box_with_an_unknown_sign_is_an_error_that_suggests_the_id() {
     let run = check("tests/fixtures/broken/unknown-sign", &[]);
     assert_eq!(run.code, Some(1));

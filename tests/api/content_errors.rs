@@ -312,6 +312,11 @@ fn a_misspelt_shortcode_or_urgency_gets_a_suggestion() {
                 20,
                 "unknown shortcode \"red_flag\"; did you mean \"red_flags\"?; the shortcodes are",
             ),
+            (
+                "heat-therapy.md",
+                24,
+                "unknown shortcode \"warning_sign\"; did you mean \"warning_signs\"?; the shortcodes are",
+            ),
         ],
     );
 }
