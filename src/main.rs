@@ -104,11 +104,7 @@ async fn main() -> ExitCode {
     };
     let application = match Application::build(&config).await {
         Ok(application) => application,
-        Err(StartError::Site(SiteError::Content(errors))) => {
-            eprintln!("{errors}");
-            eprintln!("backcare: not starting; fix the problems above and run again");
-            return ExitCode::FAILURE;
-        }
+        Err(StartError::Site(error)) => return site_not_built("backcare", "not starting", &error),
         Err(error) => {
             eprintln!("backcare: {error}");
             return ExitCode::FAILURE;
@@ -216,16 +212,28 @@ fn build_site(args: BuildArgs, site: &SiteConfig) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(static_build::BuildError::Site(SiteError::Content(errors))) => {
-            eprintln!("{errors}");
-            eprintln!("backcare build: nothing written; fix the problems above and run again");
-            ExitCode::FAILURE
+        Err(static_build::BuildError::Site(error)) => {
+            site_not_built("backcare build", "nothing written", &error)
         }
         Err(error) => {
             eprintln!("backcare build: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// `serve` and `build` refuse a site that cannot be built alike: the articles' problems in full,
+/// as `check` lists them, then what to do; any other cause (the static folder, a page that
+/// cannot be rendered) on one line.
+fn site_not_built(command: &str, consequence: &str, error: &SiteError) -> ExitCode {
+    match error {
+        SiteError::Content(problems) => {
+            eprintln!("{problems}");
+            eprintln!("{command}: {consequence}; fix the problems above and run again");
+        }
+        other => eprintln!("{command}: {other}"),
+    }
+    ExitCode::FAILURE
 }
 
 /// The settings file, if there is one; its problems are printed and give `None`.

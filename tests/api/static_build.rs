@@ -359,3 +359,33 @@ fn build_draws_a_progress_bar_on_a_terminal_only() {
     );
     assert!(text.contains("built "), "{text}");
 }
+
+#[test]
+fn build_refuses_articles_with_problems_and_writes_nothing() {
+    let site = tempfile::tempdir().expect("temp dir");
+    let out = site.path().join("public");
+    let run = build_into(
+        &out,
+        &[
+            "--articles",
+            "tests/fixtures/broken/unknown-key",
+            "--static",
+            "static",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|line| line.contains("unknown-key")),
+        "the problems come first, as check lists them: {stderr}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("backcare build: nothing written; fix the problems above and run again"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
