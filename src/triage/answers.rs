@@ -359,7 +359,7 @@ impl Question {
     }
 
     /// The question a form field answers, by its `field()` name.
-    pub fn named(field: &str) -> Option<Question> {
+    fn named(field: &str) -> Option<Question> {
         Question::ALL
             .iter()
             .copied()
