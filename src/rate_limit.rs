@@ -1,7 +1,7 @@
 //! Per-client rate limits held in this process's memory: symptom checker answers and searches
 //! (`web::Protection`), and reader posts, feedback answers and moderator sign-ins
-//! (`web::discussion::limits`, with SQLite; with PostgreSQL those live in the database, keyed by
-//! the same `bucket_key`). No HTTP here: `web` decides who the client is.
+//! (`web::discussion_http::limits`, with SQLite; with PostgreSQL those live in the database,
+//! keyed by the same `bucket_key`). No HTTP here: `web` decides who the client is.
 //!
 //! The counting is `governor`'s keyed limiter (GCRA: one atomic number per client in a sharded
 //! map). What this module adds is what governor leaves to its user: an IPv6 client's whole /64

@@ -17,7 +17,7 @@ use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::site_source::{LoadedContent, SiteError, SiteSource, site_load_options};
 use crate::web::connections::{self, ConnectionCounts, ConnectionLimits};
 use crate::web::contact_email::ContactEmail;
-use crate::web::discussion::Discussion;
+use crate::web::discussion_http::Discussion;
 use crate::web::live_events::LiveEvents;
 use crate::web::{
     self, AppState, BaseUrl, Generation, Precompress, Protection, SiteSettings, TrustedProxies,

@@ -1,7 +1,7 @@
 //! Reader discussion under each article: posts checked and normalised (`post`), shown as plain
 //! text with mentions (`render`), scanned for warning signs (`red_flags`), stored (`store`),
 //! moderated by accounts with hashed passwords (`moderators`) and an optional second factor
-//! (`totp`). No HTTP here: `web::discussion` serves it.
+//! (`totp`). No HTTP here: `web::discussion_http` serves it.
 
 pub mod changes;
 pub mod commands;

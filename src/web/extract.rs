@@ -1,7 +1,7 @@
 //! Extractors: what handlers need from a request, found once, failing with the right
 //! `PageError`. A handler that takes `ArticleBySlug` only runs for an article that exists. The
-//! discussion's own (`DiscussionOn`, `Moderator`) are in `discussion/extract.rs`, so this module
-//! imports nothing from the discussion.
+//! discussion's own (`DiscussionOn`, `Moderator`) are in `discussion_http/extract.rs`, so this
+//! module imports nothing from the discussion.
 
 use std::future::{Ready, ready};
 use std::net::IpAddr;
@@ -95,7 +95,7 @@ mod tests {
     use super::*;
     use crate::content::Library;
     use crate::web::assets::Assets;
-    use crate::web::discussion::extract::{DiscussionOn, Moderator};
+    use crate::web::discussion_http::extract::{DiscussionOn, Moderator};
     use crate::web::{BaseUrl, Precompress, Protection, Site, SiteSettings};
     use actix_web::test::TestRequest;
 

@@ -1,16 +1,16 @@
 //! HTTP: routes, thin handlers, request logging and error pages.
 //! Handlers turn requests into lookups on the pre-rendered `Site`, or calls into `triage`,
 //! `search` and the `discussion`, and nothing more. A request flows: `routes` (and
-//! `discussion::routes`) → extractors (`extract`, `discussion::extract`) → a handler in `pages/`
-//! or `discussion/` → `Result<HttpResponse, PageError>` (`error`) → the middleware in `app`
-//! (`error_pages` puts the site's layout around errors).
+//! `discussion_http::routes`) → extractors (`extract`, `discussion_http::extract`) → a handler
+//! in `pages/` or `discussion_http/` → `Result<HttpResponse, PageError>` (`error`) → the
+//! middleware in `app` (`error_pages` puts the site's layout around errors).
 
 pub mod assets;
 pub mod base_url;
 pub mod compression;
 pub mod connections;
 pub mod contact_email;
-pub mod discussion;
+pub mod discussion_http;
 pub mod error;
 pub mod error_pages;
 pub mod extract;
@@ -120,7 +120,7 @@ pub struct AppState {
     precompress: Precompress,
     pub protection: Arc<Protection>,
     /// The reader discussion (`--comments moderated`); `None` leaves article pages fully static.
-    pub discussion: Option<Arc<discussion::Discussion>>,
+    pub discussion: Option<Arc<discussion_http::Discussion>>,
     /// `serve --watch`: open pages are told about each new generation and reload.
     pub live_events: Option<live_events::LiveEvents>,
 }
@@ -146,7 +146,7 @@ impl AppState {
     }
 
     /// Turns the reader discussion on, with its database and settings.
-    pub fn with_discussion(mut self, discussion: discussion::Discussion) -> Self {
+    pub fn with_discussion(mut self, discussion: discussion_http::Discussion) -> Self {
         self.discussion = Some(Arc::new(discussion));
         self
     }
@@ -375,7 +375,7 @@ pub fn app(
             // discussion's `{slug}` patterns each cost a regular-expression match.
             routes(config);
             if comments {
-                discussion::routes(config);
+                discussion_http::routes(config);
             }
             if live_reload {
                 live_events::routes(config);
@@ -419,7 +419,7 @@ enum Prerendered {
     Article {
         split: SplitPage,
         generation: Arc<Generation>,
-        discussion: Arc<discussion::Discussion>,
+        discussion: Arc<discussion_http::Discussion>,
     },
 }
 
@@ -451,7 +451,7 @@ impl Prerendered {
                 split,
                 generation,
                 discussion,
-            } => discussion::article_response(request, &generation, &discussion, &split).await,
+            } => discussion_http::article_response(request, &generation, &discussion, &split).await,
         }
     }
 }

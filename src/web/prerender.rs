@@ -34,7 +34,8 @@ pub struct SiteSettings {
     /// static files are known (set by `Site::build`), so browsers may cache them forever.
     pub stylesheet: String,
     pub favicon: String,
-    /// `--comments moderated`: article pages are split around their discussion (`web::discussion`).
+    /// `--comments moderated`: article pages are split around their discussion
+    /// (`web::discussion_http`).
     pub comments: bool,
     /// "Is this page helpful?" under every article: with `--comments moderated` (which opens the
     /// database it is counted in), and in `backcare build` (the buttons post to `--app-url`).
@@ -53,7 +54,7 @@ pub struct SiteSettings {
 
 /// A rendered article page, ready to serve.
 pub enum ServedArticle {
-    /// With `--comments`: in two halves for the discussion to go between (`web::discussion`).
+    /// With `--comments`: in two halves for the discussion to go between (`web::discussion_http`).
     Split(SplitPage),
     /// Without: an HTML page like any other.
     Whole(Page),

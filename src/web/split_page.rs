@@ -1,6 +1,6 @@
 //! An article page in two halves, for `--comments moderated`: made at build time by splitting
 //! the rendered article around a marker, and put together per discussion by
-//! `web::discussion`. A leaf of `web`, so the pre-rendering and the discussion both use it.
+//! `web::discussion_http`. A leaf of `web`, so the pre-rendering and the discussion both use it.
 
 use std::hash::{Hash, Hasher};
 

@@ -324,8 +324,8 @@ fn super_paths_that_reach_web_are_read() {
     assert_eq!(named, ["feed", "layout", "super"]);
 }
 
-/// Each folder under `src/` that is a module (`content/`, `web/`, `web/discussion/`, …) and its
-/// module file: `mod.rs` inside it, or `name.rs` beside it (`content/lint.rs` for `content/lint/`).
+/// Each folder under `src/` that is a module (`content/`, `web/`, `web/discussion_http/`, …) and
+/// its module file: `mod.rs` inside it, or `name.rs` beside it (`content/lint.rs` for `content/lint/`).
 fn module_folders(src: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut folders = Vec::new();
     let mut stack = vec![src.to_path_buf()];
@@ -549,10 +549,10 @@ fn no_cycle_between_the_files_of_a_folder() {
     assert!(arrows_of("content").contains_key(&arrow("markdown", "one_truth")));
     assert!(arrows_of("content").contains_key(&arrow("mod", "markdown")));
     assert!(arrows_of("triage").contains_key(&arrow("warning_boxes", "rules")));
-    assert!(arrows_of("web").contains_key(&arrow("discussion", "extract")));
+    assert!(arrows_of("web").contains_key(&arrow("discussion_http", "extract")));
     assert!(arrows_of("web").contains_key(&arrow("pages", "prerender")));
     assert!(arrows_of("web").contains_key(&arrow("connections", "proxy")));
-    assert!(arrows_of("web/discussion").contains_key(&arrow("moderate", "session")));
+    assert!(arrows_of("web/discussion_http").contains_key(&arrow("moderate", "session")));
 
     let mut cycles = Vec::new();
     for (folder, module_file) in &folders {

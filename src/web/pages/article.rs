@@ -1,5 +1,5 @@
 //! `/articles/<slug>`: one article with its contents, sources, related articles and neighbours.
-//! Pre-rendered; with `--comments` it is kept in two halves for `web::discussion` to fill.
+//! Pre-rendered; with `--comments` it is kept in two halves for `web::discussion_http` to fill.
 
 use askama::Template;
 

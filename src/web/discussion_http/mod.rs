@@ -1,13 +1,13 @@
 //! HTTP for the reader discussion: the article page with its posts and form, posting (PRG to a
-//! thank-you page), "Is this page helpful?" (`feedback`) and the moderators' pages (`moderate`).
-//! Handlers parse, call `discussion` and render; every rule about posts lives there.
+//! thank-you page), "Is this page helpful?" (`feedback_pages`) and the moderators' pages
+//! (`moderate`). Handlers parse, call `discussion` and render; every rule about posts lives there.
 
 pub mod cookies;
 pub mod csrf;
 pub mod device;
 pub mod extract;
 pub mod failures;
-pub mod feedback;
+pub mod feedback_pages;
 pub mod limits;
 pub mod moderate;
 mod not_allowed;
@@ -72,7 +72,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::head().to(warning_signs_thanks))
                 .default_service(not_allowed("GET, HEAD")),
         );
-    feedback::routes(config);
+    feedback_pages::routes(config);
     moderate::routes(config);
 }
 

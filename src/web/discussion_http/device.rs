@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::discussion::moderators::hex;
-use crate::web::discussion::csrf::{new_random_id, unhex};
+use crate::web::discussion_http::csrf::{new_random_id, unhex};
 
 pub const DEVICE_COOKIE: &str = "backcare_device";
 /// How long a browser stays known; each sign-in there renews it.
