@@ -5,7 +5,11 @@
 
 use std::io::Write;
 
-use actix_web::http::header::HeaderValue;
+use actix_web::HttpMessage;
+use actix_web::http::header::{
+    self, AcceptEncoding, ContentEncoding, Encoding as Coding, Header, HeaderValue, Preference,
+    Quality, QualityItem,
+};
 
 /// How a response body is encoded on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,51 +119,43 @@ pub fn brotli(body: &[u8]) -> Vec<u8> {
 ///
 /// Follows RFC 9110 §12.5.3: a coding is acceptable when its q-value (explicit, or via `*`) is
 /// above zero; the highest q wins and ties go to the smaller body (brotli, then gzip). No header
-/// means identity. Identity is always the fallback: refusing with 406 helps no reader.
-pub fn negotiate(accept_encoding: Option<&HeaderValue>, has_gzip: bool, has_br: bool) -> Encoding {
-    let Some(header) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+/// means identity. Identity is always the fallback: refusing with 406 helps no reader, so actix's
+/// own `AcceptEncoding::negotiate` (which can answer "nothing acceptable", and matches `*` to no
+/// coding) is not used; its parser is. Items it cannot parse (a q-value such as `q=junk`) are
+/// left out, as if not listed.
+pub fn negotiate(request: &impl HttpMessage, has_gzip: bool, has_br: bool) -> Encoding {
+    // Most requests a benchmark or a crawler sends have no header: answer those without parsing.
+    if !request.headers().contains_key(header::ACCEPT_ENCODING) {
+        return Encoding::Identity;
+    }
+    let Ok(AcceptEncoding(items)) = AcceptEncoding::parse(request) else {
         return Encoding::Identity;
     };
-    let (mut gzip_q, mut br_q, mut star_q) = (None, None, None);
-    for item in header.split(',') {
-        let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or_default().trim();
-        let q = parts
-            .filter_map(|param| {
-                let (name, value) = param.split_once('=')?;
-                name.trim()
-                    .eq_ignore_ascii_case("q")
-                    .then(|| value.trim().parse::<f32>().ok())
-                    .flatten()
-            })
-            .next()
-            .unwrap_or(1.0);
-        let q = if q.is_finite() {
-            q.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        if coding.eq_ignore_ascii_case("br") {
-            br_q = Some(q);
-        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
-            gzip_q = Some(q);
-        } else if coding == "*" {
-            star_q = Some(q);
+    let (mut gzip_q, mut br_q, mut any_q) = (None, None, None);
+    for QualityItem { item, quality } in items {
+        match item {
+            Preference::Any => any_q = Some(quality),
+            Preference::Specific(Coding::Known(ContentEncoding::Brotli)) => br_q = Some(quality),
+            Preference::Specific(Coding::Known(ContentEncoding::Gzip)) => gzip_q = Some(quality),
+            // RFC 9110 §12.5.3: a recipient should treat x-gzip as gzip.
+            Preference::Specific(Coding::Unknown(name)) if name.eq_ignore_ascii_case("x-gzip") => {
+                gzip_q = Some(quality)
+            }
+            Preference::Specific(_) => {}
         }
     }
-    let br_q = if has_br {
-        br_q.or(star_q).unwrap_or(0.0)
-    } else {
-        0.0
+    let acceptable = |listed: Option<Quality>, exists: bool| {
+        if exists {
+            listed.or(any_q).unwrap_or(Quality::ZERO)
+        } else {
+            Quality::ZERO
+        }
     };
-    let gzip_q = if has_gzip {
-        gzip_q.or(star_q).unwrap_or(0.0)
-    } else {
-        0.0
-    };
-    if br_q > 0.0 && br_q >= gzip_q {
+    let br_q = acceptable(br_q, has_br);
+    let gzip_q = acceptable(gzip_q, has_gzip);
+    if br_q > Quality::ZERO && br_q >= gzip_q {
         Encoding::Brotli
-    } else if gzip_q > 0.0 {
+    } else if gzip_q > Quality::ZERO {
         Encoding::Gzip
     } else {
         Encoding::Identity
@@ -171,13 +167,23 @@ mod tests {
     use super::*;
     use std::io::Read;
 
+    use actix_web::test::TestRequest;
+
+    fn request_accepting(header: impl Into<Vec<u8>>) -> actix_web::HttpRequest {
+        let value = HeaderValue::from_bytes(&header.into()).unwrap();
+        TestRequest::default()
+            .insert_header((header::ACCEPT_ENCODING, value))
+            .to_http_request()
+    }
+
     fn pick(header: &str) -> Encoding {
-        negotiate(Some(&HeaderValue::from_str(header).unwrap()), true, true)
+        negotiate(&request_accepting(header), true, true)
     }
 
     #[test]
     fn no_header_or_nothing_known_means_identity() {
-        assert_eq!(negotiate(None, true, true), Encoding::Identity);
+        let no_header = TestRequest::default().to_http_request();
+        assert_eq!(negotiate(&no_header, true, true), Encoding::Identity);
         assert_eq!(pick(""), Encoding::Identity);
         assert_eq!(pick("identity"), Encoding::Identity);
         assert_eq!(pick("deflate, zstd"), Encoding::Identity);
@@ -200,15 +206,26 @@ mod tests {
         assert_eq!(pick("*;q=0, gzip"), Encoding::Gzip);
         assert_eq!(pick("x-gzip"), Encoding::Gzip);
         assert_eq!(pick("br ; Q=0.9 , gzip;q=0.8"), Encoding::Brotli);
-        // Nonsense q-values never make a coding acceptable by accident.
-        assert_eq!(pick("br;q=NaN, gzip;q=junk"), Encoding::Gzip);
+    }
+
+    /// actix's parser leaves out an item it cannot read, and a header that is not text is
+    /// ignored as a whole; either way nonsense never makes a coding acceptable by accident, and
+    /// the reader still gets the page (identity), never a 406. RFC 9110 §12.5.3 lets a server
+    /// disregard an Accept-Encoding it cannot parse.
+    #[test]
+    fn malformed_items_are_left_out_and_a_malformed_header_means_identity() {
+        assert_eq!(pick("br;q=NaN, gzip;q=junk"), Encoding::Identity);
+        assert_eq!(pick("br;q=2, gzip"), Encoding::Gzip);
+        assert_eq!(pick("gzip;q=0.5000, br;q=0.1"), Encoding::Brotli);
+        let not_text = request_accepting(b"br, gzip, \xff".to_vec());
+        assert_eq!(negotiate(&not_text, true, true), Encoding::Identity);
     }
 
     #[test]
     fn only_bodies_that_exist_are_chosen() {
-        let header = HeaderValue::from_static("br, gzip");
-        assert_eq!(negotiate(Some(&header), true, false), Encoding::Gzip);
-        assert_eq!(negotiate(Some(&header), false, false), Encoding::Identity);
+        let request = request_accepting("br, gzip");
+        assert_eq!(negotiate(&request, true, false), Encoding::Gzip);
+        assert_eq!(negotiate(&request, false, false), Encoding::Identity);
     }
 
     #[test]

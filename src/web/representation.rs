@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, EntityTag, Header, HeaderValue, IfNoneMatch};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;
 
@@ -32,6 +32,24 @@ pub struct Variant {
     pub body: Bytes,
     /// Quoted as HTTP wants it; each encoding has its own (`"…-gzip"`, `"…-br"`).
     pub etag: HeaderValue,
+    /// The same validator as actix's type, made once here so `If-None-Match` compares with it
+    /// without building it per request.
+    entity_tag: EntityTag,
+}
+
+impl Variant {
+    /// `tag` is the ETag without its quotes: hexadecimal digits, `-` and the encoding's name,
+    /// all valid in an entity tag, so neither constructor can fail.
+    fn new(body: Bytes, tag: String) -> Variant {
+        let entity_tag = EntityTag::new_strong(tag);
+        let etag = HeaderValue::from_str(&entity_tag.to_string())
+            .unwrap_or(HeaderValue::from_static("\"0\""));
+        Variant {
+            body,
+            etag,
+            entity_tag,
+        }
+    }
 }
 
 /// A page's bytes in every encoding worth keeping: the identity body always; brotli once the
@@ -55,14 +73,11 @@ const MIN_COMPRESSIBLE_BYTES: usize = 256;
 
 impl Representation {
     pub(crate) fn new(body: Bytes, content_type: &'static str) -> Representation {
-        let etag = format!("\"{:016x}-{:x}\"", stable_hash(&body), body.len());
+        let tag = format!("{:016x}-{:x}", stable_hash(&body), body.len());
         Representation {
             compressible: body.len() >= MIN_COMPRESSIBLE_BYTES
                 && compression::is_compressible(content_type),
-            identity: Variant {
-                etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-                body,
-            },
+            identity: Variant::new(body, tag),
             content_type: HeaderValue::from_static(content_type),
             brotli: OnceLock::new(),
             gzip: OnceLock::new(),
@@ -86,22 +101,22 @@ impl Representation {
         }
         // Bytes keeps a Vec's spare capacity; at 10,000 pages that adds up.
         body.shrink_to_fit();
-        let etag = self.identity.etag.to_str().unwrap_or("\"0\"");
-        let etag = format!("{}{}\"", etag.trim_end_matches('"'), encoding.etag_suffix());
-        Some(Variant {
-            body: Bytes::from(body),
-            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-        })
+        let tag = format!(
+            "{}{}",
+            self.identity.entity_tag.tag(),
+            encoding.etag_suffix()
+        );
+        Some(Variant::new(Bytes::from(body), tag))
     }
 
-    /// The body to send for `accept_encoding`, and which encoding it is in. Before the page has
-    /// been precompressed, that is always the identity body; after, a gzip-only client gets gzip,
-    /// made on its first request (a few milliseconds, once per page).
-    pub fn negotiate(&self, accept_encoding: Option<&HeaderValue>) -> (Encoding, &Variant) {
+    /// The body to send for the request's `Accept-Encoding`, and which encoding it is in. Before
+    /// the page has been precompressed, that is always the identity body; after, a gzip-only
+    /// client gets gzip, made on its first request (a few milliseconds, once per page).
+    pub fn negotiate(&self, request: &HttpRequest) -> (Encoding, &Variant) {
         let Some(brotli) = self.brotli.get() else {
             return (Encoding::Identity, &self.identity);
         };
-        let encoding = compression::negotiate(accept_encoding, self.compressible, brotli.is_some());
+        let encoding = compression::negotiate(request, self.compressible, brotli.is_some());
         let variant = match encoding {
             Encoding::Gzip => self
                 .gzip
@@ -150,14 +165,12 @@ impl Page {
 const VARY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");
 
 /// A 200 with caching headers in the best encoding the client accepts, or a 304 when the client
-/// already holds these bytes. Every header value is ready-made: nothing is parsed or allocated.
+/// already holds these bytes. Every header value we send is ready-made; only the request's own
+/// `Accept-Encoding` and `If-None-Match` are parsed, and only when it has them.
 pub(crate) fn send_page(request: &HttpRequest, page: &Page) -> HttpResponse {
     let content = &page.content;
-    let (encoding, variant) = content.negotiate(request.headers().get(header::ACCEPT_ENCODING));
-    let not_modified = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|value| etag_matches(value, &variant.etag));
+    let (encoding, variant) = content.negotiate(request);
+    let not_modified = etag_matches(request, &variant.entity_tag);
     let mut response = if not_modified {
         HttpResponse::new(StatusCode::NOT_MODIFIED)
     } else {
@@ -178,15 +191,21 @@ pub(crate) fn send_page(request: &HttpRequest, page: &Page) -> HttpResponse {
     response
 }
 
-/// `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
-fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
-    let Ok(list) = if_none_match.to_str() else {
+/// Whether the request's `If-None-Match` names `etag`, by the weak comparison (RFC 9110
+/// §13.1.2): `W/"x"` matches `"x"`. Read with actix's `IfNoneMatch`, which leaves out a tag it
+/// cannot parse and ignores a header that is not text; a header we cannot read gets the full
+/// page rather than a 304, which RFC 9110 §13.1.2 allows ("*" mixed into a list of tags is such a
+/// header).
+fn etag_matches(request: &HttpRequest, etag: &EntityTag) -> bool {
+    // The header is rare outside browsers' revalidations: no parsing when it is absent.
+    if !request.headers().contains_key(header::IF_NONE_MATCH) {
         return false;
-    };
-    let etag = etag.as_bytes();
-    list.split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == etag)
+    }
+    match IfNoneMatch::parse(request) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
+        Err(_) => false,
+    }
 }
 
 /// A 303 to `location` after a form was posted (or sign-in is needed), never stored: it answers
@@ -202,10 +221,22 @@ pub fn see_other(location: &str) -> HttpResponse {
 mod tests {
     use super::*;
 
+    use actix_web::test::TestRequest;
+
+    fn request_with_if_none_match(values: &[&[u8]]) -> HttpRequest {
+        let mut request = TestRequest::default();
+        for value in values {
+            let value = HeaderValue::from_bytes(value).unwrap();
+            request = request.append_header((header::IF_NONE_MATCH, value));
+        }
+        request.to_http_request()
+    }
+
     #[test]
     fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
-        let etag = HeaderValue::from_static("\"abc-1\"");
-        let matches = |value: &'static str| etag_matches(&HeaderValue::from_static(value), &etag);
+        let etag = EntityTag::new_strong("abc-1".to_owned());
+        let matches =
+            |value: &str| etag_matches(&request_with_if_none_match(&[value.as_bytes()]), &etag);
         assert!(matches("\"abc-1\""));
         assert!(matches("W/\"abc-1\""));
         assert!(matches("\"x\", \"abc-1\""));
@@ -213,5 +244,38 @@ mod tests {
         assert!(!matches("\"abc-1-gzip\""));
         assert!(!matches("abc-1"));
         assert!(!matches(""));
+        assert!(!etag_matches(&request_with_if_none_match(&[]), &etag));
+    }
+
+    /// What changed with actix's parser, all allowed by RFC 9110 §13.1.2: a header that is not
+    /// text, or `*` inside a list (the grammar is `"*"` alone or a list of tags), gets the page;
+    /// a tag in a second `If-None-Match` line now counts too.
+    #[test]
+    fn if_none_match_that_cannot_be_read_sends_the_page() {
+        let etag = EntityTag::new_strong("abc-1".to_owned());
+        let matches = |values: &[&[u8]]| etag_matches(&request_with_if_none_match(values), &etag);
+        assert!(!matches(&[b"\"abc-1\", \xff"]));
+        assert!(!matches(&[b"\"x\", *"]));
+        assert!(matches(&[b"garbage, \"abc-1\""]));
+        assert!(matches(&[b"\"x\"", b"W/\"abc-1\""]));
+    }
+
+    #[test]
+    fn every_variant_carries_its_own_validator_as_header_and_as_tag() {
+        let body = "<p>Back pain usually gets better on its own.</p>\n".repeat(20);
+        let representation = Representation::new(Bytes::from(body), HTML);
+        representation.precompress();
+        let identity = &representation.identity;
+        let brotli = representation.brotli.get().unwrap().as_ref().unwrap();
+        for variant in [identity, brotli] {
+            assert_eq!(
+                variant.etag.to_str().unwrap(),
+                variant.entity_tag.to_string()
+            );
+        }
+        assert_eq!(
+            brotli.entity_tag.tag(),
+            format!("{}-br", identity.entity_tag.tag())
+        );
     }
 }
