@@ -6,7 +6,9 @@ use std::path::Path;
 
 use time::Date;
 
-use crate::content::{self, Library, LoadErrors, LoadOptions, Problem, ProblemCode, lint};
+use crate::content::{
+    self, Library, LoadErrors, LoadOptions, Problem, ProblemCode, Severity, lint,
+};
 
 /// Everything `check` found: errors stop the site, warnings make it worse for readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,22 +187,44 @@ fn counted(count: usize, noun: &str) -> String {
     }
 }
 
-/// Errors as `path:line: message [code]`, then warnings as `path:line: warning: message [code]`,
-/// then notes the same way, then the summary. The place stays first, so editors jump to it; the
-/// code goes last, where it does not get in the way of reading the message.
+/// Every problem in one list, file by file and top to bottom (a problem about the whole file
+/// first, then by line and column), as `path:line: message [code]` for an error and
+/// `path:line: warning: message [code]` or `note: ...` for the others; then the summary.
+///
+/// In place order rather than errors first: an author fixes one file at a time from the top,
+/// and editors that read compiler output (quickfix lists, problem matchers) step through it
+/// in the order given; the label and the summary's counts still say which must be fixed. Where
+/// two problems share a place, the one that stops the site comes first (an error before a
+/// warning before a note; under `--strict`, a real error before a former warning). The place
+/// stays first, so editors jump to it; the code goes last, where it does not get in the way of
+/// reading the message.
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for error in &self.errors {
-            writeln!(f, "{error} [{}]", error.code)?;
-        }
-        for (label, problems) in [("warning", &self.warnings), ("note", &self.scheduled)] {
-            for problem in problems {
-                let marked = Problem {
-                    message: format!("{label}: {}", problem.message),
-                    ..problem.clone()
-                };
-                writeln!(f, "{marked} [{}]", problem.code)?;
-            }
+        // Each problem with the list it is in: under `--strict` a warning is in `errors`.
+        let mut listed: Vec<(Severity, &Problem)> = [
+            (Severity::Error, &self.errors),
+            (Severity::Warning, &self.warnings),
+            (Severity::Note, &self.scheduled),
+        ]
+        .into_iter()
+        .flat_map(|(listed_as, problems)| problems.iter().map(move |problem| (listed_as, problem)))
+        .collect();
+        // Stable, so problems of one kind at one place keep the order they were found in.
+        listed.sort_by_key(|&(listed_as, problem)| {
+            let place = (&problem.path, problem.line, problem.column);
+            (place, listed_as, problem.code.severity())
+        });
+        for (listed_as, problem) in listed {
+            let label = match listed_as {
+                Severity::Error => "",
+                Severity::Warning => "warning: ",
+                Severity::Note => "note: ",
+            };
+            let marked = Problem {
+                message: format!("{label}{}", problem.message),
+                ..problem.clone()
+            };
+            writeln!(f, "{marked} [{}]", problem.code)?;
         }
         write!(f, "{}", self.summary())
     }
@@ -238,28 +262,84 @@ mod tests {
     }
 
     #[test]
-    fn report_lists_errors_then_warnings_then_the_summary() {
+    fn report_lists_every_problem_in_place_order_then_the_summary() {
         let report = CheckReport {
             article_count: 2,
             errors: vec![problem("articles/b.md", 9, "broken")],
-            warnings: vec![problem("articles/a.md", 2, "stale")],
-            scheduled: vec![],
+            warnings: vec![
+                problem("articles/a.md", 2, "stale"),
+                problem("articles/c.md", 1, "long"),
+            ],
+            scheduled: vec![problem("articles/b.md", 6, "goes live")],
         };
         assert_eq!(
             report.to_string(),
-            "articles/b.md:9: broken [broken-link]\narticles/a.md:2: warning: stale [broken-link]\nchecked 2 articles: 1 error, 1 warning"
-        );
-        let scheduled = CheckReport {
-            scheduled: vec![problem("articles/c.md", 6, "goes live")],
-            ..report.clone()
-        };
-        assert!(
-            scheduled
-                .to_string()
-                .contains("articles/a.md:2: warning: stale [broken-link]\narticles/c.md:6: note: goes live [broken-link]\nchecked 2 articles: 1 error, 1 warning"),
-            "notes come after the warnings and are not counted"
+            "articles/a.md:2: warning: stale [broken-link]\n\
+             articles/b.md:6: note: goes live [broken-link]\n\
+             articles/b.md:9: broken [broken-link]\n\
+             articles/c.md:1: warning: long [broken-link]\n\
+             checked 2 articles: 1 error, 2 warnings",
+            "notes are listed but not counted"
         );
         assert!(!report.passed());
+    }
+
+    #[test]
+    fn at_one_place_an_error_comes_before_a_warning_and_a_whole_file_problem_first() {
+        let at = |line, column, code| Problem {
+            code,
+            line,
+            column,
+            ..problem("articles/a.md", 0, "x")
+        };
+        let report = CheckReport {
+            article_count: 1,
+            errors: vec![
+                at(Some(4), Some(7), ProblemCode::BrokenLink),
+                at(Some(4), None, ProblemCode::NoSources),
+            ],
+            warnings: vec![
+                at(Some(4), Some(7), ProblemCode::LongSentence),
+                at(Some(4), Some(2), ProblemCode::HardSentence),
+                at(None, None, ProblemCode::Skipped),
+            ],
+            scheduled: vec![],
+        };
+        let places_and_codes = |report: &CheckReport| -> Vec<String> {
+            let text = report.to_string();
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines.pop(); // the summary
+            lines
+                .into_iter()
+                .filter_map(|line| {
+                    let (place, rest) = line.split_once(": ")?;
+                    Some(format!("{place} {}", rest.rsplit_once(' ')?.1))
+                })
+                .collect()
+        };
+        assert_eq!(
+            places_and_codes(&report),
+            [
+                "articles/a.md [skipped]",
+                "articles/a.md:4 [no-sources]",
+                "articles/a.md:4:2 [hard-sentence]",
+                "articles/a.md:4:7 [broken-link]",
+                "articles/a.md:4:7 [long-sentence]",
+            ]
+        );
+        // Under --strict every warning is an error; a real error still leads at its place.
+        let strict = CheckReport {
+            errors: vec![report.warnings[0].clone(), report.errors[0].clone()],
+            warnings: vec![],
+            ..report.clone()
+        };
+        assert_eq!(
+            places_and_codes(&strict),
+            [
+                "articles/a.md:4:7 [broken-link]",
+                "articles/a.md:4:7 [long-sentence]"
+            ]
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn check_prints_the_exact_place_of_every_error_in_every_broken_fixture() {
             format!("{problem} [{}]", problem.code)
         })
         .collect();
-        // Warnings come after the errors, for whichever articles did load.
+        // Any warnings are listed among the errors in file order; the errors keep serve's order.
         let (errors, warnings): (Vec<&String>, Vec<&String>) = run
             .problems()
             .iter()
@@ -505,6 +505,71 @@ fn skipped_files_and_removed_raw_html_are_warnings() {
                 "{dir}/old: warning: the folder \"old\" is skipped: articles must be directly inside {dir}; move its .md files up one level [skipped]"
             ),
         ]
+    );
+}
+
+/// Errors, warnings and notes in one list, file by file and top to bottom, so an author can work
+/// through a file at a time; the summary still counts errors and warnings apart.
+#[test]
+fn check_lists_errors_and_warnings_together_in_file_order() {
+    let dir = copy_of_bundled_articles();
+    let articles = dir.path();
+    std::fs::write(articles.join("Heat.MD"), "x").expect("written");
+    std::fs::write(articles.join("notes.docx"), "x").expect("written");
+    // A draft with a broken link: an error only when drafts are loaded, so the published
+    // articles still load and get their warnings (the checker misses this page).
+    let children = articles.join("back-pain-in-children.md");
+    let text = std::fs::read_to_string(&children).expect("article");
+    let text = text.replacen("+++\n", "+++\ndraft = true\n", 1);
+    let line = text.lines().count() + 2;
+    std::fs::write(
+        &children,
+        format!("{text}\nSee [this](/articles/no-such-page).\n"),
+    )
+    .expect("written");
+
+    let run = check(articles.to_str().expect("utf-8"), &[]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    let dir = articles.display();
+    let places_and_codes: Vec<(String, ProblemCode)> = run
+        .problems()
+        .iter()
+        .map(|problem| {
+            let place = problem.split(": ").next().unwrap_or_default().to_owned();
+            (place, warning_code(problem))
+        })
+        .collect();
+    assert_eq!(
+        places_and_codes,
+        [
+            (format!("{dir}/Heat.MD"), ProblemCode::Skipped),
+            (
+                format!("{dir}/back-pain-in-children.md"),
+                ProblemCode::MissingLinkedArticle
+            ),
+            (
+                format!("{dir}/back-pain-in-children.md:{line}:5"),
+                ProblemCode::BrokenLink
+            ),
+            (format!("{dir}/notes.docx"), ProblemCode::Skipped),
+        ],
+        "{:#?}",
+        run.stdout
+    );
+    assert!(
+        run.problems()[0].contains(": warning: "),
+        "{:#?}",
+        run.stdout
+    );
+    assert!(
+        !run.problems()[2].contains(": warning: "),
+        "{:#?}",
+        run.stdout
+    );
+    assert!(
+        run.summary().ends_with(" articles: 1 error, 3 warnings"),
+        "{:?}",
+        run.summary()
     );
 }
 
