@@ -15,6 +15,7 @@ use super::lists::NamedLists;
 use super::one_truth;
 use super::problem::{LineProblem, ProblemCode};
 use super::prose::ProseBlock;
+use super::shortcode_syntax::CallError;
 use super::shortcodes::{self, Expansion};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,11 +339,11 @@ impl<'a> Renderer<'a> {
                 let place = self.lines.place(range.start);
                 note_sign_lists(paragraph, self.lists, place, &mut self.rendered);
             }
-            Err(message) => self.rendered.problems.push(self.lines.problem(
-                ProblemCode::Shortcode,
-                range.start,
-                message,
-            )),
+            Err(CallError { code, message }) => {
+                self.rendered
+                    .problems
+                    .push(self.lines.problem(code, range.start, message))
+            }
         }
         self.inside_shortcode = true;
     }
@@ -355,11 +356,9 @@ impl<'a> Renderer<'a> {
                 self.shortcode_free.push(range.clone());
                 Event::Text(CowStr::from(words))
             }
-            Some(Err(message)) => {
+            Some(Err(CallError { code, message })) => {
                 self.shortcode_free.push(range.clone());
-                let problem = self
-                    .lines
-                    .problem(ProblemCode::Shortcode, range.start, message);
+                let problem = self.lines.problem(code, range.start, message);
                 self.rendered.problems.push(problem);
                 Event::Text(text)
             }

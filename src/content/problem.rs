@@ -83,8 +83,31 @@ problem_codes! {
     UnreadableFile = "unreadable-file", Error;
     /// The articles or static folder cannot be read.
     UnreadableFolder = "unreadable-folder", Error;
-    /// A shortcode written wrongly: its name, arguments, signs or diagram.
-    Shortcode = "shortcode", Error;
+    // Shortcodes: the call, then its arguments, then what they name.
+    /// `{{ name ... }}` without its brackets in place.
+    ShortcodeSyntax = "shortcode-syntax", Error;
+    UnknownShortcode = "unknown-shortcode", Error;
+    /// `{{ service(...) }}` on a line of its own instead of inside a sentence.
+    ServiceOnItsOwnLine = "service-on-its-own-line", Error;
+    /// Arguments not written `name="value"`, separated by commas.
+    ArgumentSyntax = "argument-syntax", Error;
+    /// An argument the shortcode does not take.
+    UnknownArgument = "unknown-argument", Error;
+    /// A diagram without its name or caption.
+    MissingArgument = "missing-argument", Error;
+    /// `service` given anything but one `sign`.
+    ServiceNeedsOneSign = "service-needs-one-sign", Error;
+    /// `red_flags` without an urgency that names a list.
+    InvalidUrgency = "invalid-urgency", Error;
+    /// A sign or group that the symptom checker does not have.
+    UnknownSign = "unknown-sign", Error;
+    /// A `for` other than `"child"` in a warning box.
+    UnknownAudience = "unknown-audience", Error;
+    /// A sign in a box `for="child"` that has no words for a parent.
+    NoWordsForParent = "no-words-for-parent", Error;
+    UnknownDiagram = "unknown-diagram", Error;
+    /// A diagram's SVG file that may not be put in a page (a developer's problem).
+    UnsafeDiagram = "unsafe-diagram", Error;
     /// A shortcode inside a sentence, list or heading.
     MisplacedShortcode = "misplaced-shortcode", Error;
     /// `{%`, `%}` or `}}` that would reach readers as text.

@@ -1,5 +1,25 @@
-//! What every shortcode shares: reading `name="value"` arguments, and writing the text it shows.
-//! A leaf, so `shortcodes` and the warning boxes it expands both use it without using each other.
+//! What every shortcode shares: reading `name="value"` arguments, saying what is wrong with a
+//! call, and writing the text it shows. A leaf, so `shortcodes` and the warning boxes it expands
+//! both use it without using each other.
+
+use super::problem::ProblemCode;
+
+/// What is wrong with a shortcode call: its kind, for `check`'s `[code]`, and what the author
+/// reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    pub code: ProblemCode,
+    pub message: String,
+}
+
+impl CallError {
+    pub fn new(code: ProblemCode, message: impl Into<String>) -> CallError {
+        CallError {
+            code,
+            message: message.into(),
+        }
+    }
+}
 
 /// `name="value", other="value"` as pairs; `None` if it is not written that way.
 pub fn named_arguments(arguments: &str) -> Option<Vec<(&str, String)>> {

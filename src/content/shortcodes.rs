@@ -10,7 +10,8 @@
 //!   name and writes a caption, which is escaped.
 
 use super::lists::{NamedList, NamedLists};
-use super::shortcode_syntax::{escape, named_arguments, sentence_case};
+use super::problem::ProblemCode;
+use super::shortcode_syntax::{CallError, escape, named_arguments, sentence_case};
 use super::warning_box;
 
 /// What a shortcode expands to: trusted HTML to insert after sanitising; see `placeholder`.
@@ -80,7 +81,7 @@ fn every_usage(lists: &NamedLists) -> String {
 
 /// Expands a shortcode call into HTML, showing one of `lists` for `red_flags`, or says what is
 /// wrong with it.
-pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> {
+pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, CallError> {
     let call = paragraph
         .trim()
         .trim_start_matches("{{")
@@ -97,22 +98,31 @@ pub fn expand(paragraph: &str, lists: &NamedLists) -> Result<Expansion, String> 
                 Some(shortcode) => shortcode.usage(lists),
                 None => format!("one of {}", every_usage(lists)),
             };
-            format!("shortcode \"{call}\" must look like {usage}")
+            CallError::new(
+                ProblemCode::ShortcodeSyntax,
+                format!("shortcode \"{call}\" must look like {usage}"),
+            )
         })?;
     let name = name.trim();
     match Shortcode::named(name) {
         Some(Shortcode::RedFlags) => red_flags(arguments, lists).map(Expansion),
         Some(Shortcode::Diagram) => diagram(arguments).map(Expansion),
         Some(Shortcode::WarningSigns) => warning_box::expand(arguments, lists).map(Expansion),
-        Some(Shortcode::Service) => Err(format!(
-            "shortcode \"service\" goes inside a sentence, as in \"If it does not settle, {}.\"; on a line of its own it is not a sentence",
-            warning_box::SERVICE_USAGE
+        Some(Shortcode::Service) => Err(CallError::new(
+            ProblemCode::ServiceOnItsOwnLine,
+            format!(
+                "shortcode \"service\" goes inside a sentence, as in \"If it does not settle, {}.\"; on a line of its own it is not a sentence",
+                warning_box::SERVICE_USAGE
+            ),
         )),
         None => {
             let hint = did_you_mean(name, Shortcode::ALL.iter().map(|code| code.name()));
-            Err(format!(
-                "unknown shortcode \"{name}\"{hint}; the shortcodes are {}",
-                every_usage(lists)
+            Err(CallError::new(
+                ProblemCode::UnknownShortcode,
+                format!(
+                    "unknown shortcode \"{name}\"{hint}; the shortcodes are {}",
+                    every_usage(lists)
+                ),
             ))
         }
     }
@@ -132,7 +142,7 @@ pub fn warnings(paragraph: &str, lists: &NamedLists) -> Option<String> {
 /// Running text with each `{{ service(sign="RULE") }}` in it replaced by what the rule says to
 /// do ("call 111 or your GP surgery today"), or what is wrong with one. `None` when the text
 /// holds no `service` call, or a call of another shortcode, which must stand on its own line.
-pub fn expand_inline(text: &str, lists: &NamedLists) -> Option<Result<String, String>> {
+pub fn expand_inline(text: &str, lists: &NamedLists) -> Option<Result<String, CallError>> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     let mut any = false;
@@ -256,9 +266,9 @@ pub fn insert_trusted(html: String, trusted: &[String]) -> String {
 }
 
 /// A trusted SVG diagram in a `<figure>` with the author's caption.
-fn diagram(arguments: &str) -> Result<String, String> {
+fn diagram(arguments: &str) -> Result<String, CallError> {
     let pairs = named_arguments(arguments).ok_or_else(|| {
-        format!("diagram arguments must be written name=\"value\", separated by commas, as in {DIAGRAM_USAGE}")
+        CallError::new(ProblemCode::ArgumentSyntax, format!("diagram arguments must be written name=\"value\", separated by commas, as in {DIAGRAM_USAGE}"))
     })?;
     let mut name = None;
     let mut caption = None;
@@ -267,15 +277,19 @@ fn diagram(arguments: &str) -> Result<String, String> {
             "name" => name = Some(value),
             "caption" => caption = Some(value),
             other => {
-                return Err(format!(
-                    "diagram has no argument \"{other}\"; it takes a name and a caption, as in {DIAGRAM_USAGE}"
+                return Err(CallError::new(
+                    ProblemCode::UnknownArgument,
+                    format!(
+                        "diagram has no argument \"{other}\"; it takes a name and a caption, as in {DIAGRAM_USAGE}"
+                    ),
                 ));
             }
         }
     }
     let (Some(name), Some(caption)) = (name, caption.filter(|c| !c.trim().is_empty())) else {
-        return Err(format!(
-            "diagram needs a name and a caption, as in {DIAGRAM_USAGE}"
+        return Err(CallError::new(
+            ProblemCode::MissingArgument,
+            format!("diagram needs a name and a caption, as in {DIAGRAM_USAGE}"),
         ));
     };
     let svg = DIAGRAMS
@@ -285,13 +299,13 @@ fn diagram(arguments: &str) -> Result<String, String> {
         .ok_or_else(|| {
             let known: Vec<&str> = DIAGRAMS.iter().map(|(known, _)| *known).collect();
             let hint = did_you_mean(&name, known.iter().copied());
-            format!(
+            CallError::new(ProblemCode::UnknownDiagram, format!(
                 "unknown diagram \"{name}\"{hint}; the diagrams are {}, each an SVG file in templates/diagrams/ that a developer adds",
                 known.join(", ")
-            )
+            ))
         })?;
     check_trusted_svg(svg).map_err(|why| {
-        format!("diagram \"{name}\" cannot be shown because the SVG file {why}; a developer must fix templates/diagrams/{name}.svg")
+        CallError::new(ProblemCode::UnsafeDiagram, format!("diagram \"{name}\" cannot be shown because the SVG file {why}; a developer must fix templates/diagrams/{name}.svg"))
     })?;
     Ok(format!(
         "<figure class=\"diagram diagram-{name}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
@@ -349,7 +363,7 @@ pub fn check_trusted_svg(svg: &str) -> Result<(), String> {
 
 /// One of the caller's lists, chosen by name. A list of several groups heads each group, so a
 /// sign for the maternity unit is never read as a "call 999" sign.
-fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, String> {
+fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, CallError> {
     let value = match arguments.trim().split_once('=') {
         Some((name, value)) if name.trim() == "urgency" => Some(value.trim().trim_matches('"')),
         _ => None,
@@ -362,7 +376,10 @@ fn red_flags(arguments: &str, lists: &NamedLists) -> Result<String, String> {
             let hint = value
                 .map(|value| did_you_mean(value, lists.names()))
                 .unwrap_or_default();
-            format!("red_flags needs urgency set to {names}, as in {usage}{hint}")
+            CallError::new(
+                ProblemCode::InvalidUrgency,
+                format!("red_flags needs urgency set to {names}, as in {usage}{hint}"),
+            )
         })
 }
 
@@ -410,8 +427,9 @@ mod tests {
 
     use crate::content::lists;
 
+    /// The expansion, or the message of what is wrong (the codes have their own test).
     fn expand(paragraph: &str) -> Result<Expansion, String> {
-        super::expand(paragraph, &lists::fixture())
+        super::expand(paragraph, &lists::fixture()).map_err(|error| error.message)
     }
 
     fn html(paragraph: &str) -> String {
@@ -520,9 +538,57 @@ mod tests {
                 "{{ red_flags(urgency=\"soon\") }}",
                 &lists::NamedLists::default()
             )
-            .unwrap_err(),
+            .unwrap_err()
+            .message,
             "red_flags needs urgency set to NAME, as in {{ red_flags(urgency=\"NAME\") }} with urgency NAME"
         );
+    }
+
+    /// Each kind of mistake has its own code, so `check` can name it and AUTHORING.md can say how
+    /// to fix it, whichever shortcode it is in.
+    #[test]
+    fn every_kind_of_mistake_has_its_own_code() {
+        use ProblemCode::*;
+        let lists = lists::fixture();
+        for (call, code) in [
+            ("{{ red_flags }}", ShortcodeSyntax),
+            ("{{ red_flag(urgency=\"soon\") }}", UnknownShortcode),
+            ("{{ service(sign=\"fever\") }}", ServiceOnItsOwnLine),
+            ("{{ warning_signs(signs=fever) }}", ArgumentSyntax),
+            ("{{ diagram(name=safe-lifting) }}", ArgumentSyntax),
+            ("{{ warning_signs(sign=\"fever\") }}", UnknownArgument),
+            (
+                "{{ diagram(name=\"safe-lifting\", alt=\"x\") }}",
+                UnknownArgument,
+            ),
+            ("{{ diagram(name=\"safe-lifting\") }}", MissingArgument),
+            ("{{ red_flags(level=\"soon\") }}", InvalidUrgency),
+            ("{{ red_flags(urgency=\"emergancy\") }}", InvalidUrgency),
+            ("{{ warning_signs(signs=\"chest-pian\") }}", UnknownSign),
+            ("{{ warning_signs(for=\"baby\") }}", UnknownAudience),
+            (
+                "{{ warning_signs(signs=\"contractions\", for=\"child\") }}",
+                NoWordsForParent,
+            ),
+            (
+                "{{ diagram(name=\"back-flip\", caption=\"x\") }}",
+                UnknownDiagram,
+            ),
+        ] {
+            let error = super::expand(call, &lists).unwrap_err();
+            assert_eq!(error.code, code, "{call}: {}", error.message);
+        }
+        for (text, code) in [
+            ("See {{ service(sign=\"fevr\") }} now.", UnknownSign),
+            ("See {{ service() }} now.", ServiceNeedsOneSign),
+            (
+                "See {{ service(sign=\"fever\", sign=\"chest-pain\") }}.",
+                ServiceNeedsOneSign,
+            ),
+        ] {
+            let error = expand_inline(text, &lists).unwrap().unwrap_err();
+            assert_eq!(error.code, code, "{text}: {}", error.message);
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use super::front_matter::closest;
 use super::lists::{MOST_PICKED, NamedLists, PickableSign, SignCatalogue};
-use super::shortcode_syntax::{escape, named_arguments, sentence_case};
+use super::problem::ProblemCode;
+use super::shortcode_syntax::{CallError, escape, named_arguments, sentence_case};
 
 pub const USAGE: &str = "{{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}";
 
@@ -18,7 +19,7 @@ struct Picked<'a> {
 }
 
 /// The box as trusted HTML, or what is wrong with the call.
-pub fn expand(arguments: &str, lists: &NamedLists) -> Result<String, String> {
+pub fn expand(arguments: &str, lists: &NamedLists) -> Result<String, CallError> {
     let catalogue = lists.catalogue();
     let picked = pick(arguments, catalogue)?;
     let core = if picked.for_child {
@@ -60,13 +61,14 @@ pub const SERVICE_USAGE: &str = "{{ service(sign=\"upper-back\") }}";
 
 /// What a rule says to do, for `{{ service(sign="RULE") }}` inside a sentence: the page then
 /// says exactly what the symptom checker says, and follows the rule when it changes.
-pub fn service_action(arguments: &str, lists: &NamedLists) -> Result<String, String> {
+pub fn service_action(arguments: &str, lists: &NamedLists) -> Result<String, CallError> {
     let catalogue = lists.catalogue();
     let id = match named_arguments(arguments).as_deref() {
         Some([("sign", id)]) => id.trim().to_owned(),
         _ => {
-            return Err(format!(
-                "service takes one sign, by its rule id, as in {SERVICE_USAGE}"
+            return Err(CallError::new(
+                ProblemCode::ServiceNeedsOneSign,
+                format!("service takes one sign, by its rule id, as in {SERVICE_USAGE}"),
             ));
         }
     };
@@ -74,18 +76,18 @@ pub fn service_action(arguments: &str, lists: &NamedLists) -> Result<String, Str
         let guess = closest(&id, catalogue.signs.iter().map(|sign| sign.id.as_str()))
             .map(|guess| format!("; did you mean \"{guess}\"?"))
             .unwrap_or_default();
-        format!(
+        CallError::new(ProblemCode::UnknownSign, format!(
             "service has no sign \"{id}\"{guess} (each sign is named by its rule id, listed on /symptom-checker/how-it-works)"
-        )
+        ))
     })?;
     Ok(catalogue.services[sign.service].action.clone())
 }
 
-fn pick<'a>(arguments: &str, catalogue: &'a SignCatalogue) -> Result<Picked<'a>, String> {
+fn pick<'a>(arguments: &str, catalogue: &'a SignCatalogue) -> Result<Picked<'a>, CallError> {
     let pairs = named_arguments(arguments).ok_or_else(|| {
-        format!(
+        CallError::new(ProblemCode::ArgumentSyntax, format!(
             "warning_signs arguments must be written name=\"value\", separated by commas, as in {USAGE}"
-        )
+        ))
     })?;
     let mut picked = Picked {
         signs: Vec::new(),
@@ -104,13 +106,19 @@ fn pick<'a>(arguments: &str, catalogue: &'a SignCatalogue) -> Result<Picked<'a>,
             }
             ("for", "child") => picked.for_child = true,
             ("for", other) => {
-                return Err(format!(
-                    "warning_signs for=\"{other}\" is not known; write for=\"child\" to speak to a child's parent, or leave it out"
+                return Err(CallError::new(
+                    ProblemCode::UnknownAudience,
+                    format!(
+                        "warning_signs for=\"{other}\" is not known; write for=\"child\" to speak to a child's parent, or leave it out"
+                    ),
                 ));
             }
             (other, _) => {
-                return Err(format!(
-                    "warning_signs has no argument \"{other}\"; it takes signs (and for=\"child\"), as in {USAGE}"
+                return Err(CallError::new(
+                    ProblemCode::UnknownArgument,
+                    format!(
+                        "warning_signs has no argument \"{other}\"; it takes signs (and for=\"child\"), as in {USAGE}"
+                    ),
                 ));
             }
         }
@@ -125,7 +133,7 @@ fn pick<'a>(arguments: &str, catalogue: &'a SignCatalogue) -> Result<Picked<'a>,
 fn signs_named<'a>(
     name: &str,
     catalogue: &'a SignCatalogue,
-) -> Result<Vec<&'a PickableSign>, String> {
+) -> Result<Vec<&'a PickableSign>, CallError> {
     if let Some(sign) = catalogue.sign(name) {
         return Ok(vec![sign]);
     }
@@ -145,13 +153,16 @@ fn signs_named<'a>(
         .map(|guess| format!("did you mean \"{guess}\"? "))
         .unwrap_or_default();
     let groups: Vec<&str> = catalogue.groups.iter().map(|g| g.name.as_str()).collect();
-    Err(format!(
-        "warning_signs has no sign or group \"{name}\"; {guess}the groups are {}, and each sign is named by its rule id, listed on /symptom-checker/how-it-works",
-        groups.join(", ")
+    Err(CallError::new(
+        ProblemCode::UnknownSign,
+        format!(
+            "warning_signs has no sign or group \"{name}\"; {guess}the groups are {}, and each sign is named by its rule id, listed on /symptom-checker/how-it-works",
+            groups.join(", ")
+        ),
     ))
 }
 
-fn check_child_words(signs: &[&PickableSign], catalogue: &SignCatalogue) -> Result<(), String> {
+fn check_child_words(signs: &[&PickableSign], catalogue: &SignCatalogue) -> Result<(), CallError> {
     match signs.iter().find(|sign| sign.to_parent.is_none()) {
         None => Ok(()),
         Some(sign) => {
@@ -161,10 +172,13 @@ fn check_child_words(signs: &[&PickableSign], catalogue: &SignCatalogue) -> Resu
                 .filter(|sign| sign.to_parent.is_some())
                 .map(|sign| sign.id.as_str())
                 .collect();
-            Err(format!(
-                "warning_signs for=\"child\" cannot show \"{}\": it has no words for a parent; pick from {}",
-                sign.id,
-                spoken.join(", ")
+            Err(CallError::new(
+                ProblemCode::NoWordsForParent,
+                format!(
+                    "warning_signs for=\"child\" cannot show \"{}\": it has no words for a parent; pick from {}",
+                    sign.id,
+                    spoken.join(", ")
+                ),
             ))
         }
     }
@@ -212,8 +226,9 @@ mod tests {
     use super::*;
     use crate::content::lists;
 
+    /// The box, or the message of what is wrong (the codes have their own test).
     fn expand(arguments: &str) -> Result<String, String> {
-        super::expand(arguments, &lists::fixture())
+        super::expand(arguments, &lists::fixture()).map_err(|error| error.message)
     }
 
     #[test]

@@ -209,7 +209,7 @@ fn a_misspelt_shortcode_names_every_shortcode_and_suggests_the_nearest() {
     let every_shortcode = "the shortcodes are {{ red_flags(urgency=\"emergency\") }} with urgency emergency, urgent or soon, \
          {{ warning_signs(signs=\"fall-aged-65-plus, weak-bones\") }}, \
          {{ service(sign=\"upper-back\") }} inside a sentence, and \
-         {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }} [shortcode]";
+         {{ diagram(name=\"safe-lifting\", caption=\"Bend your knees, not your back.\") }} [unknown-shortcode]";
     assert_eq!(
         run.problems()[1..],
         [
@@ -230,9 +230,62 @@ fn a_warning_box_with_an_unknown_sign_is_an_error_that_suggests_the_id() {
     assert_eq!(
         run.problems(),
         [
-            "tests/fixtures/broken/unknown-sign/heat-therapy.md:14:1: warning_signs has no sign or group \"fal-aged-65-plus\"; did you mean \"fall-aged-65-plus\"? the groups are cauda-equina, heart-and-aorta, nerves, injury, weak-bones, infection, cancer, kidney, tummy, pregnancy-signs, child-signs, not-settling, and each sign is named by its rule id, listed on /symptom-checker/how-it-works [shortcode]"
+            "tests/fixtures/broken/unknown-sign/heat-therapy.md:14:1: warning_signs has no sign or group \"fal-aged-65-plus\"; did you mean \"fall-aged-65-plus\"? the groups are cauda-equina, heart-and-aorta, nerves, injury, weak-bones, infection, cancer, kidney, tummy, pregnancy-signs, child-signs, not-settling, and each sign is named by its rule id, listed on /symptom-checker/how-it-works [unknown-sign]"
         ]
     );
+}
+
+/// Each kind of mistake in a shortcode's arguments has its own code, which AUTHORING.md explains.
+#[test]
+fn each_kind_of_shortcode_argument_mistake_has_its_own_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = std::fs::read_to_string(repo_path(
+        "tests/fixtures/broken/unknown-sign/heat-therapy.md",
+    ))
+    .expect("fixture");
+    let calls = [
+        ("{{ warning_signs(signs=weak-bones) }}", "argument-syntax"),
+        (
+            "{{ warning_signs(sign=\"weak-bones\") }}",
+            "unknown-argument",
+        ),
+        (
+            "{{ warning_signs(signs=\"weak-bones\", for=\"baby\") }}",
+            "unknown-audience",
+        ),
+        ("{{ diagram(name=\"safe-lifting\") }}", "missing-argument"),
+        (
+            "{{ diagram(name=\"back-flip\", caption=\"Bend.\") }}",
+            "unknown-diagram",
+        ),
+        ("{{ red_flags(urgency=\"emergancy\") }}", "invalid-urgency"),
+        (
+            "If it is worse, {{ service(signs=\"upper-back\") }}.",
+            "service-needs-one-sign",
+        ),
+        (
+            "If it is worse, {{ service(sign=\"upper-bak\") }}.",
+            "unknown-sign",
+        ),
+    ];
+    let body: String = calls
+        .iter()
+        .map(|(call, _)| format!("{call}\n\n"))
+        .collect();
+    let page = page.replace(
+        "{{ warning_signs(signs=\"fal-aged-65-plus, weak-bones\") }}\n",
+        &body,
+    );
+    std::fs::write(dir.path().join("heat-therapy.md"), page).expect("written");
+    let run = check(dir.path().to_str().expect("utf-8"), &[]);
+    assert_eq!(run.code, Some(1), "{:#?}", run.stdout);
+    let codes: Vec<&str> = run
+        .problems()
+        .iter()
+        .map(|line| warning_code(line).code())
+        .collect();
+    let expected: Vec<&str> = calls.iter().map(|(_, code)| *code).collect();
+    assert_eq!(codes, expected, "{:#?}", run.stdout);
 }
 
 #[test]
