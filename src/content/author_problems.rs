@@ -1,7 +1,27 @@
 //! What is wrong with the author's latest save and what `serve --watch` serves instead: a report
 //! about the articles, kept beside them. The web layer shows it in a banner; the terminal prints it.
 
-use super::{BrokenArticle, Isolation};
+use std::path::PathBuf;
+
+use super::problem::Problem;
+
+/// One article file with problems, as watch mode reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenArticle {
+    pub path: PathBuf,
+    /// Its problems, top to bottom.
+    pub problems: Vec<Problem>,
+    pub outcome: Isolation,
+}
+
+/// What watch mode serves for an article with problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// It loaded before: readers of the preview still see that version.
+    KeptLastGood,
+    /// It never loaded (new, or broken since the server started): it is not on the site.
+    LeftOut,
+}
 
 /// What is wrong with the author's latest save, grouped by what the preview serves instead.
 /// Shown in a banner on every page and printed in the terminal running `serve --watch`.

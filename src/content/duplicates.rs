@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Article, Problem, ProblemCode};
+use super::article::Article;
+use super::problem::{Problem, ProblemCode};
 
 /// An error on every article whose title an earlier file (by name) already has, naming that file.
 /// The first keeps its place on the site; the copy is held back until it gets its own title.

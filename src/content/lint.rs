@@ -7,7 +7,7 @@
 
 use time::Date;
 
-use super::Article;
+use super::article::Article;
 use super::problem::{LineProblem, ProblemCode};
 use super::readability::Readability;
 use place::{first_text_line, quote_start};

@@ -1,12 +1,14 @@
 //! The article library: reads every `articles/*.md`, checks it and renders it once.
 //! Knows nothing of HTTP; the web layer only looks things up in the finished `Library`.
 
+pub mod article;
 pub mod author_problems;
 pub mod duplicates;
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
 pub mod images;
+pub mod link_targets;
 pub mod links;
 pub mod lint;
 pub mod markdown;
@@ -21,8 +23,10 @@ pub mod warning_box;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use links::LinkTargets;
+use link_targets::LinkTargets;
 
+pub use article::Article;
+pub use author_problems::{BrokenArticle, Isolation};
 pub use front_matter::{Category, FrontMatter, Source};
 pub use links::{ExternalLink, InternalLink, SiteLink, SitePage};
 pub use markdown::TocEntry;
@@ -37,47 +41,6 @@ pub use crate::vocabulary::{lists, slug};
 /// time zone settings; near midnight it can be a day off, which a yearly review can bear.
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
-}
-
-/// A checked, rendered article.
-#[derive(Debug, Clone)]
-pub struct Article {
-    pub slug: Slug,
-    pub path: PathBuf,
-    pub front: FrontMatter,
-    /// Sanitised HTML of the body.
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    pub word_count: usize,
-    /// Paragraphs and list items as plain text, for the reading-level check.
-    pub prose: Vec<ProseBlock>,
-    /// Links to other articles: the loader checks each resolves, the "no internal link" warning counts them.
-    pub internal_links: Vec<InternalLink>,
-    /// Links to topics, tags, static files and fixed pages, checked by the loader.
-    pub site_links: Vec<SiteLink>,
-    /// Links to other sites, and to this one by its full address (checked against `--base-url`).
-    pub external_links: Vec<ExternalLink>,
-    /// What the page will not show of what the author wrote (raw HTML the sanitiser removes).
-    pub render_warnings: Vec<LineProblem>,
-    /// Each `red_flags` list shown whole: `(line, column, list name, signs)`; only the page that
-    /// keeps every sign should show them (see `lint::editorial`).
-    pub whole_sign_lists: Vec<(usize, usize, String, usize)>,
-    /// The file line the Markdown body starts on.
-    pub body_line: usize,
-    heading_ids: Vec<String>,
-    /// The smaller copies of its large images, which its `srcset`s name, for the site to serve.
-    pub image_copies: Vec<images::ImageCopy>,
-}
-
-impl Article {
-    /// Minutes to read at a relaxed 200 words a minute, never less than one.
-    pub fn reading_minutes(&self) -> usize {
-        self.word_count.div_ceil(200).max(1)
-    }
-
-    pub fn has_section(&self, id: &str) -> bool {
-        self.heading_ids.iter().any(|known| known == id)
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -429,24 +392,6 @@ pub struct IsolatedLoad {
     pub library: Library,
     /// Each file with problems, in file order, and what was done with it.
     pub broken: Vec<BrokenArticle>,
-}
-
-/// One article file with problems, as watch mode reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenArticle {
-    pub path: PathBuf,
-    /// Its problems, top to bottom.
-    pub problems: Vec<Problem>,
-    pub outcome: Isolation,
-}
-
-/// What watch mode serves for an article with problems.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isolation {
-    /// It loaded before: readers of the preview still see that version.
-    KeptLastGood,
-    /// It never loaded (new, or broken since the server started): it is not on the site.
-    LeftOut,
 }
 
 /// Every file read and checked, links included: the articles to publish and, file by file,
