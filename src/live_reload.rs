@@ -11,7 +11,7 @@ use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::author_problems::{AuthorProblems, WHOLE_SITE_KEPT, articles};
 use crate::site_source::{LoadedContent, SiteSource};
-use crate::web::AppState;
+use crate::web::AppData;
 
 /// How long the folders must be quiet before a reload: editors save in bursts (write a temporary
 /// file, rename it, set its permissions), and one save should mean one reload.
@@ -29,7 +29,7 @@ pub struct LiveReload {
 /// `last_good` is the content being served now, re-rendered if the first edit is broken.
 pub fn start(
     source: SiteSource,
-    state: AppState,
+    served: AppData,
     last_good: LoadedContent,
 ) -> notify::Result<LiveReload> {
     let (edits, edit_signals) = channel();
@@ -47,7 +47,7 @@ pub fn start(
     watcher.watch(&source.static_dir, RecursiveMode::Recursive)?;
     let reloader = Reloader {
         source,
-        state,
+        served,
         last_good,
     };
     std::thread::Builder::new()
@@ -94,7 +94,8 @@ fn is_scratch_file(path: &Path) -> bool {
 
 struct Reloader {
     source: SiteSource,
-    state: AppState,
+    /// What the server answers from: the new generation goes here, and open pages are told.
+    served: AppData,
     last_good: LoadedContent,
 }
 
@@ -120,7 +121,7 @@ impl Reloader {
             Ok(generation) => {
                 crate::web::metrics::record_site_build(started.elapsed());
                 let article_count = generation.library.len();
-                self.state.replace(generation);
+                self.served.replace(generation);
                 self.last_good = content;
                 // What the previous generation held is free once no request reads it.
                 crate::memory::release_freed();
@@ -144,7 +145,7 @@ impl Reloader {
     fn keep_last_good(&self, problems: AuthorProblems) {
         report_problems(&problems);
         match self.source.render(&self.last_good, problems) {
-            Ok(generation) => self.state.replace(generation),
+            Ok(generation) => self.served.replace(generation),
             // It rendered before with the same templates; if even that fails, the current pages stay.
             Err(error) => {
                 tracing::error!(%error, "could not re-render the last good version of the site");

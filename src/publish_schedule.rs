@@ -17,7 +17,7 @@ use time::{Date, OffsetDateTime};
 use crate::content::author_problems::AuthorProblems;
 use crate::live_reload;
 use crate::site_source::{LoadedContent, SiteSource};
-use crate::web::AppState;
+use crate::web::AppData;
 
 /// However far away the day is, look at the clock at least this often, so a clock that is set
 /// or a machine that slept does not hold a page back for long.
@@ -35,14 +35,14 @@ pub struct PublishSchedule {
 /// scheduled article later, and the date to wait for is read from whichever site is being
 /// served at the time, so reloads after edits are covered too. A wake-up that finds nothing due
 /// costs a date comparison, a couple of dozen times a day.
-pub fn start(source: SiteSource, state: AppState) -> Option<PublishSchedule> {
-    if let Some(next) = state.current().library.next_publish() {
+pub fn start(source: SiteSource, served: AppData) -> Option<PublishSchedule> {
+    if let Some(next) = served.state.current().library.next_publish() {
         tracing::info!(%next, "an article is scheduled; the site reloads when that day starts (UTC)");
     }
     let (stop, stopped) = channel();
     let spawned = std::thread::Builder::new()
         .name("backcare-publish".to_owned())
-        .spawn(move || run(&source, &state, &stopped));
+        .spawn(move || run(&source, &served, &stopped));
     match spawned {
         Ok(_) => Some(PublishSchedule { _stop: stop }),
         Err(error) => {
@@ -52,17 +52,20 @@ pub fn start(source: SiteSource, state: AppState) -> Option<PublishSchedule> {
     }
 }
 
-fn run(source: &SiteSource, state: &AppState, stopped: &Receiver<()>) {
+fn run(source: &SiteSource, served: &AppData, stopped: &Receiver<()>) {
     loop {
         let wait = until_next_midnight(OffsetDateTime::now_utc()).min(LONGEST_WAIT);
         if stopped.recv_timeout(wait) != Err(RecvTimeoutError::Timeout) {
             return;
         }
-        if !is_due(state.current().library.next_publish(), source.today()) {
+        if !is_due(
+            served.state.current().library.next_publish(),
+            source.today(),
+        ) {
             continue;
         }
         // On failure it is tried again within the hour; the pages served now stay as they are.
-        if let Err(error) = reload(source, state) {
+        if let Err(error) = reload(source, served) {
             tracing::error!(%error, "scheduled reload failed; the site is unchanged");
         }
     }
@@ -74,7 +77,7 @@ fn is_due(next_publish: Option<Date>, today: Date) -> bool {
 }
 
 /// Loads and renders the site as start-up does, and serves it.
-fn reload(source: &SiteSource, state: &AppState) -> Result<(), String> {
+fn reload(source: &SiteSource, served: &AppData) -> Result<(), String> {
     let (content, problems) = if source.settings.live_preview {
         // `serve --watch`: a broken article is left out and named in the banner, as on start-up.
         source.load_isolating(&LoadedContent::default())
@@ -94,7 +97,7 @@ fn reload(source: &SiteSource, state: &AppState) -> Result<(), String> {
         .render(&content, problems)
         .map_err(|error| error.to_string())?;
     let count = generation.library.len();
-    state.replace(generation);
+    served.replace(generation);
     tracing::info!(articles = count, "scheduled articles published");
     Ok(())
 }

@@ -20,7 +20,8 @@ use crate::web::contact_email::ContactEmail;
 use crate::web::discussion_http::Discussion;
 use crate::web::live_events::LiveEvents;
 use crate::web::{
-    self, AppState, BaseUrl, Generation, Precompress, Protection, SiteSettings, TrustedProxies,
+    self, AppData, AppState, BaseUrl, Generation, Precompress, Protection, SiteSettings,
+    TrustedProxies,
 };
 
 #[derive(Debug, Clone)]
@@ -193,20 +194,25 @@ impl Application {
             .as_ref()
             .map(|discussion| discussion.storage.clone());
         let (protection, connection_counts) = protection(config, &source);
-        let mut state = AppState::new(generation, config.precompress, protection);
+        let state = AppState::new(generation, config.precompress, protection);
+        let mut app_data = AppData::new(state);
         if let Some(discussion) = discussion {
-            state = state.with_discussion(discussion);
+            app_data = app_data.with_discussion(discussion);
         }
         let live_events = config.watch.then(LiveEvents::default);
         if let Some(live_events) = &live_events {
-            state = state.with_live_events(live_events.clone());
+            app_data = app_data.with_live_events(live_events.clone());
         }
         let live_reload = match content {
-            Some(content) => Some(live_reload::start(source.clone(), state.clone(), content)?),
+            Some(content) => Some(live_reload::start(
+                source.clone(),
+                app_data.clone(),
+                content,
+            )?),
             None => None,
         };
-        let publish_schedule = crate::publish_schedule::start(source.clone(), state.clone());
-        let server = http_server(config, state, connection_counts, listener)?;
+        let publish_schedule = crate::publish_schedule::start(source.clone(), app_data.clone());
+        let server = http_server(config, app_data, connection_counts, listener)?;
         let metrics_address = serve_metrics(config, metrics_handle, storage)?;
         Ok(Application {
             server,
@@ -409,11 +415,11 @@ fn protection(config: &ServeConfig, source: &SiteSource) -> (Protection, Arc<Con
 /// The HTTP server on `listener`, with the limits of `limits`, running.
 fn http_server(
     config: &ServeConfig,
-    state: AppState,
+    app_data: AppData,
     connection_counts: Arc<ConnectionCounts>,
     listener: TcpListener,
 ) -> Result<Server, StartError> {
-    let mut server = HttpServer::new(move || web::app(state.clone()))
+    let mut server = HttpServer::new(move || web::app(app_data.clone()))
         .on_connect(move |connection, data| {
             web::unread_body::on_connect(connection, data);
             connections::on_connect(&connection_counts, connection, data);

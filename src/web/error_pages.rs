@@ -7,9 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
-use super::AppState;
 use super::error::PageError;
 use super::pages::errors::ErrorPage;
+use super::state::AppState;
 
 /// Middleware: gives every `PageError` response, and any other 500, the site's error page in
 /// this generation's layout. A 5xx's cause goes to the log; the page only ever shows our words.

@@ -11,7 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::error::PageError;
-use super::{AppState, Generation};
+use super::state::{AppState, Generation};
 use crate::content::Article;
 
 pub(crate) fn state(request: &HttpRequest) -> Result<&AppState, PageError> {

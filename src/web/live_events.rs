@@ -10,8 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use tokio::sync::watch;
 
-use super::AppState;
-
 pub const SCRIPT_PATH: &str = "/static/backcare-live-reload.js";
 pub const EVENTS_PATH: &str = "/__backcare/live-reload";
 const SCRIPT: &str = include_str!("live_reload.js");
@@ -32,7 +30,8 @@ enum Signal {
     Closing,
 }
 
-/// Shared by the reloader (which announces each new generation) and the event streams.
+/// Shared by the reloader (which announces each new generation) and the event streams, which
+/// find it as app data of its own (`web::AppData`).
 #[derive(Debug, Clone)]
 pub struct LiveEvents(Arc<watch::Sender<Signal>>);
 
@@ -74,10 +73,7 @@ async fn script() -> HttpResponse {
 
 /// A server-sent event stream: `event: reload` after each rebuild, until the server stops.
 async fn events(request: HttpRequest) -> HttpResponse {
-    let Some(live) = request
-        .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.live_events.clone())
-    else {
+    let Some(live) = request.app_data::<web::Data<LiveEvents>>() else {
         return HttpResponse::NotFound().finish();
     };
     let receiver = live.0.subscribe();

@@ -1,7 +1,8 @@
-//! The rendered site: every page that does not depend on the request, rendered once into bytes.
-//! A request for an article, topic or static file is a single map lookup.
+//! The rendered site: every page that does not depend on the request, rendered once into bytes
+//! (by `Site::build`, in `render_site`). A request for an article, topic or static file is a
+//! single map lookup.
 //!
-//! What is served is a `Generation` (`web/mod.rs`): this `Site` and the `Library` it was
+//! What is served is a `Generation` (`state`): this `Site` and the `Library` it was
 //! rendered from, swapped together. `SiteSettings` (`prerender`) is what a `Site` is rendered
 //! with beyond the articles; `site_source::SiteSource` is where the content is read from plus
 //! those settings, and `site_source::LoadedContent` one load of it.
@@ -9,12 +10,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::assets::Assets;
-use super::pages::{self, FIXED_PAGES};
-use super::prerender::{Prerender, RenderError, SiteSettings};
+use super::prerender::SiteSettings;
 use super::representation::Page;
 use super::split_page::SplitPage;
-use crate::content::Library;
 use crate::search::SearchIndex;
 
 /// Every page of one generation that does not depend on the request, keyed by its path, with
@@ -34,59 +32,20 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn build(
-        library: &Library,
-        assets: &Assets,
-        mut settings: SiteSettings,
-    ) -> Result<Site, RenderError> {
-        // Pages link the hashed names, which browsers may keep for a year.
-        if let Some(url) = assets.hashed_url("site.css") {
-            settings.stylesheet = url;
-        }
-        if let Some(url) = assets.hashed_url("favicon.svg") {
-            settings.favicon = url;
-        }
-        settings.nav = pages::nav();
-        let mut site = Prerender::new(&settings, FIXED_PAGES);
-        // The index is built beside the pages that do not need it; they fill the core the
-        // index leaves idle while its parts are merged.
-        let search = std::thread::scope(|scope| -> Result<SearchIndex, RenderError> {
-            let indexing = scope.spawn(|| {
-                let started = std::time::Instant::now();
-                let search = SearchIndex::build(library);
-                (search, started.elapsed())
-            });
-            for page in FIXED_PAGES {
-                if let Some(prerender) = page.prerender() {
-                    prerender(&mut site, library)?;
-                }
-            }
-            // The pages whose addresses come from the content.
-            pages::topic::prerender(&mut site, library)?;
-            pages::tag::prerender(&mut site, library)?;
-            let (search, elapsed) = indexing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let search = search.map_err(|source| RenderError::new("search index", source))?;
-            tracing::info!(
-                articles = library.len(),
-                segments = search.segment_count(),
-                elapsed_ms = elapsed.as_millis() as u64,
-                "search index built"
-            );
-            Ok(search)
-        })?;
-        pages::article::prerender(&mut site, library, &search)?;
-        site.assets(assets);
-        site.image_copies(library);
-
-        let (pages, discussion_pages) = site.finish();
-        Ok(Site {
+    /// What `render_site` made: the pages by path, the article pages split around their
+    /// discussion, the settings they were rendered with and the search index.
+    pub(super) fn from_rendered(
+        pages: HashMap<String, Page>,
+        discussion_pages: HashMap<String, SplitPage>,
+        settings: SiteSettings,
+        search: Arc<SearchIndex>,
+    ) -> Site {
+        Site {
             pages,
             discussion_pages,
             settings,
-            search: Arc::new(search),
-        })
+            search,
+        }
     }
 
     /// The page at exactly this path. Paths are compared as sent, so `%2e%2e` and `..` never match a file.

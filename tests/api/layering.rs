@@ -515,16 +515,6 @@ fn folder_arrows(
     found
 }
 
-/// Folders whose module file still defines what its own files import, while using them: not
-/// yet counted (arrows into these module files are left out), so that every other cycle in
-/// these folders is still found. Each says what keeps it there.
-const MODULE_FILES_NOT_YET_LEAVES: &[(&str, &str)] = &[(
-    "web",
-    "`AppState`, `Generation` and `serve_page` are defined in web/mod.rs; `AppState` holds \
-         the web discussion's `Discussion` and `LiveEvents`, which read `AppState` back, so \
-         moving it to a file of its own only moves the cycle",
-)];
-
 #[test]
 fn no_cycle_between_the_files_of_a_folder() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -548,14 +538,8 @@ fn no_cycle_between_the_files_of_a_folder() {
 
     let mut cycles = Vec::new();
     for (folder, module_file) in &folders {
-        let mut found = folder_arrows(&src, folder, module_file);
+        let found = folder_arrows(&src, folder, module_file);
         let name = folder.strip_prefix(&src).expect("under src");
-        if MODULE_FILES_NOT_YET_LEAVES
-            .iter()
-            .any(|(not_yet, _)| name == Path::new(not_yet))
-        {
-            found.retain(|(_, to), _| to != "mod");
-        }
         if let Some(cycle) = find_cycle(&found) {
             cycles.push(format!(
                 "src/{}/: {}",

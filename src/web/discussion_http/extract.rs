@@ -5,13 +5,12 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_core::future::LocalBoxFuture;
 
 use super::session::{SignedIn, signed_in};
 use super::state::Discussion;
 use crate::web::error::PageError;
-use crate::web::extract::state;
 
 /// The reader discussion; a 404 when the site runs with `--comments off`.
 pub struct DiscussionOn(pub Arc<Discussion>);
@@ -28,13 +27,12 @@ impl FromRequest for DiscussionOn {
     type Future = Ready<Result<Self, PageError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state(request).and_then(|state| {
-            state
-                .discussion
-                .clone()
-                .map(DiscussionOn)
-                .ok_or(PageError::NotFound)
-        }))
+        let discussion = request.app_data::<web::Data<Discussion>>();
+        ready(
+            discussion
+                .map(|discussion| DiscussionOn(discussion.clone().into_inner()))
+                .ok_or(PageError::NotFound),
+        )
     }
 }
 

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::cookies::{cookie_name, cookie_values};
 use super::state::Discussion;
 use crate::discussion::moderators::token_hash;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 pub const COOKIE: &str = "backcare_moderator";
 

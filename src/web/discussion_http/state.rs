@@ -1,5 +1,6 @@
 //! The discussion's shared state (`Discussion`): the database, the keys, the limits and the
-//! article page cache, opened once at start-up and held by `AppState`.
+//! article page cache, opened once at start-up and registered as app data of its own
+//! (`web::AppData`), which handlers take with `extract::DiscussionOn`.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

@@ -7,8 +7,9 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
 use super::cookies;
 use super::csrf::{self, Csrf};
-use crate::web::AppState;
+use super::state::Discussion;
 use crate::web::error::PageError;
+use crate::web::state::AppState;
 
 /// The browser's visitor value (see `csrf`), or a new one to set with the response.
 pub(crate) struct Visitor {
@@ -25,8 +26,8 @@ impl FromRequest for Visitor {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>();
         let secure = state.is_some_and(|state| state.protection.is_https(request.head()));
-        let csrf = state
-            .and_then(|state| state.discussion.as_ref())
+        let csrf = request
+            .app_data::<web::Data<Discussion>>()
             .map(|discussion| &discussion.csrf);
         let sent = csrf.and_then(|csrf| csrf.visitor(request, secure));
         ready(Ok(Visitor {
