@@ -28,6 +28,7 @@ pub mod proxy;
 pub mod redirects;
 pub mod render_site;
 pub mod representation;
+pub mod routing;
 pub mod security_headers;
 pub mod serve_page;
 pub mod site;

@@ -2098,6 +2098,66 @@ async fn wrong_methods_on_moderation_paths_get_the_405_page() {
     db.cleanup().await;
 }
 
+/// Every reader address of the discussion and of "Is this page helpful?" answers a method it
+/// does not route with the 405 page and an `Allow` listing exactly the methods it does.
+#[tokio::test]
+async fn wrong_methods_on_reader_paths_get_the_405_page() {
+    let db = TestDb::sqlite();
+    let site = spawn_with(db.config()).await;
+    let article = article_path(ARTICLE);
+    let under = |rest: &str| format!("{article}/{rest}");
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, article.clone(), "GET, HEAD"),
+        (reqwest::Method::PUT, under("discussion"), "GET, HEAD, POST"),
+        (
+            reqwest::Method::POST,
+            under("discussion/thanks"),
+            "GET, HEAD",
+        ),
+        (
+            reqwest::Method::POST,
+            under("discussion/thanks/warning-signs"),
+            "GET, HEAD",
+        ),
+        (reqwest::Method::GET, under("feedback"), "POST"),
+        (
+            reqwest::Method::POST,
+            under("feedback/thanks/yes"),
+            "GET, HEAD",
+        ),
+        (reqwest::Method::GET, under("feedback/comment"), "POST"),
+        (reqwest::Method::POST, under("feedback/sent"), "GET, HEAD"),
+        (
+            reqwest::Method::PATCH,
+            under("feedback/sent/warning-signs"),
+            "GET, HEAD",
+        ),
+        (
+            reqwest::Method::POST,
+            "/moderate/feedback".to_owned(),
+            "GET, HEAD",
+        ),
+    ] {
+        let response = site.app.request(method.clone(), &path).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            response.headers().get("allow").unwrap(),
+            allow,
+            "{method} {path}"
+        );
+        let body = response.text().await.unwrap();
+        assert!(
+            body.starts_with("<!doctype html>"),
+            "{method} {path}: {body:?}"
+        );
+    }
+    db.cleanup().await;
+}
+
 /// Two instances on one PostgreSQL database: an approval and a take-down made through one show
 /// on the other within 2 seconds. Pages are polled only every 10 minutes here, so what carries
 /// the decision is the change notice (`LISTEN`/`NOTIFY`).

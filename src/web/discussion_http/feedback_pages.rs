@@ -12,7 +12,6 @@ use time::OffsetDateTime;
 
 use super::csrf;
 use super::extract::{DiscussionOn, Moderator};
-use super::not_allowed::not_allowed;
 use super::state::Discussion;
 use crate::discussion::feedback::{
     Answer, ArticleFeedback, Comment, REPORT_COMMENTS, least_helpful_first,
@@ -27,6 +26,7 @@ use crate::web::pages::discussion_resource;
 use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::{FEEDBACK_REPORT_PATH, article_path};
 use crate::web::representation::see_other;
+use crate::web::routing::{form, page};
 
 fn comment_path(slug: &str) -> String {
     format!("/articles/{slug}/feedback/comment")
@@ -46,40 +46,21 @@ fn sent_path(slug: &str, urgent: bool) -> String {
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .service(
-            web::resource("/articles/{slug}/feedback")
-                .route(web::post().to(answer))
-                .default_service(not_allowed("POST")),
-        )
-        .service(
-            web::resource("/articles/{slug}/feedback/thanks/{answer}")
-                .route(web::get().to(thanks))
-                .route(web::head().to(thanks))
-                .default_service(not_allowed("GET, HEAD")),
-        )
-        .service(
-            web::resource("/articles/{slug}/feedback/comment")
-                .route(web::post().to(comment))
-                .default_service(not_allowed("POST")),
-        )
-        .service(
-            web::resource("/articles/{slug}/feedback/sent")
-                .route(web::get().to(sent))
-                .route(web::head().to(sent))
-                .default_service(not_allowed("GET, HEAD")),
-        )
-        .service(
-            web::resource("/articles/{slug}/feedback/sent/warning-signs")
-                .route(web::get().to(sent_urgent))
-                .route(web::head().to(sent_urgent))
-                .default_service(not_allowed("GET, HEAD")),
-        )
-        .service(
-            discussion_resource(FEEDBACK_REPORT_PATH)
-                .route(web::get().to(report))
-                .route(web::head().to(report))
-                .default_service(not_allowed("GET, HEAD")),
-        );
+        .service(form(web::resource("/articles/{slug}/feedback"), answer))
+        .service(page(
+            web::resource("/articles/{slug}/feedback/thanks/{answer}"),
+            thanks,
+        ))
+        .service(form(
+            web::resource("/articles/{slug}/feedback/comment"),
+            comment,
+        ))
+        .service(page(web::resource("/articles/{slug}/feedback/sent"), sent))
+        .service(page(
+            web::resource("/articles/{slug}/feedback/sent/warning-signs"),
+            sent_urgent,
+        ))
+        .service(page(discussion_resource(FEEDBACK_REPORT_PATH), report));
 }
 
 /// The comment box on the thank-you page, empty or filled in again with its problem.

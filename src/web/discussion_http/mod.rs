@@ -10,7 +10,6 @@ pub mod failures;
 pub mod feedback_pages;
 pub mod limits;
 pub mod moderate;
-mod not_allowed;
 pub mod page;
 pub mod session;
 pub mod state;
@@ -27,7 +26,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use time::OffsetDateTime;
 
-use self::not_allowed::not_allowed;
 use self::views::{FormView, PostFormPage, ThanksPage, error_links};
 use super::error::{PageError, retry_after};
 use super::extract::{ArticleBySlug, ClientAddress, Current};
@@ -37,6 +35,7 @@ use super::pages::layout::{Layout, private_page};
 use super::paths::{article_path, article_slug, thanks_path, warning_signs_thanks_path};
 use super::prerender::SiteSettings;
 use super::representation::send_page;
+use super::routing;
 use super::serve_page::serve_page;
 use super::split_page::SplitPage;
 use super::state::Generation;
@@ -54,25 +53,19 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::head().to(article))
                 .default_service(web::to(article_method_not_allowed)),
         )
-        .service(
-            web::resource("/articles/{slug}/discussion")
-                .route(web::post().to(submit))
-                .route(web::get().to(to_article))
-                .route(web::head().to(to_article))
-                .default_service(not_allowed("GET, HEAD, POST")),
-        )
-        .service(
-            web::resource("/articles/{slug}/discussion/thanks")
-                .route(web::get().to(thanks))
-                .route(web::head().to(thanks))
-                .default_service(not_allowed("GET, HEAD")),
-        )
-        .service(
-            web::resource("/articles/{slug}/discussion/thanks/warning-signs")
-                .route(web::get().to(warning_signs_thanks))
-                .route(web::head().to(warning_signs_thanks))
-                .default_service(not_allowed("GET, HEAD")),
-        );
+        .service(routing::page_and_form(
+            web::resource("/articles/{slug}/discussion"),
+            to_article,
+            submit,
+        ))
+        .service(routing::page(
+            web::resource("/articles/{slug}/discussion/thanks"),
+            thanks,
+        ))
+        .service(routing::page(
+            web::resource("/articles/{slug}/discussion/thanks/warning-signs"),
+            warning_signs_thanks,
+        ));
     feedback_pages::routes(config);
     moderate::routes(config);
 }

@@ -16,7 +16,6 @@ use super::cookies::{self, cookie_name, cookie_values, site_cookie};
 use super::csrf::{self, Purpose};
 use super::device::{DEVICE_COOKIE, DEVICE_LIFETIME};
 use super::extract::{DiscussionOn, Moderator};
-use super::not_allowed::not_allowed;
 use super::session::{COOKIE, is_secure, signed_in};
 use super::state::Discussion;
 use super::views::{LoginPage, PendingView, QueuePage};
@@ -32,34 +31,23 @@ use crate::web::pages::layout::{DateView, ErrorLink, Layout, private_page};
 use crate::web::paths::article_path;
 pub use crate::web::paths::{LOGIN_PATH, LOGOUT_PATH, QUEUE_PATH};
 use crate::web::representation::see_other;
+use crate::web::routing::{form, page, page_and_form};
 
 pub use crate::discussion::sign_in::SESSION_LENGTH;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .service(
-            discussion_resource(QUEUE_PATH)
-                .route(web::get().to(queue))
-                .route(web::head().to(queue))
-                .default_service(not_allowed("GET, HEAD")),
-        )
-        .service(
-            discussion_resource(LOGIN_PATH)
-                .route(web::get().to(login_form))
-                .route(web::head().to(login_form))
-                .route(web::post().to(login))
-                .default_service(not_allowed("GET, HEAD, POST")),
-        )
-        .service(
-            discussion_resource(LOGOUT_PATH)
-                .route(web::post().to(logout))
-                .default_service(not_allowed("POST")),
-        )
-        .service(
-            web::resource("/moderate/posts/{id}/{decision}")
-                .route(web::post().to(decide))
-                .default_service(not_allowed("POST")),
-        );
+        .service(page(discussion_resource(QUEUE_PATH), queue))
+        .service(page_and_form(
+            discussion_resource(LOGIN_PATH),
+            login_form,
+            login,
+        ))
+        .service(form(discussion_resource(LOGOUT_PATH), logout))
+        .service(form(
+            web::resource("/moderate/posts/{id}/{decision}"),
+            decide,
+        ));
 }
 
 /// "14:05 UTC on 29 November 2026": when the session began, so a moderator notices a session

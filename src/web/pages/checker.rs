@@ -20,6 +20,7 @@ use crate::web::error::PageError;
 use crate::web::form::{FormKind, read_body};
 use crate::web::paths::CHECKER_PATH;
 use crate::web::prerender::{Prerender, RenderError, SiteSettings};
+use crate::web::routing;
 
 const FORM_TITLE: &str = "Check your back pain";
 const FOLLOW_UP_TITLE: &str = "A few more questions";
@@ -335,18 +336,17 @@ pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
     site.html(CHECKER_PATH, &empty_form(site.settings))
 }
 
-/// The form posts its answers to its own address; GET and HEAD get the pre-rendered form.
+/// The form posts its answers to its own address; GET and HEAD get the pre-rendered form (their
+/// routes are added by `web::routes`, for every pre-rendered page with handlers).
 pub fn form_handlers(path: &'static str) -> Resource {
     web::resource(path)
         .route(web::post().to(submit))
-        .default_service(web::to(method_not_allowed))
+        .default_service(routing::not_allowed("GET, HEAD, POST"))
 }
 
 /// "Change your answers" on a result posts them back here, to show the form filled in.
 pub fn change_handlers(path: &'static str) -> Resource {
-    web::resource(path)
-        .route(web::post().to(change))
-        .default_service(web::to(method_not_allowed))
+    routing::form(web::resource(path), change)
 }
 
 /// Reads the checker's answers from a form body (see `read_body` for what is refused).
@@ -424,15 +424,4 @@ pub async fn change(
         StatusCode::OK,
         &FormPage::new(&raw, &[], &generation.site.settings),
     )
-}
-
-/// Any method the checker does not support.
-pub async fn method_not_allowed(request: HttpRequest) -> Result<HttpResponse, PageError> {
-    Err(PageError::MethodNotAllowed(
-        if request.path() == CHECKER_PATH {
-            "GET, HEAD, POST"
-        } else {
-            "POST"
-        },
-    ))
 }

@@ -16,6 +16,7 @@ use crate::web::error::PageError;
 use crate::web::extract::Current;
 use crate::web::paths::{OPENSEARCH_PATH, topic_path};
 use crate::web::prerender::{Prerender, RenderError, SiteSettings};
+use crate::web::routing;
 
 pub const PATH: &str = "/search";
 /// Results shown on the page; the count says how many more matched.
@@ -222,11 +223,6 @@ pub async fn search(
     private_page(status, &page)
 }
 
-/// Any other method on `/search`.
-pub async fn method_not_allowed() -> Result<HttpResponse, PageError> {
-    Err(PageError::MethodNotAllowed("GET, HEAD"))
-}
-
 pub const OPENSEARCH: &str = "application/opensearchdescription+xml; charset=utf-8";
 
 /// The OpenSearch 1.1 description: the site's name and the address of its results page.
@@ -253,10 +249,7 @@ impl OpenSearchDescription {
 
 /// Results are made for each request; only GET and HEAD are answered.
 pub fn handlers(path: &'static str) -> Resource {
-    web::resource(path)
-        .route(web::get().to(search))
-        .route(web::head().to(search))
-        .default_service(web::to(method_not_allowed))
+    routing::page(web::resource(path), search)
 }
 
 pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
