@@ -20,8 +20,12 @@
 # refuse anything, once as one client and once as 65,536 clients (X-Forwarded-For from a trusted
 # proxy), so the limiter's own cost shows: the difference from the first checker POST.
 #
+# The article pages are measured twice: as above (no Accept-Encoding, the 19.6 KB page), and as
+# browsers ask for them (`Accept-Encoding: gzip, deflate, br`), where backcare sends its
+# brotli copy and nginx the same brotli bytes from a .br file beside the page (brotli_static).
+#
 # Prints requests/s, p50 and p99 per target and the ratio backcare/nginx. Installs Debian's
-# nginx, wrk and curl with apt-get when they are missing. For humans, not CI: on a shared
+# nginx, its brotli_static module, wrk and curl with apt-get when they are missing. For humans, not CI: on a shared
 # machine, anything else running moves the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +65,13 @@ need() {
 }
 need nginx wrk curl
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+if [[ ! -f "$BROTLI_MODULE" ]]; then
+  sudo=""
+  [[ $EUID -ne 0 ]] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null
+fi
+BROWSER_ENCODINGS="gzip, deflate, br"
 
 say "building the release binary"
 cargo build --release --quiet
@@ -107,6 +118,11 @@ for mode in "${MODES[@]}"; do
   BACKCARE_AT[$mode]="$ADDRESS"
   mkdir -p "$WORK/www-$mode$(dirname "$PAGE")"
   curl -fsS "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE"
+  # The brotli copy, as sent (curl does not decode it without --compressed).
+  curl -fsS -H "Accept-Encoding: $BROWSER_ENCODINGS" -D "$WORK/br-headers" \
+    "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE.br"
+  grep -qi '^content-encoding: br' "$WORK/br-headers" ||
+    { echo "backcare --comments $mode sent no brotli copy of $PAGE" >&2; exit 1; }
 done
 FIRST="${BACKCARE_AT[${MODES[0]}]}"
 # The limiter on, at a rate wrk never reaches (the flag is a u32 per minute), believing
@@ -123,6 +139,7 @@ mkdir -p "$WORK/nginx/logs"
 {
   cat <<EOF
 # A stock, production-like nginx: one worker per core, sendfile, access log, keep-alive.
+load_module $BROTLI_MODULE;
 worker_processes auto;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log warn;
@@ -140,6 +157,8 @@ http {
   keepalive_requests 1000000;
   server_tokens off;
   default_type "text/html; charset=utf-8";
+  # page.br beside page, for clients that accept brotli, as backcare's own copy.
+  brotli_static on;
 EOF
   for mode in "${MODES[@]}"; do
     NGINX_AT[$mode]="127.0.0.1:$(free_port)"
@@ -160,6 +179,9 @@ for mode in "${MODES[@]}"; do
   for _ in $(seq 50); do curl -fsS -o /dev/null "http://${NGINX_AT[$mode]}$PAGE" 2>/dev/null && break; sleep 0.1; done
   cmp -s <(curl -fsS "http://${BACKCARE_AT[$mode]}$PAGE") <(curl -fsS "http://${NGINX_AT[$mode]}$PAGE") ||
     { echo "nginx does not serve the same bytes as backcare --comments $mode" >&2; exit 1; }
+  cmp -s <(curl -fsS -H "Accept-Encoding: $BROWSER_ENCODINGS" "http://${BACKCARE_AT[$mode]}$PAGE") \
+    <(curl -fsS -H "Accept-Encoding: $BROWSER_ENCODINGS" "http://${NGINX_AT[$mode]}$PAGE") ||
+    { echo "nginx does not serve the same brotli bytes as backcare --comments $mode" >&2; exit 1; }
 done
 
 cat >"$WORK/post.lua" <<EOF
@@ -216,6 +238,13 @@ for round in $(seq "$ROUNDS"); do
     run "nginx-comments-$mode" "http://${NGINX_AT[$mode]}$PAGE"
   done
 done
+say "the same, as browsers ask: Accept-Encoding: $BROWSER_ENCODINGS"
+for round in $(seq "$ROUNDS"); do
+  for mode in "${MODES[@]}"; do
+    run "backcare-br-$mode" "http://${BACKCARE_AT[$mode]}$PAGE" -H "Accept-Encoding: $BROWSER_ENCODINGS"
+    run "nginx-br-$mode" "http://${NGINX_AT[$mode]}$PAGE" -H "Accept-Encoding: $BROWSER_ENCODINGS"
+  done
+done
 say "POST /symptom-checker, a typical form ($(printf %s "$FORM" | wc -c) bytes)"
 for round in $(seq "$ROUNDS"); do
   for mode in "${MODES[@]}"; do
@@ -246,6 +275,10 @@ for mode in "${MODES[@]}"; do
   row "nginx, same $(wc -c <"$WORK/www-$mode$PAGE") bytes" "nginx-comments-$mode"
 done
 for mode in "${MODES[@]}"; do
+  row "backcare --comments $mode, brotli" "backcare-br-$mode"
+  row "nginx, same $(wc -c <"$WORK/www-$mode$PAGE.br") brotli bytes" "nginx-br-$mode"
+done
+for mode in "${MODES[@]}"; do
   row "checker POST, --comments $mode" "checker-post-$mode"
 done
 row "checker POST, limit on, 1 client" checker-post-limited
@@ -254,6 +287,9 @@ row "search GET $SEARCH" search
 echo
 for mode in "${MODES[@]}"; do
   echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.3"
+done
+for mode in "${MODES[@]}"; do
+  echo "ratio backcare/nginx, --comments $mode, brotli as browsers ask: $(ratio "$(median "backcare-br-$mode" 2)" "$(median "nginx-br-$mode" 2)")"
 done
 LAST="${MODES[${#MODES[@]}-1]}"
 for mode in "${MODES[@]}"; do

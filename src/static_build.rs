@@ -159,7 +159,7 @@ fn pages_for_a_static_host(
             copy(&mut copies, library).map_err(SiteError::Render)?;
         }
     }
-    Ok(copies.finish().0.into_iter().collect())
+    Ok(copies.finish().pages.into_iter().collect())
 }
 
 /// Writes one page and, for text, its compressed copies.

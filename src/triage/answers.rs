@@ -2,6 +2,7 @@
 //! that name every field, and the `Answers` they parse into, with every problem collected as a
 //! `FieldError` naming its question.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -60,13 +61,13 @@ impl RawAnswers {
 
     /// Every posted (field, value) pair, in the order the checker asks its questions: what a
     /// page carries forward in hidden fields. Takes the strings rather than copying them.
-    pub fn into_fields(mut self) -> Vec<(&'static str, String)> {
+    pub fn into_fields(mut self) -> Vec<(&'static str, Cow<'static, str>)> {
         Question::ALL
             .iter()
             .flat_map(|&question| {
                 std::mem::take(question.posted_mut(&mut self))
                     .into_iter()
-                    .map(move |value| (question.field(), value))
+                    .map(move |value| (question.field(), Cow::Owned(value)))
             })
             .collect()
     }
@@ -1304,24 +1305,28 @@ impl Answers {
 
     /// The answers in words, one row per question in form order, for the "your answers" list.
     /// Several choices are joined with "; " because some labels contain commas.
-    pub fn summary(&self) -> Vec<(&'static str, String)> {
-        fn listed<T: Copy>(set: &BTreeSet<T>, label: fn(T) -> &'static str, none: &str) -> String {
-            if set.is_empty() {
-                none.to_owned()
-            } else {
-                set.iter().map(|&c| label(c)).collect::<Vec<_>>().join("; ")
+    pub fn summary(&self) -> Vec<(&'static str, Cow<'static, str>)> {
+        fn listed<T: Copy>(
+            set: &BTreeSet<T>,
+            label: fn(T) -> &'static str,
+            none: &'static str,
+        ) -> Cow<'static, str> {
+            match set.len() {
+                0 => none.into(),
+                1 => set.iter().map(|&c| label(c).into()).next().unwrap_or_default(),
+                _ => set.iter().map(|&c| label(c)).collect::<Vec<_>>().join("; ").into(),
             }
         }
         let mut rows = Vec::with_capacity(Question::ALL.len());
         for &question in Question::ALL {
             let answer = match question {
                 Question::Warning => listed(&self.screen.warnings, Warning::label, "None of these"),
-                Question::Location => self.location.label().to_owned(),
-                Question::Onset => self.onset.label().to_owned(),
-                Question::Duration => self.duration.label().to_owned(),
-                Question::Severity => format!("{} out of 10", self.severity.get()),
-                Question::Age => self.age.get().to_string(),
-                Question::Pregnant => self.pregnant.label().to_owned(),
+                Question::Location => self.location.label().into(),
+                Question::Onset => self.onset.label().into(),
+                Question::Duration => self.duration.label().into(),
+                Question::Severity => format!("{} out of 10", self.severity.get()).into(),
+                Question::Age => self.age.get().to_string().into(),
+                Question::Pregnant => self.pregnant.label().into(),
                 Question::Trigger => listed(&self.triggers, Trigger::label, "None of these"),
                 Question::Symptom => listed(&self.symptoms, Symptom::label, "None of these"),
                 Question::History => listed(&self.history, History::label, "None of these"),
@@ -1337,7 +1342,7 @@ impl Answers {
                     "None of these",
                 ),
                 Question::PregnancyWeeks => match self.pregnancy_weeks {
-                    Some(weeks) => weeks.label().to_owned(),
+                    Some(weeks) => weeks.label().into(),
                     None => continue,
                 },
                 Question::ChildSign if !self.is_child() && self.screen.child_signs.is_empty() => {
@@ -1352,46 +1357,59 @@ impl Answers {
         rows
     }
 
-    /// The form values that would produce these answers, to prefill "change your answers".
-    pub fn to_raw(&self) -> RawAnswers {
-        fn values<T: Copy>(set: &BTreeSet<T>, value: fn(T) -> &'static str) -> Vec<String> {
-            set.iter().map(|&c| value(c).to_owned()).collect()
-        }
-        fn or_none(mut values: Vec<String>) -> Vec<String> {
-            if values.is_empty() {
-                values.push(NONE.to_owned());
+    /// The form fields that would produce these answers, in the order the checker asks its
+    /// questions: what "Change your answers" posts back. The values are the choices' own
+    /// constants; only the numbers are made.
+    pub fn fields(&self) -> Vec<(&'static str, Cow<'static, str>)> {
+        fn choices<T: Copy>(
+            fields: &mut Vec<(&'static str, Cow<'static, str>)>,
+            question: Question,
+            set: &BTreeSet<T>,
+            value: fn(T) -> &'static str,
+            none_when_empty: bool,
+        ) {
+            if set.is_empty() && none_when_empty {
+                fields.push((question.field(), NONE.into()));
             }
-            values
+            fields.extend(set.iter().map(|&c| (question.field(), value(c).into())));
         }
-        RawAnswers {
-            warning: or_none(values(&self.screen.warnings, Warning::value)),
-            location: vec![self.location.value().to_owned()],
-            onset: vec![self.onset.value().to_owned()],
-            duration: vec![self.duration.value().to_owned()],
-            severity: vec![self.severity.get().to_string()],
-            age: vec![self.age.get().to_string()],
-            pregnant: vec![self.pregnant.value().to_owned()],
-            trigger: values(&self.triggers, Trigger::value),
-            symptom: or_none(values(&self.symptoms, Symptom::value)),
-            history: or_none(values(&self.history, History::value)),
-            eased_by: values(&self.eased_by, EasedBy::value),
-            pregnancy_sign: if self.asks_pregnancy_signs()
-                || !self.screen.pregnancy_signs.is_empty()
-            {
-                or_none(values(&self.screen.pregnancy_signs, PregnancySign::value))
-            } else {
-                Vec::new()
-            },
-            pregnancy_weeks: self
-                .pregnancy_weeks
-                .map(|weeks| vec![weeks.value().to_owned()])
-                .unwrap_or_default(),
-            child_sign: if self.is_child() || !self.screen.child_signs.is_empty() {
-                or_none(values(&self.screen.child_signs, ChildSign::value))
-            } else {
-                Vec::new()
-            },
+        let mut fields = Vec::with_capacity(Question::ALL.len() + 4);
+        choices(&mut fields, Question::Warning, &self.screen.warnings, Warning::value, true);
+        fields.extend([
+            (Question::Location.field(), self.location.value().into()),
+            (Question::Onset.field(), self.onset.value().into()),
+            (Question::Duration.field(), self.duration.value().into()),
+            (Question::Severity.field(), self.severity.get().to_string().into()),
+            (Question::Age.field(), self.age.get().to_string().into()),
+            (Question::Pregnant.field(), self.pregnant.value().into()),
+        ]);
+        choices(&mut fields, Question::Trigger, &self.triggers, Trigger::value, false);
+        choices(&mut fields, Question::Symptom, &self.symptoms, Symptom::value, true);
+        choices(&mut fields, Question::History, &self.history, History::value, true);
+        choices(&mut fields, Question::EasedBy, &self.eased_by, EasedBy::value, false);
+        if self.asks_pregnancy_signs() || !self.screen.pregnancy_signs.is_empty() {
+            let signs = &self.screen.pregnancy_signs;
+            choices(&mut fields, Question::PregnancySign, signs, PregnancySign::value, true);
         }
+        if let Some(weeks) = self.pregnancy_weeks {
+            fields.push((Question::PregnancyWeeks.field(), weeks.value().into()));
+        }
+        if self.is_child() || !self.screen.child_signs.is_empty() {
+            let signs = &self.screen.child_signs;
+            choices(&mut fields, Question::ChildSign, signs, ChildSign::value, true);
+        }
+        fields
+    }
+
+    /// The posted form that `fields` describes (for the round-trip test).
+    #[cfg(test)]
+    pub fn to_raw(&self) -> RawAnswers {
+        let mut raw = RawAnswers::default();
+        for (field, value) in self.fields() {
+            let question = Question::named(field).expect("fields names only questions");
+            question.posted_mut(&mut raw).push(value.into_owned());
+        }
+        raw
     }
 }
 

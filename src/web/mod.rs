@@ -22,6 +22,7 @@ pub mod form;
 pub mod live_events;
 pub mod metrics;
 pub mod pages;
+pub mod page_frame;
 pub mod paths;
 pub mod prerender;
 pub mod proxy;

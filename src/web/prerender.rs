@@ -11,6 +11,7 @@ use bytes::Bytes;
 use super::assets::{Assets, content_type};
 use super::base_url::BaseUrl;
 use super::contact_email::ContactEmail;
+use super::page_frame::PageFrame;
 use super::paths::{FAVICON, STYLESHEET};
 use super::representation::{ASSET_CACHE, HTML, IMMUTABLE_CACHE, PAGE_CACHE, Page};
 use super::split_page::SplitPage;
@@ -111,6 +112,16 @@ pub struct Prerender<'s> {
     pub fixed_pages: &'static [FixedPage],
     pages: HashMap<String, Page>,
     discussion_pages: HashMap<String, SplitPage>,
+    frames: HashMap<&'static str, PageFrame>,
+}
+
+/// What a generation's pre-rendering made.
+pub struct Prerendered {
+    pub pages: HashMap<String, Page>,
+    /// Article pages split around their discussion, by path (empty without `--comments`).
+    pub discussion_pages: HashMap<String, SplitPage>,
+    /// The frames of pages made per request, by the path that answers them.
+    pub frames: HashMap<&'static str, PageFrame>,
 }
 
 impl<'s> Prerender<'s> {
@@ -120,7 +131,19 @@ impl<'s> Prerender<'s> {
             fixed_pages,
             pages: HashMap::new(),
             discussion_pages: HashMap::new(),
+            frames: HashMap::new(),
         }
+    }
+
+    /// Keeps the frame of the page made per request at `path`: `page` is rendered with
+    /// `page_frame::TITLE_MARKER` as its title and `CONTENT_MARKER` as its content.
+    pub fn frame(&mut self, path: &'static str, page: &impl Template) -> Result<(), RenderError> {
+        let html = render(path, page)?;
+        let frame = PageFrame::split(&html).ok_or_else(|| {
+            RenderError::new(path, "its frame lacks the title or content marker")
+        })?;
+        self.frames.insert(path, frame);
+        Ok(())
     }
 
     /// Renders an HTML page at `path`, cached like every page.
@@ -158,9 +181,12 @@ impl<'s> Prerender<'s> {
         Some(String::from_utf8_lossy(page.body()).into_owned())
     }
 
-    /// The pages made, and the article pages split around their discussion.
-    pub fn finish(self) -> (HashMap<String, Page>, HashMap<String, SplitPage>) {
-        (self.pages, self.discussion_pages)
+    pub fn finish(self) -> Prerendered {
+        Prerendered {
+            pages: self.pages,
+            discussion_pages: self.discussion_pages,
+            frames: self.frames,
+        }
     }
 
     /// Every static file under its plain name (for links from outside) and its content-hashed

@@ -59,12 +59,6 @@ impl Site {
         site.assets(assets);
         site.image_copies(library);
 
-        let (pages, discussion_pages) = site.finish();
-        Ok(Site::from_rendered(
-            pages,
-            discussion_pages,
-            settings,
-            Arc::new(search),
-        ))
+        Ok(Site::from_rendered(site.finish(), settings, Arc::new(search)))
     }
 }

@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::prerender::SiteSettings;
+use super::page_frame::PageFrame;
+use super::prerender::{Prerendered, SiteSettings};
 use super::representation::Page;
 use super::split_page::SplitPage;
 use crate::search::SearchIndex;
@@ -25,6 +26,8 @@ pub struct Site {
     pages: HashMap<String, Page>,
     /// Article pages split around their discussion, by path (empty without `--comments`).
     discussion_pages: HashMap<String, SplitPage>,
+    /// The frames of pages made per request (the checker's result), by path.
+    frames: HashMap<&'static str, PageFrame>,
     /// Kept for the pages rendered per request (the checker's), so they match the rest.
     pub settings: SiteSettings,
     /// The search index of this generation's articles, for `/search` and related articles.
@@ -33,16 +36,22 @@ pub struct Site {
 
 impl Site {
     /// What `render_site` made: the pages by path, the article pages split around their
-    /// discussion, the settings they were rendered with and the search index.
+    /// discussion and the frames of pages made per request, with the settings they were
+    /// rendered with and the search index.
     pub(super) fn from_rendered(
-        pages: HashMap<String, Page>,
-        discussion_pages: HashMap<String, SplitPage>,
+        rendered: Prerendered,
         settings: SiteSettings,
         search: Arc<SearchIndex>,
     ) -> Site {
+        let Prerendered {
+            pages,
+            discussion_pages,
+            frames,
+        } = rendered;
         Site {
             pages,
             discussion_pages,
+            frames,
             settings,
             search,
         }
@@ -70,6 +79,11 @@ impl Site {
     /// An article page to serve with its discussion, by path.
     pub fn discussion_page(&self, path: &str) -> Option<&SplitPage> {
         self.discussion_pages.get(path)
+    }
+
+    /// The frame of the page made per request at `path`, as its page module's `prerender` made it.
+    pub fn frame(&self, path: &str) -> Option<&PageFrame> {
+        self.frames.get(path)
     }
 
     /// Every pre-rendered address and its page, in no particular order (for `backcare build`).

@@ -1,14 +1,18 @@
 //! The symptom checker's pages: the form, its errors, the result and "how it works".
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
+use std::borrow::Cow;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use askama::Template;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::escaped_once::escaped;
-use super::layout::{ArticleLink, ErrorLink, Layout, SignList, emergency_box, private_page};
+use super::escaped_once::{escaped, escaped_text};
+use super::layout::{
+    ArticleLink, ErrorLink, Framed, Layout, SignList, emergency_box, private_html, private_page,
+};
 use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
@@ -18,6 +22,7 @@ use crate::triage::{
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::form::{FormKind, read_body};
+use crate::web::page_frame::{CONTENT_MARKER, PageFrame, TITLE_MARKER};
 use crate::web::paths::CHECKER_PATH;
 use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 use crate::web::routing;
@@ -112,7 +117,7 @@ impl QuestionView {
 
 /// Every posted answer to the questions not on this page, so the next page keeps them. They
 /// travel in the form body, never in the address: they are health data.
-fn carried_answers(raw: RawAnswers, except: &[Question]) -> Vec<(&'static str, String)> {
+fn carried_answers(raw: RawAnswers, except: &[Question]) -> Vec<(&'static str, Cow<'static, str>)> {
     let mut fields = raw.into_fields();
     fields.retain(|(field, _)| !except.iter().any(|question| question.field() == *field));
     fields
@@ -208,7 +213,7 @@ pub struct FollowUpPage<'a> {
     pub steps: Vec<StepView>,
     pub problem: Option<&'static str>,
     pub errors: Vec<ErrorLink>,
-    pub hidden_fields: Vec<(&'static str, String)>,
+    pub hidden_fields: Vec<(&'static str, Cow<'static, str>)>,
 }
 
 impl<'a> FollowUpPage<'a> {
@@ -247,10 +252,11 @@ impl<'a> FollowUpPage<'a> {
     }
 }
 
+/// The result's main content. Its head, header and footer are the same for every result, so
+/// they are rendered once per generation (`result_frame`) and only this is rendered per request.
 #[derive(Template)]
-#[template(path = "pages/checker_result.html")]
+#[template(path = "pages/checker_result.html", block = "content")]
 pub struct ResultPage<'a> {
-    pub layout: Layout<'a>,
     pub urgency: &'static str,
     pub service: &'static str,
     pub headline: &'static str,
@@ -267,11 +273,11 @@ pub struct ResultPage<'a> {
     pub outlook: Option<&'static str>,
     /// On a page headed "now", lower-level reasons show only as signs, without their time words.
     pub other_reasons_as_signs: bool,
-    pub answers: Vec<(&'static str, String)>,
+    pub answers: Vec<(&'static str, Cow<'static, str>)>,
     /// True when an emergency sign was ticked before the rest of the form was finished.
     pub unfinished: bool,
     /// The answers again as form fields, for "Change your answers".
-    pub hidden_fields: Vec<(&'static str, String)>,
+    pub hidden_fields: Vec<(&'static str, Cow<'static, str>)>,
     pub assessed_at: String,
 }
 
@@ -282,22 +288,15 @@ impl<'a> ResultPage<'a> {
         raw: &RawAnswers,
         library: &'a Library,
         now: OffsetDateTime,
-        settings: &'a SiteSettings,
     ) -> Self {
         let hidden_fields = match answers {
-            Some(answers) => answers.to_raw().into_fields(),
+            Some(answers) => answers.fields(),
             None => raw.clone().into_fields(),
         };
         // Counts per urgency only: never the answers.
         ::metrics::counter!("backcare_checker_results_total", "urgency" => assessment.urgency().value())
             .increment(1);
         ResultPage {
-            layout: Layout::new(
-                &format!("Your result: {}", assessment.headline),
-                FORM_DESCRIPTION,
-                CHECKER_PATH,
-                settings,
-            ),
             urgency: assessment.urgency().value(),
             service: assessment.service.value(),
             headline: assessment.headline,
@@ -325,6 +324,11 @@ impl<'a> ResultPage<'a> {
                 .unwrap_or_default(),
         }
     }
+
+    /// The whole page, in the frame `result_frame` made.
+    pub fn render_in(&self, frame: &PageFrame) -> askama::Result<String> {
+        frame.render(format_args!("{RESULT_TITLE}{}", escaped(self.headline)), self)
+    }
 }
 
 /// The empty form, the same for everyone, so it is cached like any page.
@@ -332,8 +336,21 @@ pub fn empty_form(settings: &SiteSettings) -> FormPage<'_> {
     FormPage::new(&RawAnswers::default(), &[], settings)
 }
 
+/// A result's title starts with this, then its headline (`ResultPage::render_in`).
+const RESULT_TITLE: &str = "Your result: ";
+
+/// The result page's head, header and footer, with no title or content yet.
+fn result_frame(settings: &SiteSettings) -> Framed<'_> {
+    Framed {
+        layout: Layout::new(TITLE_MARKER, FORM_DESCRIPTION, CHECKER_PATH, settings),
+        content: CONTENT_MARKER,
+    }
+}
+
 pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
-    site.html(CHECKER_PATH, &empty_form(site.settings))
+    let settings = site.settings;
+    site.html(CHECKER_PATH, &empty_form(settings))?;
+    site.frame(CHECKER_PATH, &result_frame(settings))
 }
 
 /// The form posts its answers to its own address; GET and HEAD get the pre-rendered form (their
@@ -392,9 +409,11 @@ pub async fn submit(
                 &raw,
                 &generation.library,
                 OffsetDateTime::now_utc(),
-                settings,
             );
-            private_page(StatusCode::OK, &page)
+            let frame = generation.site.frame(CHECKER_PATH).ok_or_else(|| {
+                PageError::Internal("this generation has no frame for the checker's result".into())
+            })?;
+            Ok(private_html(StatusCode::OK, page.render_in(frame)?))
         }
         // A problem with a follow-up question is shown on the follow-up page, where it was asked.
         Outcome::FollowUp { questions, errors } => private_page(
@@ -424,4 +443,63 @@ pub async fn change(
         StatusCode::OK,
         &FormPage::new(&raw, &[], &generation.site.settings),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::Site;
+    use crate::web::assets::Assets;
+    use crate::web::base_url::BaseUrl;
+
+    /// The result rendered into the generation's frame is byte for byte the page the layout
+    /// makes around it: the frame is an optimisation, never a different page.
+    #[test]
+    fn a_result_in_its_frame_is_the_page_the_layout_makes() {
+        let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+        let library = Library::default();
+        let site = Site::build(&library, &Assets::default(), settings).expect("the site renders");
+        let frame = site.frame(CHECKER_PATH).expect("the checker's result has a frame");
+        let forms: [&[u8]; 3] = [
+            // A typical self-care result.
+            b"warning=none&location=lower&onset=sudden&duration=under-1-week&severity=3&age=30\
+              &pregnant=no&trigger=lifting&symptom=none&history=none&eased_by=heat",
+            // An emergency sign ticked before the rest of the form.
+            b"warning=saddle-numbness",
+            // A child, so the page speaks to a parent.
+            b"warning=none&location=lower&onset=gradual&duration=under-1-week&severity=4&age=9\
+              &pregnant=no&symptom=none&history=none&child_sign=none",
+        ];
+        for form in forms {
+            let raw = RawAnswers::from_form(form);
+            let Outcome::Result {
+                assessment,
+                answers,
+            } = check(&raw)
+            else {
+                panic!("{} gives a result", String::from_utf8_lossy(form));
+            };
+            let page = ResultPage::new(
+                assessment,
+                answers.as_ref(),
+                &raw,
+                &library,
+                OffsetDateTime::UNIX_EPOCH,
+            );
+            let content = page.render().expect("the content renders");
+            let whole = Framed {
+                layout: Layout::new(
+                    &format!("{RESULT_TITLE}{}", page.headline),
+                    FORM_DESCRIPTION,
+                    CHECKER_PATH,
+                    &site.settings,
+                ),
+                content: &content,
+            }
+            .render()
+            .expect("the whole page renders");
+            assert_eq!(page.render_in(frame).expect("renders"), whole);
+            assert!(whole.contains("<nav aria-label=\"Main\">") && whole.contains(&content));
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! questions), and escaping them byte by byte on every request was the largest part of
 //! rendering the page.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -70,6 +71,46 @@ impl FastWritable for Escaped {
 
 /// Already escaped: askama writes it as it is.
 impl HtmlSafe for Escaped {}
+
+/// A text that is a constant or was made for this request (an answer's label, or a number):
+/// `{{ self::escaped_text(answer) }}` escapes a constant from memory and a made text as askama
+/// would.
+pub fn escaped_text<'a>(text: &'a Cow<'static, str>) -> EscapedText<'a> {
+    match text {
+        Cow::Borrowed(constant) => EscapedText::Constant(Escaped(constant)),
+        Cow::Owned(made) => EscapedText::Made(made),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum EscapedText<'a> {
+    Constant(Escaped),
+    Made(&'a str),
+}
+
+impl EscapedText<'_> {
+    fn write_to(self, dest: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            EscapedText::Constant(constant) => constant.write_to(dest),
+            EscapedText::Made(made) => Html.write_escaped_str(dest, made),
+        }
+    }
+}
+
+impl fmt::Display for EscapedText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl FastWritable for EscapedText<'_> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn Values) -> askama::Result<()> {
+        Ok(self.write_to(dest)?)
+    }
+}
+
+/// Escaped as it is written.
+impl HtmlSafe for EscapedText<'_> {}
 
 #[cfg(test)]
 mod tests {

@@ -18,10 +18,24 @@ use crate::web::representation::{HTML, NO_STORE};
 /// A page rendered for one request (a result, a form with what the reader typed): never stored
 /// by a cache, as it may hold health data or a reader's words.
 pub fn private_page(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
-    Ok(HttpResponse::build(status)
+    Ok(private_html(status, page.render()?))
+}
+
+/// `private_page` for a body already rendered (into its frame: `web::page_frame`).
+pub fn private_html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type(HTML)
         .insert_header((header::CACHE_CONTROL, NO_STORE))
-        .body(page.render()?))
+        .body(body)
+}
+
+/// A page whose main content is HTML made elsewhere: with `page_frame::CONTENT_MARKER` as its
+/// content and `TITLE_MARKER` as its title, the frame of a page made per request.
+#[derive(Template)]
+#[template(path = "pages/frame.html")]
+pub struct Framed<'a> {
+    pub layout: Layout<'a>,
+    pub content: &'a str,
 }
 
 pub use crate::web::prerender::SITE_NAME;
