@@ -49,11 +49,32 @@ impl RawAnswers {
     /// then fails as an unknown answer with a message. Names that are not a question are
     /// ignored, as the serde derive does for form furniture. Decoded directly rather than
     /// through serde, whose form decoder groups every pair in a map first.
+    ///
+    /// A pair with no `%` or `+` in it decodes to itself when it is UTF-8, as every pair the
+    /// checker's own form sends does, so only other pairs go through `form_urlencoded`: that
+    /// per-pair decoding was the larger part of reading a typical answer.
     pub fn from_form(body: &[u8]) -> Self {
         let mut raw = RawAnswers::default();
-        for (name, value) in form_urlencoded::parse(body) {
-            if let Some(question) = Question::named(&name) {
+        let mut keep = |name: &str, value: Cow<'_, str>| {
+            if let Some(question) = Question::named(name) {
                 question.posted_mut(&mut raw).push(value.into_owned());
+            }
+        };
+        for pair in body
+            .split(|&byte| byte == b'&')
+            .filter(|pair| !pair.is_empty())
+        {
+            let plain = !pair.iter().any(|&byte| byte == b'%' || byte == b'+');
+            match std::str::from_utf8(pair) {
+                Ok(pair) if plain => {
+                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    keep(name, Cow::Borrowed(value));
+                }
+                _ => {
+                    for (name, value) in form_urlencoded::parse(pair) {
+                        keep(&name, value);
+                    }
+                }
             }
         }
         raw
@@ -1313,8 +1334,17 @@ impl Answers {
         ) -> Cow<'static, str> {
             match set.len() {
                 0 => none.into(),
-                1 => set.iter().map(|&c| label(c).into()).next().unwrap_or_default(),
-                _ => set.iter().map(|&c| label(c)).collect::<Vec<_>>().join("; ").into(),
+                1 => set
+                    .iter()
+                    .map(|&c| label(c).into())
+                    .next()
+                    .unwrap_or_default(),
+                _ => set
+                    .iter()
+                    .map(|&c| label(c))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                    .into(),
             }
         }
         let mut rows = Vec::with_capacity(Question::ALL.len());
@@ -1374,29 +1404,74 @@ impl Answers {
             fields.extend(set.iter().map(|&c| (question.field(), value(c).into())));
         }
         let mut fields = Vec::with_capacity(Question::ALL.len() + 4);
-        choices(&mut fields, Question::Warning, &self.screen.warnings, Warning::value, true);
+        choices(
+            &mut fields,
+            Question::Warning,
+            &self.screen.warnings,
+            Warning::value,
+            true,
+        );
         fields.extend([
             (Question::Location.field(), self.location.value().into()),
             (Question::Onset.field(), self.onset.value().into()),
             (Question::Duration.field(), self.duration.value().into()),
-            (Question::Severity.field(), self.severity.get().to_string().into()),
+            (
+                Question::Severity.field(),
+                self.severity.get().to_string().into(),
+            ),
             (Question::Age.field(), self.age.get().to_string().into()),
             (Question::Pregnant.field(), self.pregnant.value().into()),
         ]);
-        choices(&mut fields, Question::Trigger, &self.triggers, Trigger::value, false);
-        choices(&mut fields, Question::Symptom, &self.symptoms, Symptom::value, true);
-        choices(&mut fields, Question::History, &self.history, History::value, true);
-        choices(&mut fields, Question::EasedBy, &self.eased_by, EasedBy::value, false);
+        choices(
+            &mut fields,
+            Question::Trigger,
+            &self.triggers,
+            Trigger::value,
+            false,
+        );
+        choices(
+            &mut fields,
+            Question::Symptom,
+            &self.symptoms,
+            Symptom::value,
+            true,
+        );
+        choices(
+            &mut fields,
+            Question::History,
+            &self.history,
+            History::value,
+            true,
+        );
+        choices(
+            &mut fields,
+            Question::EasedBy,
+            &self.eased_by,
+            EasedBy::value,
+            false,
+        );
         if self.asks_pregnancy_signs() || !self.screen.pregnancy_signs.is_empty() {
             let signs = &self.screen.pregnancy_signs;
-            choices(&mut fields, Question::PregnancySign, signs, PregnancySign::value, true);
+            choices(
+                &mut fields,
+                Question::PregnancySign,
+                signs,
+                PregnancySign::value,
+                true,
+            );
         }
         if let Some(weeks) = self.pregnancy_weeks {
             fields.push((Question::PregnancyWeeks.field(), weeks.value().into()));
         }
         if self.is_child() || !self.screen.child_signs.is_empty() {
             let signs = &self.screen.child_signs;
-            choices(&mut fields, Question::ChildSign, signs, ChildSign::value, true);
+            choices(
+                &mut fields,
+                Question::ChildSign,
+                signs,
+                ChildSign::value,
+                true,
+            );
         }
         fields
     }
@@ -1837,6 +1912,16 @@ mod tests {
         fn from_form_agrees_with_serde(body in "((warning|trigger|age|x|eased_by)(=[a-z0-9%+ ]{0,6})?&{0,2}){0,8}") {
             let serde: RawAnswers = serde_html_form::from_str(&body).expect("every field is a list");
             prop_assert_eq!(RawAnswers::from_form(body.as_bytes()), serde);
+        }
+
+        /// Bodies with invalid UTF-8, raw or percent-encoded, and stray `=`: both paths of
+        /// the decoder (pairs as sent, and pairs through `form_urlencoded`) agree with serde.
+        #[test]
+        fn from_form_agrees_with_serde_on_any_bytes(
+            body in proptest::string::bytes_regex("(?s-u:((warning|age|x)(=([a-z0-9%+=]|\\xff|\\xc3|\\xa9){0,6})?&{0,2}){0,8})").expect("a valid regex")
+        ) {
+            let serde: RawAnswers = serde_html_form::from_bytes(&body).expect("every field is a list");
+            prop_assert_eq!(RawAnswers::from_form(&body), serde);
         }
 
         #[test]

@@ -102,7 +102,11 @@ mod tests {
     fn refuses_missing_misplaced_or_repeated_markers() {
         assert!(PageFrame::split("<main></main>").is_none());
         assert!(PageFrame::split(&format!("{CONTENT_MARKER}{TITLE_MARKER}")).is_none());
-        assert!(PageFrame::split(&format!("{TITLE_MARKER}{CONTENT_MARKER}{CONTENT_MARKER}")).is_none());
-        assert!(PageFrame::split(&format!("{TITLE_MARKER}{TITLE_MARKER}{CONTENT_MARKER}")).is_none());
+        assert!(
+            PageFrame::split(&format!("{TITLE_MARKER}{CONTENT_MARKER}{CONTENT_MARKER}")).is_none()
+        );
+        assert!(
+            PageFrame::split(&format!("{TITLE_MARKER}{TITLE_MARKER}{CONTENT_MARKER}")).is_none()
+        );
     }
 }

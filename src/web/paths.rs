@@ -43,7 +43,7 @@ pub fn article_slug(path: &str) -> Option<&str> {
     path.strip_prefix(ARTICLES_PREFIX)
 }
 
-const ARTICLES_PREFIX: &str = "/articles/";
+pub const ARTICLES_PREFIX: &str = "/articles/";
 
 pub fn topic_path(category: Category) -> String {
     format!("/topics/{}", category.slug())

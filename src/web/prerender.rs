@@ -139,9 +139,8 @@ impl<'s> Prerender<'s> {
     /// `page_frame::TITLE_MARKER` as its title and `CONTENT_MARKER` as its content.
     pub fn frame(&mut self, path: &'static str, page: &impl Template) -> Result<(), RenderError> {
         let html = render(path, page)?;
-        let frame = PageFrame::split(&html).ok_or_else(|| {
-            RenderError::new(path, "its frame lacks the title or content marker")
-        })?;
+        let frame = PageFrame::split(&html)
+            .ok_or_else(|| RenderError::new(path, "its frame lacks the title or content marker"))?;
         self.frames.insert(path, frame);
         Ok(())
     }

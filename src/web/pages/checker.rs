@@ -2,12 +2,12 @@
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use askama::Template;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::escaped_once::{escaped, escaped_text};
 use super::layout::{
@@ -278,8 +278,30 @@ pub struct ResultPage<'a> {
     pub unfinished: bool,
     /// The answers again as form fields, for "Change your answers".
     pub hidden_fields: Vec<(&'static str, Cow<'static, str>)>,
-    pub assessed_at: String,
+    pub assessed_at: AssessedAt,
 }
+
+/// When the answers were checked, as the page shows it: "7 December 2026 at 21:40 UTC".
+/// Written straight into the page (numbers, letters and a colon: nothing to escape).
+#[derive(Debug, Clone, Copy)]
+pub struct AssessedAt(OffsetDateTime);
+
+impl fmt::Display for AssessedAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.0.to_offset(time::UtcOffset::UTC);
+        write!(
+            f,
+            "{} {} {} at {:02}:{:02} UTC",
+            at.day(),
+            at.month(),
+            at.year(),
+            at.hour(),
+            at.minute()
+        )
+    }
+}
+
+impl askama::filters::HtmlSafe for AssessedAt {}
 
 impl<'a> ResultPage<'a> {
     pub fn new(
@@ -317,17 +339,16 @@ impl<'a> ResultPage<'a> {
             answers: answers.map(Answers::summary).unwrap_or_default(),
             unfinished: answers.is_none(),
             hidden_fields,
-            assessed_at: now
-                .format(format_description!(
-                    "[day padding:none] [month repr:long] [year] at [hour]:[minute] UTC"
-                ))
-                .unwrap_or_default(),
+            assessed_at: AssessedAt(now),
         }
     }
 
     /// The whole page, in the frame `result_frame` made.
     pub fn render_in(&self, frame: &PageFrame) -> askama::Result<String> {
-        frame.render(format_args!("{RESULT_TITLE}{}", escaped(self.headline)), self)
+        frame.render(
+            format_args!("{RESULT_TITLE}{}", escaped(self.headline)),
+            self,
+        )
     }
 }
 
@@ -452,6 +473,18 @@ mod tests {
     use crate::web::assets::Assets;
     use crate::web::base_url::BaseUrl;
 
+    #[test]
+    fn the_time_of_a_result_reads_as_before() {
+        let at = time::macros::datetime!(2026-12-07 09:05:59 UTC);
+        let before = at
+            .format(time::macros::format_description!(
+                "[day padding:none] [month repr:long] [year] at [hour]:[minute] UTC"
+            ))
+            .unwrap();
+        assert_eq!(AssessedAt(at).to_string(), before);
+        assert_eq!(before, "7 December 2026 at 09:05 UTC");
+    }
+
     /// The result rendered into the generation's frame is byte for byte the page the layout
     /// makes around it: the frame is an optimisation, never a different page.
     #[test]
@@ -459,7 +492,9 @@ mod tests {
         let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
         let library = Library::default();
         let site = Site::build(&library, &Assets::default(), settings).expect("the site renders");
-        let frame = site.frame(CHECKER_PATH).expect("the checker's result has a frame");
+        let frame = site
+            .frame(CHECKER_PATH)
+            .expect("the checker's result has a frame");
         let forms: [&[u8]; 3] = [
             // A typical self-care result.
             b"warning=none&location=lower&onset=sudden&duration=under-1-week&severity=3&age=30\
