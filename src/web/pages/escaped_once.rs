@@ -75,6 +75,8 @@ impl HtmlSafe for Escaped {}
 /// A text that is a constant or was made for this request (an answer's label, or a number):
 /// `{{ self::escaped_text(answer) }}` escapes a constant from memory and a made text as askama
 /// would.
+// The Cow itself is the point: whether the text is a `'static` constant, which a `&str` hides.
+#[allow(clippy::ptr_arg)]
 pub fn escaped_text<'a>(text: &'a Cow<'static, str>) -> EscapedText<'a> {
     match text {
         Cow::Borrowed(constant) => EscapedText::Constant(Escaped(constant)),
