@@ -527,7 +527,7 @@ async fn result_explains_why_and_gives_articles_safety_net_and_the_answers() {
 
         let summary = answers.summary();
         let questions: Vec<&str> = summary.iter().map(|(q, _)| *q).collect();
-        let given: Vec<&str> = summary.iter().map(|(_, a)| a.as_str()).collect();
+        let given: Vec<&str> = summary.iter().map(|(_, a)| a.as_ref()).collect();
         assert_eq!(
             select_texts(&document, "dl.summary-list dt"),
             questions,
