@@ -59,6 +59,10 @@ impl Site {
         site.assets(assets);
         site.image_copies(library);
 
-        Ok(Site::from_rendered(site.finish(), settings, Arc::new(search)))
+        Ok(Site::from_rendered(
+            site.finish(),
+            settings,
+            Arc::new(search),
+        ))
     }
 }
