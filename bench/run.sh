@@ -118,9 +118,14 @@ for mode in "${MODES[@]}"; do
   BACKCARE_AT[$mode]="$ADDRESS"
   mkdir -p "$WORK/www-$mode$(dirname "$PAGE")"
   curl -fsS "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE"
-  # The brotli copy, as sent (curl does not decode it without --compressed).
-  curl -fsS -H "Accept-Encoding: $BROWSER_ENCODINGS" -D "$WORK/br-headers" \
-    "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE.br"
+  # The brotli copy, as sent (curl does not decode it without --compressed). With the
+  # discussion on, the assembled page is compressed in the background after its first request.
+  for _ in $(seq 100); do
+    curl -fsS -H "Accept-Encoding: $BROWSER_ENCODINGS" -D "$WORK/br-headers" \
+      "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE.br"
+    grep -qi '^content-encoding: br' "$WORK/br-headers" && break
+    sleep 0.1
+  done
   grep -qi '^content-encoding: br' "$WORK/br-headers" ||
     { echo "backcare --comments $mode sent no brotli copy of $PAGE" >&2; exit 1; }
 done
