@@ -2063,6 +2063,31 @@ async fn with_comments_off_articles_have_no_discussion_and_posts_are_404() {
     assert_eq!(app.get("/moderate").await.status(), StatusCode::NOT_FOUND);
 }
 
+/// `method` on `path` gets the HTML 405 page, never stored, with `Allow: <allow>`.
+async fn assert_405_page(app: &TestApp, method: reqwest::Method, path: &str, allow: &str) {
+    let response = app.request(method.clone(), path).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "{method} {path}"
+    );
+    assert_eq!(
+        response.headers().get("allow").unwrap(),
+        allow,
+        "{method} {path}"
+    );
+    assert_eq!(
+        response.headers().get(CACHE_CONTROL).unwrap(),
+        "no-store",
+        "{method} {path}"
+    );
+    let body = response.text().await.unwrap();
+    assert!(
+        body.starts_with("<!doctype html>"),
+        "{method} {path}: {body:?}"
+    );
+}
+
 #[tokio::test]
 async fn wrong_methods_on_moderation_paths_get_the_405_page() {
     let db = TestDb::sqlite();
@@ -2077,23 +2102,7 @@ async fn wrong_methods_on_moderation_paths_get_the_405_page() {
         (reqwest::Method::GET, "/moderate/logout", "POST"),
         (reqwest::Method::GET, "/moderate/posts/1/approve", "POST"),
     ] {
-        let response = site.app.request(method.clone(), path).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::METHOD_NOT_ALLOWED,
-            "{method} {path}"
-        );
-        assert_eq!(
-            response.headers().get("allow").unwrap(),
-            allow,
-            "{method} {path}"
-        );
-        assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
-        let body = response.text().await.unwrap();
-        assert!(
-            body.starts_with("<!doctype html>"),
-            "{method} {path}: {body:?}"
-        );
+        assert_405_page(&site.app, method, path, allow).await;
     }
     db.cleanup().await;
 }
@@ -2138,22 +2147,7 @@ async fn wrong_methods_on_reader_paths_get_the_405_page() {
             "GET, HEAD",
         ),
     ] {
-        let response = site.app.request(method.clone(), &path).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::METHOD_NOT_ALLOWED,
-            "{method} {path}"
-        );
-        assert_eq!(
-            response.headers().get("allow").unwrap(),
-            allow,
-            "{method} {path}"
-        );
-        let body = response.text().await.unwrap();
-        assert!(
-            body.starts_with("<!doctype html>"),
-            "{method} {path}: {body:?}"
-        );
+        assert_405_page(&site.app, method, &path, allow).await;
     }
     db.cleanup().await;
 }
