@@ -12,7 +12,8 @@
 # backcare rendered (fetched with curl, and checked byte for byte) with the same security and
 # cache headers. Then runs wrk against each in
 # turn on the same page with the same connections, alternating so no target gets the quieter
-# minute, then the symptom checker: POST of a typical form to each instance, with the rate
+# minute (each round's pair back to back, first in turn; the ratio is given both as the ratio of
+# the medians and as the median of the rounds' paired ratios), then the symptom checker: POST of a typical form to each instance, with the rate
 # limits off (wrk is one client and would otherwise get 429s), and finally a search
 # (GET /search?q=sciatica, or BENCH_SEARCH), rendered per request from the search index.
 # Runs with errors are not figures: the errors column must read 0.
@@ -237,17 +238,30 @@ done
 
 say "$ROUNDS rounds of ${DURATION}s, $CONNECTIONS connections, $THREADS wrk threads, GET $PAGE"
 printf '%-28s %10s %8s %8s %7s\n' target req/s p50/ms p99/ms errors >&2
+# pair ROUND NAME_A URL_A NAME_B URL_B [wrk args...]: both targets back to back, in turn first,
+# so neither always gets the first (or the warmer) half of a round.
+pair() {
+  local round="$1" name_a="$2" url_a="$3" name_b="$4" url_b="$5"
+  shift 5
+  if ((round % 2)); then
+    run "$name_a" "$url_a" "$@"
+    run "$name_b" "$url_b" "$@"
+  else
+    run "$name_b" "$url_b" "$@"
+    run "$name_a" "$url_a" "$@"
+  fi
+}
 for round in $(seq "$ROUNDS"); do
   for mode in "${MODES[@]}"; do
-    run "backcare-comments-$mode" "http://${BACKCARE_AT[$mode]}$PAGE"
-    run "nginx-comments-$mode" "http://${NGINX_AT[$mode]}$PAGE"
+    pair "$round" "backcare-comments-$mode" "http://${BACKCARE_AT[$mode]}$PAGE" \
+      "nginx-comments-$mode" "http://${NGINX_AT[$mode]}$PAGE"
   done
 done
 say "the same, as browsers ask: Accept-Encoding: $BROWSER_ENCODINGS"
 for round in $(seq "$ROUNDS"); do
   for mode in "${MODES[@]}"; do
-    run "backcare-br-$mode" "http://${BACKCARE_AT[$mode]}$PAGE" -H "Accept-Encoding: $BROWSER_ENCODINGS"
-    run "nginx-br-$mode" "http://${NGINX_AT[$mode]}$PAGE" -H "Accept-Encoding: $BROWSER_ENCODINGS"
+    pair "$round" "backcare-br-$mode" "http://${BACKCARE_AT[$mode]}$PAGE" \
+      "nginx-br-$mode" "http://${NGINX_AT[$mode]}$PAGE" -H "Accept-Encoding: $BROWSER_ENCODINGS"
   done
 done
 say "POST /symptom-checker, a typical form ($(printf %s "$FORM" | wc -c) bytes)"
@@ -272,6 +286,13 @@ done
 median() { awk -v name="$1" -v col="$2" '$1 == name {print $col}' "$WORK/results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 row() { printf '%-36s %10s %8s %8s\n' "$1" "$(median "$2" 2)" "$(median "$2" 3)" "$(median "$2" 4)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# The ratio A/B of each round's pair (run back to back, so the machine was in one state for
+# both), then their median and range: steadier than the ratio of two medians on a busy machine.
+paired() {
+  awk -v a="$1" -v b="$2" '$1 == a {x[++i] = $2} $1 == b {y[++j] = $2}
+    END {for (k = 1; k <= i && k <= j; k++) print x[k] / y[k]}' "$WORK/results" | sort -n |
+    awk '{r[NR] = $1} END {printf "%.2f (rounds from %.2f to %.2f)", r[int((NR + 1) / 2)], r[1], r[NR]}'
+}
 
 echo
 printf '%-36s %10s %8s %8s\n' "median of $ROUNDS rounds" req/s p50/ms p99/ms
@@ -292,9 +313,11 @@ row "search GET $SEARCH" search
 echo
 for mode in "${MODES[@]}"; do
   echo "ratio backcare/nginx, --comments $mode: $(ratio "$(median "backcare-comments-$mode" 2)" "$(median "nginx-comments-$mode" 2)")   target >= 1.3"
+  echo "  median of the rounds' paired ratios: $(paired "backcare-comments-$mode" "nginx-comments-$mode")"
 done
 for mode in "${MODES[@]}"; do
   echo "ratio backcare/nginx, --comments $mode, brotli as browsers ask: $(ratio "$(median "backcare-br-$mode" 2)" "$(median "nginx-br-$mode" 2)")"
+  echo "  median of the rounds' paired ratios: $(paired "backcare-br-$mode" "nginx-br-$mode")"
 done
 LAST="${MODES[${#MODES[@]}-1]}"
 for mode in "${MODES[@]}"; do
