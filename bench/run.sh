@@ -228,6 +228,9 @@ run() {
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
   printf '%-28s %10.0f %8s %8s %7s\n' "$name" "$rps" "$p50" "$p99" "$errors" | tee -a "$WORK/results" >&2
+  if ((errors)); then # which errors, and the slowest request, so a failed round can be explained
+    grep -E 'Non-2xx|Socket errors|Latency ' <<<"$out" | sed 's/^/    /' >&2
+  fi
 }
 
 say "warming up"
