@@ -114,8 +114,12 @@ start_backcare() {
 declare -A BACKCARE_AT NGINX_AT
 for mode in "${MODES[@]}"; do
   say "starting backcare --comments $mode"
+  # wrk is one address standing for many readers, as a proxy is: its connections must not meet
+  # the per-client cap (64, the same as wrk's 64 connections). With the cap, a run now and then
+  # began with a 65th connection refused ("closed a connection over its client's share" in the
+  # server's debug log, once for each of wrk's "read 1" errors of a run on 2026-12-08).
   start_backcare "backcare-$mode" --comments "$mode" --checker-rate-limit 0 --search-rate-limit 0 \
-    ${BACKCARE_FLAGS:-}
+    --max-connections-per-client $((CONNECTIONS * 16)) ${BACKCARE_FLAGS:-}
   BACKCARE_AT[$mode]="$ADDRESS"
   mkdir -p "$WORK/www-$mode$(dirname "$PAGE")"
   curl -fsS "http://$ADDRESS$PAGE" -o "$WORK/www-$mode$PAGE"
