@@ -6,8 +6,8 @@
 //! yields in the channel's receive while lines keep coming. Serving the article page with wrk,
 //! that thread took 3.2% of the CPU the server's workers took (0.46 µs a line) and the send
 //! another 1% (`perf`); this writer took 1.2% (0.16 µs a line), writing the same lines. It
-//! wakes once per batch, at most once per `GATHER_FOR`, as nginx's `access_log buffer= flush=`
-//! does, and not at all when no line comes: no sleep loop.
+//! wakes once per batch (`GATHER_FOR` or `WRITE_AT_LINES`, whichever comes first), as nginx's
+//! `access_log buffer= flush=` does, and not at all when no line comes: no sleep loop.
 //!
 //! Lossy and bounded, as before: at most `max_queued` lines wait; while stderr does not take
 //! them, new lines are dropped and counted, and the count is reported once it does.
@@ -21,7 +21,7 @@ use std::time::Duration;
 use tracing_subscriber::fmt::MakeWriter;
 
 /// How long the writer waits after the first line of a batch for others to join it: a line
-/// reaches the log within 20 ms, and under load the writer wakes at most 50 times a second.
+/// reaches the log within about 20 ms. Under load a batch ends sooner, at `WRITE_AT_LINES`.
 pub const GATHER_FOR: Duration = Duration::from_millis(20);
 
 /// A batch this long is written at once, without waiting out `GATHER_FOR`.
