@@ -49,7 +49,7 @@ pub fn install() -> Option<PrometheusHandle> {
 
 /// What a request was for: the `kind` label, a handful of values (never the path itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteKind {
+enum RouteKind {
     Health,
     Static,
     Checker,
@@ -68,7 +68,7 @@ impl RouteKind {
         RouteKind::Page,
     ];
 
-    pub fn of(path: &str) -> RouteKind {
+    fn of(path: &str) -> RouteKind {
         if path == super::paths::HEALTH_PATH {
             RouteKind::Health
         } else if path.starts_with("/static/") {
@@ -84,7 +84,7 @@ impl RouteKind {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             RouteKind::Health => "health",
             RouteKind::Static => "static",
