@@ -787,6 +787,60 @@ impl Severity {
     }
 }
 
+/// A pain score as the summary of answers gives it.
+const SEVERITY_WORDS: [&str; Severity::MAX as usize + 1] = [
+    "0 out of 10",
+    "1 out of 10",
+    "2 out of 10",
+    "3 out of 10",
+    "4 out of 10",
+    "5 out of 10",
+    "6 out of 10",
+    "7 out of 10",
+    "8 out of 10",
+    "9 out of 10",
+    "10 out of 10",
+];
+
+/// The numbers 0 to 120 written one after another ("012...120"), for `number_text`.
+const NUMBER_DIGITS: [u8; 253] = {
+    let mut digits = [0; 253];
+    let (mut at, mut number) = (0, 0u8);
+    while number <= Age::MAX {
+        if number >= 100 {
+            digits[at] = b'0' + number / 100;
+            at += 1;
+        }
+        if number >= 10 {
+            digits[at] = b'0' + number / 10 % 10;
+            at += 1;
+        }
+        digits[at] = b'0' + number % 10;
+        at += 1;
+        number += 1;
+    }
+    assert!(at == digits.len());
+    digits
+};
+
+static NUMBERS: &str = match std::str::from_utf8(&NUMBER_DIGITS) {
+    Ok(numbers) => numbers,
+    Err(_) => panic!("digits are ASCII"),
+};
+
+/// A score or an age (0..=120) in digits, as a constant: the answers' summary and hidden fields
+/// hold only constants then (written from memory by the result page), and nothing is made per
+/// request for a number.
+fn number_text(number: u8) -> &'static str {
+    let number = usize::from(number.min(Age::MAX));
+    let (start, len) = match number {
+        0..=9 => (number, 1),
+        10..=99 => (10 + 2 * (number - 10), 2),
+        _ => (190 + 3 * (number - 100), 3),
+    };
+    &NUMBERS[start..start + len]
+}
+
 /// An age in whole years; can only hold 0..=120, where 0 is a baby under 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Age(u8);
@@ -1354,8 +1408,8 @@ impl Answers {
                 Question::Location => self.location.label().into(),
                 Question::Onset => self.onset.label().into(),
                 Question::Duration => self.duration.label().into(),
-                Question::Severity => format!("{} out of 10", self.severity.get()).into(),
-                Question::Age => self.age.get().to_string().into(),
+                Question::Severity => SEVERITY_WORDS[usize::from(self.severity.get())].into(),
+                Question::Age => number_text(self.age.get()).into(),
                 Question::Pregnant => self.pregnant.label().into(),
                 Question::Trigger => listed(&self.triggers, Trigger::label, "None of these"),
                 Question::Symptom => listed(&self.symptoms, Symptom::label, "None of these"),
@@ -1388,8 +1442,8 @@ impl Answers {
     }
 
     /// The form fields that would produce these answers, in the order the checker asks its
-    /// questions: what "Change your answers" posts back. The values are the choices' own
-    /// constants; only the numbers are made.
+    /// questions: what "Change your answers" posts back. The values are all constants: the
+    /// choices' own values, and numbers from `number_text`.
     pub fn fields(&self) -> Vec<(&'static str, Cow<'static, str>)> {
         fn choices<T: Copy>(
             fields: &mut Vec<(&'static str, Cow<'static, str>)>,
@@ -1417,9 +1471,9 @@ impl Answers {
             (Question::Duration.field(), self.duration.value().into()),
             (
                 Question::Severity.field(),
-                self.severity.get().to_string().into(),
+                number_text(self.severity.get()).into(),
             ),
-            (Question::Age.field(), self.age.get().to_string().into()),
+            (Question::Age.field(), number_text(self.age.get()).into()),
             (Question::Pregnant.field(), self.pregnant.value().into()),
         ]);
         choices(
@@ -1881,6 +1935,19 @@ mod tests {
         let hint = Symptom::Urinary.hint().expect("urinary has a hint");
         assert!(Warning::BladderBowel.label().starts_with("You cannot pee"));
         assert!(hint.contains("\"You cannot pee\""), "{hint}");
+    }
+
+    #[test]
+    fn numbers_are_written_as_their_digits() {
+        for number in 0..=Age::MAX {
+            assert_eq!(number_text(number), number.to_string());
+        }
+        for score in 0..=Severity::MAX {
+            assert_eq!(
+                SEVERITY_WORDS[usize::from(score)],
+                format!("{score} out of 10")
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! A leaf of `web`, so the pre-rendering and the pages both use it.
 
 use std::fmt::{self, Display, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use askama::Template;
 
@@ -15,11 +16,27 @@ pub const TITLE_MARKER: &str = "backcare-frame-title-8d1e";
 pub const CONTENT_MARKER: &str = "<!--backcare:frame-content-->";
 
 /// A page's text around its title and around its main content.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PageFrame {
     before_title: Box<str>,
     before_content: Box<str>,
     after_content: Box<str>,
+    /// The longest title and content written into this frame so far: a page's buffer is made
+    /// this size, so it is written without growing. (A template's own size hint counts each
+    /// remembered fragment as a few bytes: the checker's result outgrew it twice, copying the
+    /// page each time.)
+    longest_own_part: AtomicUsize,
+}
+
+impl Clone for PageFrame {
+    fn clone(&self) -> Self {
+        PageFrame {
+            before_title: self.before_title.clone(),
+            before_content: self.before_content.clone(),
+            after_content: self.after_content.clone(),
+            longest_own_part: AtomicUsize::new(self.longest_own_part.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl PageFrame {
@@ -38,24 +55,30 @@ impl PageFrame {
             before_title: before_title.into(),
             before_content: before_content.into(),
             after_content: after_content.into(),
+            longest_own_part: AtomicUsize::new(0),
         })
     }
 
     /// The whole page: `title` must already be HTML (escaped text); `content` is rendered in
     /// place, into one buffer sized for the frame and the content's own size hint.
     pub fn render<T: Template>(&self, title: impl Display, content: &T) -> askama::Result<String> {
-        let mut page = String::with_capacity(
-            self.before_title.len()
-                + self.before_content.len()
-                + self.after_content.len()
-                + T::SIZE_HINT
-                + 128,
-        );
+        let frame = self.before_title.len() + self.before_content.len() + self.after_content.len();
+        let own_part = self
+            .longest_own_part
+            .load(Ordering::Relaxed)
+            .max(T::SIZE_HINT + 128);
+        let mut page = String::with_capacity(frame + own_part);
         page.push_str(&self.before_title);
         write!(page, "{title}")?;
         page.push_str(&self.before_content);
         content.render_into(&mut page)?;
         page.push_str(&self.after_content);
+        // Only ever grows, to the largest page made; read first, so the usual request does not
+        // write to a line both workers read.
+        let written = page.len() - frame;
+        if written > own_part {
+            self.longest_own_part.fetch_max(written, Ordering::Relaxed);
+        }
         Ok(page)
     }
 }
@@ -96,6 +119,19 @@ mod tests {
             frame.to_string(),
             format!("<title>{TITLE_MARKER} - site</title><main>{CONTENT_MARKER}</main>")
         );
+    }
+
+    #[test]
+    fn a_page_as_long_as_one_before_is_written_without_growing_its_buffer() {
+        let frame =
+            PageFrame::split(&format!("<title>{TITLE_MARKER}</title>{CONTENT_MARKER}!")).unwrap();
+        let long = "x".repeat(10_000);
+        let first = frame.render("T", &Content { text: &long }).unwrap();
+        let again = frame.render("T", &Content { text: &long }).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(again.capacity(), again.len(), "sized from the first page");
+        let short = frame.render("T", &Content { text: "short" }).unwrap();
+        assert!(short.ends_with("<p>short</p>!"));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use actix_web::http::header::HeaderValue;
 use askama::Template;
 use bytes::Bytes;
@@ -113,6 +115,7 @@ pub struct Prerender<'s> {
     pages: HashMap<String, Page>,
     discussion_pages: HashMap<String, SplitPage>,
     frames: HashMap<&'static str, PageFrame>,
+    article_items: FxHashMap<String, Box<str>>,
 }
 
 /// What a generation's pre-rendering made.
@@ -122,6 +125,9 @@ pub struct Prerendered {
     pub discussion_pages: HashMap<String, SplitPage>,
     /// The frames of pages made per request, by the path that answers them.
     pub frames: HashMap<&'static str, PageFrame>,
+    /// Each article's item in a list of links made per request (the checker's "Read more"),
+    /// by slug.
+    pub article_items: FxHashMap<String, Box<str>>,
 }
 
 impl<'s> Prerender<'s> {
@@ -132,6 +138,7 @@ impl<'s> Prerender<'s> {
             pages: HashMap::new(),
             discussion_pages: HashMap::new(),
             frames: HashMap::new(),
+            article_items: FxHashMap::default(),
         }
     }
 
@@ -142,6 +149,14 @@ impl<'s> Prerender<'s> {
         let frame = PageFrame::split(&html)
             .ok_or_else(|| RenderError::new(path, "its frame lacks the title or content marker"))?;
         self.frames.insert(path, frame);
+        Ok(())
+    }
+
+    /// Keeps the article `slug`'s item for lists of links made per request: `item` rendered.
+    pub fn article_item(&mut self, slug: &str, item: &impl Template) -> Result<(), RenderError> {
+        let html = render(slug, item)?;
+        self.article_items
+            .insert(slug.to_owned(), html.into_boxed_str());
         Ok(())
     }
 
@@ -185,6 +200,7 @@ impl<'s> Prerender<'s> {
             pages: self.pages,
             discussion_pages: self.discussion_pages,
             frames: self.frames,
+            article_items: self.article_items,
         }
     }
 

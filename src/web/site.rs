@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use super::page_frame::PageFrame;
 use super::prerender::{Prerendered, SiteSettings};
 use super::representation::Page;
@@ -28,6 +30,9 @@ pub struct Site {
     discussion_pages: HashMap<String, SplitPage>,
     /// The frames of pages made per request (the checker's result), by path.
     frames: HashMap<&'static str, PageFrame>,
+    /// Each article's item in a list of links made per request, by slug (looked up four times
+    /// a result, so by a quicker hash than the pages': slugs are the authors', not a client's).
+    article_items: FxHashMap<String, Box<str>>,
     /// Kept for the pages rendered per request (the checker's), so they match the rest.
     pub settings: SiteSettings,
     /// The search index of this generation's articles, for `/search` and related articles.
@@ -47,11 +52,13 @@ impl Site {
             pages,
             discussion_pages,
             frames,
+            article_items,
         } = rendered;
         Site {
             pages,
             discussion_pages,
             frames,
+            article_items,
             settings,
             search,
         }
@@ -84,6 +91,12 @@ impl Site {
     /// The frame of the page made per request at `path`, as its page module's `prerender` made it.
     pub fn frame(&self, path: &str) -> Option<&PageFrame> {
         self.frames.get(path)
+    }
+
+    /// The article `slug` as an item in a list of links (the checker's "Read more"), rendered
+    /// once per generation: a result lists up to four on every request.
+    pub fn article_item(&self, slug: &str) -> Option<&str> {
+        self.article_items.get(slug).map(|item| &**item)
     }
 
     /// Every pre-rendered address and its page, in no particular order (for `backcare build`).

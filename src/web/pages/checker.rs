@@ -2,14 +2,17 @@
 //! Handlers parse the body and call `triage`; every decision about urgency lives there.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::cell::RefCell;
+use std::fmt::{self, Write};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use askama::Template;
 use time::OffsetDateTime;
 
-use super::escaped_once::{escaped, escaped_text};
+use super::escaped_once::{
+    ConstantFragment, ConstantOrMade, Constants, Remembered, escaped, remembered,
+};
 use super::layout::{
     ArticleLink, ErrorLink, Framed, Layout, SignList, emergency_box, private_html, private_page,
 };
@@ -19,13 +22,13 @@ use crate::triage::{
     Advice, Answers, Assessment, Audience, Control, FieldError, Outcome, Question, RawAnswers,
     Rule, check,
 };
-use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::form::{FormKind, read_body};
 use crate::web::page_frame::{CONTENT_MARKER, PageFrame, TITLE_MARKER};
 use crate::web::paths::CHECKER_PATH;
 use crate::web::prerender::{Prerender, RenderError, SiteSettings};
 use crate::web::routing;
+use crate::web::{AppState, Site};
 
 const FORM_TITLE: &str = "Check your back pain";
 const FOLLOW_UP_TITLE: &str = "A few more questions";
@@ -267,7 +270,8 @@ pub struct ResultPage<'a> {
     /// Rules at a lower level, collapsed under "Also worth mentioning to the doctor".
     pub other_reasons: Vec<&'static Rule>,
     pub advice: Vec<Advice>,
-    pub articles: Vec<ArticleLink<'a>>,
+    /// The "Read more" items, as the generation rendered them (`article_item`).
+    pub articles: Vec<&'a str>,
     pub safety_net: Vec<&'static str>,
     /// How back pain like this usually goes (GP and self-care results).
     pub outlook: Option<&'static str>,
@@ -287,17 +291,30 @@ pub struct ResultPage<'a> {
 pub struct AssessedAt(OffsetDateTime);
 
 impl fmt::Display for AssessedAt {
+    /// Written from the last result's text when it was checked in the same minute: every
+    /// result in a minute shows the same words.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.0.to_offset(time::UtcOffset::UTC);
-        write!(
-            f,
-            "{} {} {} at {:02}:{:02} UTC",
-            at.day(),
-            at.month(),
-            at.year(),
-            at.hour(),
-            at.minute()
-        )
+        thread_local! {
+            static LAST: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
+        }
+        let minute = self.0.unix_timestamp().div_euclid(60);
+        LAST.with_borrow_mut(|(last_minute, words)| {
+            if *last_minute != minute {
+                let at = self.0.to_offset(time::UtcOffset::UTC);
+                words.clear();
+                write!(
+                    words,
+                    "{} {} {} at {:02}:{:02} UTC",
+                    at.day(),
+                    at.month(),
+                    at.year(),
+                    at.hour(),
+                    at.minute()
+                )?;
+                *last_minute = minute;
+            }
+            f.write_str(words)
+        })
     }
 }
 
@@ -308,7 +325,7 @@ impl<'a> ResultPage<'a> {
         assessment: Assessment,
         answers: Option<&Answers>,
         raw: &RawAnswers,
-        library: &'a Library,
+        site: &'a Site,
         now: OffsetDateTime,
     ) -> Self {
         let hidden_fields = match answers {
@@ -331,8 +348,7 @@ impl<'a> ResultPage<'a> {
             articles: assessment
                 .articles
                 .iter()
-                .filter_map(|slug| library.get(slug))
-                .map(ArticleLink::from)
+                .filter_map(|slug| site.article_item(slug))
                 .collect(),
             advice: assessment.advice,
             safety_net: assessment.safety_net,
@@ -352,6 +368,138 @@ impl<'a> ResultPage<'a> {
     }
 }
 
+/// A rule the result gives as a reason, with its source.
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "reason")]
+pub struct ReasonItem {
+    rule: &'static Rule,
+}
+
+/// A lower-level rule listed by its sign only, under a result headed "now".
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "sign")]
+pub struct SignItem {
+    rule: &'static Rule,
+}
+
+/// One piece of advice: its heading and text.
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "advice")]
+pub struct AdviceBox {
+    advice: Advice,
+}
+
+/// One line of "If things get worse".
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "safety_line")]
+pub struct SafetyLine {
+    line: &'static str,
+}
+
+/// A question and the reader's answer, under "Your answers".
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "answer_row")]
+pub struct AnswerRow<'a> {
+    question: &'static str,
+    answer: &'a str,
+}
+
+/// An answer carried to the next page in a hidden field.
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "hidden_field")]
+pub struct HiddenField<'a> {
+    name: &'static str,
+    value: &'a str,
+}
+
+/// An article under "Read more", rendered once per generation (`prerender`).
+#[derive(Template)]
+#[template(path = "pages/checker_result_parts.html", block = "article_item")]
+pub struct ArticleItem<'a> {
+    link: ArticleLink<'a>,
+}
+
+impl ConstantFragment for ReasonItem {
+    fn constants(&self) -> Constants {
+        Constants::value(self.rule)
+    }
+}
+
+impl ConstantFragment for SignItem {
+    fn constants(&self) -> Constants {
+        Constants::value(self.rule)
+    }
+}
+
+impl ConstantFragment for AdviceBox {
+    fn constants(&self) -> Constants {
+        let Advice { id, heading, text } = self.advice;
+        Constants::texts([id, heading, text])
+    }
+}
+
+impl ConstantFragment for SafetyLine {
+    fn constants(&self) -> Constants {
+        Constants::texts([self.line])
+    }
+}
+
+impl ConstantFragment for AnswerRow<'static> {
+    fn constants(&self) -> Constants {
+        Constants::texts([self.question, self.answer])
+    }
+}
+
+impl ConstantFragment for HiddenField<'static> {
+    fn constants(&self) -> Constants {
+        Constants::texts([self.name, self.value])
+    }
+}
+
+// The templates call these with what their loops give them. The Cows themselves are the point
+// of the last two: whether an answer is a `'static` constant, which a `&str` hides.
+fn reason_item(rule: &&'static Rule) -> Remembered<ReasonItem> {
+    remembered(ReasonItem { rule })
+}
+
+fn sign_item(rule: &&'static Rule) -> Remembered<SignItem> {
+    remembered(SignItem { rule })
+}
+
+fn advice_box(advice: &Advice) -> Remembered<AdviceBox> {
+    remembered(AdviceBox { advice: *advice })
+}
+
+fn safety_line(line: &&'static str) -> Remembered<SafetyLine> {
+    remembered(SafetyLine { line })
+}
+
+#[allow(clippy::ptr_arg)]
+fn answer_row<'a>(
+    question: &&'static str,
+    answer: &'a Cow<'static, str>,
+) -> ConstantOrMade<AnswerRow<'static>, AnswerRow<'a>> {
+    let question = *question;
+    ConstantOrMade::of(
+        answer,
+        |answer| AnswerRow { question, answer },
+        |answer| AnswerRow { question, answer },
+    )
+}
+
+#[allow(clippy::ptr_arg)]
+fn hidden_field<'a>(
+    name: &&'static str,
+    value: &'a Cow<'static, str>,
+) -> ConstantOrMade<HiddenField<'static>, HiddenField<'a>> {
+    let name = *name;
+    ConstantOrMade::of(
+        value,
+        |value| HiddenField { name, value },
+        |value| HiddenField { name, value },
+    )
+}
+
 /// The empty form, the same for everyone, so it is cached like any page.
 pub fn empty_form(settings: &SiteSettings) -> FormPage<'_> {
     FormPage::new(&RawAnswers::default(), &[], settings)
@@ -368,10 +516,17 @@ fn result_frame(settings: &SiteSettings) -> Framed<'_> {
     }
 }
 
-pub fn prerender(site: &mut Prerender, _: &Library) -> Result<(), RenderError> {
+pub fn prerender(site: &mut Prerender, library: &Library) -> Result<(), RenderError> {
     let settings = site.settings;
     site.html(CHECKER_PATH, &empty_form(settings))?;
-    site.frame(CHECKER_PATH, &result_frame(settings))
+    site.frame(CHECKER_PATH, &result_frame(settings))?;
+    for article in library.articles() {
+        let item = ArticleItem {
+            link: ArticleLink::from(article),
+        };
+        site.article_item(&article.slug, &item)?;
+    }
+    Ok(())
 }
 
 /// The form posts its answers to its own address; GET and HEAD get the pre-rendered form (their
@@ -428,7 +583,7 @@ pub async fn submit(
                 assessment,
                 answers.as_ref(),
                 &raw,
-                &generation.library,
+                &generation.site,
                 OffsetDateTime::now_utc(),
             );
             let frame = generation.site.frame(CHECKER_PATH).ok_or_else(|| {
@@ -472,6 +627,24 @@ mod tests {
     use crate::web::Site;
     use crate::web::assets::Assets;
     use crate::web::base_url::BaseUrl;
+
+    #[test]
+    fn results_in_the_same_minute_show_the_same_time_and_the_next_minute_its_own() {
+        let at = time::macros::datetime!(2026-12-07 23:59:01 UTC);
+        assert_eq!(AssessedAt(at).to_string(), "7 December 2026 at 23:59 UTC");
+        let later = time::macros::datetime!(2026-12-07 23:59:58 UTC);
+        assert_eq!(
+            AssessedAt(later).to_string(),
+            "7 December 2026 at 23:59 UTC"
+        );
+        let next = time::macros::datetime!(2026-12-08 00:00:00 UTC);
+        assert_eq!(AssessedAt(next).to_string(), "8 December 2026 at 00:00 UTC");
+        let offset = time::macros::datetime!(2026-12-08 01:00:30 +01:00);
+        assert_eq!(
+            AssessedAt(offset).to_string(),
+            "8 December 2026 at 00:00 UTC"
+        );
+    }
 
     #[test]
     fn the_time_of_a_result_reads_as_before() {
@@ -518,7 +691,7 @@ mod tests {
                 assessment,
                 answers.as_ref(),
                 &raw,
-                &library,
+                &site,
                 OffsetDateTime::UNIX_EPOCH,
             );
             let content = page.render().expect("the content renders");
