@@ -50,29 +50,32 @@ impl RawAnswers {
     /// ignored, as the serde derive does for form furniture. Decoded directly rather than
     /// through serde, whose form decoder groups every pair in a map first.
     ///
-    /// A pair with no `%` or `+` in it decodes to itself when it is UTF-8, as every pair the
-    /// checker's own form sends does, so only other pairs go through `form_urlencoded`: that
-    /// per-pair decoding was the larger part of reading a typical answer.
+    /// A pair with no `%` or `+` in it decodes to itself when its value is UTF-8, as every pair
+    /// the checker's own form sends does, so only other pairs go through `form_urlencoded`:
+    /// that per-pair decoding was the larger part of reading a typical answer. Such a pair's
+    /// name is looked up as bytes, and a name that is no question's is skipped unread (no
+    /// question's name has a byte UTF-8 would replace, so it could never have matched).
     pub fn from_form(body: &[u8]) -> Self {
         let mut raw = RawAnswers::default();
-        let mut keep = |name: &str, value: Cow<'_, str>| {
-            if let Some(question) = Question::named(name) {
-                question.posted_mut(&mut raw).push(value.into_owned());
-            }
-        };
         for pair in body
             .split(|&byte| byte == b'&')
             .filter(|pair| !pair.is_empty())
         {
             let plain = !pair.iter().any(|&byte| byte == b'%' || byte == b'+');
-            match std::str::from_utf8(pair) {
-                Ok(pair) if plain => {
-                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    keep(name, Cow::Borrowed(value));
+            let (name, value) = match pair.iter().position(|&byte| byte == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, &[][..]),
+            };
+            match (plain, Question::named(name), std::str::from_utf8(value)) {
+                (true, Some(question), Ok(value)) => {
+                    question.posted_mut(&mut raw).push(value.to_owned());
                 }
+                (true, None, _) => {}
                 _ => {
                     for (name, value) in form_urlencoded::parse(pair) {
-                        keep(&name, value);
+                        if let Some(question) = Question::named(name.as_bytes()) {
+                            question.posted_mut(&mut raw).push(value.into_owned());
+                        }
                     }
                 }
             }
@@ -381,11 +384,11 @@ impl Question {
     }
 
     /// The question a form field answers, by its `field()` name.
-    fn named(field: &str) -> Option<Question> {
+    fn named(field: &[u8]) -> Option<Question> {
         Question::ALL
             .iter()
             .copied()
-            .find(|question| question.field() == field)
+            .find(|question| question.field().as_bytes() == field)
     }
 
     /// The options as shown to this reader: after a birth, only the pregnancy signs that can
@@ -1535,7 +1538,7 @@ impl Answers {
     pub fn to_raw(&self) -> RawAnswers {
         let mut raw = RawAnswers::default();
         for (field, value) in self.fields() {
-            let question = Question::named(field).expect("fields names only questions");
+            let question = Question::named(field.as_bytes()).expect("fields names only questions");
             question.posted_mut(&mut raw).push(value.into_owned());
         }
         raw
