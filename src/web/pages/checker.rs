@@ -371,35 +371,35 @@ impl<'a> ResultPage<'a> {
 /// A rule the result gives as a reason, with its source.
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "reason")]
-pub struct ReasonItem {
+struct ReasonItem {
     rule: &'static Rule,
 }
 
 /// A lower-level rule listed by its sign only, under a result headed "now".
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "sign")]
-pub struct SignItem {
+struct SignItem {
     rule: &'static Rule,
 }
 
 /// One piece of advice: its heading and text.
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "advice")]
-pub struct AdviceBox {
+struct AdviceBox {
     advice: Advice,
 }
 
 /// One line of "If things get worse".
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "safety_line")]
-pub struct SafetyLine {
+struct SafetyLine {
     line: &'static str,
 }
 
 /// A question and the reader's answer, under "Your answers".
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "answer_row")]
-pub struct AnswerRow<'a> {
+struct AnswerRow<'a> {
     question: &'static str,
     answer: &'a str,
 }
@@ -407,7 +407,7 @@ pub struct AnswerRow<'a> {
 /// An answer carried to the next page in a hidden field.
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "hidden_field")]
-pub struct HiddenField<'a> {
+struct HiddenField<'a> {
     name: &'static str,
     value: &'a str,
 }
@@ -415,7 +415,7 @@ pub struct HiddenField<'a> {
 /// An article under "Read more", rendered once per generation (`prerender`).
 #[derive(Template)]
 #[template(path = "pages/checker_result_parts.html", block = "article_item")]
-pub struct ArticleItem<'a> {
+struct ArticleItem<'a> {
     link: ArticleLink<'a>,
 }
 
