@@ -17,6 +17,8 @@ const TEST_SOURCES: &[&str] = &[
     include_str!("vignettes.rs"),
     include_str!("hazard_log.rs"),
     include_str!("../authoring/checker_words.rs"),
+    include_str!("../web/pages/checker.rs"),
+    include_str!("../web/pages/escaped_once.rs"),
 ];
 
 /// `(kind, name)` for every "rule `x`", "filter `x`", "advice `x`" and "test `x`" in `text`.

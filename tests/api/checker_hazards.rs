@@ -1108,3 +1108,49 @@ async fn h26_results_that_name_111_give_each_uk_nations_route() {
         }
     }
 }
+
+/// A page as posted, with what differs between two servers masked: the minute it was checked
+/// and the server's own address.
+async fn page_text(app: &TestApp, form: &str) -> String {
+    let response = app.post_form("/symptom-checker", form).await;
+    let text = response.text().await.expect("body");
+    let text = text.replace(&app.base_url, "BASE");
+    match text.split_once("Checked on ") {
+        Some((before, after)) => {
+            let after = after.split_once(" UTC").map_or(after, |(_, rest)| rest);
+            format!("{before}Checked on TIME UTC{after}")
+        }
+        None => text,
+    }
+}
+
+/// H28: a result page's remembered pieces (advice boxes, reasons, summary rows, hidden fields)
+/// never carry one result's words into another's. Two servers get every case, in opposite
+/// orders, so a piece is first made for a different case on each; every page must be the same
+/// on both.
+#[tokio::test]
+async fn h28_a_result_page_is_the_same_whatever_came_before_it() {
+    let (forward, backward) = (spawn_app().await, spawn_app().await);
+    let forms: Vec<String> = backcare::triage::vignettes()
+        .iter()
+        .map(|vignette| serde_html_form::to_string(&vignette.answers).expect("answers encode"))
+        .collect();
+    assert!(forms.len() > 100, "the cases load");
+    let mut in_order = Vec::new();
+    for form in &forms {
+        in_order.push(page_text(&forward, form).await);
+    }
+    let mut reversed = Vec::new();
+    for form in forms.iter().rev() {
+        reversed.push(page_text(&backward, form).await);
+    }
+    reversed.reverse();
+    for ((form, first), second) in forms.iter().zip(&in_order).zip(&reversed) {
+        assert_eq!(first, second, "{form}");
+    }
+    assert!(
+        in_order.iter().any(|page| page.contains("data-advice"))
+            && in_order.iter().any(|page| page.contains("data-rule")),
+        "the pages hold remembered pieces"
+    );
+}

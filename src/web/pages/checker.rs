@@ -646,6 +646,76 @@ mod tests {
         );
     }
 
+    /// Whatever the checker answers, as this module renders it (a result's content, the
+    /// follow-up page or the form with its problems).
+    fn rendered(raw: &RawAnswers, site: &Site) -> String {
+        match check(raw) {
+            Outcome::Result {
+                assessment,
+                answers,
+            } => ResultPage::new(
+                assessment,
+                answers.as_ref(),
+                raw,
+                site,
+                OffsetDateTime::UNIX_EPOCH,
+            )
+            .render(),
+            Outcome::FollowUp { questions, errors } => {
+                FollowUpPage::new(&questions, raw, &errors, &site.settings).render()
+            }
+            Outcome::Problems(errors) => FormPage::new(raw, &errors, &site.settings).render(),
+        }
+        .expect("the page renders")
+    }
+
+    /// The per-thread memory of constant pieces (`escaped_once`) must never put one result's
+    /// words into another's page (a wrong advice box or reason would be a clinical hazard):
+    /// every vignette's page, rendered first on a fresh thread, is byte for byte what it is on
+    /// a thread that has already rendered every vignette, with every piece remembered.
+    #[test]
+    fn a_page_is_the_same_rendered_first_and_after_every_other() {
+        let settings = SiteSettings::new(BaseUrl::for_address(([127, 0, 0, 1], 80).into()));
+        let site = Site::build(&Library::default(), &Assets::default(), settings)
+            .expect("the site renders");
+        let vignettes = crate::triage::vignettes();
+        assert!(vignettes.len() > 100, "the vignettes load");
+        let after_all: Vec<String> = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    for vignette in &vignettes {
+                        rendered(&vignette.answers, &site);
+                    }
+                    vignettes
+                        .iter()
+                        .map(|vignette| rendered(&vignette.answers, &site))
+                        .collect()
+                })
+                .join()
+                .expect("renders")
+        });
+        let mut kinds = std::collections::BTreeSet::new();
+        for (vignette, remembered) in vignettes.iter().zip(&after_all) {
+            let first = std::thread::scope(|scope| {
+                scope
+                    .spawn(|| rendered(&vignette.answers, &site))
+                    .join()
+                    .expect("renders")
+            });
+            assert_eq!(&first, remembered, "{}", vignette.name);
+            kinds.extend(
+                ["data-rule", "data-advice", "summary-row", "type=\"hidden\""]
+                    .into_iter()
+                    .filter(|piece| first.contains(piece)),
+            );
+        }
+        assert_eq!(
+            kinds.len(),
+            4,
+            "the pages hold every kind of remembered piece"
+        );
+    }
+
     #[test]
     fn the_time_of_a_result_reads_as_before() {
         let at = time::macros::datetime!(2026-12-07 09:05:59 UTC);
