@@ -20,7 +20,7 @@ use crate::content::Library;
 use crate::rate_limit::Decision;
 use crate::triage::{
     Advice, Answers, Assessment, Audience, Control, FieldError, Outcome, Question, RawAnswers,
-    Rule, check,
+    Rule, check, linked_articles,
 };
 use crate::web::error::PageError;
 use crate::web::form::{FormKind, read_body};
@@ -520,7 +520,12 @@ pub fn prerender(site: &mut Prerender, library: &Library) -> Result<(), RenderEr
     let settings = site.settings;
     site.html(CHECKER_PATH, &empty_form(settings))?;
     site.frame(CHECKER_PATH, &result_frame(settings))?;
-    for article in library.articles() {
+    // Only the articles a result can link (the triage tables name about thirty), not every
+    // article: at 10,000 articles that would be 10,000 renders at start-up, nearly all never used.
+    for article in linked_articles()
+        .into_iter()
+        .filter_map(|slug| library.get(slug))
+    {
         let item = ArticleItem {
             link: ArticleLink::from(article),
         };
