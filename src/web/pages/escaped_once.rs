@@ -102,6 +102,21 @@ impl Escaped {
     }
 }
 
+impl fmt::Display for Escaped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl FastWritable for Escaped {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn Values) -> askama::Result<()> {
+        Ok(self.write_to(dest)?)
+    }
+}
+
+/// Already escaped: askama writes it as it is.
+impl HtmlSafe for Escaped {}
+
 /// A piece of a page made only of `'static` constants, with its own template (a `block` of
 /// `templates/pages/checker_result_parts.html`). A template writes `remembered(fragment)`
 /// (`{{ self::advice_box(advice) }}` in the checker's result), from memory after the first time.
@@ -144,24 +159,10 @@ impl<F: ConstantFragment> FastWritable for Remembered<F> {
 /// Rendered by its own template, which escapes what it shows.
 impl<F: ConstantFragment> HtmlSafe for Remembered<F> {}
 
-impl fmt::Display for Escaped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_to(f)
-    }
-}
-
-impl FastWritable for Escaped {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn Values) -> askama::Result<()> {
-        Ok(self.write_to(dest)?)
-    }
-}
-
-/// Already escaped: askama writes it as it is.
-impl HtmlSafe for Escaped {}
-
 /// A fragment that is remembered when it shows only constants, and rendered as it is written
 /// when it shows a text made for this request (a number the reader typed, or a list of their
-/// answers): `ConstantOrMade::of(value, |v| Row { value: v })`.
+/// answers): `ConstantOrMade::of(value, |v| Row { value: v }, |v| Row { value: v })`, the
+/// same row built once with a `'static` text and once with a borrowed one.
 pub enum ConstantOrMade<C, M> {
     Constant(Remembered<C>),
     Made(M),
