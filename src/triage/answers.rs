@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -805,43 +806,15 @@ const SEVERITY_WORDS: [&str; Severity::MAX as usize + 1] = [
     "10 out of 10",
 ];
 
-/// The numbers 0 to 120 written one after another ("012...120"), for `number_text`.
-const NUMBER_DIGITS: [u8; 253] = {
-    let mut digits = [0; 253];
-    let (mut at, mut number) = (0, 0u8);
-    while number <= Age::MAX {
-        if number >= 100 {
-            digits[at] = b'0' + number / 100;
-            at += 1;
-        }
-        if number >= 10 {
-            digits[at] = b'0' + number / 10 % 10;
-            at += 1;
-        }
-        digits[at] = b'0' + number % 10;
-        at += 1;
-        number += 1;
-    }
-    assert!(at == digits.len());
-    digits
-};
-
-static NUMBERS: &str = match std::str::from_utf8(&NUMBER_DIGITS) {
-    Ok(numbers) => numbers,
-    Err(_) => panic!("digits are ASCII"),
-};
+/// "0" to "120", made once: `number_text` lends them as `'static` texts.
+static NUMBER_TEXTS: LazyLock<Vec<String>> =
+    LazyLock::new(|| (0..=Age::MAX).map(|number| number.to_string()).collect());
 
 /// A score or an age (0..=120) in digits, as a constant: the answers' summary and hidden fields
 /// hold only constants then (written from memory by the result page), and nothing is made per
 /// request for a number.
 fn number_text(number: u8) -> &'static str {
-    let number = usize::from(number.min(Age::MAX));
-    let (start, len) = match number {
-        0..=9 => (number, 1),
-        10..=99 => (10 + 2 * (number - 10), 2),
-        _ => (190 + 3 * (number - 100), 3),
-    };
-    &NUMBERS[start..start + len]
+    &NUMBER_TEXTS[usize::from(number.min(Age::MAX))]
 }
 
 /// An age in whole years; can only hold 0..=120, where 0 is a baby under 1.
